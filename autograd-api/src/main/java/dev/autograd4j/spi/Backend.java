@@ -1,0 +1,64 @@
+package dev.autograd4j.spi;
+
+import dev.autograd4j.DType;
+import dev.autograd4j.Device;
+
+/**
+ * A tensor engine for one kind of device, found with {@link java.util.ServiceLoader}. Backends know
+ * nothing of gradients. Every compute method takes storage plus {@link Layout}, so views never
+ * need a copy; the API has already checked shapes, dtypes and devices, and broadcast inputs arrive
+ * with stride-0 layouts of the output's shape. Outputs may be strided too.
+ */
+public interface Backend {
+    Device.Type deviceType();
+
+    /** Cheap, never throws: false when natives or devices are missing. */
+    boolean isAvailable();
+
+    int deviceCount();
+
+    /** One line for logs and demos, e.g. "cpu: Vector API kernels, 2 threads". */
+    String describe();
+
+    /** New storage of {@code size} elements, zero-filled. */
+    Storage allocate(Device device, DType dtype, int size);
+
+    /** Storage holding a copy of a host array: float[], double[], long[] or boolean[] matching dtype. */
+    Storage fromHost(Device device, DType dtype, Object array);
+
+    /** The viewed elements in row-major order as a new host array of the storage's dtype. */
+    Object toHost(Storage storage, Layout layout);
+
+    /** dst[...] = (cast) src[...], same shape; dtypes may differ (a cast). */
+    void copy(Storage src, Layout srcLayout, Storage dst, Layout dstLayout);
+
+    void fill(Storage dst, Layout layout, double value);
+
+    /** dst[i] = start + i * step in row-major order. */
+    void arange(Storage dst, Layout layout, double start, double step);
+
+    /** dst[i] = the standard uniform [0,1) or normal of {@link CounterRandom} at counter offset + i. */
+    void random(boolean normal, Storage dst, Layout layout, long seed, long offset);
+
+    void unary(UnaryOp op, Storage x, Layout xLayout, Storage out, Layout outLayout, double p0, double p1);
+
+    void binary(BinaryOp op, Storage a, Layout aLayout, Storage b, Layout bLayout, Storage out, Layout outLayout);
+
+    /** out = cond ? a : b, cond is BOOL. */
+    void where(Storage cond, Layout condLayout, Storage a, Layout aLayout, Storage b, Layout bLayout,
+               Storage out, Layout outLayout);
+
+    /**
+     * Reduces the last {@code reducedDims} dims of x into out (shape = x's leading dims). For MAX/MIN,
+     * {@code indices} (INT64, may be null) gets the flat index of the winner within the reduced dims;
+     * NaN wins, as in PyTorch.
+     */
+    void reduce(ReduceOp op, Storage x, Layout xLayout, int reducedDims, Storage out, Layout outLayout,
+                Storage indices, Layout indicesLayout);
+
+    /** Batched product: a is [B, m, k], b is [B, k, n], out is [B, m, n]; any strides. */
+    void matmul(Storage a, Layout aLayout, Storage b, Layout bLayout, Storage out, Layout outLayout);
+
+    /** Waits for queued work on the device (no-op on the CPU). */
+    void synchronize(Device device);
+}

@@ -1,0 +1,72 @@
+package dev.autograd4j.spi;
+
+import dev.autograd4j.Device;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.ServiceLoader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The registry of backends on the class path, looked up once, lazily. */
+public final class Backends {
+    private static final Logger LOG = LoggerFactory.getLogger(Backends.class);
+    private static volatile Map<Device.Type, Backend> registry;
+
+    private Backends() {
+    }
+
+    private static Map<Device.Type, Backend> registry() {
+        Map<Device.Type, Backend> r = registry;
+        if (r == null) {
+            synchronized (Backends.class) {
+                r = registry;
+                if (r == null) {
+                    r = new EnumMap<>(Device.Type.class);
+                    for (Backend b : ServiceLoader.load(Backend.class, Backends.class.getClassLoader())) {
+                        r.putIfAbsent(b.deviceType(), b);
+                    }
+                    registry = r;
+                }
+            }
+        }
+        return r;
+    }
+
+    public static boolean isAvailable(Device.Type type) {
+        Backend b = registry().get(type);
+        return b != null && b.isAvailable() && b.deviceCount() > 0;
+    }
+
+    /** The backend serving a device, or an exception saying why there is none. */
+    public static Backend forDevice(Device device) {
+        Backend b = registry().get(device.type());
+        if (b == null) {
+            throw new IllegalStateException("No backend for device " + device + " on the class path"
+                    + (device.isCuda() ? " (add dev.autograd4j:backend-cuda)" : " (add dev.autograd4j:backend-cpu)"));
+        }
+        if (!b.isAvailable()) {
+            throw new IllegalStateException("The " + device.type().label() + " backend is not available: " + b.describe());
+        }
+        if (device.index() >= b.deviceCount()) {
+            throw new IllegalArgumentException("Invalid device " + device + ": only " + b.deviceCount()
+                    + " " + device.type().label() + " device(s) available");
+        }
+        return b;
+    }
+
+    /** Devices that can run tensors now: cpu plus each CUDA device. */
+    public static java.util.List<Device> availableDevices() {
+        java.util.List<Device> out = new java.util.ArrayList<>();
+        if (isAvailable(Device.Type.CPU)) {
+            out.add(Device.CPU);
+        }
+        if (isAvailable(Device.Type.CUDA)) {
+            int n = registry().get(Device.Type.CUDA).deviceCount();
+            for (int i = 0; i < n; i++) {
+                out.add(Device.cuda(i));
+            }
+        }
+        LOG.debug("available devices: {}", out);
+        return out;
+    }
+}

@@ -1,0 +1,30 @@
+package dev.autograd4j.spi;
+
+/**
+ * The random-number formula every backend implements, so a seed gives the same numbers on every
+ * device: element i of a draw at generator offset o is a pure function of (seed, o + i)
+ * (counter-based, like Philox in PyTorch's CUDA generator, here SplitMix64's finalizer).
+ */
+public final class CounterRandom {
+    private CounterRandom() {
+    }
+
+    public static long mix(long seed, long counter) {
+        long z = seed + 0x9E3779B97F4A7C15L * (counter + 1);
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /** Uniform in [0, 1) with 53 random bits. */
+    public static double uniform(long seed, long counter) {
+        return (mix(seed, counter) >>> 11) * 0x1.0p-53;
+    }
+
+    /** Standard normal by Box-Muller over two counters of an independent stream. */
+    public static double normal(long seed, long counter) {
+        double u1 = ((mix(seed, 2 * counter) >>> 11) + 1) * 0x1.0p-53; // (0, 1]: log is finite
+        double u2 = (mix(seed, 2 * counter + 1) >>> 11) * 0x1.0p-53;
+        return Math.sqrt(-2.0 * Math.log(u1)) * Math.cos(2.0 * Math.PI * u2);
+    }
+}

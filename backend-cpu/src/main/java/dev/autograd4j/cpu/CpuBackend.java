@@ -1,0 +1,247 @@
+package dev.autograd4j.cpu;
+
+import dev.autograd4j.DType;
+import dev.autograd4j.Device;
+import dev.autograd4j.spi.Backend;
+import dev.autograd4j.spi.BinaryOp;
+import dev.autograd4j.spi.CounterRandom;
+import dev.autograd4j.spi.Layout;
+import dev.autograd4j.spi.ReduceOp;
+import dev.autograd4j.spi.Storage;
+import dev.autograd4j.spi.UnaryOp;
+
+/**
+ * The pure-Java backend: primitive arrays, strided loops (views never copy), rows split across
+ * cores when the work is large, and a packed, blocked GEMM ({@link Gemm}).
+ */
+public final class CpuBackend implements Backend {
+    /** Elementwise work above which a row is worth splitting (see {@link Parallel}). */
+    private static final long SIMPLE = 1, TRANSCENDENTAL = 8;
+
+    @Override
+    public Device.Type deviceType() {
+        return Device.Type.CPU;
+    }
+
+    @Override
+    public boolean isAvailable() {
+        return true;
+    }
+
+    @Override
+    public int deviceCount() {
+        return 1;
+    }
+
+    @Override
+    public String describe() {
+        return "cpu: " + Gemm.kernelName() + " GEMM, " + Parallel.THREADS + " threads";
+    }
+
+    private static CpuStorage cpu(Storage s) {
+        return (CpuStorage) s;
+    }
+
+    @Override
+    public Storage allocate(Device device, DType dtype, int size) {
+        return CpuStorage.allocate(dtype, size);
+    }
+
+    @Override
+    public Storage fromHost(Device device, DType dtype, Object array) {
+        return new CpuStorage(dtype, array);
+    }
+
+    @Override
+    public Object toHost(Storage storage, Layout layout) {
+        CpuStorage out = CpuStorage.allocate(storage.dtype(), layout.numel());
+        copy(storage, layout, out, Layout.contiguous(layout.shape()));
+        return out.data;
+    }
+
+    @Override
+    public void copy(Storage src, Layout srcLayout, Storage dst, Layout dstLayout) {
+        CpuStorage s = cpu(src), d = cpu(dst);
+        Layout[] ls = {srcLayout, dstLayout};
+        if (s.dtype == DType.FLOAT32 && d.dtype == DType.FLOAT32) {
+            float[] x = s.f(), o = d.f();
+            Strided.forEach(ls, SIMPLE, (n, off, st) -> {
+                if (st[0] == 1 && st[1] == 1) {
+                    System.arraycopy(x, off[0], o, off[1], n);
+                } else {
+                    for (int i = 0, xi = off[0], oi = off[1]; i < n; i++, xi += st[0], oi += st[1]) {
+                        o[oi] = x[xi];
+                    }
+                }
+            });
+        } else if (s.dtype == DType.FLOAT64 && d.dtype == DType.FLOAT64) {
+            double[] x = s.d(), o = d.d();
+            Strided.forEach(ls, SIMPLE, (n, off, st) -> {
+                if (st[0] == 1 && st[1] == 1) {
+                    System.arraycopy(x, off[0], o, off[1], n);
+                } else {
+                    for (int i = 0, xi = off[0], oi = off[1]; i < n; i++, xi += st[0], oi += st[1]) {
+                        o[oi] = x[xi];
+                    }
+                }
+            });
+        } else {
+            Strided.forEach(ls, SIMPLE, (n, off, st) -> {
+                for (int i = 0, xi = off[0], oi = off[1]; i < n; i++, xi += st[0], oi += st[1]) {
+                    d.set(oi, s.get(xi));
+                }
+            });
+        }
+    }
+
+    @Override
+    public void fill(Storage dst, Layout layout, double value) {
+        CpuStorage d = cpu(dst);
+        Strided.forEach(new Layout[] {layout}, SIMPLE, (n, off, st) -> {
+            for (int i = 0, oi = off[0]; i < n; i++, oi += st[0]) {
+                d.set(oi, value);
+            }
+        });
+    }
+
+    @Override
+    public void arange(Storage dst, Layout layout, double start, double step) {
+        CpuStorage d = cpu(dst);
+        int[] strides = layout.strides();
+        int n = layout.numel();
+        for (int i = 0; i < n; i++) {
+            d.set(layout.offset() + i * strides[0], start + i * step);
+        }
+    }
+
+    @Override
+    public void random(boolean normal, Storage dst, Layout layout, long seed, long offset) {
+        if (!layout.isContiguous()) {
+            throw new IllegalArgumentException("random fill needs a contiguous layout");
+        }
+        CpuStorage d = cpu(dst);
+        int base = layout.offset();
+        Parallel.forRange(layout.numel(), 16, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                d.set(base + i, normal ? CounterRandom.normal(seed, offset + i) : CounterRandom.uniform(seed, offset + i));
+            }
+        });
+    }
+
+    @Override
+    public void unary(UnaryOp op, Storage x, Layout xLayout, Storage out, Layout outLayout, double p0, double p1) {
+        CpuStorage s = cpu(x), d = cpu(out);
+        Layout[] ls = {xLayout, outLayout};
+        long cost = costOf(op);
+        if (s.dtype == DType.FLOAT32 && d.dtype == DType.FLOAT32) {
+            float[] a = s.f(), o = d.f();
+            if (VectorKernels.unary(op, a, xLayout, o, outLayout, p0, p1)) {
+                return;
+            }
+            Strided.forEach(ls, cost, (n, off, st) -> {
+                for (int i = 0, xi = off[0], oi = off[1]; i < n; i++, xi += st[0], oi += st[1]) {
+                    o[oi] = (float) ScalarMath.unary(op, a[xi], p0, p1);
+                }
+            });
+        } else if (s.dtype == DType.FLOAT64 && d.dtype == DType.FLOAT64) {
+            double[] a = s.d(), o = d.d();
+            Strided.forEach(ls, cost, (n, off, st) -> {
+                for (int i = 0, xi = off[0], oi = off[1]; i < n; i++, xi += st[0], oi += st[1]) {
+                    o[oi] = ScalarMath.unary(op, a[xi], p0, p1);
+                }
+            });
+        } else {
+            Strided.forEach(ls, cost, (n, off, st) -> {
+                for (int i = 0, xi = off[0], oi = off[1]; i < n; i++, xi += st[0], oi += st[1]) {
+                    d.set(oi, ScalarMath.unary(op, s.get(xi), p0, p1));
+                }
+            });
+        }
+    }
+
+    private static long costOf(UnaryOp op) {
+        return switch (op) {
+            case NEG, ABS, SIGN, RELU, ADD_SCALAR, MUL_SCALAR, CLAMP, INSIDE -> SIMPLE;
+            default -> TRANSCENDENTAL;
+        };
+    }
+
+    @Override
+    public void binary(BinaryOp op, Storage a, Layout aLayout, Storage b, Layout bLayout, Storage out,
+                       Layout outLayout) {
+        CpuStorage sa = cpu(a), sb = cpu(b), d = cpu(out);
+        Layout[] ls = {aLayout, bLayout, outLayout};
+        if (d.dtype == DType.FLOAT32 && sa.dtype == DType.FLOAT32) {
+            float[] x = sa.f(), y = sb.f(), o = d.f();
+            if (VectorKernels.binary(op, x, aLayout, y, bLayout, o, outLayout)) {
+                return;
+            }
+            Strided.forEach(ls, SIMPLE, (n, off, st) -> {
+                for (int i = 0, xi = off[0], yi = off[1], oi = off[2]; i < n; i++, xi += st[0], yi += st[1],
+                        oi += st[2]) {
+                    o[oi] = (float) ScalarMath.binary(op, x[xi], y[yi]);
+                }
+            });
+        } else if (d.dtype == DType.FLOAT64 && sa.dtype == DType.FLOAT64) {
+            double[] x = sa.d(), y = sb.d(), o = d.d();
+            Strided.forEach(ls, SIMPLE, (n, off, st) -> {
+                for (int i = 0, xi = off[0], yi = off[1], oi = off[2]; i < n; i++, xi += st[0], yi += st[1],
+                        oi += st[2]) {
+                    o[oi] = ScalarMath.binary(op, x[xi], y[yi]);
+                }
+            });
+        } else {
+            Strided.forEach(ls, SIMPLE, (n, off, st) -> {
+                for (int i = 0, xi = off[0], yi = off[1], oi = off[2]; i < n; i++, xi += st[0], yi += st[1],
+                        oi += st[2]) {
+                    d.set(oi, ScalarMath.binary(op, sa.get(xi), sb.get(yi)));
+                }
+            });
+        }
+    }
+
+    @Override
+    public void where(Storage cond, Layout condLayout, Storage a, Layout aLayout, Storage b, Layout bLayout,
+                      Storage out, Layout outLayout) {
+        boolean[] c = (boolean[]) cpu(cond).data;
+        CpuStorage sa = cpu(a), sb = cpu(b), d = cpu(out);
+        Strided.forEach(new Layout[] {condLayout, aLayout, bLayout, outLayout}, SIMPLE, (n, off, st) -> {
+            for (int i = 0, ci = off[0], xi = off[1], yi = off[2], oi = off[3]; i < n;
+                 i++, ci += st[0], xi += st[1], yi += st[2], oi += st[3]) {
+                d.set(oi, c[ci] ? sa.get(xi) : sb.get(yi));
+            }
+        });
+    }
+
+    @Override
+    public void reduce(ReduceOp op, Storage x, Layout xLayout, int reducedDims, Storage out, Layout outLayout,
+                       Storage indices, Layout indicesLayout) {
+        Reductions.reduce(op, cpu(x), xLayout, reducedDims, cpu(out), outLayout,
+                indices == null ? null : cpu(indices), indicesLayout);
+    }
+
+    @Override
+    public void matmul(Storage a, Layout aLayout, Storage b, Layout bLayout, Storage out, Layout outLayout) {
+        int batches = aLayout.shape()[0], m = aLayout.shape()[1], k = aLayout.shape()[2], n = bLayout.shape()[2];
+        int[] as = aLayout.strides(), bs = bLayout.strides(), os = outLayout.strides();
+        CpuStorage sa = cpu(a), sb = cpu(b), so = cpu(out);
+        long flops = (long) m * n * Math.max(k, 1);
+        // many small products: one per task; otherwise each product is parallel inside the GEMM
+        Parallel.forRange(batches, flops < 64 * 64 * 64 ? flops : 1, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                int ao = aLayout.offset() + i * as[0], bo = bLayout.offset() + i * bs[0];
+                int oo = outLayout.offset() + i * os[0];
+                if (so.dtype == DType.FLOAT32) {
+                    Gemm.sgemm(m, n, k, sa.f(), ao, as[1], as[2], sb.f(), bo, bs[1], bs[2], so.f(), oo, os[1]);
+                } else {
+                    Gemm.dgemm(m, n, k, sa.d(), ao, as[1], as[2], sb.d(), bo, bs[1], bs[2], so.d(), oo, os[1]);
+                }
+            }
+        });
+    }
+
+    @Override
+    public void synchronize(Device device) {
+        // CPU kernels finish before they return.
+    }
+}

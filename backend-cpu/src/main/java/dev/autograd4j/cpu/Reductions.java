@@ -1,0 +1,162 @@
+package dev.autograd4j.cpu;
+
+import dev.autograd4j.DType;
+import dev.autograd4j.spi.Layout;
+import dev.autograd4j.spi.ReduceOp;
+
+/**
+ * Reduction of the trailing dims of a layout. Sums accumulate in double (float32 inputs too), so
+ * long sums do not drift; max and min let NaN win and report the first winner's flat index.
+ */
+final class Reductions {
+    private Reductions() {
+    }
+
+    static void reduce(ReduceOp op, CpuStorage x, Layout xl, int reducedDims, CpuStorage out, Layout ol,
+                       CpuStorage indices, Layout il) {
+        int rank = xl.rank(), keptRank = rank - reducedDims;
+        int[] shape = xl.shape(), strides = xl.strides();
+        int[] inShape = java.util.Arrays.copyOfRange(shape, keptRank, rank);
+        int[] inStrides = java.util.Arrays.copyOfRange(strides, keptRank, rank);
+        int inner = 1;
+        for (int s : inShape) {
+            inner *= s;
+        }
+        int outer = ol.numel();
+        final int innerCount = inner;
+        int[] outShape = java.util.Arrays.copyOf(shape, keptRank);
+        int[] outStrides = java.util.Arrays.copyOf(strides, keptRank);
+        if (op == ReduceOp.SUM && outer < Parallel.THREADS && innerCount >= 65_536 && reducedDims == 1) {
+            // one (or few) long sums: split each across threads
+            for (int o = 0; o < outer; o++) {
+                int base = xl.offset() + offsetOf(o, outShape, outStrides);
+                out.set(outputIndex(o, ol), parallelSum(x, base, inStrides[0], innerCount));
+            }
+            return;
+        }
+        Parallel.forRange(outer, Math.max(1, innerCount), (from, to) -> {
+            int[] idx = new int[inShape.length];
+            for (int o = from; o < to; o++) {
+                int base = xl.offset() + offsetOf(o, outShape, outStrides);
+                int oi = outputIndex(o, ol);
+                if (op == ReduceOp.SUM) {
+                    out.set(oi, sum(x, base, inShape, inStrides, innerCount, idx));
+                } else {
+                    long[] where = new long[1];
+                    double best = extreme(op == ReduceOp.MAX, x, base, inShape, inStrides, innerCount, idx, where);
+                    out.set(oi, best);
+                    if (indices != null) {
+                        indices.set(outputIndex(o, il), where[0]);
+                    }
+                }
+            }
+        });
+    }
+
+    /** Storage offset of the o-th (row-major) element of a shape with strides. */
+    private static int offsetOf(int o, int[] shape, int[] strides) {
+        int off = 0;
+        for (int d = shape.length - 1; d >= 0; d--) {
+            int i = o % shape[d];
+            o /= shape[d];
+            off += i * strides[d];
+        }
+        return off;
+    }
+
+    private static int outputIndex(int o, Layout l) {
+        return l.offset() + offsetOf(o, l.shape(), l.strides());
+    }
+
+    private static double sum(CpuStorage x, int base, int[] shape, int[] strides, int count, int[] idx) {
+        if (count == 0) {
+            return 0;
+        }
+        java.util.Arrays.fill(idx, 0);
+        int last = shape.length - 1;
+        if (last < 0) {
+            return x.get(base);
+        }
+        int rowLen = shape[last], rowStride = strides[last];
+        double acc = 0;
+        int off = base;
+        for (int done = 0; done < count; done += rowLen) {
+            acc += rowSum(x, off, rowStride, rowLen);
+            // advance to the next row (odometer over the leading reduced dims)
+            for (int d = last - 1; d >= 0; d--) {
+                idx[d]++;
+                off += strides[d];
+                if (idx[d] < shape[d]) {
+                    break;
+                }
+                off -= strides[d] * shape[d];
+                idx[d] = 0;
+            }
+        }
+        return acc;
+    }
+
+    private static double rowSum(CpuStorage x, int off, int stride, int n) {
+        double acc = 0;
+        if (x.dtype == DType.FLOAT32) {
+            float[] a = x.f();
+            for (int i = 0; i < n; i++, off += stride) {
+                acc += a[off];
+            }
+        } else if (x.dtype == DType.FLOAT64) {
+            double[] a = x.d();
+            for (int i = 0; i < n; i++, off += stride) {
+                acc += a[off];
+            }
+        } else {
+            for (int i = 0; i < n; i++, off += stride) {
+                acc += x.get(off);
+            }
+        }
+        return acc;
+    }
+
+    private static double parallelSum(CpuStorage x, int base, int stride, int n) {
+        int chunks = Parallel.THREADS;
+        double[] partial = new double[chunks];
+        int per = (n + chunks - 1) / chunks;
+        Parallel.forRange(chunks, per, (from, to) -> {
+            for (int c = from; c < to; c++) {
+                int start = c * per, len = Math.min(n, start + per) - start;
+                partial[c] = len > 0 ? rowSum(x, base + start * stride, stride, len) : 0;
+            }
+        });
+        double acc = 0;
+        for (double p : partial) {
+            acc += p;
+        }
+        return acc;
+    }
+
+    private static double extreme(boolean max, CpuStorage x, int base, int[] shape, int[] strides, int count,
+                                  int[] idx, long[] where) {
+        java.util.Arrays.fill(idx, 0);
+        double best = Double.NaN;
+        long bestAt = 0;
+        int off = base;
+        int last = shape.length - 1;
+        for (int t = 0; t < count; t++) {
+            double v = x.get(off);
+            if (t == 0 || (best == best && (v != v || (max ? v > best : v < best)))) {
+                best = v;
+                bestAt = t;
+            }
+            for (int d = last; d >= 0; d--) {
+                idx[d]++;
+                off += strides[d];
+                if (idx[d] < shape[d]) {
+                    break;
+                }
+                off -= strides[d] * shape[d];
+                idx[d] = 0;
+            }
+        }
+        where[0] = bestAt;
+        return best;
+    }
+}

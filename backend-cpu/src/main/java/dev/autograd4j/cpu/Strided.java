@@ -1,0 +1,95 @@
+package dev.autograd4j.cpu;
+
+import dev.autograd4j.spi.Layout;
+
+/**
+ * Walks several layouts of one shape together, row by row: dims that are contiguous for every
+ * operand are merged first, so contiguous tensors become a single row walked with stride 1.
+ * Rows (or, for a single row, pieces of it) are split across threads when the work is large.
+ */
+final class Strided {
+    /** A run of {@code length} elements; operand k starts at offsets[k] and steps by strides[k]. */
+    interface RowBody {
+        void row(int length, int[] offsets, int[] strides);
+    }
+
+    private Strided() {
+    }
+
+    static void forEach(Layout[] operands, long costPerElement, RowBody body) {
+        int[] shape = operands[0].shape();
+        int ops = operands.length;
+        int n = 1;
+        for (int s : shape) {
+            n *= s;
+        }
+        if (n == 0) {
+            return;
+        }
+        // merge dims: drop size-1 dims, join i with the next when every operand allows it
+        int[] mShape = new int[Math.max(1, shape.length)];
+        int[][] mStrides = new int[ops][Math.max(1, shape.length)];
+        int r = 0;
+        for (int i = 0; i < shape.length; i++) {
+            if (shape[i] == 1) {
+                continue;
+            }
+            boolean merge = r > 0;
+            for (int k = 0; k < ops && merge; k++) {
+                merge = mStrides[k][r - 1] == operands[k].strides()[i] * shape[i];
+            }
+            if (merge) {
+                mShape[r - 1] *= shape[i];
+                for (int k = 0; k < ops; k++) {
+                    mStrides[k][r - 1] = operands[k].strides()[i];
+                }
+            } else {
+                mShape[r] = shape[i];
+                for (int k = 0; k < ops; k++) {
+                    mStrides[k][r] = operands[k].strides()[i];
+                }
+                r++;
+            }
+        }
+        if (r == 0) { // a single element
+            mShape[0] = 1;
+            r = 1;
+        }
+        final int rank = r;
+        final int rowLength = mShape[rank - 1];
+        final int[] inner = new int[ops];
+        final int[] base = new int[ops];
+        for (int k = 0; k < ops; k++) {
+            inner[k] = mStrides[k][rank - 1];
+            base[k] = operands[k].offset();
+        }
+        final int rows = n / rowLength;
+        if (rows == 1) {
+            Parallel.forRange(rowLength, costPerElement, (from, to) -> {
+                int[] off = new int[ops];
+                for (int k = 0; k < ops; k++) {
+                    off[k] = base[k] + from * inner[k];
+                }
+                body.row(to - from, off, inner);
+            });
+            return;
+        }
+        Parallel.forRange(rows, costPerElement * rowLength, (from, to) -> {
+            int[] off = new int[ops];
+            for (int row = from; row < to; row++) {
+                int rem = row;
+                for (int k = 0; k < ops; k++) {
+                    off[k] = base[k];
+                }
+                for (int d = rank - 2; d >= 0; d--) {
+                    int i = rem % mShape[d];
+                    rem /= mShape[d];
+                    for (int k = 0; k < ops; k++) {
+                        off[k] += i * mStrides[k][d];
+                    }
+                }
+                body.row(rowLength, off, inner);
+            }
+        });
+    }
+}

@@ -1,0 +1,42 @@
+package dev.autograd4j.cpu;
+
+import dev.autograd4j.spi.BinaryOp;
+import dev.autograd4j.spi.Layout;
+import dev.autograd4j.spi.UnaryOp;
+
+/**
+ * Gate to the Vector API elementwise kernels: they serve contiguous float32 operands when the
+ * module is enabled; otherwise the callers' plain loops run. {@link VectorElementwise} is only
+ * reached after the check, so its Vector API classes are never loaded without the module.
+ */
+final class VectorKernels {
+    static final boolean ENABLED = Gemm.kernelName().startsWith("Vector API");
+
+    private VectorKernels() {
+    }
+
+    private static boolean dense(Layout l) {
+        return l.isContiguous();
+    }
+
+    /** Runs the op and returns true when a vector kernel applies. */
+    static boolean unary(UnaryOp op, float[] x, Layout xl, float[] out, Layout ol, double p0, double p1) {
+        if (!ENABLED || !dense(xl) || !dense(ol) || !VectorElementwise.supports(op)) {
+            return false;
+        }
+        int xo = xl.offset(), oo = ol.offset();
+        Parallel.forRange(ol.numel(), 1, (from, to) ->
+                VectorElementwise.unary(op, x, xo + from, out, oo + from, to - from, (float) p0, (float) p1));
+        return true;
+    }
+
+    static boolean binary(BinaryOp op, float[] a, Layout al, float[] b, Layout bl, float[] out, Layout ol) {
+        if (!ENABLED || !dense(al) || !dense(bl) || !dense(ol) || !VectorElementwise.supports(op)) {
+            return false;
+        }
+        int ao = al.offset(), bo = bl.offset(), oo = ol.offset();
+        Parallel.forRange(ol.numel(), 1, (from, to) ->
+                VectorElementwise.binary(op, a, ao + from, b, bo + from, out, oo + from, to - from));
+        return true;
+    }
+}
