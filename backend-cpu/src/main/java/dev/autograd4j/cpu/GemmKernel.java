@@ -51,6 +51,24 @@ abstract class GemmKernel {
         float[] paF = new float[0], pbF = new float[0], tmpF = new float[0];
         double[] paD = new double[0], pbD = new double[0], tmpD = new double[0];
 
+        /** Row arrays for the plain kernel: C2 only vectorises its loops when every array index starts at 0. */
+        float[][] rowsF = new float[0][], accF = new float[0][];
+        double[][] rowsD = new double[0][], accD = new double[0][];
+
+        static float[][] rows(float[][] have, int count, int len) {
+            if (have.length < count || have.length > 0 && have[0].length < len) {
+                have = new float[Math.max(count, have.length)][Math.max(len, have.length > 0 ? have[0].length : 0)];
+            }
+            return have;
+        }
+
+        static double[][] rows(double[][] have, int count, int len) {
+            if (have.length < count || have.length > 0 && have[0].length < len) {
+                have = new double[Math.max(count, have.length)][Math.max(len, have.length > 0 ? have[0].length : 0)];
+            }
+            return have;
+        }
+
         float[] tmpF(int size) {
             if (tmpF.length < size) {
                 tmpF = new float[size];

@@ -4,17 +4,20 @@ package dev.autograd4j.cpu;
  * Matrix product in plain Java, for JVMs without {@code jdk.incubator.vector}.
  *
  * <p>Same blocking and packing as the Vector API kernel, but B is packed as one row-major
- * kc x nc panel per block, and the register tile is 4 rows of C by a contiguous run of columns:
- * for each k step, four A values are held in registers and the inner loop
- * {@code c_r[j] += a_r * b[j]} over the packed B row is a plain counted loop that C2's
- * superword pass turns into SIMD code. The 4 x nc strip of C stays in L1 across the kc steps.
+ * kc x nc panel per block, and the tile is 4 rows of C by the block's columns: for each k step,
+ * four A values are held in registers and the inner loop {@code c_r[j] += a_r * b[j]} over the
+ * B row is a plain counted loop that C2's superword pass turns into SIMD code. The 4 x nc
+ * accumulator strip stays in L1 across the kc steps.
+ *
+ * <p>C2 (JDK 17) only vectorises these loops when every array is indexed from 0 (an invariant
+ * offset such as {@code c[o + j]} keeps them scalar, 5x slower), so the packed B rows and the
+ * accumulators are separate per-thread row arrays.
  */
 final class GemmPlain extends GemmKernel {
     private static final int MR = 4;
     /** Columns are rounded up to this in the packed panel. */
     private static final int NR = 16;
 
-    static final boolean STRIP4 = Boolean.getBoolean("strip4");
     static final GemmPlain INSTANCE = new GemmPlain();
 
     private GemmPlain() {
@@ -42,47 +45,61 @@ final class GemmPlain extends GemmKernel {
     void macro(int mc, int nc, int kc, float[] pa, float[] pb, float[] c, int cOff, int ldc,
                boolean first, Buffers buf) {
         int ncp = panelWidthB(NR, nc);
+        float[][] rows = buf.rowsF = Buffers.rows(buf.rowsF, kc, ncp);
+        float[][] acc = buf.accF = Buffers.rows(buf.accF, MR, ncp);
+        for (int p = 0; p < kc; p++) {
+            System.arraycopy(pb, p * ncp, rows[p], 0, nc);
+        }
         for (int ir = 0; ir < mc; ir += MR) {
-            int rows = Math.min(MR, mc - ir);
-            int o = cOff + ir * ldc;
-            if (first) {
-                for (int r = 0; r < rows; r++) {
-                    java.util.Arrays.fill(c, o + r * ldc, o + r * ldc + nc, 0f);
+            int nrows = Math.min(MR, mc - ir);
+            int ia = ir * kc;
+            if (nrows == MR) {
+                for (int r = 0; r < MR; r++) {
+                    java.util.Arrays.fill(acc[r], 0, nc, 0f);
+                }
+                strip4(kc, nc, pa, ia, rows, acc[0], acc[1], acc[2], acc[3]);
+            } else {
+                for (int r = 0; r < nrows; r++) {
+                    java.util.Arrays.fill(acc[r], 0, nc, 0f);
+                    strip1(kc, nc, pa, ia + r, rows, acc[r]);
                 }
             }
-            int ia = ir * kc;
-            if (STRIP4 && rows == MR) {
-                strip4(kc, nc, ncp, pa, ia, pb, c, o, ldc);
-            } else {
-                for (int r = 0; r < rows; r++) {
-                    strip1(kc, nc, ncp, pa, ia + r, pb, c, o + r * ldc);
+            for (int r = 0; r < nrows; r++) {
+                int o = cOff + (ir + r) * ldc;
+                float[] ar = acc[r];
+                if (first) {
+                    System.arraycopy(ar, 0, c, o, nc);
+                } else {
+                    for (int j = 0; j < nc; j++) {
+                        c[o + j] += ar[j];
+                    }
                 }
             }
         }
     }
 
-    private static void strip4(int kc, int nc, int ncp, float[] pa, int ia, float[] pb, float[] c, int o0, int ldc) {
-        int o1 = o0 + ldc, o2 = o1 + ldc, o3 = o2 + ldc;
+    private static void strip4(int kc, int nc, float[] pa, int ia, float[][] rows,
+                               float[] c0, float[] c1, float[] c2, float[] c3) {
         for (int p = 0; p < kc; p++) {
             float a0 = pa[ia], a1 = pa[ia + 1], a2 = pa[ia + 2], a3 = pa[ia + 3];
-            int ib = p * ncp;
+            float[] b = rows[p];
             for (int j = 0; j < nc; j++) {
-                float bj = pb[ib + j];
-                c[o0 + j] += a0 * bj;
-                c[o1 + j] += a1 * bj;
-                c[o2 + j] += a2 * bj;
-                c[o3 + j] += a3 * bj;
+                float bj = b[j];
+                c0[j] += a0 * bj;
+                c1[j] += a1 * bj;
+                c2[j] += a2 * bj;
+                c3[j] += a3 * bj;
             }
             ia += MR;
         }
     }
 
-    private static void strip1(int kc, int nc, int ncp, float[] pa, int ia, float[] pb, float[] c, int o) {
+    private static void strip1(int kc, int nc, float[] pa, int ia, float[][] rows, float[] c0) {
         for (int p = 0; p < kc; p++) {
             float a0 = pa[ia];
-            int ib = p * ncp;
+            float[] b = rows[p];
             for (int j = 0; j < nc; j++) {
-                c[o + j] += a0 * pb[ib + j];
+                c0[j] += a0 * b[j];
             }
             ia += MR;
         }
@@ -94,48 +111,61 @@ final class GemmPlain extends GemmKernel {
     void macro(int mc, int nc, int kc, double[] pa, double[] pb, double[] c, int cOff, int ldc,
                boolean first, Buffers buf) {
         int ncp = panelWidthB(NR, nc);
+        double[][] rows = buf.rowsD = Buffers.rows(buf.rowsD, kc, ncp);
+        double[][] acc = buf.accD = Buffers.rows(buf.accD, MR, ncp);
+        for (int p = 0; p < kc; p++) {
+            System.arraycopy(pb, p * ncp, rows[p], 0, nc);
+        }
         for (int ir = 0; ir < mc; ir += MR) {
-            int rows = Math.min(MR, mc - ir);
-            int o = cOff + ir * ldc;
-            if (first) {
-                for (int r = 0; r < rows; r++) {
-                    java.util.Arrays.fill(c, o + r * ldc, o + r * ldc + nc, 0d);
+            int nrows = Math.min(MR, mc - ir);
+            int ia = ir * kc;
+            if (nrows == MR) {
+                for (int r = 0; r < MR; r++) {
+                    java.util.Arrays.fill(acc[r], 0, nc, 0d);
+                }
+                strip4(kc, nc, pa, ia, rows, acc[0], acc[1], acc[2], acc[3]);
+            } else {
+                for (int r = 0; r < nrows; r++) {
+                    java.util.Arrays.fill(acc[r], 0, nc, 0d);
+                    strip1(kc, nc, pa, ia + r, rows, acc[r]);
                 }
             }
-            int ia = ir * kc;
-            if (STRIP4 && rows == MR) {
-                strip4(kc, nc, ncp, pa, ia, pb, c, o, ldc);
-            } else {
-                for (int r = 0; r < rows; r++) {
-                    strip1(kc, nc, ncp, pa, ia + r, pb, c, o + r * ldc);
+            for (int r = 0; r < nrows; r++) {
+                int o = cOff + (ir + r) * ldc;
+                double[] ar = acc[r];
+                if (first) {
+                    System.arraycopy(ar, 0, c, o, nc);
+                } else {
+                    for (int j = 0; j < nc; j++) {
+                        c[o + j] += ar[j];
+                    }
                 }
             }
         }
     }
 
-    private static void strip4(int kc, int nc, int ncp, double[] pa, int ia, double[] pb, double[] c, int o0,
-                               int ldc) {
-        int o1 = o0 + ldc, o2 = o1 + ldc, o3 = o2 + ldc;
+    private static void strip4(int kc, int nc, double[] pa, int ia, double[][] rows,
+                               double[] c0, double[] c1, double[] c2, double[] c3) {
         for (int p = 0; p < kc; p++) {
             double a0 = pa[ia], a1 = pa[ia + 1], a2 = pa[ia + 2], a3 = pa[ia + 3];
-            int ib = p * ncp;
+            double[] b = rows[p];
             for (int j = 0; j < nc; j++) {
-                double bj = pb[ib + j];
-                c[o0 + j] += a0 * bj;
-                c[o1 + j] += a1 * bj;
-                c[o2 + j] += a2 * bj;
-                c[o3 + j] += a3 * bj;
+                double bj = b[j];
+                c0[j] += a0 * bj;
+                c1[j] += a1 * bj;
+                c2[j] += a2 * bj;
+                c3[j] += a3 * bj;
             }
             ia += MR;
         }
     }
 
-    private static void strip1(int kc, int nc, int ncp, double[] pa, int ia, double[] pb, double[] c, int o) {
+    private static void strip1(int kc, int nc, double[] pa, int ia, double[][] rows, double[] c0) {
         for (int p = 0; p < kc; p++) {
             double a0 = pa[ia];
-            int ib = p * ncp;
+            double[] b = rows[p];
             for (int j = 0; j < nc; j++) {
-                c[o + j] += a0 * pb[ib + j];
+                c0[j] += a0 * b[j];
             }
             ia += MR;
         }
