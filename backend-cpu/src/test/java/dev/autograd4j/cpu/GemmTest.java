@@ -1,0 +1,239 @@
+package dev.autograd4j.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class GemmTest {
+    private static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+
+    /** An operand laid out in a bigger array: origin, row stride, column stride. */
+    record Layout(int off, int rs, int cs, int size) {
+    }
+
+    /** rows x cols operand: 0 row-major, 1 transposed (column-major), 2 broadcast rows (rs = 0), 3 broadcast cols (cs = 0), 4 padded row-major. */
+    static Layout layout(int kind, int rows, int cols, int off) {
+        switch (kind) {
+            case 0: return new Layout(off, cols, 1, off + rows * cols);
+            case 1: return new Layout(off, 1, rows, off + rows * cols);
+            case 2: return new Layout(off, 0, 1, off + cols);
+            case 3: return new Layout(off, 1, 0, off + rows);
+            default: return new Layout(off, cols + 3, 1, off + rows * (cols + 3));
+        }
+    }
+
+    interface Impl {
+        void sgemm(int m, int n, int k, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int bRs, int bCs,
+                   float[] c, int cOff, int ldc);
+
+        void dgemm(int m, int n, int k, double[] a, int aOff, int aRs, int aCs, double[] b, int bOff, int bRs,
+                   int bCs, double[] c, int cOff, int ldc);
+    }
+
+    static final Impl PLAIN = new Impl() {
+        public void sgemm(int m, int n, int k, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int bRs,
+                          int bCs, float[] c, int cOff, int ldc) {
+            GemmPlain.sgemm(m, n, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, ldc);
+        }
+
+        public void dgemm(int m, int n, int k, double[] a, int aOff, int aRs, int aCs, double[] b, int bOff, int bRs,
+                          int bCs, double[] c, int cOff, int ldc) {
+            GemmPlain.dgemm(m, n, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, ldc);
+        }
+    };
+
+    /** Only touches GemmVector when called. */
+    static final class VectorImpl implements Impl {
+        public void sgemm(int m, int n, int k, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int bRs,
+                          int bCs, float[] c, int cOff, int ldc) {
+            GemmVector.sgemm(m, n, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, ldc);
+        }
+
+        public void dgemm(int m, int n, int k, double[] a, int aOff, int aRs, int aCs, double[] b, int bOff, int bRs,
+                          int bCs, double[] c, int cOff, int ldc) {
+            GemmVector.dgemm(m, n, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, ldc);
+        }
+    }
+
+    static final Impl GEMM = new Impl() {
+        public void sgemm(int m, int n, int k, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int bRs,
+                          int bCs, float[] c, int cOff, int ldc) {
+            Gemm.sgemm(m, n, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, ldc);
+        }
+
+        public void dgemm(int m, int n, int k, double[] a, int aOff, int aRs, int aCs, double[] b, int bOff, int bRs,
+                          int bCs, double[] c, int cOff, int ldc) {
+            Gemm.dgemm(m, n, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, ldc);
+        }
+    };
+
+    /** {m, n, k} shapes: odd, tiny, block-edge and multi-block (k > kc, m > mc, n > nc). */
+    static List<int[]> shapes() {
+        List<int[]> s = new ArrayList<>();
+        int[] small = {1, 3, 17};
+        for (int m : small) {
+            for (int n : small) {
+                for (int k : small) {
+                    s.add(new int[] {m, n, k});
+                }
+            }
+        }
+        s.add(new int[] {65, 33, 130});
+        s.add(new int[] {130, 65, 17});
+        s.add(new int[] {7, 257, 65});
+        s.add(new int[] {257, 7, 300});
+        s.add(new int[] {1, 1000, 70});
+        s.add(new int[] {300, 1, 40});
+        s.add(new int[] {64, 64, 64});
+        s.add(new int[] {257, 130, 257});
+        s.add(new int[] {20, 530, 513});
+        return s;
+    }
+
+    static void check(Impl impl, int m, int n, int k, int aKind, int bKind, boolean dbl, Random rnd) {
+        Layout la = layout(aKind, m, k, rnd.nextInt(5));
+        Layout lb = layout(bKind, k, n, rnd.nextInt(5));
+        int cOff = rnd.nextInt(5), ldc = n + rnd.nextInt(3);
+        int cSize = cOff + (m - 1) * ldc + n + 2;
+        double[] ad = new double[la.size()], bd = new double[lb.size()];
+        for (int i = 0; i < ad.length; i++) {
+            ad[i] = rnd.nextInt(17) - 8 + rnd.nextDouble() * 0.5;
+        }
+        for (int i = 0; i < bd.length; i++) {
+            bd[i] = rnd.nextInt(17) - 8 + rnd.nextDouble() * 0.5;
+        }
+        if (!dbl) {
+            for (int i = 0; i < ad.length; i++) {
+                ad[i] = (float) ad[i];
+            }
+            for (int i = 0; i < bd.length; i++) {
+                bd[i] = (float) bd[i];
+            }
+        }
+        double[] want = new double[m * n];
+        double[] mag = new double[m * n];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double s = 0, t = 0;
+                for (int p = 0; p < k; p++) {
+                    double x = ad[la.off() + i * la.rs() + p * la.cs()] * bd[lb.off() + p * lb.rs() + j * lb.cs()];
+                    s += x;
+                    t += Math.abs(x);
+                }
+                want[i * n + j] = s;
+                mag[i * n + j] = t;
+            }
+        }
+        String what = (dbl ? "double" : "float") + " m=" + m + " n=" + n + " k=" + k + " a=" + aKind + " b=" + bKind;
+        double eps = dbl ? 1e-13 : 1e-5;
+        double sentinel = 12345;
+        if (dbl) {
+            double[] c = new double[cSize];
+            java.util.Arrays.fill(c, sentinel);
+            impl.dgemm(m, n, k, ad, la.off(), la.rs(), la.cs(), bd, lb.off(), lb.rs(), lb.cs(), c, cOff, ldc);
+            verify(c, cOff, ldc, m, n, want, mag, eps, sentinel, what);
+        } else {
+            float[] af = new float[ad.length], bf = new float[bd.length];
+            for (int i = 0; i < af.length; i++) {
+                af[i] = (float) ad[i];
+            }
+            for (int i = 0; i < bf.length; i++) {
+                bf[i] = (float) bd[i];
+            }
+            float[] cf = new float[cSize];
+            java.util.Arrays.fill(cf, (float) sentinel);
+            impl.sgemm(m, n, k, af, la.off(), la.rs(), la.cs(), bf, lb.off(), lb.rs(), lb.cs(), cf, cOff, ldc);
+            double[] c = new double[cSize];
+            for (int i = 0; i < cSize; i++) {
+                c[i] = cf[i];
+            }
+            verify(c, cOff, ldc, m, n, want, mag, eps, sentinel, what);
+        }
+    }
+
+    static void verify(double[] c, int cOff, int ldc, int m, int n, double[] want, double[] mag, double eps,
+                       double sentinel, String what) {
+        boolean[] inside = new boolean[c.length];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                int at = cOff + i * ldc + j;
+                inside[at] = true;
+                double tol = eps * (mag[i * n + j] + 1);
+                double got = c[at];
+                if (!(Math.abs(got - want[i * n + j]) <= tol)) {
+                    assertEquals(want[i * n + j], got, tol, what + " at (" + i + "," + j + ")");
+                }
+            }
+        }
+        for (int i = 0; i < c.length; i++) {
+            if (!inside[i]) {
+                assertEquals(sentinel, c[i], 0, what + ": wrote outside C at " + i);
+            }
+        }
+    }
+
+    static void all(Impl impl) {
+        Random rnd = new Random(42);
+        for (int[] s : shapes()) {
+            for (int aKind = 0; aKind < 5; aKind++) {
+                for (int bKind = 0; bKind < 5; bKind++) {
+                    boolean big = (long) s[0] * s[1] * s[2] > 200_000;
+                    // Big shapes: a few layouts; small ones: every pair.
+                    if (big && !(aKind == 0 && bKind == 0 || aKind == 1 && bKind == 0 || aKind == 4 && bKind == 1
+                            || aKind == 2 && bKind == 3)) {
+                        continue;
+                    }
+                    check(impl, s[0], s[1], s[2], aKind, bKind, false, rnd);
+                    check(impl, s[0], s[1], s[2], aKind, bKind, true, rnd);
+                }
+            }
+        }
+    }
+
+    static void edges(Impl impl) {
+        // k == 0 writes zeros, m or n == 0 writes nothing.
+        float[] c = {7, 7, 7, 7, 7, 7, 7};
+        impl.sgemm(2, 3, 0, new float[0], 0, 0, 0, new float[0], 0, 0, 0, c, 1, 3);
+        assertEquals("[7.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]", java.util.Arrays.toString(c));
+        double[] d = {7, 7, 7, 7, 7, 7, 7, 7};
+        impl.dgemm(2, 2, 0, new double[0], 0, 0, 0, new double[0], 0, 0, 0, d, 0, 4);
+        assertEquals("[0.0, 0.0, 7.0, 7.0, 0.0, 0.0, 7.0, 7.0]", java.util.Arrays.toString(d));
+        float[] e = {7, 7};
+        impl.sgemm(0, 2, 3, new float[0], 0, 3, 1, new float[6], 0, 2, 1, e, 0, 2);
+        impl.sgemm(2, 0, 3, new float[6], 0, 3, 1, new float[0], 0, 0, 1, e, 0, 0);
+        assertEquals("[7.0, 7.0]", java.util.Arrays.toString(e));
+        double[] f = {7, 7};
+        impl.dgemm(0, 2, 3, new double[0], 0, 3, 1, new double[6], 0, 2, 1, f, 0, 2);
+        assertEquals("[7.0, 7.0]", java.util.Arrays.toString(f));
+    }
+
+    @Test
+    void plainMatchesNaive() {
+        all(PLAIN);
+        edges(PLAIN);
+    }
+
+    @Test
+    void vectorMatchesNaive() {
+        assumeTrue(VECTOR, "jdk.incubator.vector not enabled");
+        Impl v = new VectorImpl();
+        all(v);
+        edges(v);
+    }
+
+    @Test
+    void entryPointPicksAKernel() {
+        String name = Gemm.kernelName();
+        assertTrue(VECTOR && !"false".equals(System.getProperty("autograd4j.cpu.vector"))
+                ? name.startsWith("Vector API") : name.equals("plain Java"), name);
+        Random rnd = new Random(7);
+        check(GEMM, 70, 90, 110, 0, 1, false, rnd);
+        check(GEMM, 70, 90, 110, 1, 0, true, rnd);
+        edges(GEMM);
+    }
+}
