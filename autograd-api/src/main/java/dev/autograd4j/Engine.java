@@ -57,6 +57,7 @@ final class Engine {
                     continue;
                 }
                 Node.BackwardFormula formula = node.formulaOrThrow();
+                node.checkSavedVersions();
                 Tensor[] inputGrads = grad == null ? new Tensor[node.next.length] : formula.apply(grad, node.needsInputGrad());
                 if (!retainGraph) {
                     node.release();

@@ -1,7 +1,5 @@
 package dev.autograd4j;
 
-import java.util.Arrays;
-
 /**
  * Losses and activations, like {@code torch.nn.functional}. Fused losses compute their forward
  * without recording and carry their own derivative (stable for large logits); the rest are
@@ -87,7 +85,7 @@ public final class Functional {
             out = reduce(weight == null ? loss : loss.mul(weight), reduction);
         }
         Shape shape = input.shape();
-        return Tensor.record("BinaryCrossEntropyWithLogitsBackward0", out, (g, needs) -> {
+        return Tensor.record("BinaryCrossEntropyWithLogitsBackward0", out, Tensor.saved(input, target, weight, posWeight), (g, needs) -> {
             Tensor scale = spread(g, shape, reduction);
             if (weight != null) {
                 scale = scale.mul(weight);
@@ -131,7 +129,7 @@ public final class Functional {
             out = reduce(weight == null ? loss : loss.mul(weight), reduction);
         }
         Shape shape = input.shape();
-        return Tensor.record("BinaryCrossEntropyBackward0", out, (g, needs) -> {
+        return Tensor.record("BinaryCrossEntropyBackward0", out, Tensor.saved(input, target, weight), (g, needs) -> {
             Tensor scale = spread(g, shape, reduction);
             if (weight != null) {
                 scale = scale.mul(weight);
@@ -157,7 +155,7 @@ public final class Functional {
             out = reduce(d.mul(d), reduction);
         }
         Shape shape = input.shape();
-        return Tensor.record("MseLossBackward0", out, (g, needs) -> {
+        return Tensor.record("MseLossBackward0", out, Tensor.saved(input, target), (g, needs) -> {
             Tensor d = input.sub(target).mul(2.0).mul(spread(g, shape, reduction));
             return new Tensor[] {needs[0] ? d : null, needs[1] ? d.neg() : null};
         }, input, target);
@@ -246,30 +244,29 @@ public final class Functional {
         Tensor out;
         try (var g = Autograd.noGrad()) {
             Tensor classIds = Tensor.arange(0, classes, 1, DType.INT64, input.device()).reshape(1, classes);
-            selection = classIds.eq(target.reshape(-1, 1)).to(input.dtype());
+            Tensor kept = target.ne(ignoreIndex).to(input.dtype()).reshape(-1, 1);
+            Tensor hit = classIds.eq(target.reshape(-1, 1)).to(input.dtype()).mul(kept).gt(0);
+            selection = hit.to(input.dtype());
             if (weight != null) {
                 selection = selection.mul(weight.reshape(1, classes));
             }
-            Tensor perSample = input.mul(selection).sum(1).neg();
+            // read only the target entries: -inf log-probabilities elsewhere must not make 0 * -inf = NaN
+            Tensor picked = Tensor.where(hit, input, Tensor.zerosLike(input));
+            Tensor perSample = picked.mul(selection).sum(1).neg();
             out = switch (reduction) {
                 case NONE -> perSample;
                 case SUM -> perSample.sum();
                 case MEAN -> perSample.sum().div(selection.sum());
             };
         }
-        final Tensor picked = selection;
+        final Tensor chosen = selection;
         return Tensor.record("NllLossBackward0", out, (g, needs) -> {
             Tensor rowScale = switch (reduction) {
                 case NONE -> g.reshape(-1, 1);
                 case SUM -> g;
-                case MEAN -> g.div(picked.sum());
+                case MEAN -> g.div(chosen.sum());
             };
-            return new Tensor[] {picked.neg().mul(rowScale)};
+            return new Tensor[] {chosen.neg().mul(rowScale)};
         }, input);
-    }
-
-    /** PyTorch-style description of a shape, for messages. */
-    static String describe(Tensor t) {
-        return t.dtype() + Arrays.toString(t.shape().toArray());
     }
 }

@@ -26,6 +26,10 @@ public final class Node {
     final DType[] inputDtypes;
     final Device[] inputDevices;
     private BackwardFormula formula;
+    /** Tensors the formula reads, the version each had when saved, and what made it (for messages). */
+    private Tensor[] saved;
+    private int[] savedVersions;
+    private String[] savedOrigins;
     /** The leaf this node accumulates into; null for operation nodes. */
     final Tensor leaf;
     /** Sequence number: later nodes run first among ready ones, as PyTorch orders them. */
@@ -44,7 +48,7 @@ public final class Node {
         this.sequence = SEQUENCE.incrementAndGet();
     }
 
-    static Node operation(String name, Tensor[] inputs, BackwardFormula formula) {
+    static Node operation(String name, Tensor[] inputs, Tensor[] saved, BackwardFormula formula) {
         int n = inputs.length;
         Node[] next = new Node[n];
         int[][] shapes = new int[n][];
@@ -60,7 +64,43 @@ public final class Node {
             dtypes[i] = in.dtype();
             devices[i] = in.device();
         }
-        return new Node(name, next, shapes, dtypes, devices, formula, null);
+        Node node = new Node(name, next, shapes, dtypes, devices, formula, null);
+        int count = 0;
+        for (Tensor t : saved) {
+            count += t == null ? 0 : 1;
+        }
+        node.saved = new Tensor[count];
+        node.savedVersions = new int[count];
+        node.savedOrigins = new String[count];
+        int i = 0;
+        for (Tensor t : saved) {
+            if (t != null) {
+                node.saved[i] = t;
+                node.savedVersions[i] = t.version();
+                // a saved result has no gradFn yet: it is this node's output
+                node.savedOrigins[i++] = t.gradFn() != null ? ", which is output 0 of " + t.gradFn().name() + ","
+                        : t.isLeaf() && t.requiresGrad() ? "" : ", which is output 0 of " + name + ",";
+            }
+        }
+        return node;
+    }
+
+    /** PyTorch's check that no saved tensor was modified in place since it was saved. */
+    void checkSavedVersions() {
+        if (saved == null) {
+            return;
+        }
+        for (int i = 0; i < saved.length; i++) {
+            int now = saved[i].version();
+            if (now != savedVersions[i]) {
+                Tensor t = saved[i];
+                String type = (t.device().isCuda() ? "torch.cuda." : "torch.") + t.dtype().scalarTypeName() + "Tensor";
+                throw new IllegalStateException("one of the variables needed for gradient computation has been "
+                        + "modified by an inplace operation: [" + type + " " + t.shape() + "]" + savedOrigins[i]
+                        + " is at version " + now + "; expected version " + savedVersions[i] + " instead. Hint: "
+                        + "enable anomaly detection to find the operation that failed to compute its gradient.");
+            }
+        }
     }
 
     static Node accumulator(Tensor leaf) {
@@ -105,6 +145,7 @@ public final class Node {
     /** Frees the formula and, with it, the tensors it saved. */
     void release() {
         formula = null;
+        saved = null;
     }
 
     @Override

@@ -27,6 +27,8 @@ public final class Tensor {
     private Node gradFn;
     private Tensor grad;
     private Node accumulator;
+    /** For views made by view ops: the tensor that owns the storage (in-place writes through views need it). */
+    private Tensor viewBase;
 
     private Tensor(Storage storage, Layout layout, Backend backend, int[] version) {
         this.storage = storage;
@@ -49,8 +51,11 @@ public final class Tensor {
                 new int[1]);
     }
 
+    /** A view sharing storage and version counter, remembered as a view of this tensor's base. */
     private Tensor view(Layout newLayout) {
-        return new Tensor(storage, newLayout, backend, version);
+        Tensor v = new Tensor(storage, newLayout, backend, version);
+        v.viewBase = viewBase != null ? viewBase : this;
+        return v;
     }
 
     public static Tensor zeros(int... shape) {
@@ -329,21 +334,35 @@ public final class Tensor {
 
     /** A tensor sharing storage (and version counter) with this one, outside the graph. */
     public Tensor detach() {
-        return view(layout);
+        return new Tensor(storage, layout, backend, version);
     }
 
     /** Records {@code out} as the result of a differentiable op when grad mode is on and an input needs it. */
     static Tensor record(String name, Tensor out, Node.BackwardFormula formula, Tensor... inputs) {
+        return record(name, out, NOTHING_SAVED, formula, inputs);
+    }
+
+    private static final Tensor[] NOTHING_SAVED = {};
+
+    /**
+     * As {@link #record(String, Tensor, Node.BackwardFormula, Tensor...)}, naming the tensors whose values the
+     * formula reads: backward fails, as in PyTorch, if one of them was modified in place in between.
+     */
+    static Tensor record(String name, Tensor out, Tensor[] saved, Node.BackwardFormula formula, Tensor... inputs) {
         if (!Autograd.isGradEnabled()) {
             return out;
         }
         for (Tensor in : inputs) {
             if (in != null && in.requiresGrad()) {
-                out.gradFn = Node.operation(name, inputs, formula);
+                out.gradFn = Node.operation(name, inputs, saved, formula);
                 return out;
             }
         }
         return out;
+    }
+
+    static Tensor[] saved(Tensor... tensors) {
+        return tensors;
     }
 
     // ------------------------------------------------------------------ argument checks
@@ -456,7 +475,7 @@ public final class Tensor {
 
     public Tensor mul(Tensor other) {
         Tensor out = binaryKernel(BinaryOp.MUL, other);
-        return record("MulBackward0", out, (g, needs) -> new Tensor[] {
+        return record("MulBackward0", out, saved(this, other), (g, needs) -> new Tensor[] {
             needs[0] ? g.mul(other).sumToShape(shapeUnsafe()) : null,
             needs[1] ? g.mul(this).sumToShape(other.shapeUnsafe()) : null}, this, other);
     }
@@ -468,7 +487,7 @@ public final class Tensor {
 
     public Tensor div(Tensor other) {
         Tensor out = binaryKernel(BinaryOp.DIV, other);
-        return record("DivBackward0", out, (g, needs) -> new Tensor[] {
+        return record("DivBackward0", out, saved(this, other), (g, needs) -> new Tensor[] {
             needs[0] ? g.div(other).sumToShape(shapeUnsafe()) : null,
             needs[1] ? g.neg().mul(this).div(other.mul(other)).sumToShape(other.shapeUnsafe()) : null},
             this, other);
@@ -486,35 +505,35 @@ public final class Tensor {
 
     public Tensor exp() {
         Tensor out = floatUnary(UnaryOp.EXP, "exp", 0, 0);
-        return record("ExpBackward0", out, (g, needs) -> new Tensor[] {g.mul(out)}, this);
+        return record("ExpBackward0", out, saved(out), (g, needs) -> new Tensor[] {g.mul(out)}, this);
     }
 
     public Tensor log() {
         Tensor out = floatUnary(UnaryOp.LOG, "log", 0, 0);
-        return record("LogBackward0", out, (g, needs) -> new Tensor[] {g.div(this)}, this);
+        return record("LogBackward0", out, saved(this), (g, needs) -> new Tensor[] {g.div(this)}, this);
     }
 
     /** log(1 + x), accurate for small x. */
     public Tensor log1p() {
         Tensor out = floatUnary(UnaryOp.LOG1P, "log1p", 0, 0);
-        return record("Log1PBackward0", out, (g, needs) -> new Tensor[] {g.div(this.add(1.0))}, this);
+        return record("Log1PBackward0", out, saved(this), (g, needs) -> new Tensor[] {g.div(this.add(1.0))}, this);
     }
 
     public Tensor sqrt() {
         Tensor out = floatUnary(UnaryOp.SQRT, "sqrt", 0, 0);
-        return record("SqrtBackward0", out, (g, needs) -> new Tensor[] {g.div(out.mul(2.0))}, this);
+        return record("SqrtBackward0", out, saved(out), (g, needs) -> new Tensor[] {g.div(out.mul(2.0))}, this);
     }
 
     /** Elementwise power with a scalar exponent. */
     public Tensor pow(double exponent) {
         Tensor out = floatUnary(UnaryOp.POW_SCALAR, "pow", exponent, 0);
-        return record("PowBackward0", out, (g, needs) -> new Tensor[] {
+        return record("PowBackward0", out, saved(this), (g, needs) -> new Tensor[] {
             exponent == 0 ? zerosLike(this) : g.mul(this.pow(exponent - 1).mul(exponent))}, this);
     }
 
     public Tensor abs() {
         Tensor out = unaryKernel(UnaryOp.ABS, 0, 0);
-        return record("AbsBackward0", out, (g, needs) -> new Tensor[] {g.mul(this.sign())}, this);
+        return record("AbsBackward0", out, saved(this), (g, needs) -> new Tensor[] {g.mul(this.sign())}, this);
     }
 
     /** -1, 0 or 1 by sign (no gradient flows: its derivative is zero almost everywhere). */
@@ -525,17 +544,17 @@ public final class Tensor {
 
     public Tensor relu() {
         Tensor out = floatUnary(UnaryOp.RELU, "relu", 0, 0);
-        return record("ReluBackward0", out, (g, needs) -> new Tensor[] {g.mul(out.gt(0).to(g.dtype()))}, this);
+        return record("ReluBackward0", out, saved(out), (g, needs) -> new Tensor[] {g.mul(out.gt(0).to(g.dtype()))}, this);
     }
 
     public Tensor sigmoid() {
         Tensor out = floatUnary(UnaryOp.SIGMOID, "sigmoid", 0, 0);
-        return record("SigmoidBackward0", out, (g, needs) -> new Tensor[] {g.mul(out.mul(out.rsub(1.0)))}, this);
+        return record("SigmoidBackward0", out, saved(out), (g, needs) -> new Tensor[] {g.mul(out.mul(out.rsub(1.0)))}, this);
     }
 
     public Tensor tanh() {
         Tensor out = floatUnary(UnaryOp.TANH, "tanh", 0, 0);
-        return record("TanhBackward0", out, (g, needs) -> new Tensor[] {g.mul(out.mul(out).rsub(1.0))}, this);
+        return record("TanhBackward0", out, saved(out), (g, needs) -> new Tensor[] {g.mul(out.mul(out).rsub(1.0))}, this);
     }
 
     /** Limits values to [min, max]; pass NaN for a side without a bound. The gradient passes inside the range. */
@@ -556,7 +575,8 @@ public final class Tensor {
             throw new IllegalArgumentException("torch.clamp: At least one of 'min' or 'max' must not be None");
         }
         Tensor out = floatUnary(UnaryOp.CLAMP, "clamp", min, max);
-        return record(name, out, (g, needs) -> new Tensor[] {g.mul(this.unaryKernel(UnaryOp.INSIDE, min, max))}, this);
+        return record(name, out, saved(this), (g, needs) -> new Tensor[] {g.mul(this.unaryKernel(UnaryOp.INSIDE, min, max))},
+                this);
     }
 
     /** Elementwise maximum of two tensors; on ties the gradient is split evenly, as in PyTorch. */
@@ -570,13 +590,119 @@ public final class Tensor {
 
     private Tensor extremum(BinaryOp op, String name, Tensor other) {
         Tensor out = binaryKernel(op, other);
-        return record(name, out, (g, needs) -> {
+        return record(name, out, saved(this, other, out), (g, needs) -> {
             Tensor mine = this.eq(out).to(g.dtype()), theirs = other.eq(out).to(g.dtype());
             Tensor share = mine.add(theirs);
             return new Tensor[] {
                 needs[0] ? g.mul(mine.div(share)).sumToShape(shapeUnsafe()) : null,
                 needs[1] ? g.mul(theirs.div(share)).sumToShape(other.shapeUnsafe()) : null};
         }, this, other);
+    }
+
+    // ------------------------------------------------------------------ in-place ops
+
+    /**
+     * Writes {@code outOfPlace(this)} into this tensor's storage and bumps the version counter shared
+     * with its views. Under grad mode, a leaf that requires grad refuses (PyTorch's rule), and when
+     * the result is part of the graph this tensor takes over its gradFn; the op then reads a copy of
+     * the old values, so formulas never see the overwritten data.
+     */
+    private Tensor inPlace(String op, java.util.function.UnaryOperator<Tensor> outOfPlace) {
+        boolean grad = Autograd.isGradEnabled();
+        if (grad && requiresGrad() && isLeaf()) {
+            throw new IllegalStateException("a leaf Variable that requires grad is being used in an in-place operation."
+                    + " (" + op + "; wrap optimizer-style updates in Autograd.noGrad())");
+        }
+        Tensor result = grad && requiresGrad() ? outOfPlace.apply(copy()) : outOfPlace.apply(detach());
+        boolean recorded = result.gradFn != null;
+        if (recorded && viewBase != null) {
+            throw new UnsupportedOperationException(op + ": in-place operations on a view of a tensor that is part of "
+                    + "the graph are not supported by autograd4j; write to a copy instead (e.g. x = x.add(y))");
+        }
+        if (!Arrays.equals(result.shapeUnsafe(), shapeUnsafe())) {
+            throw new IllegalArgumentException("output with shape " + shape() + " doesn't match the broadcast shape "
+                    + result.shape());
+        }
+        if (!result.device().equals(device())) {
+            checkSameDevice(this, result);
+        }
+        backend.copy(result.storage, result.layout, storage, layout);
+        version[0]++;
+        if (recorded) {
+            gradFn = result.gradFn;
+        }
+        return this;
+    }
+
+    /** In place {@code this += other} (broadcast to this shape). */
+    public Tensor add_(Tensor other) {
+        return inPlace("add_", t -> t.add(other));
+    }
+
+    /** In place {@code this += alpha * other}, as {@code add_(other, alpha=...)}. */
+    public Tensor add_(Tensor other, double alpha) {
+        return inPlace("add_", t -> t.add(other.mul(alpha)));
+    }
+
+    public Tensor add_(double value) {
+        return inPlace("add_", t -> t.add(value));
+    }
+
+    public Tensor sub_(Tensor other) {
+        return inPlace("sub_", t -> t.sub(other));
+    }
+
+    public Tensor sub_(double value) {
+        return inPlace("sub_", t -> t.sub(value));
+    }
+
+    public Tensor mul_(Tensor other) {
+        return inPlace("mul_", t -> t.mul(other));
+    }
+
+    public Tensor mul_(double value) {
+        return inPlace("mul_", t -> t.mul(value));
+    }
+
+    public Tensor div_(Tensor other) {
+        return inPlace("div_", t -> t.div(other));
+    }
+
+    public Tensor div_(double value) {
+        return inPlace("div_", t -> t.div(value));
+    }
+
+    public Tensor clamp_(double min, double max) {
+        return inPlace("clamp_", t -> t.clamp(min, max));
+    }
+
+    public Tensor relu_() {
+        return inPlace("relu_", Tensor::relu);
+    }
+
+    /** Sets every element to value; the old values get a zero gradient. */
+    public Tensor fill_(double value) {
+        return inPlace("fill_", t -> record("FillBackward0", full(t.shape(), value, t.dtype(), t.device()),
+                (g, needs) -> new Tensor[] {zerosLike(g)}, t));
+    }
+
+    public Tensor zero_() {
+        return fill_(0.0);
+    }
+
+    /** Copies src (broadcast, cast and moved as needed) into this tensor; gradients flow to src. */
+    public Tensor copy_(Tensor src) {
+        int[] target = shapeUnsafe();
+        return inPlace("copy_", t -> {
+            Tensor moved = src.to(t.device()).to(t.dtype());
+            Tensor values;
+            try (var g = Autograd.noGrad()) {
+                values = moved.expand(target).copy();
+            }
+            int[] from = moved.shapeUnsafe();
+            return record("CopyBackwards", values,
+                    (g, needs) -> new Tensor[] {zerosLike(g), g.sumToShape(from)}, t, moved);
+        });
     }
 
     // ------------------------------------------------------------------ comparisons (no gradient)
@@ -642,7 +768,7 @@ public final class Tensor {
         Tensor out = a.emptyLike(shape, a.dtype());
         a.backend.where(condition.storage, broadcastLayout(condition.layout, shape), a.storage,
                 broadcastLayout(a.layout, shape), b.storage, broadcastLayout(b.layout, shape), out.storage, out.layout);
-        return record("WhereBackward0", out, (g, needs) -> {
+        return record("WhereBackward0", out, saved(condition), (g, needs) -> {
             Tensor zero = zerosLike(g);
             return new Tensor[] {
                 needs[0] ? where(condition, g, zero).sumToShape(a.shapeUnsafe()) : null,
@@ -734,7 +860,7 @@ public final class Tensor {
                     + k2 + "x" + n + ")");
         }
         Tensor out = matmulKernel(batched(layout), other, batched(other.layout), new int[] {m, n});
-        return record("MmBackward0", out, (g, needs) -> new Tensor[] {
+        return record("MmBackward0", out, saved(this, other), (g, needs) -> new Tensor[] {
             needs[0] ? g.mm(other.t()) : null,
             needs[1] ? this.t().mm(g) : null}, this, other);
     }
@@ -750,7 +876,7 @@ public final class Tensor {
                     + s[0] + ", " + s[2] + "] but got: [" + o[0] + ", " + o[1] + "].");
         }
         Tensor out = matmulKernel(layout, other, other.layout, new int[] {s[0], s[1], o[2]});
-        return record("BmmBackward0", out, (g, needs) -> new Tensor[] {
+        return record("BmmBackward0", out, saved(this, other), (g, needs) -> new Tensor[] {
             needs[0] ? g.bmm(other.transpose(1, 2)) : null,
             needs[1] ? this.transpose(1, 2).bmm(g) : null}, this, other);
     }
@@ -770,7 +896,7 @@ public final class Tensor {
         Layout a3 = new Layout(new int[] {1, 1, k}, new int[] {0, 0, layout.strides()[0]}, layout.offset());
         Layout b3 = new Layout(new int[] {1, k, 1}, new int[] {0, other.layout.strides()[0], 0}, other.layout.offset());
         Tensor out = matmulKernel(a3, other, b3, new int[0]);
-        return record("DotBackward0", out, (g, needs) -> new Tensor[] {
+        return record("DotBackward0", out, saved(this, other), (g, needs) -> new Tensor[] {
             needs[0] ? other.mul(g) : null,
             needs[1] ? this.mul(g) : null}, this, other);
     }
@@ -787,7 +913,7 @@ public final class Tensor {
         int m = size(0), k = size(1);
         Layout b3 = new Layout(new int[] {1, k, 1}, new int[] {0, vec.layout.strides()[0], 0}, vec.layout.offset());
         Tensor out = matmulKernel(batched(layout), vec, b3, new int[] {m});
-        return record("MvBackward0", out, (g, needs) -> new Tensor[] {
+        return record("MvBackward0", out, saved(this, vec), (g, needs) -> new Tensor[] {
             needs[0] ? g.unsqueeze(1).mm(vec.unsqueeze(0)) : null,
             needs[1] ? this.t().mv(g) : null}, this, vec);
     }
@@ -937,7 +1063,7 @@ public final class Tensor {
                     + "input.numel() == 0. Specify the reduction dim with the 'dim' argument.");
         }
         Tensor out = reduceKernel(op, allDims(), false)[0];
-        return record(name, out, (g, needs) -> {
+        return record(name, out, saved(this, out), (g, needs) -> {
             Tensor mask = this.eq(out).to(g.dtype());
             return new Tensor[] {mask.mul(g.div(mask.sum()))};
         }, this);
@@ -992,7 +1118,7 @@ public final class Tensor {
             out = e.div(e.sum(new int[] {d}, true));
         }
         final Tensor y = out;
-        return record("SoftmaxBackward0", out, (g, needs) -> new Tensor[] {
+        return record("SoftmaxBackward0", out, saved(y), (g, needs) -> new Tensor[] {
             y.mul(g.sub(g.mul(y).sum(new int[] {d}, true)))}, this);
     }
 
@@ -1006,7 +1132,7 @@ public final class Tensor {
             out = shifted.sub(shifted.exp().sum(new int[] {d}, true).log());
         }
         final Tensor y = out;
-        return record("LogSoftmaxBackward0", out, (g, needs) -> new Tensor[] {
+        return record("LogSoftmaxBackward0", out, saved(y), (g, needs) -> new Tensor[] {
             g.sub(y.exp().mul(g.sum(new int[] {d}, true)))}, this);
     }
 
