@@ -9,56 +9,118 @@ import java.util.PriorityQueue;
 /**
  * The backward pass: an iterative walk (deep graphs must not overflow the Java stack) that runs each
  * node once all gradients flowing into it have been summed, newest node first among ready ones.
+ * In {@code backward} mode the leaves' {@code grad} accumulates; in {@code grad} mode the gradients
+ * of the requested inputs are returned and no {@code grad} is touched.
  */
 final class Engine {
     private Engine() {
     }
 
     static void backward(Tensor root, Tensor gradient, boolean retainGraph, boolean createGraph) {
+        run(new Tensor[] {root}, new Tensor[] {gradient}, retainGraph, createGraph, null, false);
+    }
+
+    /** {@code torch.autograd.grad}: gradients of the outputs with respect to inputs, one per input. */
+    static Tensor[] grad(Tensor[] outputs, Tensor[] inputs, Tensor[] gradOutputs, boolean retainGraph,
+                         boolean createGraph, boolean allowUnused) {
+        for (int i = 0; i < inputs.length; i++) {
+            if (!inputs[i].requiresGrad()) {
+                throw new IllegalArgumentException("One of the differentiated Tensors (input " + i
+                        + ") does not require grad");
+            }
+        }
+        Tensor[] result = run(outputs, gradOutputs == null ? new Tensor[outputs.length] : gradOutputs, retainGraph,
+                createGraph, inputs, allowUnused);
+        for (int i = 0; i < result.length; i++) {
+            if (result[i] == null && !allowUnused) {
+                throw new IllegalStateException("One of the differentiated Tensors (input " + i + ") appears to not "
+                        + "have been used in the graph. Set allowUnused=true if this is the desired behavior.");
+            }
+        }
+        return result;
+    }
+
+    private static Tensor rootGradient(int index, Tensor root, Tensor gradient) {
         if (!root.requiresGrad()) {
-            throw new IllegalStateException("element 0 of tensors does not require grad and does not have a grad_fn");
+            throw new IllegalStateException("element " + index
+                    + " of tensors does not require grad and does not have a grad_fn");
         }
         if (gradient == null) {
             if (root.numel() != 1) {
                 throw new IllegalStateException("grad can be implicitly created only for scalar outputs");
             }
-            gradient = Tensor.full(root.shape(), 1.0, root.dtype(), root.device());
-        } else {
-            if (!Arrays.equals(gradient.shapeUnsafe(), root.shapeUnsafe())) {
-                throw new IllegalArgumentException("Mismatch in shape: grad_output[0] has a shape of torch.Size("
-                        + gradient.shape() + ") and output[0] has a shape of torch.Size(" + root.shape() + ").");
-            }
-            if (!gradient.device().equals(root.device())) {
-                throw new IllegalArgumentException("invalid gradient at index 0 - expected device " + root.device()
-                        + " but got " + gradient.device());
-            }
-            if (gradient.dtype() != root.dtype()) {
-                gradient = gradient.to(root.dtype());
-            }
+            return Tensor.full(root.shape(), 1.0, root.dtype(), root.device());
         }
-        Node start = root.gradFn() != null ? root.gradFn() : root.gradAccumulator();
-        run(start, gradient, retainGraph, createGraph);
+        if (!Arrays.equals(gradient.shapeUnsafe(), root.shapeUnsafe())) {
+            throw new IllegalArgumentException("Mismatch in shape: grad_output[" + index + "] has a shape of torch.Size("
+                    + gradient.shape() + ") and output[" + index + "] has a shape of torch.Size(" + root.shape() + ").");
+        }
+        if (!gradient.device().equals(root.device())) {
+            throw new IllegalArgumentException("invalid gradient at index " + index + " - expected device "
+                    + root.device() + " but got " + gradient.device());
+        }
+        return gradient.dtype() == root.dtype() ? gradient : gradient.to(root.dtype());
     }
 
-    private static void run(Node start, Tensor gradient, boolean retainGraph, boolean createGraph) {
-        Map<Node, int[]> dependencies = countDependencies(start);
+    private static Node nodeOf(Tensor t) {
+        return t.gradFn() != null ? t.gradFn() : t.gradAccumulator();
+    }
+
+    /**
+     * Runs the graph from the roots. With {@code captured} null, leaves accumulate; otherwise the
+     * gradient reaching each captured tensor's node is returned (null where none arrived).
+     */
+    private static Tensor[] run(Tensor[] roots, Tensor[] gradients, boolean retainGraph, boolean createGraph,
+                                Tensor[] captured, boolean allowUnused) {
         Map<Node, Tensor> buffers = new IdentityHashMap<>();
-        buffers.put(start, gradient);
+        Node[] starts = new Node[roots.length];
+        for (int i = 0; i < roots.length; i++) {
+            Tensor g = rootGradient(i, roots[i], gradients[i]);
+            starts[i] = nodeOf(roots[i]);
+            Tensor previous = buffers.get(starts[i]);
+            buffers.put(starts[i], previous == null ? g : previous.add(g));
+        }
+        Map<Node, Integer> captureIndex = new IdentityHashMap<>();
+        if (captured != null) {
+            for (int i = 0; i < captured.length; i++) {
+                captureIndex.put(nodeOf(captured[i]), i);
+            }
+        }
+        Tensor[] results = captured == null ? null : new Tensor[captured.length];
+        Map<Node, int[]> dependencies = countDependencies(starts);
         PriorityQueue<Node> ready = new PriorityQueue<>((a, b) -> Long.compare(b.sequence, a.sequence));
-        ready.add(start);
+        for (Node s : starts) {
+            if (dependencies.get(s)[0] == 0 && !ready.contains(s)) {
+                ready.add(s);
+            }
+        }
+        boolean anomaly = Autograd.isAnomalyDetectionEnabled();
         try (var mode = Autograd.setGradEnabled(createGraph)) {
             while (!ready.isEmpty()) {
                 Node node = ready.poll();
                 Tensor grad = buffers.remove(node);
+                if (grad != null) {
+                    grad = node.applyPreHooks(grad);
+                }
+                Integer capture = captureIndex.get(node);
+                if (capture != null && grad != null) {
+                    results[capture] = createGraph ? grad : grad.detach();
+                }
                 if (node.isAccumulator()) {
-                    if (grad != null) {
+                    if (grad != null && captured == null) {
                         node.leaf.accumulateGrad(grad, createGraph);
                     }
                     continue;
                 }
-                Node.BackwardFormula formula = node.formulaOrThrow();
-                node.checkSavedVersions();
-                Tensor[] inputGrads = grad == null ? new Tensor[node.next.length] : formula.apply(grad, node.needsInputGrad());
+                Tensor[] inputGrads = new Tensor[node.next.length];
+                if (grad != null) {
+                    Node.BackwardFormula formula = node.formulaOrThrow();
+                    node.checkSavedVersions();
+                    inputGrads = formula.apply(grad, node.needsInputGrad());
+                    if (anomaly || node.forwardTrace != null) {
+                        checkFinite(node, inputGrads);
+                    }
+                }
                 if (!retainGraph) {
                     node.release();
                 }
@@ -79,14 +141,41 @@ final class Engine {
                 }
             }
         }
+        return results;
+    }
+
+    /** Anomaly mode: a gradient with NaN or infinity names the node and the forward call that made it. */
+    private static void checkFinite(Node node, Tensor[] grads) {
+        for (int i = 0; i < grads.length; i++) {
+            Tensor g = grads[i];
+            if (g == null || g.numel() == 0) {
+                continue;
+            }
+            double probe;
+            try (var off = Autograd.noGrad()) {
+                probe = g.sub(g).sum().item(); // NaN exactly when some element is NaN or infinite
+            }
+            if (Double.isNaN(probe)) {
+                IllegalStateException e = new IllegalStateException("Function '" + node.name()
+                        + "' returned nan or infinite values in its " + i + "th output.");
+                if (node.forwardTrace != null) {
+                    e.initCause(node.forwardTrace);
+                }
+                throw e;
+            }
+        }
     }
 
     /** Counts, for each reachable node, the edges that point to it (iteratively). */
-    private static Map<Node, int[]> countDependencies(Node start) {
+    private static Map<Node, int[]> countDependencies(Node[] starts) {
         Map<Node, int[]> deps = new IdentityHashMap<>();
-        deps.put(start, new int[] {0});
         ArrayDeque<Node> stack = new ArrayDeque<>();
-        stack.push(start);
+        for (Node s : starts) {
+            if (!deps.containsKey(s)) {
+                deps.put(s, new int[] {0});
+                stack.push(s);
+            }
+        }
         while (!stack.isEmpty()) {
             Node node = stack.pop();
             for (Node next : node.next) {

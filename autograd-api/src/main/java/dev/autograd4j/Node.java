@@ -32,6 +32,10 @@ public final class Node {
     private String[] savedOrigins;
     /** The leaf this node accumulates into; null for operation nodes. */
     final Tensor leaf;
+    /** Tensor hooks: run on the gradient arriving here, before the formula (or the accumulation). */
+    private List<java.util.function.UnaryOperator<Tensor>> preHooks;
+    /** Where the forward call that made this node came from, recorded in anomaly mode. */
+    Throwable forwardTrace;
     /** Sequence number: later nodes run first among ready ones, as PyTorch orders them. */
     final long sequence;
     private static final java.util.concurrent.atomic.AtomicLong SEQUENCE = new java.util.concurrent.atomic.AtomicLong();
@@ -65,6 +69,9 @@ public final class Node {
             devices[i] = in.device();
         }
         Node node = new Node(name, next, shapes, dtypes, devices, formula, null);
+        if (Autograd.isAnomalyDetectionEnabled()) {
+            node.forwardTrace = new Throwable("Traceback of forward call that caused the error (" + name + ")");
+        }
         int count = 0;
         for (Tensor t : saved) {
             count += t == null ? 0 : 1;
@@ -83,6 +90,39 @@ public final class Node {
             }
         }
         return node;
+    }
+
+    /** Adds a hook; the returned handle removes it. */
+    Autograd.HookHandle addPreHook(java.util.function.UnaryOperator<Tensor> hook) {
+        if (preHooks == null) {
+            preHooks = new ArrayList<>(2);
+        }
+        preHooks.add(hook);
+        return () -> preHooks.remove(hook);
+    }
+
+    /** Runs the hooks in order; a hook returning null keeps the gradient it was given. */
+    Tensor applyPreHooks(Tensor grad) {
+        if (preHooks == null) {
+            return grad;
+        }
+        for (var hook : List.copyOf(preHooks)) {
+            Tensor replaced = hook.apply(grad);
+            if (replaced != null) {
+                grad = replaced;
+            }
+        }
+        return grad;
+    }
+
+    /** The tensors this node saved for its formula (empty once released). */
+    public List<Tensor> savedTensors() {
+        return saved == null ? List.of() : List.of(saved);
+    }
+
+    /** For AccumulateGrad nodes: the leaf they accumulate into; null otherwise. */
+    public Tensor variable() {
+        return leaf;
     }
 
     /** PyTorch's check that no saved tensor was modified in place since it was saved. */

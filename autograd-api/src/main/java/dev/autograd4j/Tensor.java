@@ -27,6 +27,9 @@ public final class Tensor {
     private Node gradFn;
     private Tensor grad;
     private Node accumulator;
+    private boolean retainsGrad;
+    private boolean warnedNonLeafGrad;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Tensor.class);
     /** For views made by view ops: the tensor that owns the storage (in-place writes through views need it). */
     private Tensor viewBase;
 
@@ -269,9 +272,48 @@ public final class Tensor {
         return gradFn;
     }
 
-    /** The accumulated gradient of a leaf; null until a backward pass reaches it, and for non-leaves. */
+    /**
+     * The accumulated gradient of a leaf (or of a non-leaf after {@link #retainGrad()}); null until a
+     * backward pass reaches it. Reading it on any other non-leaf logs PyTorch's warning once.
+     */
     public Tensor grad() {
+        if (gradFn != null && !retainsGrad && !warnedNonLeafGrad) {
+            warnedNonLeafGrad = true;
+            LOG.warn("The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute "
+                    + "won't be populated during autograd.backward(). If you indeed want the .grad field to be populated "
+                    + "for a non-leaf Tensor, use .retainGrad() on the non-leaf Tensor. ({})", gradFn.name());
+        }
         return grad;
+    }
+
+    /**
+     * Registers a hook called with this tensor's gradient each time it is computed; a hook may return
+     * a replacement gradient, or null to keep it. The handle removes the hook.
+     */
+    public Autograd.HookHandle registerHook(java.util.function.UnaryOperator<Tensor> hook) {
+        if (!requiresGrad()) {
+            throw new IllegalStateException("cannot register a hook on a tensor that doesn't require gradient");
+        }
+        return (gradFn != null ? gradFn : gradAccumulator()).addPreHook(hook);
+    }
+
+    /** Makes backward fill {@code grad} of this non-leaf too (a no-op on leaves). */
+    public Tensor retainGrad() {
+        if (!requiresGrad()) {
+            throw new IllegalStateException("can't retain_grad on Tensor that has requires_grad=False");
+        }
+        if (gradFn != null && !retainsGrad) {
+            retainsGrad = true;
+            gradFn.addPreHook(g -> {
+                grad = grad == null ? g.detach().contiguousCopy() : grad.addNoGrad(g.detach());
+                return null;
+            });
+        }
+        return this;
+    }
+
+    public boolean retainsGrad() {
+        return retainsGrad;
     }
 
     /** Replaces (or with null clears) the accumulated gradient, like assigning {@code .grad}. */

@@ -31,6 +31,9 @@ public record Layout(int[] shape, int[] strides, int offset) {
 
     /** Row-major with no gaps (offset may be non-zero). */
     public boolean isContiguous() {
+        if (numel() == 0) {
+            return true; // nothing to read: any strides will do, as in PyTorch
+        }
         int s = 1;
         for (int i = shape.length - 1; i >= 0; i--) {
             if (shape[i] != 1 && strides[i] != s) {

@@ -513,4 +513,126 @@ class GradCheckOpsTest {
         y2.mul(y2).sum().backward();
         assertArrayEquals(new double[] {6.0, 8.0}, x2.grad().toDoubleArray(), 0);
     }
+
+    // ------------------------------------------------------------------ PyTorch's conventions at kinks and ties
+
+    static double[] gradOf(Device d, double[] xs, Function<Tensor, Tensor> f) {
+        Tensor x = leaf(d, xs, xs.length);
+        f.apply(x).sum().backward();
+        return x.grad().toDoubleArray();
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.autograd4j.conformance.Devices#all")
+    void gradientsAtKinksAndTiesFollowPyTorch(Device d) {
+        all(List.of(
+                named("relu'(0) = 0", () -> assertArrayEquals(new double[] {0, 0, 1},
+                        gradOf(d, new double[] {-1, 0, 2}, Tensor::relu), 0)),
+                named("abs'(0) = 0", () -> assertArrayEquals(new double[] {-1, 0, 1},
+                        gradOf(d, new double[] {-1, 0, 2}, Tensor::abs), 0)),
+                named("sign' = 0", () -> assertArrayEquals(new double[] {0, 0, 0},
+                        gradOf(d, new double[] {-1, 0, 2}, Tensor::sign), 0)),
+                named("clamp passes gradient at the bounds", () -> assertArrayEquals(new double[] {0, 1, 1, 1, 0},
+                        gradOf(d, new double[] {-1, -0.5, 0, 0.3, 1}, t -> t.clamp(-0.5, 0.3)), 0)),
+                named("clampMin at the bound", () -> assertArrayEquals(new double[] {0, 1, 1},
+                        gradOf(d, new double[] {-1, -0.5, 0}, t -> t.clampMin(-0.5)), 0)),
+                named("clampMax at the bound", () -> assertArrayEquals(new double[] {1, 1, 0},
+                        gradOf(d, new double[] {0, 0.3, 1}, t -> t.clampMax(0.3)), 0)),
+                named("pow(0) has zero gradient, even at 0", () -> assertArrayEquals(new double[] {0, 0, 0},
+                        gradOf(d, new double[] {0, 2, -1}, t -> t.pow(0)), 0)),
+                named("pow(2) at 0", () -> assertArrayEquals(new double[] {0, 4},
+                        gradOf(d, new double[] {0, 2}, t -> t.pow(2)), 0)),
+                named("max() splits ties evenly", () -> assertArrayEquals(new double[] {0, 0.5, 0.5},
+                        gradOf(d, new double[] {1, 3, 3}, Tensor::max), 0)),
+                named("min() splits ties evenly", () -> assertArrayEquals(new double[] {1.0 / 3, 1.0 / 3, 1.0 / 3},
+                        gradOf(d, new double[] {2, 2, 2}, Tensor::min), 1e-15)),
+                named("max(dim) gives the tie's gradient to the returned index", () -> {
+                    Tensor x = leaf(d, new double[] {1, 3, 3, 0}, 1, 4);
+                    Tensor.ValuesIndices vi = x.max(1, false);
+                    vi.values().sum().backward();
+                    double[] expected = new double[4];
+                    expected[(int) vi.indices().toLongArray()[0]] = 1;
+                    assertEquals(1, vi.indices().toLongArray()[0], "PyTorch returns the first maximal index");
+                    assertArrayEquals(expected, x.grad().toDoubleArray(), 0);
+                }),
+                named("maximum splits ties in half", () -> {
+                    Tensor a = leaf(d, new double[] {1, 2, 5}, 3);
+                    Tensor b = leaf(d, new double[] {1, 3, 4}, 3);
+                    a.maximum(b).sum().backward();
+                    assertArrayEquals(new double[] {0.5, 0, 1}, a.grad().toDoubleArray(), 0);
+                    assertArrayEquals(new double[] {0.5, 1, 0}, b.grad().toDoubleArray(), 0);
+                }),
+                named("minimum splits ties in half", () -> {
+                    Tensor a = leaf(d, new double[] {1, 2, 5}, 3);
+                    Tensor b = leaf(d, new double[] {1, 3, 4}, 3);
+                    a.minimum(b).sum().backward();
+                    assertArrayEquals(new double[] {0.5, 1, 0}, a.grad().toDoubleArray(), 0);
+                    assertArrayEquals(new double[] {0.5, 0, 1}, b.grad().toDoubleArray(), 0);
+                }),
+                named("softmax/logSoftmax with -inf logits stay finite", () -> {
+                    Tensor x = leaf(d, new double[] {Double.NEGATIVE_INFINITY, 0, 1}, 3);
+                    Tensor y = x.softmax(0);
+                    assertEquals(0.0, y.toDoubleArray()[0], 0);
+                    y.mul(leaf(d, new double[] {1, 2, 3}, 3).detach()).sum().backward();
+                    for (double g : x.grad().toDoubleArray()) {
+                        assertTrue(Double.isFinite(g), Arrays.toString(x.grad().toDoubleArray()));
+                    }
+                    Tensor x2 = leaf(d, new double[] {Double.NEGATIVE_INFINITY, 0, 1}, 3);
+                    x2.logSoftmax(0).select(0, 2).backward();
+                    for (double g : x2.grad().toDoubleArray()) {
+                        assertTrue(Double.isFinite(g), Arrays.toString(x2.grad().toDoubleArray()));
+                    }
+                    assertEquals(0.0, x2.grad().toDoubleArray()[0], 0);
+                })));
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.autograd4j.conformance.Devices#all")
+    void emptyTensors(Device d) {
+        all(List.of(
+                named("sum of [0,3]", () -> {
+                    Tensor x = randn(d, 1, 0, 3);
+                    Tensor s = x.sum();
+                    assertEquals(0.0, s.item(), 0);
+                    s.backward();
+                    assertEquals(Shape.of(0, 3), x.grad().shape());
+                }),
+                named("empty [2,0] is contiguous (as in PyTorch)", () -> assertTrue(
+                        Tensor.zeros(Shape.of(2, 0), DType.FLOAT64, d).isContiguous())),
+                named("randn of [2,0]", () -> assertEquals(0,
+                        Tensor.randn(Shape.of(2, 0), DType.FLOAT64, d, new Generator(1)).numel())),
+                named("matmul [2,0] x [0,3]", () -> check2(Tensor::matmul,
+                        Tensor.zeros(Shape.of(2, 0), DType.FLOAT64, d).requiresGrad(true), randn(d, 3, 0, 3))),
+                named("view of [2,0]", () -> assertEquals(Shape.of(0, 2),
+                        Tensor.zeros(Shape.of(2, 0), DType.FLOAT64, d).view(0, 2).shape())),
+                named("matmul [2,0] x [0,3] values", () -> {
+                    Tensor out = Tensor.zeros(Shape.of(2, 0), DType.FLOAT64, d)
+                            .matmul(Tensor.zeros(Shape.of(0, 3), DType.FLOAT64, d));
+                    assertEquals(Shape.of(2, 3), out.shape());
+                    assertArrayEquals(new double[6], out.toDoubleArray(), 0);
+                }),
+                named("sum(dim 0) of [0,3]", () -> check1(t -> t.sum(new int[] {0}, false).add(t.sum(0).exp()),
+                        randn(d, 4, 0, 3))),
+                named("cat with an empty part", () -> check2((a, b) -> Tensor.cat(0, a, b).exp(),
+                        randn(d, 5, 0, 3), randn(d, 6, 2, 3)))));
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.autograd4j.conformance.Devices#all")
+    void backwardWithStridedGradient(Device d) {
+        Tensor x = randn(d, 7, 3, 4);
+        Tensor g = Tensor.randn(Shape.of(4, 3), DType.FLOAT64, d, new Generator(8)).t();
+        x.exp().backward(g);
+        double[] xs = x.toDoubleArray(), gs = g.toDoubleArray(), got = x.grad().toDoubleArray();
+        for (int i = 0; i < xs.length; i++) {
+            assertEquals(gs[i] * Math.exp(xs[i]), got[i], 1e-12);
+        }
+        Tensor y = randn(d, 9, 3, 4);
+        Tensor ge = Tensor.of(new double[] {1, 2, 3, 4}, 1, 4).to(d).expand(3, 4);
+        y.mul(y).backward(ge);
+        double[] ys = y.toDoubleArray(), gy = y.grad().toDoubleArray();
+        for (int i = 0; i < ys.length; i++) {
+            assertEquals(2 * ys[i] * (i % 4 + 1), gy[i], 1e-12);
+        }
+    }
 }
