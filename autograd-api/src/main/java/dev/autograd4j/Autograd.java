@@ -66,11 +66,22 @@ public final class Autograd {
      * caused by that trace (like {@code torch.autograd.detect_anomaly()}). It costs a stack trace per
      * op and a device-to-host check per gradient: use it for debugging only.
      */
-    public static AutoCloseable detectAnomaly() {
-        boolean[] flag = ANOMALY.get();
-        boolean previous = flag[0];
-        flag[0] = true;
-        return () -> flag[0] = previous;
+    public static AnomalyScope detectAnomaly() {
+        return new AnomalyScope();
+    }
+
+    /** Restores the previous anomaly-detection setting on close. */
+    public static final class AnomalyScope implements AutoCloseable {
+        private final boolean previous = ANOMALY.get()[0];
+
+        private AnomalyScope() {
+            ANOMALY.get()[0] = true;
+        }
+
+        @Override
+        public void close() {
+            ANOMALY.get()[0] = previous;
+        }
     }
 
     /**
