@@ -586,7 +586,8 @@ public final class Tensor {
 
     public Tensor relu() {
         Tensor out = floatUnary(UnaryOp.RELU, "relu", 0, 0);
-        return record("ReluBackward0", out, saved(out), (g, needs) -> new Tensor[] {g.mul(out.gt(0).to(g.dtype()))}, this);
+        return record("ReluBackward0", out, saved(out),
+                (g, needs) -> new Tensor[] {g.mul(out.unaryKernel(UnaryOp.STEP, 0, 0))}, this);
     }
 
     public Tensor sigmoid() {

@@ -19,6 +19,8 @@ public enum UnaryOp {
     RDIV_SCALAR("rdiv_scalar"),
     /** min(max(x, p0), p1); NaN bounds mean unbounded on that side. */
     CLAMP("clamp"),
+    /** 0 where x <= 0, else 1 (NaN gives 1): the mask ReLU's gradient passes through, as PyTorch's threshold_backward. */
+    STEP("step"),
     /** 1 where p0 <= x <= p1 (NaN bound = unbounded), else 0: the mask clamp's gradient passes through. */
     INSIDE("inside");
 

@@ -161,7 +161,7 @@ public final class CpuBackend implements Backend {
 
     private static long costOf(UnaryOp op) {
         return switch (op) {
-            case NEG, ABS, SIGN, RELU, ADD_SCALAR, MUL_SCALAR, CLAMP, INSIDE -> SIMPLE;
+            case NEG, ABS, SIGN, RELU, ADD_SCALAR, MUL_SCALAR, CLAMP, INSIDE, STEP -> SIMPLE;
             default -> TRANSCENDENTAL;
         };
     }
@@ -171,7 +171,25 @@ public final class CpuBackend implements Backend {
                        Layout outLayout) {
         CpuStorage sa = cpu(a), sb = cpu(b), d = cpu(out);
         Layout[] ls = {aLayout, bLayout, outLayout};
-        if (d.dtype == DType.FLOAT32 && sa.dtype == DType.FLOAT32) {
+        if (op.isComparison() && sa.dtype == DType.FLOAT32) {
+            float[] x = sa.f(), y = sb.f();
+            boolean[] o = (boolean[]) d.data;
+            Strided.forEach(ls, SIMPLE, (n, off, st) -> {
+                for (int i = 0, xi = off[0], yi = off[1], oi = off[2]; i < n; i++, xi += st[0], yi += st[1],
+                        oi += st[2]) {
+                    o[oi] = ScalarMath.binary(op, x[xi], y[yi]) != 0;
+                }
+            });
+        } else if (op.isComparison() && sa.dtype == DType.FLOAT64) {
+            double[] x = sa.d(), y = sb.d();
+            boolean[] o = (boolean[]) d.data;
+            Strided.forEach(ls, SIMPLE, (n, off, st) -> {
+                for (int i = 0, xi = off[0], yi = off[1], oi = off[2]; i < n; i++, xi += st[0], yi += st[1],
+                        oi += st[2]) {
+                    o[oi] = ScalarMath.binary(op, x[xi], y[yi]) != 0;
+                }
+            });
+        } else if (d.dtype == DType.FLOAT32 && sa.dtype == DType.FLOAT32) {
             float[] x = sa.f(), y = sb.f(), o = d.f();
             if (VectorKernels.binary(op, x, aLayout, y, bLayout, o, outLayout)) {
                 return;

@@ -40,6 +40,7 @@ final class ScalarMath {
                 }
                 return r;
             }
+            case STEP: return x <= 0 ? 0.0 : 1.0;
             case INSIDE: return (p0 != p0 || x >= p0) && (p1 != p1 || x <= p1) ? 1.0 : 0.0;
             default: throw new UnsupportedOperationException("unary op " + op);
         }

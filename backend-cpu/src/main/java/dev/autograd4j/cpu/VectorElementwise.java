@@ -18,7 +18,7 @@ final class VectorElementwise {
     static boolean supports(UnaryOp op) {
         return switch (op) {
             // EXP, LOG, TANH... are SVML intrinsics on x86 JDK 17+: about 8x the scalar Math calls
-            case NEG, ABS, RELU, ADD_SCALAR, MUL_SCALAR, SQRT, EXP, LOG, LOG1P, TANH, SIGMOID -> true;
+            case NEG, ABS, RELU, STEP, ADD_SCALAR, MUL_SCALAR, SQRT, EXP, LOG, LOG1P, TANH, SIGMOID -> true;
             default -> false;
         };
     }
@@ -39,6 +39,7 @@ final class VectorElementwise {
                 case ABS -> v.abs();
                 // max(v, 0) would turn NaN into 0; the blend keeps NaN as PyTorch does
                 case RELU -> v.blend(0f, v.compare(VectorOperators.LT, 0f));
+                case STEP -> ONE.blend(0f, v.compare(VectorOperators.LE, 0f));
                 case ADD_SCALAR -> v.add(p0);
                 case MUL_SCALAR -> v.mul(p0);
                 case SQRT -> v.sqrt();
