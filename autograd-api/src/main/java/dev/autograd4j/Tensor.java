@@ -677,42 +677,75 @@ public final class Tensor {
         return this;
     }
 
+    /**
+     * True when an in-place op needs no graph, so its kernel can write straight into this storage
+     * (the optimizer's path: no temporary, no copy). Elementwise kernels read and write each
+     * position once, so the output may alias an input.
+     */
+    private boolean writesDirectly(Tensor other) {
+        return !Autograd.isGradEnabled() || !(requiresGrad() || (other != null && other.requiresGrad()));
+    }
+
+    private Tensor binaryInto(String op, BinaryOp kernel, Tensor other) {
+        checkSameDevice(this, other);
+        checkSameDtype(op, this, other);
+        int[] shape = Shape.broadcast(shapeUnsafe(), other.shapeUnsafe());
+        if (!Arrays.equals(shape, shapeUnsafe())) {
+            throw new IllegalArgumentException("output with shape " + shape() + " doesn't match the broadcast shape "
+                    + Shape.wrap(shape));
+        }
+        backend.binary(kernel, storage, layout, other.storage, broadcastLayout(other.layout, shape), storage, layout);
+        version[0]++;
+        return this;
+    }
+
+    private Tensor unaryInto(UnaryOp kernel, double p0) {
+        backend.unary(kernel, storage, layout, storage, layout, p0, 0);
+        version[0]++;
+        return this;
+    }
+
     /** In place {@code this += other} (broadcast to this shape). */
     public Tensor add_(Tensor other) {
-        return inPlace("add_", t -> t.add(other));
+        return writesDirectly(other) ? binaryInto("add_", BinaryOp.ADD, other) : inPlace("add_", t -> t.add(other));
     }
 
     /** In place {@code this += alpha * other}, as {@code add_(other, alpha=...)}. */
     public Tensor add_(Tensor other, double alpha) {
+        if (writesDirectly(other)) {
+            try (var g = Autograd.noGrad()) {
+                return binaryInto("add_", BinaryOp.ADD, other.mul(alpha));
+            }
+        }
         return inPlace("add_", t -> t.add(other.mul(alpha)));
     }
 
     public Tensor add_(double value) {
-        return inPlace("add_", t -> t.add(value));
+        return writesDirectly(null) ? unaryInto(UnaryOp.ADD_SCALAR, value) : inPlace("add_", t -> t.add(value));
     }
 
     public Tensor sub_(Tensor other) {
-        return inPlace("sub_", t -> t.sub(other));
+        return writesDirectly(other) ? binaryInto("sub_", BinaryOp.SUB, other) : inPlace("sub_", t -> t.sub(other));
     }
 
     public Tensor sub_(double value) {
-        return inPlace("sub_", t -> t.sub(value));
+        return writesDirectly(null) ? unaryInto(UnaryOp.ADD_SCALAR, -value) : inPlace("sub_", t -> t.sub(value));
     }
 
     public Tensor mul_(Tensor other) {
-        return inPlace("mul_", t -> t.mul(other));
+        return writesDirectly(other) ? binaryInto("mul_", BinaryOp.MUL, other) : inPlace("mul_", t -> t.mul(other));
     }
 
     public Tensor mul_(double value) {
-        return inPlace("mul_", t -> t.mul(value));
+        return writesDirectly(null) ? unaryInto(UnaryOp.MUL_SCALAR, value) : inPlace("mul_", t -> t.mul(value));
     }
 
     public Tensor div_(Tensor other) {
-        return inPlace("div_", t -> t.div(other));
+        return writesDirectly(other) ? binaryInto("div_", BinaryOp.DIV, other) : inPlace("div_", t -> t.div(other));
     }
 
     public Tensor div_(double value) {
-        return inPlace("div_", t -> t.div(value));
+        return writesDirectly(null) ? unaryInto(UnaryOp.MUL_SCALAR, 1.0 / value) : inPlace("div_", t -> t.div(value));
     }
 
     public Tensor clamp_(double min, double max) {

@@ -225,15 +225,17 @@ public final class Benchmark {
             loss.backward();
             try (var noGrad = Autograd.noGrad()) {
                 for (int l = 0; l < weights.length; l++) {
-                    weights[l] = sgd(weights[l]);
-                    biases[l] = sgd(biases[l]);
+                    sgd(weights[l]);
+                    sgd(biases[l]);
                 }
             }
             return loss;
         }
 
-        private static Tensor sgd(Tensor p) {
-            return p.detach().sub(p.grad().mul(LEARNING_RATE)).requiresGrad(true);
+        /** p -= lr * grad in place, then clear the gradient (what optim.SGD does). */
+        private static void sgd(Tensor p) {
+            p.add_(p.grad(), -LEARNING_RATE);
+            p.setGrad(null);
         }
 
         static Result run(Device device, Timer timer, Budget budget) {
