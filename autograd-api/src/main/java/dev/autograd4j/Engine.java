@@ -88,6 +88,8 @@ final class Engine {
         }
         Tensor[] results = captured == null ? null : new Tensor[captured.length];
         Map<Node, int[]> dependencies = countDependencies(starts);
+        // grad mode: only nodes with a requested input below them run (PyTorch's exec_info)
+        java.util.Set<Node> needed = captured == null ? null : neededNodes(dependencies.keySet(), captureIndex.keySet());
         PriorityQueue<Node> ready = new PriorityQueue<>((a, b) -> Long.compare(b.sequence, a.sequence));
         for (Node s : starts) {
             if (dependencies.get(s)[0] == 0 && !ready.contains(s)) {
@@ -99,12 +101,19 @@ final class Engine {
             while (!ready.isEmpty()) {
                 Node node = ready.poll();
                 Tensor grad = buffers.remove(node);
+                Integer capture = captureIndex.get(node);
+                boolean run = needed == null || needed.contains(node);
+                if (!run && capture == null) {
+                    continue; // grad(): nothing requested lies below, so neither run nor free it (nor its hooks)
+                }
                 if (grad != null) {
                     grad = node.applyPreHooks(grad);
                 }
-                Integer capture = captureIndex.get(node);
                 if (capture != null && grad != null) {
                     results[capture] = createGraph ? grad : grad.detach();
+                }
+                if (!run) {
+                    continue;
                 }
                 if (node.isAccumulator()) {
                     if (grad != null && captured == null) {
@@ -164,6 +173,28 @@ final class Engine {
                 throw e;
             }
         }
+    }
+
+    /** The nodes from which some captured node is reachable (strictly below), i.e. those grad() must run. */
+    private static java.util.Set<Node> neededNodes(java.util.Set<Node> reachable, java.util.Set<Node> captured) {
+        Map<Node, java.util.List<Node>> parents = new IdentityHashMap<>();
+        for (Node n : reachable) {
+            for (Node next : n.next) {
+                if (next != null) {
+                    parents.computeIfAbsent(next, k -> new java.util.ArrayList<>()).add(n);
+                }
+            }
+        }
+        java.util.Set<Node> needed = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        ArrayDeque<Node> stack = new ArrayDeque<>(captured);
+        while (!stack.isEmpty()) {
+            for (Node parent : parents.getOrDefault(stack.pop(), java.util.List.of())) {
+                if (needed.add(parent)) {
+                    stack.push(parent);
+                }
+            }
+        }
+        return needed;
     }
 
     /** Counts, for each reachable node, the edges that point to it (iteratively). */

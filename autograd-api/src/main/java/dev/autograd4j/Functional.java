@@ -85,12 +85,19 @@ public final class Functional {
             out = reduce(weight == null ? loss : loss.mul(weight), reduction);
         }
         Shape shape = input.shape();
-        return Tensor.record("BinaryCrossEntropyWithLogitsBackward0", out, Tensor.saved(input, target, weight, posWeight), (g, needs) -> {
-            Tensor scale = spread(g, shape, reduction);
-            if (weight != null) {
-                scale = scale.mul(weight);
+        return Tensor.record("BinaryCrossEntropyWithLogitsBackward0", out,
+                Tensor.saved(input, target, weight, posWeight), (g, needs) -> {
+            Tensor unweighted = spread(g, shape, reduction);
+            Tensor scale = weight == null ? unweighted : unweighted.mul(weight);
+            Tensor dInput = null, dTarget = null, dWeight = null, dPosWeight = null;
+            if (needs[2]) { // the unweighted per-element loss
+                Tensor sp = softplusOfNegative(input);
+                Tensor positive = posWeight == null ? sp : posWeight.sub(1.0).mul(target).add(1.0).mul(sp);
+                dWeight = target.rsub(1.0).mul(input).add(positive).mul(unweighted).sumToShape(weight.shape().toArray());
             }
-            Tensor dInput = null, dTarget = null;
+            if (needs[3]) {
+                dPosWeight = target.mul(softplusOfNegative(input)).mul(scale).sumToShape(posWeight.shape().toArray());
+            }
             if (needs[0]) {
                 Tensor s = input.sigmoid();
                 dInput = posWeight == null ? s.sub(target)
@@ -102,8 +109,8 @@ public final class Functional {
                 dTarget = (posWeight == null ? input.neg() : posWeight.sub(1.0).mul(sp).sub(input))
                         .mul(scale).sumToShape(shape.toArray());
             }
-            return new Tensor[] {dInput, dTarget};
-        }, input, target);
+            return new Tensor[] {dInput, dTarget, dWeight, dPosWeight};
+        }, input, target, weight, posWeight);
     }
 
     public static Tensor binaryCrossEntropy(Tensor input, Tensor target) {
@@ -130,16 +137,17 @@ public final class Functional {
         }
         Shape shape = input.shape();
         return Tensor.record("BinaryCrossEntropyBackward0", out, Tensor.saved(input, target, weight), (g, needs) -> {
-            Tensor scale = spread(g, shape, reduction);
-            if (weight != null) {
-                scale = scale.mul(weight);
-            }
+            Tensor unweighted = spread(g, shape, reduction);
+            Tensor scale = weight == null ? unweighted : unweighted.mul(weight);
+            Tensor dWeight = needs[2] ? target.mul(input.log().clampMin(-100))
+                    .add(target.rsub(1.0).mul(input.rsub(1.0).log().clampMin(-100))).neg().mul(unweighted)
+                    .sumToShape(weight.shape().toArray()) : null;
             Tensor dInput = needs[0] ? input.sub(target).div(input.rsub(1.0).mul(input).clampMin(1e-12)).mul(scale)
                     : null;
             Tensor dTarget = needs[1] ? input.rsub(1.0).log().clampMin(-100).sub(input.log().clampMin(-100)).mul(scale)
                     : null;
-            return new Tensor[] {dInput, dTarget};
-        }, input, target);
+            return new Tensor[] {dInput, dTarget, dWeight};
+        }, input, target, weight);
     }
 
     public static Tensor mseLoss(Tensor input, Tensor target) {

@@ -1,0 +1,451 @@
+package dev.autograd4j.cuda;
+
+import static jcuda.driver.JCudaDriver.cuMemcpyDtoDAsync;
+import static jcuda.driver.JCudaDriver.cuMemcpyDtoH;
+import static jcuda.driver.JCudaDriver.cuMemcpyHtoD;
+import static jcuda.driver.JCudaDriver.cuMemsetD8Async;
+
+import dev.autograd4j.DType;
+import dev.autograd4j.Device;
+import dev.autograd4j.spi.Backend;
+import dev.autograd4j.spi.BinaryOp;
+import dev.autograd4j.spi.Layout;
+import dev.autograd4j.spi.ReduceOp;
+import dev.autograd4j.spi.Storage;
+import dev.autograd4j.spi.UnaryOp;
+import java.util.Arrays;
+import java.util.List;
+import jcuda.Pointer;
+import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUresult;
+import jcuda.driver.JCudaDriver;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The CUDA backend: JCuda's driver API, one primary context and one stream per device, kernels from
+ * the PTX of {@code dev.autograd4j:native} (loaded per module on first use), device memory from a
+ * caching allocator ({@link #memoryAllocated}, {@link #memoryReserved}, {@link #emptyCache}) and matrix
+ * products through cuBLAS. Work is queued asynchronously; only host transfers ({@link #toHost}) and
+ * {@link #synchronize} wait.
+ *
+ * <p>Discovery is cheap and never throws: the first {@link #isAvailable()} loads JCuda's natives and
+ * counts devices inside a catch-all; where libcuda or a device is missing, one log line says why and
+ * the backend is simply not available.
+ *
+ * <p>System properties: {@code autograd4j.cuda.cublas=false} forces the built-in GEMM kernel,
+ * {@code autograd4j.cuda.tf32=true} lets cuBLAS use TF32 tensor cores for float32 products.
+ */
+public final class CudaBackend implements Backend {
+    private static final Logger LOG = LoggerFactory.getLogger(CudaBackend.class);
+    private static final int THREADS = CudaDevice.THREADS;
+
+    /** What discovery found: a device count, or why there is none. */
+    private record State(int count, String reason, String driver) {
+    }
+
+    private static volatile State state;
+    private static CudaDevice[] devices = new CudaDevice[0];
+
+    private static State state() {
+        State s = state;
+        if (s == null) {
+            synchronized (CudaBackend.class) {
+                s = state;
+                if (s == null) {
+                    s = state = probe();
+                    devices = new CudaDevice[s.count];
+                }
+            }
+        }
+        return s;
+    }
+
+    private static State probe() {
+        try {
+            JCudaDriver.setExceptionsEnabled(false);
+            int rc = JCudaDriver.cuInit(0);
+            if (rc != CUresult.CUDA_SUCCESS) {
+                return unavailable("cuInit failed: " + CUresult.stringFor(rc));
+            }
+            int[] n = new int[1];
+            rc = JCudaDriver.cuDeviceGetCount(n);
+            if (rc != CUresult.CUDA_SUCCESS) {
+                return unavailable("cuDeviceGetCount failed: " + CUresult.stringFor(rc));
+            }
+            if (n[0] <= 0) {
+                return unavailable("no CUDA device");
+            }
+            int[] v = new int[1];
+            JCudaDriver.cuDriverGetVersion(v);
+            String driver = "CUDA driver " + v[0] / 1000 + "." + v[0] % 1000 / 10;
+            LOG.debug("autograd4j CUDA backend: {} device(s), {}", n[0], driver);
+            return new State(n[0], null, driver);
+        } catch (Throwable t) { // UnsatisfiedLinkError without libcuda, NoClassDefFoundError, anything
+            String msg = String.valueOf(t.getMessage());
+            int nl = msg.indexOf('\n');
+            return unavailable("the CUDA driver could not be loaded (" + t.getClass().getSimpleName() + ": "
+                    + (nl >= 0 ? msg.substring(0, nl) : msg) + ")");
+        }
+    }
+
+    private static State unavailable(String reason) {
+        LOG.info("autograd4j CUDA backend not available: {}", reason);
+        return new State(0, reason, null);
+    }
+
+    private static CudaDevice device(int index) {
+        State s = state();
+        if (index < 0 || index >= s.count) {
+            throw new IllegalArgumentException("Invalid device cuda:" + index + ": " + s.count + " CUDA device(s)");
+        }
+        synchronized (CudaBackend.class) {
+            CudaDevice d = devices[index];
+            if (d == null) {
+                d = devices[index] = new CudaDevice(index);
+            }
+            return d;
+        }
+    }
+
+    // ------------------------------------------------------------------ public extras
+
+    /** Bytes held by live tensors on a device (size classes, as PyTorch's memory_allocated). */
+    public static long memoryAllocated(int device) {
+        return device(device).allocator.memoryAllocated();
+    }
+
+    /** Bytes the allocator holds from the driver on a device, live or cached (PyTorch's memory_reserved). */
+    public static long memoryReserved(int device) {
+        return device(device).allocator.memoryReserved();
+    }
+
+    /** Frees every cached block of every initialized device back to the driver. */
+    public static void emptyCache() {
+        CudaDevice[] ds;
+        synchronized (CudaBackend.class) {
+            ds = devices.clone();
+        }
+        for (CudaDevice d : ds) {
+            if (d != null) {
+                d.allocator.emptyCache();
+            }
+        }
+    }
+
+    /** "cuBLAS" or "built-in GEMM kernel": what matrix products of a device run on. */
+    public static String matmulImplementation(int device) {
+        return device(device).gemm().describe();
+    }
+
+    // ------------------------------------------------------------------ Backend
+
+    @Override
+    public Device.Type deviceType() {
+        return Device.Type.CUDA;
+    }
+
+    @Override
+    public boolean isAvailable() {
+        try {
+            return state().count > 0;
+        } catch (Throwable t) {
+            return false;
+        }
+    }
+
+    @Override
+    public int deviceCount() {
+        try {
+            return state().count;
+        } catch (Throwable t) {
+            return 0;
+        }
+    }
+
+    @Override
+    public String describe() {
+        State s = state();
+        if (s.count == 0) {
+            return "cuda: not available (" + s.reason + ")";
+        }
+        CudaDevice d = device(0);
+        return "cuda: " + s.count + " device(s), cuda:0 " + d.name + ", " + s.driver + ", matmul "
+                + d.gemm().describe();
+    }
+
+    private static CudaStorage cuda(Storage s) {
+        return (CudaStorage) s;
+    }
+
+    private static Pointer at(CudaStorage s, int elementOffset) {
+        return s.ptr().withByteOffset((long) elementOffset * s.dtype.byteSize());
+    }
+
+    @Override
+    public Storage allocate(Device device, DType dtype, int size) {
+        CudaDevice d = device(device.index());
+        CudaStorage s = new CudaStorage(d, dtype, size);
+        if (size > 0) {
+            d.makeCurrent();
+            Cu.check(cuMemsetD8Async(s.ptr(), (byte) 0, (long) size * dtype.byteSize(), d.stream), "cuMemsetD8Async");
+        }
+        return s;
+    }
+
+    @Override
+    public Storage fromHost(Device device, DType dtype, Object array) {
+        CudaDevice d = device(device.index());
+        int n = java.lang.reflect.Array.getLength(array);
+        CudaStorage s = new CudaStorage(d, dtype, n);
+        if (n == 0) {
+            return s;
+        }
+        Pointer host = switch (dtype) {
+            case FLOAT32 -> Pointer.to((float[]) array);
+            case FLOAT64 -> Pointer.to((double[]) array);
+            case INT64 -> Pointer.to((long[]) array);
+            case BOOL -> {
+                boolean[] b = (boolean[]) array;
+                byte[] bytes = new byte[n];
+                for (int i = 0; i < n; i++) {
+                    bytes[i] = b[i] ? (byte) 1 : 0;
+                }
+                yield Pointer.to(bytes);
+            }
+        };
+        d.makeCurrent();
+        // synchronous, on the legacy default stream, which waits for the device's (blocking) stream
+        Cu.check(cuMemcpyHtoD(s.ptr(), host, (long) n * dtype.byteSize()), "cuMemcpyHtoD");
+        return s;
+    }
+
+    @Override
+    public Object toHost(Storage storage, Layout layout) {
+        CudaStorage s = cuda(storage);
+        int n = layout.numel();
+        DType t = s.dtype;
+        Object out = switch (t) {
+            case FLOAT32 -> new float[n];
+            case FLOAT64 -> new double[n];
+            case INT64 -> new long[n];
+            case BOOL -> new boolean[n];
+        };
+        if (n == 0) {
+            return out;
+        }
+        CudaStorage tmp = null;
+        Pointer src;
+        if (layout.isContiguous()) {
+            src = at(s, layout.offset());
+        } else {
+            tmp = new CudaStorage(s.owner, t, n);
+            copy(s, layout, tmp, Layout.contiguous(layout.shape()));
+            src = tmp.ptr();
+        }
+        try {
+            s.owner.synchronize();
+            long bytes = (long) n * t.byteSize();
+            if (t == DType.BOOL) {
+                byte[] b = new byte[n];
+                Cu.check(cuMemcpyDtoH(Pointer.to(b), (CUdeviceptr) src, bytes), "cuMemcpyDtoH");
+                boolean[] o = (boolean[]) out;
+                for (int i = 0; i < n; i++) {
+                    o[i] = b[i] != 0;
+                }
+            } else {
+                Pointer host = switch (t) {
+                    case FLOAT32 -> Pointer.to((float[]) out);
+                    case FLOAT64 -> Pointer.to((double[]) out);
+                    default -> Pointer.to((long[]) out);
+                };
+                Cu.check(cuMemcpyDtoH(host, (CUdeviceptr) src, bytes), "cuMemcpyDtoH");
+            }
+        } finally {
+            if (tmp != null) {
+                tmp.close();
+            }
+        }
+        return out;
+    }
+
+    /** Launches an elementwise kernel: (ptr, strides) per operand, then the shape, then {@code extra}. */
+    private static void elementwise(String kernel, int[] shape, CudaStorage[] st, Layout[] ls, Pointer... extra) {
+        CudaDevice d = st[st.length - 1].owner;
+        d.makeCurrent();
+        int ops = st.length;
+        for (CudaLayouts.Packed p : CudaLayouts.pack(shape, ls)) {
+            Pointer[] args = new Pointer[2 * ops + 1 + extra.length];
+            for (int k = 0; k < ops; k++) {
+                args[2 * k] = Pointer.to(st[k].ptr());
+                args[2 * k + 1] = Pointer.to(p.strides()[k]);
+            }
+            args[2 * ops] = Pointer.to(p.shape());
+            System.arraycopy(extra, 0, args, 2 * ops + 1, extra.length);
+            d.launch(kernel, d.blocksFor(p.numel()), THREADS, args);
+        }
+    }
+
+    private static String sfx(DType t) {
+        return CudaLayouts.suffix(t);
+    }
+
+    @Override
+    public void copy(Storage src, Layout srcLayout, Storage dst, Layout dstLayout) {
+        CudaStorage s = cuda(src), d = cuda(dst);
+        int n = dstLayout.numel();
+        if (n == 0) {
+            return;
+        }
+        if (s.dtype == d.dtype && s != d && srcLayout.isContiguous() && dstLayout.isContiguous()) {
+            d.owner.makeCurrent();
+            Cu.check(cuMemcpyDtoDAsync((CUdeviceptr) at(d, dstLayout.offset()), (CUdeviceptr) at(s, srcLayout.offset()),
+                    (long) n * s.dtype.byteSize(), d.owner.stream), "cuMemcpyDtoDAsync");
+            return;
+        }
+        elementwise("copy_" + sfx(s.dtype) + "_" + sfx(d.dtype), dstLayout.shape(), new CudaStorage[] {s, d},
+                new Layout[] {srcLayout, dstLayout});
+    }
+
+    @Override
+    public void fill(Storage dst, Layout layout, double value) {
+        CudaStorage d = cuda(dst);
+        elementwise("fill_" + sfx(d.dtype), layout.shape(), new CudaStorage[] {d}, new Layout[] {layout},
+                Pointer.to(new double[] {value}));
+    }
+
+    @Override
+    public void arange(Storage dst, Layout layout, double start, double step) {
+        CudaStorage d = cuda(dst);
+        int n = layout.numel();
+        if (n == 0) {
+            return;
+        }
+        int stride = layout.rank() == 0 ? 0 : layout.strides()[0];
+        d.owner.makeCurrent();
+        d.owner.launch("arange_" + sfx(d.dtype), d.owner.blocksFor(n), THREADS, Pointer.to(d.ptr()),
+                Pointer.to(new int[] {layout.offset()}), Pointer.to(new int[] {stride}), Pointer.to(new int[] {n}),
+                Pointer.to(new double[] {start}), Pointer.to(new double[] {step}));
+    }
+
+    @Override
+    public void random(boolean normal, Storage dst, Layout layout, long seed, long offset) {
+        if (!layout.isContiguous()) {
+            throw new IllegalArgumentException("random fill needs a contiguous layout");
+        }
+        CudaStorage d = cuda(dst);
+        int n = layout.numel();
+        if (n == 0) {
+            return;
+        }
+        if (!d.dtype.isFloatingPoint()) { // draw in float64, then cast like the CPU backend
+            try (CudaStorage tmp = new CudaStorage(d.owner, DType.FLOAT64, n)) {
+                random(normal, tmp, Layout.contiguous(layout.shape()), seed, offset);
+                copy(tmp, Layout.contiguous(layout.shape()), d, layout);
+            }
+            return;
+        }
+        d.owner.makeCurrent();
+        d.owner.launch((normal ? "randn_" : "rand_") + sfx(d.dtype), d.owner.blocksFor(n), THREADS,
+                Pointer.to(d.ptr()), Pointer.to(new int[] {layout.offset()}), Pointer.to(new int[] {n}),
+                Pointer.to(new long[] {seed}), Pointer.to(new long[] {offset}));
+    }
+
+    @Override
+    public void unary(UnaryOp op, Storage x, Layout xLayout, Storage out, Layout outLayout, double p0, double p1) {
+        CudaStorage s = cuda(x), d = cuda(out);
+        elementwise("u" + op.kernelName() + "_" + sfx(s.dtype), outLayout.shape(), new CudaStorage[] {s, d},
+                new Layout[] {xLayout, outLayout}, Pointer.to(new double[] {p0}), Pointer.to(new double[] {p1}));
+    }
+
+    @Override
+    public void binary(BinaryOp op, Storage a, Layout aLayout, Storage b, Layout bLayout, Storage out,
+                       Layout outLayout) {
+        CudaStorage sa = cuda(a), sb = cuda(b), d = cuda(out);
+        elementwise("b" + op.kernelName() + "_" + sfx(sa.dtype), outLayout.shape(), new CudaStorage[] {sa, sb, d},
+                new Layout[] {aLayout, bLayout, outLayout});
+    }
+
+    @Override
+    public void where(Storage cond, Layout condLayout, Storage a, Layout aLayout, Storage b, Layout bLayout,
+                      Storage out, Layout outLayout) {
+        CudaStorage c = cuda(cond), sa = cuda(a), sb = cuda(b), d = cuda(out);
+        elementwise("where_" + sfx(d.dtype), outLayout.shape(), new CudaStorage[] {c, sa, sb, d},
+                new Layout[] {condLayout, aLayout, bLayout, outLayout});
+    }
+
+    @Override
+    public void reduce(ReduceOp op, Storage x, Layout xLayout, int reducedDims, Storage out, Layout outLayout,
+                       Storage indices, Layout indicesLayout) {
+        CudaStorage sx = cuda(x), so = cuda(out), si = indices == null ? null : cuda(indices);
+        int rank = xLayout.rank(), kr = rank - reducedDims;
+        int[] shape = xLayout.shape(), strides = xLayout.strides();
+        int[] keptShape = Arrays.copyOf(shape, kr), redShape = Arrays.copyOfRange(shape, kr, rank);
+        int outer = 1, inner = 1;
+        for (int v : keptShape) {
+            outer *= v;
+        }
+        for (int v : redShape) {
+            inner *= v;
+        }
+        if (outer == 0) {
+            return;
+        }
+        if (inner == 0) {
+            if (op != ReduceOp.SUM) {
+                throw new IllegalArgumentException(op.kernelName() + "(): cannot reduce an empty dim");
+            }
+            fill(out, outLayout, 0.0);
+            return;
+        }
+        Layout xRed = new Layout(redShape, Arrays.copyOfRange(strides, kr, rank), 0);
+        List<CudaLayouts.Packed> red = CudaLayouts.pack(redShape, xRed);
+        if (red.size() != 1) { // more than 8 reduced dims that do not merge: reduce a contiguous copy
+            try (CudaStorage tmp = new CudaStorage(sx.owner, sx.dtype, xLayout.numel())) {
+                Layout c = Layout.contiguous(shape);
+                copy(sx, xLayout, tmp, c);
+                reduce(op, tmp, c, reducedDims, out, outLayout, indices, indicesLayout);
+            }
+            return;
+        }
+        Layout xKept = new Layout(keptShape, Arrays.copyOf(strides, kr), xLayout.offset());
+        Layout il = si == null ? outLayout : indicesLayout;
+        CudaDevice d = so.owner;
+        d.makeCurrent();
+        CudaLayouts.Packed r = red.get(0);
+        boolean warpMode = inner <= 64 || (inner <= 4096 && outer >= 4L * d.multiprocessors);
+        String kernel = "r" + op.kernelName() + "_" + sfx(sx.dtype);
+        for (CudaLayouts.Packed k : CudaLayouts.pack(keptShape, xKept, outLayout, il)) {
+            int perBlock = warpMode ? THREADS / 32 : 1;
+            int blocks = (int) Math.max(1, Math.min((k.numel() + perBlock - 1) / perBlock, 32L * d.multiprocessors));
+            d.launch(kernel, blocks, THREADS,
+                    Pointer.to(sx.ptr()), Pointer.to(k.strides()[0]), Pointer.to(r.strides()[0]),
+                    Pointer.to(k.shape()), Pointer.to(r.shape()),
+                    Pointer.to(so.ptr()), Pointer.to(k.strides()[1]),
+                    Pointer.to(si == null ? new CUdeviceptr() : si.ptr()), Pointer.to(k.strides()[2]),
+                    Pointer.to(new int[] {warpMode ? 1 : 0}));
+        }
+    }
+
+    @Override
+    public void matmul(Storage a, Layout aLayout, Storage b, Layout bLayout, Storage out, Layout outLayout) {
+        CudaStorage sa = cuda(a), sb = cuda(b), so = cuda(out);
+        int batches = aLayout.shape()[0], m = aLayout.shape()[1], k = aLayout.shape()[2], n = bLayout.shape()[2];
+        if (batches == 0 || m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0) {
+            fill(out, outLayout, 0.0);
+            return;
+        }
+        so.owner.gemm().matmul(so.dtype, batches, m, n, k, sa.ptr(), aLayout.offset(), aLayout.strides(), sb.ptr(),
+                bLayout.offset(), bLayout.strides(), so.ptr(), outLayout.offset(), outLayout.strides());
+    }
+
+    @Override
+    public void synchronize(Device device) {
+        if (device.isCuda() && isAvailable()) {
+            device(device.index()).synchronize();
+        }
+    }
+}

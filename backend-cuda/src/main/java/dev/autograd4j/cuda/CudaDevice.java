@@ -1,0 +1,176 @@
+package dev.autograd4j.cuda;
+
+import static jcuda.driver.JCudaDriver.cuCtxSetCurrent;
+import static jcuda.driver.JCudaDriver.cuDeviceGet;
+import static jcuda.driver.JCudaDriver.cuDeviceGetAttribute;
+import static jcuda.driver.JCudaDriver.cuDeviceGetName;
+import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRetain;
+import static jcuda.driver.JCudaDriver.cuLaunchKernel;
+import static jcuda.driver.JCudaDriver.cuModuleGetFunction;
+import static jcuda.driver.JCudaDriver.cuModuleLoadData;
+import static jcuda.driver.JCudaDriver.cuStreamCreate;
+import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
+
+import dev.autograd4j.Device;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import jcuda.Pointer;
+import jcuda.driver.CUcontext;
+import jcuda.driver.CUdevice;
+import jcuda.driver.CUdevice_attribute;
+import jcuda.driver.CUfunction;
+import jcuda.driver.CUmodule;
+import jcuda.driver.CUresult;
+import jcuda.driver.CUstream;
+import jcuda.driver.CUstream_flags;
+
+/**
+ * One CUDA device: its primary context (shared with cuBLAS, which uses the runtime API), one stream on
+ * which every kernel, copy and cuBLAS call of the device is queued asynchronously, the caching
+ * allocator, and the kernels, loaded lazily per PTX module and cached by name.
+ */
+final class CudaDevice {
+    static final int THREADS = 256;
+
+    private final int index;
+    private final Device device;
+    final CUcontext context = new CUcontext();
+    final CUstream stream = new CUstream();
+    final CudaAllocator allocator;
+    final String name;
+    final int multiprocessors;
+    private final Map<String, CUmodule> modules = new ConcurrentHashMap<>();
+    private final Map<String, CUfunction> functions = new ConcurrentHashMap<>();
+    private final ThreadLocal<Boolean> current = new ThreadLocal<>();
+    private volatile CudaGemm gemm;
+
+    CudaDevice(int index) {
+        this.index = index;
+        this.device = Device.cuda(index);
+        CUdevice dev = new CUdevice();
+        Cu.check(cuDeviceGet(dev, index), "cuDeviceGet(" + index + ")");
+        Cu.check(cuDevicePrimaryCtxRetain(context, dev), "cuDevicePrimaryCtxRetain");
+        Cu.check(cuCtxSetCurrent(context), "cuCtxSetCurrent");
+        // a blocking stream: synchronous copies on the legacy default stream also wait for it
+        Cu.check(cuStreamCreate(stream, CUstream_flags.CU_STREAM_DEFAULT), "cuStreamCreate");
+        byte[] nameBytes = new byte[256];
+        cuDeviceGetName(nameBytes, nameBytes.length, dev);
+        int end = 0;
+        while (end < nameBytes.length && nameBytes[end] != 0) {
+            end++;
+        }
+        this.name = new String(nameBytes, 0, end, StandardCharsets.US_ASCII);
+        int[] sms = new int[1];
+        cuDeviceGetAttribute(sms, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, dev);
+        this.multiprocessors = Math.max(1, sms[0]);
+        this.allocator = new CudaAllocator(this);
+    }
+
+    Device device() {
+        return device;
+    }
+
+    int index() {
+        return index;
+    }
+
+    /** Makes this device's context current on the calling thread (once per thread). */
+    void makeCurrent() {
+        if (current.get() == null) {
+            Cu.check(cuCtxSetCurrent(context), "cuCtxSetCurrent");
+            current.set(Boolean.TRUE);
+        }
+    }
+
+    void synchronize() {
+        makeCurrent();
+        Cu.check(cuStreamSynchronize(stream), "cuStreamSynchronize (an earlier asynchronous kernel may have failed)");
+    }
+
+    CudaGemm gemm() {
+        CudaGemm g = gemm;
+        if (g == null) {
+            synchronized (this) {
+                g = gemm;
+                if (g == null) {
+                    g = gemm = new CudaGemm(this);
+                }
+            }
+        }
+        return g;
+    }
+
+    // ------------------------------------------------------------------ kernels
+
+    /** The PTX module (native/src/main/cuda/<module>.cu) defining a kernel. */
+    static String moduleOf(String kernel) {
+        if (kernel.startsWith("rand")) {
+            return "random";
+        }
+        if (kernel.startsWith("gemm_")) {
+            return "gemm";
+        }
+        if (kernel.startsWith("copy_") || kernel.startsWith("fill_") || kernel.startsWith("arange_")) {
+            return "memory";
+        }
+        if (kernel.startsWith("rsum_") || kernel.startsWith("rmax_") || kernel.startsWith("rmin_")) {
+            return "reduce";
+        }
+        return "elementwise"; // u*, b*, where_*
+    }
+
+    CUfunction function(String kernel) {
+        CUfunction f = functions.get(kernel);
+        if (f != null) {
+            return f;
+        }
+        makeCurrent();
+        CUmodule module = modules.computeIfAbsent(moduleOf(kernel), this::loadModule);
+        f = new CUfunction();
+        Cu.check(cuModuleGetFunction(f, module, kernel), "cuModuleGetFunction(" + kernel + ")");
+        functions.put(kernel, f);
+        return f;
+    }
+
+    private CUmodule loadModule(String module) {
+        String resource = "/autograd4j/ptx/" + module + ".ptx";
+        byte[] ptx;
+        try (InputStream in = CudaDevice.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("PTX resource " + resource + " is missing (dev.autograd4j:native)");
+            }
+            byte[] b = in.readAllBytes();
+            ptx = java.util.Arrays.copyOf(b, b.length + 1); // NUL-terminated
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + resource, e);
+        }
+        CUmodule m = new CUmodule();
+        int rc = cuModuleLoadData(m, ptx);
+        if (rc == CUresult.CUDA_ERROR_UNSUPPORTED_PTX_VERSION) {
+            throw new Cu.CudaException("cuModuleLoadData(" + module + ".ptx): the driver is too old for PTX from "
+                    + "CUDA 13's nvcc (needs an R580 or newer driver)", rc);
+        }
+        Cu.check(rc, "cuModuleLoadData(" + module + ".ptx)");
+        return m;
+    }
+
+    /** Grid size for a grid-stride loop over n elements. */
+    int blocksFor(long n) {
+        long blocks = (n + THREADS - 1) / THREADS;
+        return (int) Math.max(1, Math.min(blocks, (long) multiprocessors * 32));
+    }
+
+    /** Queues a 1-D launch; the arguments are JCuda pointers to each parameter's value. */
+    void launch(String kernel, int blocks, int threads, Pointer... args) {
+        launch(kernel, blocks, 1, 1, threads, 1, args);
+    }
+
+    void launch(String kernel, int gx, int gy, int gz, int bx, int by, Pointer... args) {
+        CUfunction f = function(kernel);
+        Cu.check(cuLaunchKernel(f, gx, gy, gz, bx, by, 1, 0, stream, Pointer.to(args), null),
+                "cuLaunchKernel(" + kernel + ")");
+    }
+}

@@ -1,0 +1,152 @@
+package dev.autograd4j.cuda;
+
+import dev.autograd4j.DType;
+import java.util.concurrent.atomic.AtomicBoolean;
+import jcuda.Pointer;
+import jcuda.driver.CUdeviceptr;
+import jcuda.jcublas.JCublas2;
+import jcuda.jcublas.cublasHandle;
+import jcuda.jcublas.cublasMath;
+import jcuda.jcublas.cublasOperation;
+import jcuda.jcublas.cublasStatus;
+import jcuda.runtime.cudaStream_t;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Batched matrix products of one device. cuBLAS (JCublas2, strided-batched GEMM on the device's
+ * stream) computes the row-major product C = A B as the column-major C^T = B^T A^T, so no operand is
+ * transposed in memory; a product whose strides cuBLAS cannot express (broadcast rows, a
+ * non-unit inner stride on both axes, a column-major output) runs on the kernel below. TF32 tensor-core math stays off (float32 products are exact to float32, as on the
+ * CPU) unless {@code -Dautograd4j.cuda.tf32=true}. When libcublas.so.12 (or JCublas2's natives) cannot
+ * be loaded, or with {@code -Dautograd4j.cuda.cublas=false}, the tiled kernel {@code gemm_<type>} of
+ * native/src/main/cuda/gemm.cu runs instead; one warning says so.
+ */
+final class CudaGemm {
+    private static final Logger LOG = LoggerFactory.getLogger(CudaGemm.class);
+    private static final AtomicBoolean WARNED = new AtomicBoolean();
+
+    private final CudaDevice device;
+    private final cublasHandle handle; // null: the fallback kernel
+    private final String description;
+
+    CudaGemm(CudaDevice device) {
+        this.device = device;
+        cublasHandle h = null;
+        String why;
+        boolean tf32 = Boolean.getBoolean("autograd4j.cuda.tf32");
+        if ("false".equalsIgnoreCase(System.getProperty("autograd4j.cuda.cublas", "true"))) {
+            why = "forced by -Dautograd4j.cuda.cublas=false";
+        } else {
+            try {
+                device.makeCurrent();
+                JCublas2.setExceptionsEnabled(false);
+                cublasHandle candidate = new cublasHandle();
+                int rc = JCublas2.cublasCreate(candidate);
+                if (rc != cublasStatus.CUBLAS_STATUS_SUCCESS) {
+                    throw new IllegalStateException("cublasCreate: " + cublasStatus.stringFor(rc));
+                }
+                check(JCublas2.cublasSetStream(candidate, new cudaStream_t(device.stream)), "cublasSetStream");
+                check(JCublas2.cublasSetMathMode(candidate,
+                        tf32 ? cublasMath.CUBLAS_TF32_TENSOR_OP_MATH : cublasMath.CUBLAS_DEFAULT_MATH),
+                        "cublasSetMathMode");
+                h = candidate;
+                why = null;
+            } catch (Throwable t) { // UnsatisfiedLinkError when libcublas.so.12 is missing
+                why = "cuBLAS could not be loaded (" + t + ")";
+            }
+        }
+        this.handle = h;
+        if (h != null) {
+            description = "cuBLAS" + (tf32 ? " (TF32 on)" : "");
+            LOG.info("autograd4j CUDA matmul on {}: cuBLAS strided-batched GEMM, TF32 {}", device.device(),
+                    tf32 ? "on (-Dautograd4j.cuda.tf32=true)" : "off");
+        } else {
+            description = "built-in GEMM kernel";
+            if (WARNED.compareAndSet(false, true)) {
+                LOG.warn("autograd4j CUDA matmul uses the built-in GEMM kernel (slower than cuBLAS): {}", why);
+            }
+        }
+    }
+
+    String describe() {
+        return description;
+    }
+
+    boolean usesCublas() {
+        return handle != null;
+    }
+
+    private static void check(int rc, String call) {
+        if (rc != cublasStatus.CUBLAS_STATUS_SUCCESS) {
+            throw new IllegalStateException(call + " failed: " + cublasStatus.stringFor(rc));
+        }
+    }
+
+    /** How cuBLAS sees one row-major operand X (rows x cols) as the column-major X^T it needs. */
+    private record Operand(int op, int ld) {
+    }
+
+    /** Null when the strides are neither row- nor column-major with a valid leading dimension. */
+    private static Operand operand(int rows, int cols, int rs, int cs) {
+        if ((cs == 1 || cols == 1) && (rows == 1 || rs >= Math.max(1, cols))) {
+            return new Operand(cublasOperation.CUBLAS_OP_N, rows == 1 ? Math.max(1, cols) : rs);
+        }
+        if ((rs == 1 || rows == 1) && (cols == 1 || cs >= Math.max(1, rows))) {
+            return new Operand(cublasOperation.CUBLAS_OP_T, cols == 1 ? Math.max(1, rows) : cs);
+        }
+        return null;
+    }
+
+    /**
+     * out[b] = a[b] x b[b]; shapes [batches, m, k] x [batches, k, n] -> [batches, m, n], element offsets
+     * and strides as in the layouts (already checked: same dtype, float32 or float64).
+     */
+    void matmul(DType dtype, int batches, int m, int n, int k, CUdeviceptr a, int aOff, int[] as, CUdeviceptr b,
+                int bOff, int[] bs, CUdeviceptr c, int cOff, int[] cs) {
+        if (handle == null) {
+            kernel(dtype, batches, m, n, k, a, aOff, as, b, bOff, bs, c, cOff, cs);
+            return;
+        }
+        Operand opA = operand(m, k, as[1], as[2]);
+        Operand opB = operand(k, n, bs[1], bs[2]);
+        Operand opC = operand(m, n, cs[1], cs[2]);
+        if (opA == null || opB == null || opC == null || opC.op != cublasOperation.CUBLAS_OP_N
+                || (batches > 1 && cs[0] == 0)) {
+            // the kernel reads and writes any strides
+            kernel(dtype, batches, m, n, k, a, aOff, as, b, bOff, bs, c, cOff, cs);
+            return;
+        }
+        int es = dtype.byteSize();
+        Pointer pa = a.withByteOffset((long) aOff * es), pb = b.withByteOffset((long) bOff * es);
+        Pointer pc = c.withByteOffset((long) cOff * es);
+        long sa = batches == 1 ? 0 : as[0], sb = batches == 1 ? 0 : bs[0], sc = batches == 1 ? 0 : cs[0];
+        device.makeCurrent();
+        int rc;
+        if (dtype == DType.FLOAT32) {
+            Pointer one = Pointer.to(new float[] {1f}), zero = Pointer.to(new float[] {0f});
+            rc = JCublas2.cublasSgemmStridedBatched(handle, opB.op, opA.op, n, m, k, one, pb, opB.ld, sb, pa, opA.ld,
+                    sa, zero, pc, opC.ld, sc, batches);
+        } else {
+            Pointer one = Pointer.to(new double[] {1d}), zero = Pointer.to(new double[] {0d});
+            rc = JCublas2.cublasDgemmStridedBatched(handle, opB.op, opA.op, n, m, k, one, pb, opB.ld, sb, pa, opA.ld,
+                    sa, zero, pc, opC.ld, sc, batches);
+        }
+        check(rc, "cublas" + (dtype == DType.FLOAT32 ? "S" : "D") + "gemmStridedBatched(m=" + m + ", n=" + n
+                + ", k=" + k + ", batches=" + batches + ")");
+    }
+
+    private void kernel(DType dtype, int batches, int m, int n, int k, CUdeviceptr a, int aOff, int[] as,
+                        CUdeviceptr b, int bOff, int[] bs, CUdeviceptr c, int cOff, int[] cs) {
+        int gx = (n + 31) / 32, gy = (m + 31) / 32, gz = Math.min(batches, 65535);
+        device.launch("gemm_" + CudaLayouts.suffix(dtype), gx, gy, gz, 16, 16,
+                Pointer.to(new int[] {batches}), Pointer.to(new int[] {m}), Pointer.to(new int[] {n}),
+                Pointer.to(new int[] {k}),
+                Pointer.to(a), Pointer.to(new int[] {aOff}), Pointer.to(new int[] {as[0]}),
+                Pointer.to(new int[] {as[1]}), Pointer.to(new int[] {as[2]}),
+                Pointer.to(b), Pointer.to(new int[] {bOff}), Pointer.to(new int[] {bs[0]}),
+                Pointer.to(new int[] {bs[1]}), Pointer.to(new int[] {bs[2]}),
+                Pointer.to(c), Pointer.to(new int[] {cOff}), Pointer.to(new int[] {cs[0]}),
+                Pointer.to(new int[] {cs[1]}), Pointer.to(new int[] {cs[2]}));
+    }
+}

@@ -1,0 +1,63 @@
+package dev.autograd4j.cuda;
+
+import dev.autograd4j.DType;
+import dev.autograd4j.Device;
+import dev.autograd4j.spi.Storage;
+import java.lang.ref.Cleaner;
+import jcuda.driver.CUdeviceptr;
+
+/**
+ * A device buffer from the caching allocator. Its block goes back to the allocator's free list when
+ * the storage becomes unreachable (through a {@link Cleaner}) or at {@link #close()}, whichever comes
+ * first.
+ */
+final class CudaStorage implements Storage, AutoCloseable {
+    private static final Cleaner CLEANER = Cleaner.create();
+
+    final CudaDevice owner;
+    final DType dtype;
+    final int size;
+    final CudaAllocator.Block block;
+    private final Cleaner.Cleanable cleanable;
+
+    CudaStorage(CudaDevice owner, DType dtype, int size) {
+        this.owner = owner;
+        this.dtype = dtype;
+        this.size = size;
+        this.block = owner.allocator.allocate((long) size * dtype.byteSize());
+        this.cleanable = CLEANER.register(this, new Release(owner.allocator, block));
+    }
+
+    /** Must not refer to the storage, or it would never become unreachable. */
+    private record Release(CudaAllocator allocator, CudaAllocator.Block block) implements Runnable {
+        @Override
+        public void run() {
+            allocator.release(block);
+        }
+    }
+
+    CUdeviceptr ptr() {
+        return block.ptr;
+    }
+
+    @Override
+    public Device device() {
+        return owner.device();
+    }
+
+    @Override
+    public DType dtype() {
+        return dtype;
+    }
+
+    @Override
+    public int size() {
+        return size;
+    }
+
+    /** Returns the block now (idempotent); the storage must not be used afterwards. */
+    @Override
+    public void close() {
+        cleanable.clean();
+    }
+}

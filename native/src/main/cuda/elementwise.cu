@@ -1,0 +1,154 @@
+// Elementwise kernels: unary ops (u<op>_<type>), binary ops and comparisons (b<op>_<type>), where.
+// Names follow the SPI enums: "u" + UnaryOp.kernelName() + "_" + type, "b" + BinaryOp.kernelName() + ...
+// Formulas mirror backend-cpu's ScalarMath; ops with a scalar parameter compute in double, as there.
+#include "common.cuh"
+
+// ---------------------------------------------------------------- math overloads
+#define MATH1(name, ff, df) \
+    __device__ __forceinline__ float name(float x) { return ff(x); } \
+    __device__ __forceinline__ double name(double x) { return df(x); }
+MATH1(m_exp, expf, exp)
+MATH1(m_log, logf, log)
+MATH1(m_log1p, log1pf, log1p)
+MATH1(m_sqrt, sqrtf, sqrt)
+MATH1(m_abs, fabsf, fabs)
+MATH1(m_tanh, tanhf, tanh)
+MATH1(m_sin, sinf, sin)
+MATH1(m_cos, cosf, cos)
+
+// ---------------------------------------------------------------- unary ops
+#define UOP(Name, expr) \
+    struct U_##Name { \
+        template <typename C> __device__ __forceinline__ static C f(C x, double p0, double p1) { return (expr); } \
+    };
+
+UOP(neg, -x)
+UOP(exp, m_exp(x))
+UOP(log, m_log(x))
+UOP(log1p, m_log1p(x))
+UOP(sqrt, m_sqrt(x))
+UOP(abs, m_abs(x))
+// Math.signum: NaN and signed zeros come back unchanged
+UOP(sign, x > (C)0 ? (C)1 : (x < (C)0 ? (C)-1 : x))
+UOP(relu, x > (C)0 ? x : (x != x ? x : (C)0))
+UOP(sigmoid, x >= (C)0 ? (C)1 / ((C)1 + m_exp(-x)) : m_exp(x) / ((C)1 + m_exp(x)))
+UOP(tanh, m_tanh(x))
+UOP(sin, m_sin(x))
+UOP(cos, m_cos(x))
+UOP(pow_scalar, (C)(p0 == 2.0 ? (double)x * (double)x
+                  : p0 == 1.0 ? (double)x
+                  : p0 == 0.5 ? sqrt((double)x)
+                  : pow((double)x, p0)))
+UOP(rpow_scalar, (C)pow(p0, (double)x))
+UOP(add_scalar, (C)((double)x + p0))
+UOP(mul_scalar, (C)((double)x * p0))
+UOP(rdiv_scalar, (C)(p0 / (double)x))
+UOP(step, x <= (C)0 ? (C)0 : (C)1)
+UOP(inside, ((p0 != p0 || (double)x >= p0) && (p1 != p1 || (double)x <= p1)) ? (C)1 : (C)0)
+
+struct U_clamp {
+    template <typename C> __device__ __forceinline__ static C f(C x, double p0, double p1) {
+        if (x != x) return x;
+        double r = (double)x;
+        if (p0 == p0 && r < p0) r = p0;
+        if (p1 == p1 && r > p1) r = p1;
+        return (C)r;
+    }
+};
+
+template <typename T, typename Op>
+__device__ __forceinline__ void unary_impl(const T* x, const Strides& xs, T* out, const Strides& os,
+                                           const Shape& sh, double p0, double p1) {
+    typedef typename Comp<T>::type C;
+    GRID_LOOP(i, sh.numel) {
+        int xi, oi;
+        offset2((int)i, sh, xs, os, xi, oi);
+        out[oi] = store_c<T>(Op::template f<C>(load_c(x[xi]), p0, p1));
+    }
+}
+
+#define UNARY_KERNEL(Name, T, sfx) \
+    extern "C" __global__ void u##Name##_##sfx(const T* x, Strides xs, T* out, Strides os, Shape sh, double p0, \
+                                               double p1) { \
+        unary_impl<T, U_##Name>(x, xs, out, os, sh, p0, p1); \
+    }
+#define UNARY_ALL(T, sfx) \
+    UNARY_KERNEL(neg, T, sfx) UNARY_KERNEL(exp, T, sfx) UNARY_KERNEL(log, T, sfx) UNARY_KERNEL(log1p, T, sfx) \
+    UNARY_KERNEL(sqrt, T, sfx) UNARY_KERNEL(abs, T, sfx) UNARY_KERNEL(sign, T, sfx) UNARY_KERNEL(relu, T, sfx) \
+    UNARY_KERNEL(sigmoid, T, sfx) UNARY_KERNEL(tanh, T, sfx) UNARY_KERNEL(sin, T, sfx) UNARY_KERNEL(cos, T, sfx) \
+    UNARY_KERNEL(pow_scalar, T, sfx) UNARY_KERNEL(rpow_scalar, T, sfx) UNARY_KERNEL(add_scalar, T, sfx) \
+    UNARY_KERNEL(mul_scalar, T, sfx) UNARY_KERNEL(rdiv_scalar, T, sfx) UNARY_KERNEL(clamp, T, sfx) \
+    UNARY_KERNEL(step, T, sfx) UNARY_KERNEL(inside, T, sfx)
+FOR_ALL_TYPES(UNARY_ALL)
+
+// ---------------------------------------------------------------- binary ops
+#define BOP(Name, expr) \
+    struct B_##Name { \
+        template <typename C> __device__ __forceinline__ static C f(C a, C b) { return (expr); } \
+    };
+#define CMP(Name, expr) \
+    struct B_##Name { \
+        template <typename C> __device__ __forceinline__ static b8 f(C a, C b) { return (expr) ? (b8)1 : (b8)0; } \
+    };
+
+BOP(add, a + b)
+BOP(sub, a - b)
+BOP(mul, a * b)
+BOP(div, a / b)
+CMP(eq, a == b)
+CMP(ne, a != b)
+CMP(lt, a < b)
+CMP(le, a <= b)
+CMP(gt, a > b)
+CMP(ge, a >= b)
+
+// Math.max / Math.min: NaN wins, +0.0 is larger than -0.0
+struct B_maximum {
+    template <typename C> __device__ __forceinline__ static C f(C a, C b) {
+        if (a != a || b != b) return a != a ? a : b;
+        if (a == b && a == (C)0) return signbit(a) ? b : a;
+        return a > b ? a : b;
+    }
+};
+struct B_minimum {
+    template <typename C> __device__ __forceinline__ static C f(C a, C b) {
+        if (a != a || b != b) return a != a ? a : b;
+        if (a == b && a == (C)0) return signbit(a) ? a : b;
+        return a < b ? a : b;
+    }
+};
+
+template <typename T, typename O, typename Op>
+__device__ __forceinline__ void binary_impl(const T* a, const Strides& as, const T* b, const Strides& bs, O* out,
+                                            const Strides& os, const Shape& sh) {
+    typedef typename Comp<T>::type C;
+    GRID_LOOP(i, sh.numel) {
+        int ai, bi, oi;
+        offset3((int)i, sh, as, bs, os, ai, bi, oi);
+        out[oi] = store_c<O>(Op::template f<C>(load_c(a[ai]), load_c(b[bi])));
+    }
+}
+
+#define BINARY_KERNEL(Name, T, O, sfx) \
+    extern "C" __global__ void b##Name##_##sfx(const T* a, Strides as, const T* b, Strides bs, O* out, Strides os, \
+                                               Shape sh) { \
+        binary_impl<T, O, B_##Name>(a, as, b, bs, out, os, sh); \
+    }
+#define BINARY_ALL(T, sfx) \
+    BINARY_KERNEL(add, T, T, sfx) BINARY_KERNEL(sub, T, T, sfx) BINARY_KERNEL(mul, T, T, sfx) \
+    BINARY_KERNEL(div, T, T, sfx) BINARY_KERNEL(maximum, T, T, sfx) BINARY_KERNEL(minimum, T, T, sfx) \
+    BINARY_KERNEL(eq, T, b8, sfx) BINARY_KERNEL(ne, T, b8, sfx) BINARY_KERNEL(lt, T, b8, sfx) \
+    BINARY_KERNEL(le, T, b8, sfx) BINARY_KERNEL(gt, T, b8, sfx) BINARY_KERNEL(ge, T, b8, sfx)
+FOR_ALL_TYPES(BINARY_ALL)
+
+// ---------------------------------------------------------------- where
+#define WHERE_KERNEL(T, sfx) \
+    extern "C" __global__ void where_##sfx(const b8* cond, Strides cs, const T* a, Strides as, const T* b, \
+                                           Strides bs, T* out, Strides os, Shape sh) { \
+        GRID_LOOP(i, sh.numel) { \
+            int ci, ai, bi, oi; \
+            offset4((int)i, sh, cs, as, bs, os, ci, ai, bi, oi); \
+            out[oi] = cond[ci] ? a[ai] : b[bi]; \
+        } \
+    }
+FOR_ALL_TYPES(WHERE_KERNEL)
