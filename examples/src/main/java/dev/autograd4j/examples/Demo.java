@@ -4,9 +4,14 @@ import dev.autograd4j.Autograd;
 import dev.autograd4j.DType;
 import dev.autograd4j.Device;
 import dev.autograd4j.Functional;
+import dev.autograd4j.GraphViz;
 import dev.autograd4j.Shape;
 import dev.autograd4j.Tensor;
 import dev.autograd4j.spi.Backends;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * PyTorch's autograd tutorial (https://pytorch.org/tutorials/beginner/basics/autogradqs_tutorial.html)
@@ -15,6 +20,21 @@ import dev.autograd4j.spi.Backends;
  */
 public final class Demo {
     private Demo() {
+    }
+
+    /** The tutorial's picture of the graph: x, w, b -> matmul -> add -> BCE-with-logits -> loss. */
+    private static void writeGraph(Tensor loss, Tensor w, Tensor b) {
+        Path dot = Path.of("target", "tutorial-graph.dot"), svg = Path.of("target", "tutorial-graph.svg");
+        try {
+            Files.createDirectories(dot.getParent());
+            Files.writeString(dot, GraphViz.toDot(loss, Map.of("w", w, "b", b), true));
+            boolean rendered = GraphViz.renderSvg(loss, svg, Map.of("w", w, "b", b));
+            System.out.println();
+            System.out.println("computational graph: " + dot.toAbsolutePath()
+                    + (rendered ? " and " + svg.toAbsolutePath() : " (install Graphviz's dot to get an SVG)"));
+        } catch (IOException e) {
+            System.out.println("could not write the graph picture: " + e.getMessage());
+        }
     }
 
     public static void main(String[] args) {
@@ -49,6 +69,7 @@ public final class Demo {
         System.out.println("Gradient function for z = " + z.gradFn());
         System.out.println("Gradient function for loss = " + loss.gradFn());
 
+        writeGraph(loss, w, b);
         loss.backward();
         System.out.println();
         System.out.println("w.grad = " + w.grad());
