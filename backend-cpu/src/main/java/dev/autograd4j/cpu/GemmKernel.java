@@ -3,13 +3,18 @@ package dev.autograd4j.cpu;
 /**
  * The blocked, packed matrix-product driver shared by {@link GemmPlain} and the Vector API kernel.
  *
- * <p>C (m x n, row-major) is cut into tiles of at most mc x nc; the tiles are spread over the
- * worker threads. For each tile, k is walked in blocks of kc: the mc x kc block of A is packed
- * into micro-panels of MR rows ({@code pa[panel*MR*kc + p*MR + r]}), the kc x nc block of B into
- * micro-panels of NR columns ({@code pb[panel*NR*kc + p*NR + j]}), both zero-padded to whole
- * panels, and the subclass's macro-kernel multiplies the two packed blocks into the tile, either
- * overwriting it (the first k block) or adding to it. Packing reads through arbitrary strides, so
- * transposed and broadcast (stride 0) operands cost nothing extra in the kernel.
+ * <p>C (m x n, row-major) is cut into at most a few tasks per thread: column blocks of at most nc
+ * (a multiple of the thread count of them when parallel), and row ranges only when there are too
+ * few column blocks to go round. Each task walks k in blocks of kc and packs its kc x nc block of
+ * B once per k block into micro-panels of NR columns ({@code pb[panel*NR*kc + p*NR + j]}), then
+ * walks its rows in blocks of mc, packing each mc x kc block of A into micro-panels of MR rows
+ * ({@code pa[panel*MR*kc + p*MR + r]}); both are zero-padded to whole panels, and the subclass's
+ * macro-kernel multiplies the two packed blocks into C, either overwriting it (the first k block)
+ * or adding to it. So B is packed exactly once per product and A once per column block, and the
+ * threads share nothing but C (disjoint parts of it). Packing reads through arbitrary strides, so
+ * transposed and broadcast (stride 0) operands cost nothing extra in the kernel; row-major B is
+ * read row by row (contiguous), not panel by panel (a column strip down every row, which for
+ * power-of-two leading dimensions hits the same cache sets and a new page on every row).
  */
 abstract class GemmKernel {
     /** Below this many multiply-adds a product runs on the caller's thread. */
@@ -94,31 +99,33 @@ abstract class GemmKernel {
         return ceilDiv(a, b) * b;
     }
 
-    /** Tiling of C: {mc, nc, kc, tilesM, tilesN}. */
+    /**
+     * Tiling of C into tasks: {mc, nc, kc, tm, tn, rowsPerTask}; a task is rowsPerTask rows (walked
+     * in blocks of mc) by nc columns.
+     */
     private static int[] plan(int m, int n, int k, int mr, int nr, int mcMax, int ncMax, int kcMax, boolean parallel) {
         // Even k blocks, so that the last one is not a sliver.
         int kc = ceilDiv(k, ceilDiv(k, kcMax));
-        int mc = Math.min(mcMax, roundUp(m, mr));
-        int nc = Math.min(ncMax, roundUp(n, nr));
-        // Balance rows over the tiles (no thin last tile).
-        mc = roundUp(ceilDiv(m, ceilDiv(m, mc)), mr);
-        nc = roundUp(ceilDiv(n, ceilDiv(n, nc)), nr);
-        int tm = ceilDiv(m, mc), tn = ceilDiv(n, nc);
+        int tn = ceilDiv(n, Math.min(ncMax, roundUp(n, nr)));
+        int tm = 1;
         if (parallel) {
-            // Enough tiles for every thread; a multiple of the thread count where cheap.
-            int want = Parallel.THREADS * 2;
-            if (tm * tn < want && m > mr) {
-                int needM = Math.min(ceilDiv(want, tn), ceilDiv(m, mr));
-                mc = roundUp(ceilDiv(m, needM), mr);
-                tm = ceilDiv(m, mc);
-            }
-            if (tm * tn < want && n > nr) {
-                int needN = Math.min(ceilDiv(want, tm), ceilDiv(n, nr));
-                nc = roundUp(ceilDiv(n, needN), nr);
-                tn = ceilDiv(n, nc);
+            int threads = Parallel.THREADS;
+            int maxTn = ceilDiv(n, nr);
+            // A multiple of the thread count of column blocks, as far as the columns go.
+            tn = Math.min(maxTn, roundUp(tn, threads));
+            if (tn < threads) {
+                // Too few columns: split the rows as well.
+                tm = Math.min(ceilDiv(m, mr), ceilDiv(threads, tn));
             }
         }
-        return new int[] {mc, nc, kc, tm, tn};
+        int nc = roundUp(ceilDiv(n, tn), nr);
+        tn = ceilDiv(n, nc);
+        int rowsPerTask = roundUp(ceilDiv(m, tm), mr);
+        tm = ceilDiv(m, rowsPerTask);
+        // Balance the mc blocks within a task (no thin last block).
+        int mc = Math.min(mcMax, rowsPerTask);
+        mc = roundUp(ceilDiv(rowsPerTask, ceilDiv(rowsPerTask, mc)), mr);
+        return new int[] {mc, nc, kc, tm, tn, rowsPerTask};
     }
 
     // ---------------------------------------------------------------- float
@@ -137,7 +144,7 @@ abstract class GemmKernel {
         long work = (long) m * n * k;
         boolean parallel = work >= INLINE_WORK && Parallel.THREADS > 1;
         int[] pl = plan(m, n, k, mrF, nrF, mcF, ncF, kcF, parallel);
-        final int mc = pl[0], nc = pl[1], kcMax = pl[2], tn = pl[4];
+        final int mc = pl[0], nc = pl[1], kcMax = pl[2], tn = pl[4], rowsPerTask = pl[5];
         int tiles = pl[3] * tn;
         Parallel.RangeBody body = (from, to) -> {
             Buffers buf = BUFFERS.get();
@@ -150,13 +157,16 @@ abstract class GemmKernel {
             }
             float[] pa = buf.paF, pb = buf.pbF;
             for (int t = from; t < to; t++) {
-                int i0 = (t / tn) * mc, j0 = (t % tn) * nc;
-                int mcb = Math.min(mc, m - i0), ncb = Math.min(nc, n - j0);
+                int i0 = (t / tn) * rowsPerTask, j0 = (t % tn) * nc;
+                int rows = Math.min(rowsPerTask, m - i0), ncb = Math.min(nc, n - j0);
                 for (int p0 = 0; p0 < k; p0 += kcMax) {
                     int kcb = Math.min(kcMax, k - p0);
-                    packA(a, aOff + i0 * aRs + p0 * aCs, aRs, aCs, mcb, kcb, mrF, pa);
                     packB(b, bOff + p0 * bRs + j0 * bCs, bRs, bCs, kcb, ncb, panelWidthB(nrF, ncb), pb);
-                    macro(mcb, ncb, kcb, pa, pb, c, cOff + i0 * ldc + j0, ldc, p0 == 0, buf);
+                    for (int ic = 0; ic < rows; ic += mc) {
+                        int mcb = Math.min(mc, rows - ic);
+                        packA(a, aOff + (i0 + ic) * aRs + p0 * aCs, aRs, aCs, mcb, kcb, mrF, pa);
+                        macro(mcb, ncb, kcb, pa, pb, c, cOff + (i0 + ic) * ldc + j0, ldc, p0 == 0, buf);
+                    }
                 }
             }
         };
@@ -199,14 +209,26 @@ abstract class GemmKernel {
 
     /** Packs rows [0, kc) x cols [0, nc) of B (origin at b[off]) into NR-column micro-panels. */
     static void packB(float[] b, int off, int rs, int cs, int kc, int nc, int nr, float[] pb) {
+        if (cs == 1) {
+            // Row by row: each row of the block is read contiguously and dealt out to the panels.
+            int full = nc / nr * nr, rest = nc - full;
+            for (int p = 0; p < kc; p++) {
+                int s = off + p * rs, d = p * nr;
+                for (int jr = 0; jr < full; jr += nr) {
+                    System.arraycopy(b, s + jr, pb, jr * kc + d, nr);
+                }
+                if (rest > 0) {
+                    int dl = full * kc + d;
+                    System.arraycopy(b, s + full, pb, dl, rest);
+                    java.util.Arrays.fill(pb, dl + rest, dl + nr, 0f);
+                }
+            }
+            return;
+        }
         for (int jr = 0; jr < nc; jr += nr) {
             int cols = Math.min(nr, nc - jr);
             int d = jr * kc;
-            if (cs == 1) {
-                for (int p = 0; p < kc; p++) {
-                    System.arraycopy(b, off + p * rs + jr, pb, d + p * nr, cols);
-                }
-            } else if (rs == 1 || cs != 0 && Math.abs(rs) > Math.abs(cs)) {
+            if (rs == 1 || cs != 0 && Math.abs(rs) > Math.abs(cs)) {
                 for (int j = 0; j < cols; j++) {
                     int s = off + (jr + j) * cs;
                     for (int p = 0; p < kc; p++) {
@@ -259,7 +281,7 @@ abstract class GemmKernel {
         long work = (long) m * n * k;
         boolean parallel = work >= INLINE_WORK && Parallel.THREADS > 1;
         int[] pl = plan(m, n, k, mrD, nrD, mcD, ncD, kcD, parallel);
-        final int mc = pl[0], nc = pl[1], kcMax = pl[2], tn = pl[4];
+        final int mc = pl[0], nc = pl[1], kcMax = pl[2], tn = pl[4], rowsPerTask = pl[5];
         int tiles = pl[3] * tn;
         Parallel.RangeBody body = (from, to) -> {
             Buffers buf = BUFFERS.get();
@@ -272,13 +294,16 @@ abstract class GemmKernel {
             }
             double[] pa = buf.paD, pb = buf.pbD;
             for (int t = from; t < to; t++) {
-                int i0 = (t / tn) * mc, j0 = (t % tn) * nc;
-                int mcb = Math.min(mc, m - i0), ncb = Math.min(nc, n - j0);
+                int i0 = (t / tn) * rowsPerTask, j0 = (t % tn) * nc;
+                int rows = Math.min(rowsPerTask, m - i0), ncb = Math.min(nc, n - j0);
                 for (int p0 = 0; p0 < k; p0 += kcMax) {
                     int kcb = Math.min(kcMax, k - p0);
-                    packA(a, aOff + i0 * aRs + p0 * aCs, aRs, aCs, mcb, kcb, mrD, pa);
                     packB(b, bOff + p0 * bRs + j0 * bCs, bRs, bCs, kcb, ncb, panelWidthB(nrD, ncb), pb);
-                    macro(mcb, ncb, kcb, pa, pb, c, cOff + i0 * ldc + j0, ldc, p0 == 0, buf);
+                    for (int ic = 0; ic < rows; ic += mc) {
+                        int mcb = Math.min(mc, rows - ic);
+                        packA(a, aOff + (i0 + ic) * aRs + p0 * aCs, aRs, aCs, mcb, kcb, mrD, pa);
+                        macro(mcb, ncb, kcb, pa, pb, c, cOff + (i0 + ic) * ldc + j0, ldc, p0 == 0, buf);
+                    }
                 }
             }
         };
@@ -319,14 +344,26 @@ abstract class GemmKernel {
     }
 
     static void packB(double[] b, int off, int rs, int cs, int kc, int nc, int nr, double[] pb) {
+        if (cs == 1) {
+            // Row by row: each row of the block is read contiguously and dealt out to the panels.
+            int full = nc / nr * nr, rest = nc - full;
+            for (int p = 0; p < kc; p++) {
+                int s = off + p * rs, d = p * nr;
+                for (int jr = 0; jr < full; jr += nr) {
+                    System.arraycopy(b, s + jr, pb, jr * kc + d, nr);
+                }
+                if (rest > 0) {
+                    int dl = full * kc + d;
+                    System.arraycopy(b, s + full, pb, dl, rest);
+                    java.util.Arrays.fill(pb, dl + rest, dl + nr, 0d);
+                }
+            }
+            return;
+        }
         for (int jr = 0; jr < nc; jr += nr) {
             int cols = Math.min(nr, nc - jr);
             int d = jr * kc;
-            if (cs == 1) {
-                for (int p = 0; p < kc; p++) {
-                    System.arraycopy(b, off + p * rs + jr, pb, d + p * nr, cols);
-                }
-            } else if (rs == 1 || cs != 0 && Math.abs(rs) > Math.abs(cs)) {
+            if (rs == 1 || cs != 0 && Math.abs(rs) > Math.abs(cs)) {
                 for (int j = 0; j < cols; j++) {
                     int s = off + (jr + j) * cs;
                     for (int p = 0; p < kc; p++) {

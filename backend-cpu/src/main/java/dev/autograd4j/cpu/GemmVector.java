@@ -5,9 +5,14 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Matrix product with a Vector API micro-kernel: a 6-row x 2-vector tile of C lives in 12
- * vector registers while the packed panels stream through, one broadcast and two FMAs per
- * row and k step. Vectors never cross a method boundary (a call that is not inlined would box them).
+ * Matrix product with a Vector API micro-kernel: an MR-row x 2-vector tile of C lives in 2*MR
+ * vector registers while the packed panels stream through, one broadcast and two FMAs per row
+ * and k step. Vectors never cross a method boundary (a call that is not inlined would box them).
+ *
+ * <p>Loop order per thread (see {@link GemmKernel}): the kc x NR micro-panel of packed B stays in
+ * L1 while the ir loop streams the packed mc x kc block of A (in L2) past it. Edge tiles (fewer
+ * than MR rows or NR columns) run the full kernel on the zero-padded packed panels into a small
+ * temp tile that is then copied into C; one or two leftover rows use a one-row kernel instead.
  *
  * <p>Only loaded when {@code jdk.incubator.vector} is in the boot layer (see {@link Gemm}).
  * The species are {@code static final}: C2 only intrinsifies vector operations whose species
@@ -18,16 +23,21 @@ final class GemmVector extends GemmKernel {
     private static final VectorSpecies<Double> DS = DoubleVector.SPECIES_PREFERRED;
     private static final int FL = FS.length();
     private static final int DL = DS.length();
+    /** Rows of the register tile. 12 (24 accumulators) runs ~20% faster once C2 has compiled it, but that compile
+     * takes seconds on a busy machine and C1 code boxes every vector, so cold calls crawl: 6 keeps warm-up short. */
     private static final int MR = 6;
     private static final int NRF = 2 * FL;
     private static final int NRD = 2 * DL;
+    /** Edge tiles with at most this many rows use the one-row kernel (latency-bound, but no wasted rows). */
+    private static final int FEW_ROWS = 2;
 
     static final GemmVector INSTANCE = new GemmVector();
 
     private GemmVector() {
-        // mc, nc, kc: a 6 x kc A panel plus a kc x NR B panel in L1, the mc x kc A block in L2.
-        super(MR, NRF, 144, Math.max(NRF, 512 / NRF * NRF), 256,
-              MR, NRD, 144, Math.max(NRD, 256 / NRD * NRD), 256);
+        // kc: the kc x NR micro-panel of B (32 KiB) plus an MR x kc panel of A in the 48 KiB L1;
+        // mc: the mc x kc block of A in L2 (2 MiB); nc: the kc x nc block of B in L2 as well.
+        super(MR, NRF, 144, Math.max(NRF, 1024 / NRF * NRF), 256,
+              MR, NRD, 96, Math.max(NRD, 512 / NRD * NRD), 192);
     }
 
     /** Bits of the vectors the kernel uses. */
@@ -58,24 +68,28 @@ final class GemmVector extends GemmKernel {
                 int rows = Math.min(MR, mc - ir);
                 int ia = ir * kc;
                 int co = cOff + ir * ldc + jr;
-                if (cols == NRF) {
-                    if (rows == MR) {
-                        micro6(kc, pa, ia, pb, ib, c, co, ldc, first);
-                    } else {
-                        for (int r = 0; r < rows; r++) {
-                            micro1(kc, pa, ia + r, pb, ib, c, co + r * ldc, first);
+                if (rows == MR && cols == NRF) {
+                    if (first) {
+                        for (int r = 0; r < MR; r++) {
+                            java.util.Arrays.fill(c, co + r * ldc, co + r * ldc + NRF, 0f);
                         }
+                    }
+                    micro(kc, pa, ia, pb, ib, c, co, ldc);
+                } else if (rows <= FEW_ROWS && cols == NRF) {
+                    for (int r = 0; r < rows; r++) {
+                        micro1(kc, pa, ia + r, pb, ib, c, co + r * ldc, first);
                     }
                 } else {
                     if (tmp == null) {
                         tmp = buf.tmpF(MR * NRF);
                     }
-                    if (rows == MR) {
-                        micro6(kc, pa, ia, pb, ib, tmp, 0, NRF, true);
-                    } else {
+                    if (rows <= FEW_ROWS) {
                         for (int r = 0; r < rows; r++) {
                             micro1(kc, pa, ia + r, pb, ib, tmp, r * NRF, true);
                         }
+                    } else {
+                        java.util.Arrays.fill(tmp, 0, MR * NRF, 0f);
+                        micro(kc, pa, ia, pb, ib, tmp, 0, NRF);
                     }
                     flush(tmp, NRF, rows, cols, c, co, ldc, first);
                 }
@@ -83,77 +97,60 @@ final class GemmVector extends GemmKernel {
         }
     }
 
-    private static void micro6(int kc, float[] pa, int ia, float[] pb, int ib, float[] c, int co, int ldc,
-                               boolean first) {
-        FloatVector c00 = FloatVector.zero(FS), c01 = FloatVector.zero(FS);
-        FloatVector c10 = FloatVector.zero(FS), c11 = FloatVector.zero(FS);
-        FloatVector c20 = FloatVector.zero(FS), c21 = FloatVector.zero(FS);
-        FloatVector c30 = FloatVector.zero(FS), c31 = FloatVector.zero(FS);
-        FloatVector c40 = FloatVector.zero(FS), c41 = FloatVector.zero(FS);
-        FloatVector c50 = FloatVector.zero(FS), c51 = FloatVector.zero(FS);
+    /** C tile += A panel * B panel (no overwrite variant: one store path keeps the method small enough for C1). */
+    private static void micro(int kc, float[] pa, int ia, float[] pb, int ib, float[] c, int co, int ldc) {
+        FloatVector c0_0 = FloatVector.zero(FS), c0_1 = FloatVector.zero(FS);
+        FloatVector c1_0 = FloatVector.zero(FS), c1_1 = FloatVector.zero(FS);
+        FloatVector c2_0 = FloatVector.zero(FS), c2_1 = FloatVector.zero(FS);
+        FloatVector c3_0 = FloatVector.zero(FS), c3_1 = FloatVector.zero(FS);
+        FloatVector c4_0 = FloatVector.zero(FS), c4_1 = FloatVector.zero(FS);
+        FloatVector c5_0 = FloatVector.zero(FS), c5_1 = FloatVector.zero(FS);
         for (int p = 0; p < kc; p++) {
-            FloatVector b0 = FloatVector.fromArray(FS, pb, ib);
-            FloatVector b1 = FloatVector.fromArray(FS, pb, ib + FL);
+            int pA = ia + p * MR, pB = ib + p * NRF;
+            FloatVector b0 = FloatVector.fromArray(FS, pb, pB);
+            FloatVector b1 = FloatVector.fromArray(FS, pb, pB + FL);
             FloatVector a;
-            a = FloatVector.broadcast(FS, pa[ia]);
-            c00 = a.fma(b0, c00);
-            c01 = a.fma(b1, c01);
-            a = FloatVector.broadcast(FS, pa[ia + 1]);
-            c10 = a.fma(b0, c10);
-            c11 = a.fma(b1, c11);
-            a = FloatVector.broadcast(FS, pa[ia + 2]);
-            c20 = a.fma(b0, c20);
-            c21 = a.fma(b1, c21);
-            a = FloatVector.broadcast(FS, pa[ia + 3]);
-            c30 = a.fma(b0, c30);
-            c31 = a.fma(b1, c31);
-            a = FloatVector.broadcast(FS, pa[ia + 4]);
-            c40 = a.fma(b0, c40);
-            c41 = a.fma(b1, c41);
-            a = FloatVector.broadcast(FS, pa[ia + 5]);
-            c50 = a.fma(b0, c50);
-            c51 = a.fma(b1, c51);
-            ia += MR;
-            ib += NRF;
+            a = FloatVector.broadcast(FS, pa[pA]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            a = FloatVector.broadcast(FS, pa[pA + 1]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            a = FloatVector.broadcast(FS, pa[pA + 2]);
+            c2_0 = a.fma(b0, c2_0);
+            c2_1 = a.fma(b1, c2_1);
+            a = FloatVector.broadcast(FS, pa[pA + 3]);
+            c3_0 = a.fma(b0, c3_0);
+            c3_1 = a.fma(b1, c3_1);
+            a = FloatVector.broadcast(FS, pa[pA + 4]);
+            c4_0 = a.fma(b0, c4_0);
+            c4_1 = a.fma(b1, c4_1);
+            a = FloatVector.broadcast(FS, pa[pA + 5]);
+            c5_0 = a.fma(b0, c5_0);
+            c5_1 = a.fma(b1, c5_1);
         }
-        if (first) {
-            c00.intoArray(c, co);
-            c01.intoArray(c, co + FL);
-            c10.intoArray(c, co + ldc);
-            c11.intoArray(c, co + ldc + FL);
-            c20.intoArray(c, co + 2 * ldc);
-            c21.intoArray(c, co + 2 * ldc + FL);
-            c30.intoArray(c, co + 3 * ldc);
-            c31.intoArray(c, co + 3 * ldc + FL);
-            c40.intoArray(c, co + 4 * ldc);
-            c41.intoArray(c, co + 4 * ldc + FL);
-            c50.intoArray(c, co + 5 * ldc);
-            c51.intoArray(c, co + 5 * ldc + FL);
-        } else {
-            c00.add(FloatVector.fromArray(FS, c, co)).intoArray(c, co);
-            c01.add(FloatVector.fromArray(FS, c, co + FL)).intoArray(c, co + FL);
-            c10.add(FloatVector.fromArray(FS, c, co + ldc)).intoArray(c, co + ldc);
-            c11.add(FloatVector.fromArray(FS, c, co + ldc + FL)).intoArray(c, co + ldc + FL);
-            c20.add(FloatVector.fromArray(FS, c, co + 2 * ldc)).intoArray(c, co + 2 * ldc);
-            c21.add(FloatVector.fromArray(FS, c, co + 2 * ldc + FL)).intoArray(c, co + 2 * ldc + FL);
-            c30.add(FloatVector.fromArray(FS, c, co + 3 * ldc)).intoArray(c, co + 3 * ldc);
-            c31.add(FloatVector.fromArray(FS, c, co + 3 * ldc + FL)).intoArray(c, co + 3 * ldc + FL);
-            c40.add(FloatVector.fromArray(FS, c, co + 4 * ldc)).intoArray(c, co + 4 * ldc);
-            c41.add(FloatVector.fromArray(FS, c, co + 4 * ldc + FL)).intoArray(c, co + 4 * ldc + FL);
-            c50.add(FloatVector.fromArray(FS, c, co + 5 * ldc)).intoArray(c, co + 5 * ldc);
-            c51.add(FloatVector.fromArray(FS, c, co + 5 * ldc + FL)).intoArray(c, co + 5 * ldc + FL);
-        }
+        c0_0.add(FloatVector.fromArray(FS, c, co)).intoArray(c, co);
+        c0_1.add(FloatVector.fromArray(FS, c, co + FL)).intoArray(c, co + FL);
+        c1_0.add(FloatVector.fromArray(FS, c, co + ldc)).intoArray(c, co + ldc);
+        c1_1.add(FloatVector.fromArray(FS, c, co + ldc + FL)).intoArray(c, co + ldc + FL);
+        c2_0.add(FloatVector.fromArray(FS, c, co + 2 * ldc)).intoArray(c, co + 2 * ldc);
+        c2_1.add(FloatVector.fromArray(FS, c, co + 2 * ldc + FL)).intoArray(c, co + 2 * ldc + FL);
+        c3_0.add(FloatVector.fromArray(FS, c, co + 3 * ldc)).intoArray(c, co + 3 * ldc);
+        c3_1.add(FloatVector.fromArray(FS, c, co + 3 * ldc + FL)).intoArray(c, co + 3 * ldc + FL);
+        c4_0.add(FloatVector.fromArray(FS, c, co + 4 * ldc)).intoArray(c, co + 4 * ldc);
+        c4_1.add(FloatVector.fromArray(FS, c, co + 4 * ldc + FL)).intoArray(c, co + 4 * ldc + FL);
+        c5_0.add(FloatVector.fromArray(FS, c, co + 5 * ldc)).intoArray(c, co + 5 * ldc);
+        c5_1.add(FloatVector.fromArray(FS, c, co + 5 * ldc + FL)).intoArray(c, co + 5 * ldc + FL);
     }
 
     /** One row of the tile: row r of the packed A panel is pa[ia + p*MR]. */
     private static void micro1(int kc, float[] pa, int ia, float[] pb, int ib, float[] c, int co, boolean first) {
         FloatVector c0 = FloatVector.zero(FS), c1 = FloatVector.zero(FS);
         for (int p = 0; p < kc; p++) {
-            FloatVector a = FloatVector.broadcast(FS, pa[ia]);
-            c0 = a.fma(FloatVector.fromArray(FS, pb, ib), c0);
-            c1 = a.fma(FloatVector.fromArray(FS, pb, ib + FL), c1);
-            ia += MR;
-            ib += NRF;
+            int pB = ib + p * NRF;
+            FloatVector a = FloatVector.broadcast(FS, pa[ia + p * MR]);
+            c0 = a.fma(FloatVector.fromArray(FS, pb, pB), c0);
+            c1 = a.fma(FloatVector.fromArray(FS, pb, pB + FL), c1);
         }
         if (first) {
             c0.intoArray(c, co);
@@ -163,7 +160,6 @@ final class GemmVector extends GemmKernel {
             c1.add(FloatVector.fromArray(FS, c, co + FL)).intoArray(c, co + FL);
         }
     }
-
 
     // ---------------------------------------------------------------- double
 
@@ -178,24 +174,28 @@ final class GemmVector extends GemmKernel {
                 int rows = Math.min(MR, mc - ir);
                 int ia = ir * kc;
                 int co = cOff + ir * ldc + jr;
-                if (cols == NRD) {
-                    if (rows == MR) {
-                        micro6(kc, pa, ia, pb, ib, c, co, ldc, first);
-                    } else {
-                        for (int r = 0; r < rows; r++) {
-                            micro1(kc, pa, ia + r, pb, ib, c, co + r * ldc, first);
+                if (rows == MR && cols == NRD) {
+                    if (first) {
+                        for (int r = 0; r < MR; r++) {
+                            java.util.Arrays.fill(c, co + r * ldc, co + r * ldc + NRD, 0d);
                         }
+                    }
+                    micro(kc, pa, ia, pb, ib, c, co, ldc);
+                } else if (rows <= FEW_ROWS && cols == NRD) {
+                    for (int r = 0; r < rows; r++) {
+                        micro1(kc, pa, ia + r, pb, ib, c, co + r * ldc, first);
                     }
                 } else {
                     if (tmp == null) {
                         tmp = buf.tmpD(MR * NRD);
                     }
-                    if (rows == MR) {
-                        micro6(kc, pa, ia, pb, ib, tmp, 0, NRD, true);
-                    } else {
+                    if (rows <= FEW_ROWS) {
                         for (int r = 0; r < rows; r++) {
                             micro1(kc, pa, ia + r, pb, ib, tmp, r * NRD, true);
                         }
+                    } else {
+                        java.util.Arrays.fill(tmp, 0, MR * NRD, 0d);
+                        micro(kc, pa, ia, pb, ib, tmp, 0, NRD);
                     }
                     flush(tmp, NRD, rows, cols, c, co, ldc, first);
                 }
@@ -203,76 +203,59 @@ final class GemmVector extends GemmKernel {
         }
     }
 
-    private static void micro6(int kc, double[] pa, int ia, double[] pb, int ib, double[] c, int co, int ldc,
-                               boolean first) {
-        DoubleVector c00 = DoubleVector.zero(DS), c01 = DoubleVector.zero(DS);
-        DoubleVector c10 = DoubleVector.zero(DS), c11 = DoubleVector.zero(DS);
-        DoubleVector c20 = DoubleVector.zero(DS), c21 = DoubleVector.zero(DS);
-        DoubleVector c30 = DoubleVector.zero(DS), c31 = DoubleVector.zero(DS);
-        DoubleVector c40 = DoubleVector.zero(DS), c41 = DoubleVector.zero(DS);
-        DoubleVector c50 = DoubleVector.zero(DS), c51 = DoubleVector.zero(DS);
+    /** C tile += A panel * B panel (no overwrite variant: one store path keeps the method small enough for C1). */
+    private static void micro(int kc, double[] pa, int ia, double[] pb, int ib, double[] c, int co, int ldc) {
+        DoubleVector c0_0 = DoubleVector.zero(DS), c0_1 = DoubleVector.zero(DS);
+        DoubleVector c1_0 = DoubleVector.zero(DS), c1_1 = DoubleVector.zero(DS);
+        DoubleVector c2_0 = DoubleVector.zero(DS), c2_1 = DoubleVector.zero(DS);
+        DoubleVector c3_0 = DoubleVector.zero(DS), c3_1 = DoubleVector.zero(DS);
+        DoubleVector c4_0 = DoubleVector.zero(DS), c4_1 = DoubleVector.zero(DS);
+        DoubleVector c5_0 = DoubleVector.zero(DS), c5_1 = DoubleVector.zero(DS);
         for (int p = 0; p < kc; p++) {
-            DoubleVector b0 = DoubleVector.fromArray(DS, pb, ib);
-            DoubleVector b1 = DoubleVector.fromArray(DS, pb, ib + DL);
+            int pA = ia + p * MR, pB = ib + p * NRD;
+            DoubleVector b0 = DoubleVector.fromArray(DS, pb, pB);
+            DoubleVector b1 = DoubleVector.fromArray(DS, pb, pB + DL);
             DoubleVector a;
-            a = DoubleVector.broadcast(DS, pa[ia]);
-            c00 = a.fma(b0, c00);
-            c01 = a.fma(b1, c01);
-            a = DoubleVector.broadcast(DS, pa[ia + 1]);
-            c10 = a.fma(b0, c10);
-            c11 = a.fma(b1, c11);
-            a = DoubleVector.broadcast(DS, pa[ia + 2]);
-            c20 = a.fma(b0, c20);
-            c21 = a.fma(b1, c21);
-            a = DoubleVector.broadcast(DS, pa[ia + 3]);
-            c30 = a.fma(b0, c30);
-            c31 = a.fma(b1, c31);
-            a = DoubleVector.broadcast(DS, pa[ia + 4]);
-            c40 = a.fma(b0, c40);
-            c41 = a.fma(b1, c41);
-            a = DoubleVector.broadcast(DS, pa[ia + 5]);
-            c50 = a.fma(b0, c50);
-            c51 = a.fma(b1, c51);
-            ia += MR;
-            ib += NRD;
+            a = DoubleVector.broadcast(DS, pa[pA]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            a = DoubleVector.broadcast(DS, pa[pA + 1]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            a = DoubleVector.broadcast(DS, pa[pA + 2]);
+            c2_0 = a.fma(b0, c2_0);
+            c2_1 = a.fma(b1, c2_1);
+            a = DoubleVector.broadcast(DS, pa[pA + 3]);
+            c3_0 = a.fma(b0, c3_0);
+            c3_1 = a.fma(b1, c3_1);
+            a = DoubleVector.broadcast(DS, pa[pA + 4]);
+            c4_0 = a.fma(b0, c4_0);
+            c4_1 = a.fma(b1, c4_1);
+            a = DoubleVector.broadcast(DS, pa[pA + 5]);
+            c5_0 = a.fma(b0, c5_0);
+            c5_1 = a.fma(b1, c5_1);
         }
-        if (first) {
-            c00.intoArray(c, co);
-            c01.intoArray(c, co + DL);
-            c10.intoArray(c, co + ldc);
-            c11.intoArray(c, co + ldc + DL);
-            c20.intoArray(c, co + 2 * ldc);
-            c21.intoArray(c, co + 2 * ldc + DL);
-            c30.intoArray(c, co + 3 * ldc);
-            c31.intoArray(c, co + 3 * ldc + DL);
-            c40.intoArray(c, co + 4 * ldc);
-            c41.intoArray(c, co + 4 * ldc + DL);
-            c50.intoArray(c, co + 5 * ldc);
-            c51.intoArray(c, co + 5 * ldc + DL);
-        } else {
-            c00.add(DoubleVector.fromArray(DS, c, co)).intoArray(c, co);
-            c01.add(DoubleVector.fromArray(DS, c, co + DL)).intoArray(c, co + DL);
-            c10.add(DoubleVector.fromArray(DS, c, co + ldc)).intoArray(c, co + ldc);
-            c11.add(DoubleVector.fromArray(DS, c, co + ldc + DL)).intoArray(c, co + ldc + DL);
-            c20.add(DoubleVector.fromArray(DS, c, co + 2 * ldc)).intoArray(c, co + 2 * ldc);
-            c21.add(DoubleVector.fromArray(DS, c, co + 2 * ldc + DL)).intoArray(c, co + 2 * ldc + DL);
-            c30.add(DoubleVector.fromArray(DS, c, co + 3 * ldc)).intoArray(c, co + 3 * ldc);
-            c31.add(DoubleVector.fromArray(DS, c, co + 3 * ldc + DL)).intoArray(c, co + 3 * ldc + DL);
-            c40.add(DoubleVector.fromArray(DS, c, co + 4 * ldc)).intoArray(c, co + 4 * ldc);
-            c41.add(DoubleVector.fromArray(DS, c, co + 4 * ldc + DL)).intoArray(c, co + 4 * ldc + DL);
-            c50.add(DoubleVector.fromArray(DS, c, co + 5 * ldc)).intoArray(c, co + 5 * ldc);
-            c51.add(DoubleVector.fromArray(DS, c, co + 5 * ldc + DL)).intoArray(c, co + 5 * ldc + DL);
-        }
+        c0_0.add(DoubleVector.fromArray(DS, c, co)).intoArray(c, co);
+        c0_1.add(DoubleVector.fromArray(DS, c, co + DL)).intoArray(c, co + DL);
+        c1_0.add(DoubleVector.fromArray(DS, c, co + ldc)).intoArray(c, co + ldc);
+        c1_1.add(DoubleVector.fromArray(DS, c, co + ldc + DL)).intoArray(c, co + ldc + DL);
+        c2_0.add(DoubleVector.fromArray(DS, c, co + 2 * ldc)).intoArray(c, co + 2 * ldc);
+        c2_1.add(DoubleVector.fromArray(DS, c, co + 2 * ldc + DL)).intoArray(c, co + 2 * ldc + DL);
+        c3_0.add(DoubleVector.fromArray(DS, c, co + 3 * ldc)).intoArray(c, co + 3 * ldc);
+        c3_1.add(DoubleVector.fromArray(DS, c, co + 3 * ldc + DL)).intoArray(c, co + 3 * ldc + DL);
+        c4_0.add(DoubleVector.fromArray(DS, c, co + 4 * ldc)).intoArray(c, co + 4 * ldc);
+        c4_1.add(DoubleVector.fromArray(DS, c, co + 4 * ldc + DL)).intoArray(c, co + 4 * ldc + DL);
+        c5_0.add(DoubleVector.fromArray(DS, c, co + 5 * ldc)).intoArray(c, co + 5 * ldc);
+        c5_1.add(DoubleVector.fromArray(DS, c, co + 5 * ldc + DL)).intoArray(c, co + 5 * ldc + DL);
     }
 
     private static void micro1(int kc, double[] pa, int ia, double[] pb, int ib, double[] c, int co, boolean first) {
         DoubleVector c0 = DoubleVector.zero(DS), c1 = DoubleVector.zero(DS);
         for (int p = 0; p < kc; p++) {
-            DoubleVector a = DoubleVector.broadcast(DS, pa[ia]);
-            c0 = a.fma(DoubleVector.fromArray(DS, pb, ib), c0);
-            c1 = a.fma(DoubleVector.fromArray(DS, pb, ib + DL), c1);
-            ia += MR;
-            ib += NRD;
+            int pB = ib + p * NRD;
+            DoubleVector a = DoubleVector.broadcast(DS, pa[ia + p * MR]);
+            c0 = a.fma(DoubleVector.fromArray(DS, pb, pB), c0);
+            c1 = a.fma(DoubleVector.fromArray(DS, pb, pB + DL), c1);
         }
         if (first) {
             c0.intoArray(c, co);
@@ -282,5 +265,4 @@ final class GemmVector extends GemmKernel {
             c1.add(DoubleVector.fromArray(DS, c, co + DL)).intoArray(c, co + DL);
         }
     }
-
 }

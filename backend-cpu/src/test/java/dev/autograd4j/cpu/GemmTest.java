@@ -92,6 +92,13 @@ class GemmTest {
         s.add(new int[] {64, 64, 64});
         s.add(new int[] {257, 130, 257});
         s.add(new int[] {20, 530, 513});
+        // One- and two-row edge tiles (row kernel) across k blocks, full and partial columns.
+        s.add(new int[] {2, 100, 300});
+        s.add(new int[] {14, 64, 400});
+        // Several mc blocks in one task under one packed B block, partial column panel.
+        s.add(new int[] {600, 40, 50});
+        // More columns than one nc block: several column tasks.
+        s.add(new int[] {37, 2100, 20});
         return s;
     }
 

@@ -1,0 +1,52 @@
+package dev.autograd4j.nn;
+
+import dev.autograd4j.Generator;
+import dev.autograd4j.Tensor;
+
+/**
+ * In training mode, zeroes each element with probability {@code p} and scales the rest by
+ * {@code 1/(1-p)}, so the expected value is unchanged; in eval mode (or with p = 0), the identity.
+ * The mask is drawn from the given {@link Generator} (default: the process-wide one), so a seeded
+ * generator makes training reproducible.
+ */
+public class Dropout extends Module {
+    private final double p;
+    private final Generator generator;
+
+    public Dropout() {
+        this(0.5);
+    }
+
+    public Dropout(double p) {
+        this(p, Generator.defaultGenerator());
+    }
+
+    public Dropout(double p, Generator generator) {
+        if (!(p >= 0 && p <= 1)) {
+            throw new IllegalArgumentException("dropout probability has to be between 0 and 1, but got " + p);
+        }
+        this.p = p;
+        this.generator = generator;
+    }
+
+    @Override
+    public Tensor forward(Tensor input) {
+        if (!isTraining() || p == 0) {
+            return input;
+        }
+        if (p == 1) {
+            return input.mul(0.0);
+        }
+        Tensor keep = Tensor.rand(input.shape(), input.dtype(), input.device(), generator).ge(p).to(input.dtype());
+        return input.mul(keep.mul_(1.0 / (1.0 - p)));
+    }
+
+    public double p() {
+        return p;
+    }
+
+    @Override
+    protected String extraRepr() {
+        return "p=" + p;
+    }
+}

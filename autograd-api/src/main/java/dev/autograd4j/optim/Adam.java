@@ -1,0 +1,81 @@
+package dev.autograd4j.optim;
+
+import dev.autograd4j.Tensor;
+import java.util.Map;
+
+/**
+ * Adam, following the {@code torch.optim.Adam} documentation (weight decay added to the gradient, as L2):
+ * <pre>
+ * g = grad + weightDecay * p
+ * m = beta1 * m + (1 - beta1) * g
+ * v = beta2 * v + (1 - beta2) * g^2
+ * vmax = max(vmax, v)                          (amsgrad only; v below is then vmax)
+ * p = p - lr * (m / (1 - beta1^t)) / (sqrt(v / (1 - beta2^t)) + eps)
+ * </pre>
+ * {@link AdamW} decouples the weight decay instead.
+ */
+public class Adam extends Optimizer {
+    final double beta1;
+    final double beta2;
+    final double eps;
+    final double weightDecay;
+    final boolean amsgrad;
+
+    /** Per-parameter state: step count and moment estimates. */
+    static final class State {
+        long step;
+        Tensor m;
+        Tensor v;
+        Tensor vMax;
+    }
+
+    public Adam(Iterable<Tensor> parameters, double lr) {
+        this(parameters, lr, 0.9, 0.999, 1e-8, 0, false);
+    }
+
+    public Adam(Iterable<Tensor> parameters, double lr, double beta1, double beta2, double eps, double weightDecay,
+                boolean amsgrad) {
+        super(parameters, lr);
+        checkBeta(0, beta1);
+        checkBeta(1, beta2);
+        checkNonNegative("epsilon", eps);
+        checkNonNegative("weight_decay", weightDecay);
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.eps = eps;
+        this.weightDecay = weightDecay;
+        this.amsgrad = amsgrad;
+    }
+
+    /** Applies the weight decay (L2 here; decoupled in AdamW); returns the gradient to use. */
+    Tensor decay(Tensor p, Tensor grad) {
+        return weightDecay == 0 ? grad : grad.add(p.mul(weightDecay));
+    }
+
+    @Override
+    protected void update(Tensor p, Tensor grad, Map<Tensor, Object> state) {
+        Tensor g = decay(p, grad);
+        State s = (State) state.get(p);
+        if (s == null) {
+            s = new State();
+            s.m = Tensor.zerosLike(p);
+            s.v = Tensor.zerosLike(p);
+            if (amsgrad) {
+                s.vMax = Tensor.zerosLike(p);
+            }
+            state.put(p, s);
+        }
+        s.step++;
+        s.m.mul_(beta1).add_(g, 1 - beta1);
+        s.v.mul_(beta2).add_(g.mul(g), 1 - beta2);
+        Tensor v = s.v;
+        if (amsgrad) {
+            s.vMax.copy_(s.vMax.maximum(s.v));
+            v = s.vMax;
+        }
+        double biasCorrection1 = 1 - Math.pow(beta1, s.step);
+        double biasCorrection2 = 1 - Math.pow(beta2, s.step);
+        Tensor denom = v.sqrt().div_(Math.sqrt(biasCorrection2)).add_(eps);
+        p.add_(s.m.div(denom), -lr() / biasCorrection1);
+    }
+}

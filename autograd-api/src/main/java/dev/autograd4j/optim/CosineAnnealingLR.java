@@ -1,0 +1,32 @@
+package dev.autograd4j.optim;
+
+/**
+ * Cosine annealing from the base rate to {@code etaMin} over {@code tMax} epochs, like
+ * {@code CosineAnnealingLR}: {@code lr = etaMin + (baseLr - etaMin) * (1 + cos(pi * epoch / tMax)) / 2}
+ * (the closed form; past {@code tMax} it rises again along the same cosine).
+ */
+public class CosineAnnealingLR extends LRScheduler {
+    private final int tMax;
+    private final double etaMin;
+
+    public CosineAnnealingLR(Optimizer optimizer, int tMax) {
+        this(optimizer, tMax, 0);
+    }
+
+    public CosineAnnealingLR(Optimizer optimizer, int tMax, double etaMin) {
+        super(optimizer);
+        if (tMax <= 0) {
+            throw new IllegalArgumentException("CosineAnnealingLR T_max must be positive, got " + tMax);
+        }
+        if (!(etaMin >= 0)) {
+            throw new IllegalArgumentException("CosineAnnealingLR eta_min must be non-negative, got " + etaMin);
+        }
+        this.tMax = tMax;
+        this.etaMin = etaMin;
+    }
+
+    @Override
+    public double lrAt(int epoch) {
+        return etaMin + (baseLr - etaMin) * (1 + Math.cos(Math.PI * epoch / tMax)) / 2;
+    }
+}

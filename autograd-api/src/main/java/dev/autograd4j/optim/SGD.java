@@ -1,0 +1,65 @@
+package dev.autograd4j.optim;
+
+import dev.autograd4j.Tensor;
+import java.util.Map;
+
+/**
+ * Stochastic gradient descent with optional momentum, dampening, Nesterov momentum and (L2) weight
+ * decay, following the update in the {@code torch.optim.SGD} documentation:
+ * <pre>
+ * g = grad + weightDecay * p
+ * if momentum != 0:  b = (first step) ? g : momentum * b + (1 - dampening) * g
+ *                    g = nesterov ? g + momentum * b : b
+ * p = p - lr * g
+ * </pre>
+ */
+public class SGD extends Optimizer {
+    private final double momentum;
+    private final double dampening;
+    private final double weightDecay;
+    private final boolean nesterov;
+
+    public SGD(Iterable<Tensor> parameters, double lr) {
+        this(parameters, lr, 0, 0, 0, false);
+    }
+
+    public SGD(Iterable<Tensor> parameters, double lr, double momentum) {
+        this(parameters, lr, momentum, 0, 0, false);
+    }
+
+    public SGD(Iterable<Tensor> parameters, double lr, double momentum, double dampening, double weightDecay,
+               boolean nesterov) {
+        super(parameters, lr);
+        checkNonNegative("momentum", momentum);
+        checkNonNegative("weight_decay", weightDecay);
+        if (!Double.isFinite(dampening)) {
+            throw new IllegalArgumentException("Invalid dampening value: " + dampening);
+        }
+        if (nesterov && (momentum <= 0 || dampening != 0)) {
+            throw new IllegalArgumentException("Nesterov momentum requires a momentum and zero dampening");
+        }
+        this.momentum = momentum;
+        this.dampening = dampening;
+        this.weightDecay = weightDecay;
+        this.nesterov = nesterov;
+    }
+
+    @Override
+    protected void update(Tensor p, Tensor grad, Map<Tensor, Object> state) {
+        Tensor g = grad;
+        if (weightDecay != 0) {
+            g = g.add(p.mul(weightDecay));
+        }
+        if (momentum != 0) {
+            Tensor buf = (Tensor) state.get(p);
+            if (buf == null) {
+                buf = g.copy();
+                state.put(p, buf);
+            } else {
+                buf.mul_(momentum).add_(g, 1 - dampening);
+            }
+            g = nesterov ? g.add(buf.mul(momentum)) : buf;
+        }
+        p.add_(g, -lr());
+    }
+}
