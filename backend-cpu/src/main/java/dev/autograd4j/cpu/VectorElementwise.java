@@ -3,6 +3,7 @@ package dev.autograd4j.cpu;
 import dev.autograd4j.spi.BinaryOp;
 import dev.autograd4j.spi.UnaryOp;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -11,16 +12,25 @@ final class VectorElementwise {
     /** Must be static final: a species read from a field the JIT cannot fold is ~60x slower. */
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final FloatVector ONE = FloatVector.broadcast(F, 1f);
+    private static final float LOG2E = 1.44269504088896341f;
+    private static final float ROUNDER = 12582912f; // 1.5 * 2^23: adding it rounds to an integer
+    private static final float NEG_LN2_HI = -0.693359375f;
+    private static final float NEG_LN2_LO = 2.12194440e-4f;
+    private static final FloatVector NEG_LN2_HI_V = FloatVector.broadcast(F, NEG_LN2_HI);
+    private static final FloatVector EXP_C3 = FloatVector.broadcast(F, 8.3334519073E-3f);
+    private static final FloatVector EXP_C4 = FloatVector.broadcast(F, 4.1665795894E-2f);
+    private static final FloatVector EXP_C5 = FloatVector.broadcast(F, 1.6666665459E-1f);
+    private static final FloatVector EXP_C6 = FloatVector.broadcast(F, 5.0000001201E-1f);
 
     private VectorElementwise() {
     }
 
     static boolean supports(UnaryOp op) {
         return switch (op) {
-            // Not EXP, LOG, TANH, SIGMOID: their lanewise forms are SVML intrinsics once C2 compiles the loop
-            // (8x faster) but a per-lane Java fallback before that, so the same run gave different last
-            // bits cold and warm: seeded training must reproduce exactly.
-            case NEG, ABS, RELU, STEP, ADD_SCALAR, MUL_SCALAR, SQRT -> true;
+            // EXP and SIGMOID use our own polynomial, not lanewise(EXP): that one is an SVML intrinsic once
+            // C2 compiles the loop but a per-lane Java fallback before, so the same run gave different
+            // last bits cold and warm, and seeded training must reproduce exactly.
+            case NEG, ABS, RELU, STEP, ADD_SCALAR, MUL_SCALAR, SQRT, EXP, SIGMOID -> true;
             default -> false;
         };
     }
@@ -45,6 +55,9 @@ final class VectorElementwise {
                 case ADD_SCALAR -> v.add(p0);
                 case MUL_SCALAR -> v.mul(p0);
                 case SQRT -> v.sqrt();
+                case EXP -> exp(v);
+                // 1 / (1 + e^-x): e^-x overflows to inf for very negative x, giving exactly 0
+                case SIGMOID -> ONE.div(exp(v.neg()).add(1f));
                 default -> throw new IllegalStateException(op.name());
             };
             r.intoArray(o, oo + i);
@@ -52,6 +65,32 @@ final class VectorElementwise {
         for (; i < n; i++) {
             o[oo + i] = (float) ScalarMath.unary(op, x[xo + i], p0, p1);
         }
+    }
+
+    /**
+     * e^x in float32 from IEEE add/mul/fma only (Cephes' expf: x = n ln2 + r, |r| <= ln2/2, degree-6
+     * polynomial, 2^n applied as two exponent-bit factors so subnormal results survive), so every JIT
+     * tier gives the same bits; within a few ulp of Math.exp.
+     */
+    private static FloatVector exp(FloatVector x) {
+        FloatVector clamped = x.max(-104f).min(88.7228f);
+        FloatVector shifted = clamped.fma(LOG2E, ROUNDER);          // 1.5 * 2^23 + round(x / ln2)
+        FloatVector n = shifted.sub(ROUNDER);
+        FloatVector r = n.fma(NEG_LN2_HI_V, clamped).add(n.mul(NEG_LN2_LO)); // x - n ln2 in two parts
+        FloatVector p = r.fma(1.9875691500E-4f, 1.3981999507E-3f);
+        p = p.fma(r, EXP_C3);
+        p = p.fma(r, EXP_C4);
+        p = p.fma(r, EXP_C5);
+        p = p.fma(r, EXP_C6);
+        FloatVector e = p.mul(r.mul(r)).add(r).add(1f);
+        IntVector whole = shifted.reinterpretAsInts().sub(0x4B400000);
+        IntVector half = whole.lanewise(VectorOperators.ASHR, 1);
+        FloatVector scaleA = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector scaleB = whole.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector result = e.mul(scaleA).mul(scaleB);
+        result = result.blend(0f, x.compare(VectorOperators.LT, -104f));
+        result = result.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, 88.7228f));
+        return result.blend(x, x.compare(VectorOperators.NE, x)); // NaN stays NaN
     }
 
     static void binary(BinaryOp op, float[] a, int ao, float[] b, int bo, float[] o, int oo, int n) {
