@@ -56,8 +56,7 @@ final class VectorElementwise {
                 case MUL_SCALAR -> v.mul(p0);
                 case SQRT -> v.sqrt();
                 case EXP -> exp(v);
-                // 1 / (1 + e^-x): e^-x overflows to inf for very negative x, giving exactly 0
-                case SIGMOID -> ONE.div(exp(v.neg()).add(1f));
+                case SIGMOID -> sigmoid(v);
                 default -> throw new IllegalStateException(op.name());
             };
             r.intoArray(o, oo + i);
@@ -91,6 +90,13 @@ final class VectorElementwise {
         result = result.blend(0f, x.compare(VectorOperators.LT, -104f));
         result = result.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, 88.7228f));
         return result.blend(x, x.compare(VectorOperators.NE, x)); // NaN stays NaN
+    }
+
+    /** 1 / (1 + e^-x) for x >= 0 and e^x / (1 + e^x) below, so no exp overflows (as ScalarMath.sigmoid). */
+    private static FloatVector sigmoid(FloatVector x) {
+        FloatVector e = exp(x.abs().neg());
+        FloatVector positive = ONE.div(e.add(1f));
+        return positive.blend(e.mul(positive), x.compare(VectorOperators.LT, 0f));
     }
 
     static void binary(BinaryOp op, float[] a, int ao, float[] b, int bo, float[] o, int oo, int n) {
