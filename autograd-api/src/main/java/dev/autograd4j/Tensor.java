@@ -54,6 +54,11 @@ public final class Tensor {
                 new int[1]);
     }
 
+    /** The backend that runs this tensor's kernels: its own, or a shadowing one inside {@link ShadowMode}. */
+    private Backend kernels() {
+        return ShadowMode.wrap(backend, device());
+    }
+
     /** A view sharing storage and version counter, remembered as a view of this tensor's base. */
     private Tensor view(Layout newLayout) {
         Tensor v = new Tensor(storage, newLayout, backend, version);
@@ -83,7 +88,7 @@ public final class Tensor {
 
     public static Tensor full(Shape shape, double value, DType dtype, Device device) {
         Tensor t = empty(shape.toArray(), dtype, device);
-        t.backend.fill(t.storage, t.layout, value);
+        t.kernels().fill(t.storage, t.layout, value);
         return t;
     }
 
@@ -122,7 +127,7 @@ public final class Tensor {
         requireFloating(dtype, normal ? "randn" : "rand");
         Tensor t = empty(shape.toArray(), dtype, device);
         long[] seedAndOffset = generator.reserve(t.numel());
-        t.backend.random(normal, t.storage, t.layout, seedAndOffset[0], seedAndOffset[1]);
+        t.kernels().random(normal, t.storage, t.layout, seedAndOffset[0], seedAndOffset[1]);
         return t;
     }
 
@@ -145,7 +150,7 @@ public final class Tensor {
         }
         int n = (int) Math.ceil((end - start) / step);
         Tensor t = empty(new int[] {n}, dtype, device);
-        t.backend.arange(t.storage, t.layout, start, step);
+        t.kernels().arange(t.storage, t.layout, start, step);
         return t;
     }
 
@@ -157,7 +162,7 @@ public final class Tensor {
         Tensor t = empty(Shape.of(rows, cols).toArray(), dtype, device);
         int diag = Math.min(rows, cols);
         Layout diagonal = new Layout(new int[] {diag}, new int[] {cols + 1}, 0);
-        t.backend.fill(t.storage, diagonal, 1.0);
+        t.kernels().fill(t.storage, diagonal, 1.0);
         return t;
     }
 
@@ -391,6 +396,7 @@ public final class Tensor {
      * formula reads: backward fails, as in PyTorch, if one of them was modified in place in between.
      */
     static Tensor record(String name, Tensor out, Tensor[] saved, Node.BackwardFormula formula, Tensor... inputs) {
+        ShadowMode.reportMismatch(name);
         if (!Autograd.isGradEnabled()) {
             return out;
         }
@@ -443,7 +449,7 @@ public final class Tensor {
 
     private Tensor unaryKernel(UnaryOp op, double p0, double p1) {
         Tensor out = emptyLike(layout.shape(), dtype());
-        backend.unary(op, storage, layout, out.storage, out.layout, p0, p1);
+        kernels().unary(op, storage, layout, out.storage, out.layout, p0, p1);
         return out;
     }
 
@@ -457,7 +463,7 @@ public final class Tensor {
         checkSameDtype(op.kernelName(), this, other);
         int[] shape = Shape.broadcast(layout.shape(), other.layout.shape());
         Tensor out = emptyLike(shape, op.isComparison() ? DType.BOOL : dtype());
-        backend.binary(op, storage, broadcastLayout(layout, shape), other.storage,
+        kernels().binary(op, storage, broadcastLayout(layout, shape), other.storage,
                 broadcastLayout(other.layout, shape), out.storage, out.layout);
         return out;
     }
@@ -669,7 +675,7 @@ public final class Tensor {
         if (!result.device().equals(device())) {
             checkSameDevice(this, result);
         }
-        backend.copy(result.storage, result.layout, storage, layout);
+        kernels().copy(result.storage, result.layout, storage, layout);
         version[0]++;
         if (recorded) {
             gradFn = result.gradFn;
@@ -694,13 +700,13 @@ public final class Tensor {
             throw new IllegalArgumentException("output with shape " + shape() + " doesn't match the broadcast shape "
                     + Shape.wrap(shape));
         }
-        backend.binary(kernel, storage, layout, other.storage, broadcastLayout(other.layout, shape), storage, layout);
+        kernels().binary(kernel, storage, layout, other.storage, broadcastLayout(other.layout, shape), storage, layout);
         version[0]++;
         return this;
     }
 
     private Tensor unaryInto(UnaryOp kernel, double p0) {
-        backend.unary(kernel, storage, layout, storage, layout, p0, 0);
+        kernels().unary(kernel, storage, layout, storage, layout, p0, 0);
         version[0]++;
         return this;
     }
@@ -842,7 +848,7 @@ public final class Tensor {
         checkSameDtype("where", a, b);
         int[] shape = Shape.broadcast(Shape.broadcast(condition.shapeUnsafe(), a.shapeUnsafe()), b.shapeUnsafe());
         Tensor out = a.emptyLike(shape, a.dtype());
-        a.backend.where(condition.storage, broadcastLayout(condition.layout, shape), a.storage,
+        a.kernels().where(condition.storage, broadcastLayout(condition.layout, shape), a.storage,
                 broadcastLayout(a.layout, shape), b.storage, broadcastLayout(b.layout, shape), out.storage, out.layout);
         return record("WhereBackward0", out, saved(condition), (g, needs) -> {
             Tensor zero = zerosLike(g);
@@ -915,7 +921,7 @@ public final class Tensor {
         Tensor out = emptyLike(outShape, dtype());
         int[] s = a3.shape();
         int[] o3 = {s[0], s[1], b3.shape()[2]};
-        backend.matmul(storage, a3, other.storage, b3, out.storage,
+        kernels().matmul(storage, a3, other.storage, b3, out.storage,
                 new Layout(o3, new int[] {o3[1] * o3[2], o3[2], 1}, 0));
         return out;
     }
@@ -1043,7 +1049,7 @@ public final class Tensor {
         }
         Tensor out = emptyLike(outShape, dtype());
         Tensor indices = withIndices ? emptyLike(outShape, DType.INT64) : null;
-        backend.reduce(op, storage, new Layout(pShape, pStrides, layout.offset()), dims.length, out.storage,
+        kernels().reduce(op, storage, new Layout(pShape, pStrides, layout.offset()), dims.length, out.storage,
                 out.layout, indices == null ? null : indices.storage, indices == null ? null : indices.layout);
         return new Tensor[] {out, indices};
     }
@@ -1516,7 +1522,7 @@ public final class Tensor {
         Layout l = out.layout;
         int[] sub = shape.clone();
         sub[dim] = g.size(dim);
-        g.backend.copy(g.storage, g.layout, out.storage, new Layout(sub, l.strides(), start * l.strides()[dim]));
+        g.kernels().copy(g.storage, g.layout, out.storage, new Layout(sub, l.strides(), start * l.strides()[dim]));
         int len = g.size(dim);
         return record("SliceBackwardBackward0", out, (gg, needs) -> new Tensor[] {gg.narrow(dim, start, len)}, g);
     }
@@ -1557,7 +1563,7 @@ public final class Tensor {
 
     private Tensor contiguousCopy() {
         Tensor out = emptyLike(layout.shape(), dtype());
-        backend.copy(storage, layout, out.storage, out.layout);
+        kernels().copy(storage, layout, out.storage, out.layout);
         return out;
     }
 
@@ -1595,7 +1601,7 @@ public final class Tensor {
             Tensor t = tensors.get(i);
             starts[i] = offset;
             Layout dst = new Layout(t.layout.shape(), out.layout.strides(), offset * out.layout.strides()[d]);
-            first.backend.copy(t.storage, t.layout, out.storage, dst);
+            first.kernels().copy(t.storage, t.layout, out.storage, dst);
             offset += t.layout.shape()[d];
         }
         Tensor[] inputs = tensors.toArray(new Tensor[0]);
@@ -1651,7 +1657,7 @@ public final class Tensor {
             return this;
         }
         Tensor out = emptyLike(layout.shape(), target);
-        backend.copy(storage, layout, out.storage, out.layout);
+        kernels().copy(storage, layout, out.storage, out.layout);
         DType from = dtype();
         if (!target.isFloatingPoint() || !from.isFloatingPoint()) {
             return out;

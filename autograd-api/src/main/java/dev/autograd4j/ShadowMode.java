@@ -1,0 +1,270 @@
+package dev.autograd4j;
+
+import dev.autograd4j.spi.Backend;
+import dev.autograd4j.spi.Backends;
+import dev.autograd4j.spi.BinaryOp;
+import dev.autograd4j.spi.Layout;
+import dev.autograd4j.spi.ReduceOp;
+import dev.autograd4j.spi.Storage;
+import dev.autograd4j.spi.UnaryOp;
+import java.util.Arrays;
+
+/**
+ * Shadow mode: inside {@code try (var s = ShadowMode.open()) { ... }} every kernel on a non-CPU tensor
+ * also runs on the CPU backend over host copies of its inputs, and the first op whose result differs
+ * beyond tolerance fails with a {@link ShadowMismatchException} naming the op (its gradFn name when it
+ * has one), the kernel, the shapes and the largest difference. It is how to find a wrong GPU kernel:
+ * slow (every op goes through the host), for debugging only. Per thread.
+ */
+public final class ShadowMode implements AutoCloseable {
+    private static final ThreadLocal<ShadowMode> ACTIVE = new ThreadLocal<>();
+
+    private final ShadowMode previous;
+    private final double rtol;
+    private final double atol;
+    private String pending;
+
+    private ShadowMode(double rtol, double atol) {
+        this.previous = ACTIVE.get();
+        this.rtol = rtol;
+        this.atol = atol;
+        ACTIVE.set(this);
+    }
+
+    /** Tolerances: float32 results within 1e-4 relative + 1e-5 absolute (float64: 1e-9 and 1e-12). */
+    public static ShadowMode open() {
+        return new ShadowMode(Double.NaN, Double.NaN);
+    }
+
+    /** With explicit tolerances |device - cpu| <= atol + rtol * |cpu|. */
+    public static ShadowMode open(double rtol, double atol) {
+        return new ShadowMode(rtol, atol);
+    }
+
+    /** Reports a mismatch found by a kernel that no gradFn claimed (e.g. a comparison) at the latest here. */
+    @Override
+    public void close() {
+        ACTIVE.set(previous);
+        if (pending != null) {
+            String message = pending;
+            pending = null;
+            throw new ShadowMismatchException(message);
+        }
+    }
+
+    /** A result on the device that the CPU backend computes differently. */
+    public static final class ShadowMismatchException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        ShadowMismatchException(String message) {
+            super(message);
+        }
+    }
+
+    static Backend wrap(Backend backend, Device device) {
+        ShadowMode mode = ACTIVE.get();
+        return mode == null || !device.isCuda() ? backend : mode.shadowing(backend);
+    }
+
+    Backend shadowing(Backend primary) {
+        return new ShadowBackend(primary, Backends.forDevice(Device.CPU), this);
+    }
+
+    /** Called when an op records its result: a mismatch from its kernels is reported under the gradFn name. */
+    static void reportMismatch(String gradFnName) {
+        ShadowMode mode = ACTIVE.get();
+        if (mode != null && mode.pending != null) {
+            String message = mode.pending;
+            mode.pending = null;
+            throw new ShadowMismatchException(gradFnName + ": " + message);
+        }
+    }
+
+    /** Compares a device result with the CPU's; keeps the first mismatch until an op claims it. */
+    void compare(String kernel, Layout[] inputs, Object device, Object cpu, DType dtype) {
+        if (pending != null) {
+            return;
+        }
+        double[] d = toDoubles(device), c = toDoubles(cpu);
+        double r = Double.isNaN(rtol) ? (dtype == DType.FLOAT64 ? 1e-9 : 1e-4) : rtol;
+        double a = Double.isNaN(atol) ? (dtype == DType.FLOAT64 ? 1e-12 : 1e-5) : atol;
+        double worst = 0;
+        int at = -1;
+        for (int i = 0; i < d.length; i++) {
+            boolean bothNaN = Double.isNaN(d[i]) && Double.isNaN(c[i]);
+            double diff = bothNaN || d[i] == c[i] ? 0 : Math.abs(d[i] - c[i]);
+            if (Double.isNaN(diff) || diff > a + r * Math.abs(c[i])) {
+                if (at < 0 || Double.isNaN(diff) || diff > worst) {
+                    worst = Double.isNaN(diff) ? Double.NaN : diff;
+                    at = i;
+                }
+            }
+        }
+        if (at >= 0) {
+            StringBuilder shapes = new StringBuilder();
+            for (Layout l : inputs) {
+                shapes.append(shapes.length() == 0 ? "" : ", ").append(Arrays.toString(l.shape()));
+            }
+            pending = "device result differs from the CPU's in kernel " + kernel + " (inputs " + shapes + ", "
+                    + dtype + "): max difference " + worst + " at element " + at + " (device " + d[at] + ", cpu "
+                    + c[at] + ")";
+        }
+    }
+
+    private static double[] toDoubles(Object array) {
+        if (array instanceof double[] d) {
+            return d;
+        }
+        int n = java.lang.reflect.Array.getLength(array);
+        double[] out = new double[n];
+        for (int i = 0; i < n; i++) {
+            Object v = java.lang.reflect.Array.get(array, i);
+            out[i] = v instanceof Boolean b ? (b ? 1 : 0) : ((Number) v).doubleValue();
+        }
+        return out;
+    }
+
+    /** Runs each kernel on the primary backend and again on the CPU over host copies, then compares. */
+    private static final class ShadowBackend implements Backend {
+        private final Backend primary;
+        private final Backend cpu;
+        private final ShadowMode mode;
+
+        ShadowBackend(Backend primary, Backend cpu, ShadowMode mode) {
+            this.primary = primary;
+            this.cpu = cpu;
+            this.mode = mode;
+        }
+
+        /** A CPU copy of a whole storage, so the CPU kernel can read it through the same layout. */
+        private Storage onCpu(Storage s) {
+            Object host = primary.toHost(s, Layout.contiguous(new int[] {s.size()}));
+            return cpu.fromHost(Device.CPU, s.dtype(), host);
+        }
+
+        private void check(String kernel, Storage out, Layout outLayout, Storage cpuOut, Layout[] inputs) {
+            primary.synchronize(out.device());
+            mode.compare(kernel, inputs, primary.toHost(out, outLayout), cpu.toHost(cpuOut, outLayout), out.dtype());
+        }
+
+        @Override
+        public Device.Type deviceType() {
+            return primary.deviceType();
+        }
+
+        @Override
+        public boolean isAvailable() {
+            return primary.isAvailable();
+        }
+
+        @Override
+        public int deviceCount() {
+            return primary.deviceCount();
+        }
+
+        @Override
+        public String describe() {
+            return primary.describe() + " (shadowed by cpu)";
+        }
+
+        @Override
+        public Storage allocate(Device device, DType dtype, int size) {
+            return primary.allocate(device, dtype, size);
+        }
+
+        @Override
+        public Storage fromHost(Device device, DType dtype, Object array) {
+            return primary.fromHost(device, dtype, array);
+        }
+
+        @Override
+        public Object toHost(Storage storage, Layout layout) {
+            return primary.toHost(storage, layout);
+        }
+
+        @Override
+        public void copy(Storage src, Layout srcLayout, Storage dst, Layout dstLayout) {
+            Storage cpuSrc = onCpu(src), cpuDst = src == dst ? cpuSrc : onCpu(dst);
+            primary.copy(src, srcLayout, dst, dstLayout);
+            cpu.copy(cpuSrc, srcLayout, cpuDst, dstLayout);
+            check("copy", dst, dstLayout, cpuDst, new Layout[] {srcLayout});
+        }
+
+        @Override
+        public void fill(Storage dst, Layout layout, double value) {
+            Storage cpuDst = onCpu(dst);
+            primary.fill(dst, layout, value);
+            cpu.fill(cpuDst, layout, value);
+            check("fill", dst, layout, cpuDst, new Layout[0]);
+        }
+
+        @Override
+        public void arange(Storage dst, Layout layout, double start, double step) {
+            Storage cpuDst = onCpu(dst);
+            primary.arange(dst, layout, start, step);
+            cpu.arange(cpuDst, layout, start, step);
+            check("arange", dst, layout, cpuDst, new Layout[0]);
+        }
+
+        @Override
+        public void random(boolean normal, Storage dst, Layout layout, long seed, long offset) {
+            Storage cpuDst = onCpu(dst);
+            primary.random(normal, dst, layout, seed, offset);
+            cpu.random(normal, cpuDst, layout, seed, offset);
+            check(normal ? "randn" : "rand", dst, layout, cpuDst, new Layout[0]);
+        }
+
+        @Override
+        public void unary(UnaryOp op, Storage x, Layout xLayout, Storage out, Layout outLayout, double p0,
+                          double p1) {
+            Storage cpuX = onCpu(x), cpuOut = x == out ? cpuX : onCpu(out);
+            primary.unary(op, x, xLayout, out, outLayout, p0, p1);
+            cpu.unary(op, cpuX, xLayout, cpuOut, outLayout, p0, p1);
+            check("u" + op.kernelName(), out, outLayout, cpuOut, new Layout[] {xLayout});
+        }
+
+        @Override
+        public void binary(BinaryOp op, Storage a, Layout aLayout, Storage b, Layout bLayout, Storage out,
+                           Layout outLayout) {
+            Storage cpuA = onCpu(a), cpuB = b == a ? cpuA : onCpu(b);
+            Storage cpuOut = out == a ? cpuA : out == b ? cpuB : onCpu(out);
+            primary.binary(op, a, aLayout, b, bLayout, out, outLayout);
+            cpu.binary(op, cpuA, aLayout, cpuB, bLayout, cpuOut, outLayout);
+            check("b" + op.kernelName(), out, outLayout, cpuOut, new Layout[] {aLayout, bLayout});
+        }
+
+        @Override
+        public void where(Storage cond, Layout condLayout, Storage a, Layout aLayout, Storage b, Layout bLayout,
+                          Storage out, Layout outLayout) {
+            Storage cpuCond = onCpu(cond), cpuA = onCpu(a), cpuB = onCpu(b), cpuOut = onCpu(out);
+            primary.where(cond, condLayout, a, aLayout, b, bLayout, out, outLayout);
+            cpu.where(cpuCond, condLayout, cpuA, aLayout, cpuB, bLayout, cpuOut, outLayout);
+            check("where", out, outLayout, cpuOut, new Layout[] {condLayout, aLayout, bLayout});
+        }
+
+        @Override
+        public void reduce(ReduceOp op, Storage x, Layout xLayout, int reducedDims, Storage out, Layout outLayout,
+                           Storage indices, Layout indicesLayout) {
+            Storage cpuX = onCpu(x), cpuOut = onCpu(out), cpuIndices = indices == null ? null : onCpu(indices);
+            primary.reduce(op, x, xLayout, reducedDims, out, outLayout, indices, indicesLayout);
+            cpu.reduce(op, cpuX, xLayout, reducedDims, cpuOut, outLayout, cpuIndices, indicesLayout);
+            check("r" + op.kernelName(), out, outLayout, cpuOut, new Layout[] {xLayout});
+            if (indices != null) {
+                check("r" + op.kernelName() + " indices", indices, indicesLayout, cpuIndices, new Layout[] {xLayout});
+            }
+        }
+
+        @Override
+        public void matmul(Storage a, Layout aLayout, Storage b, Layout bLayout, Storage out, Layout outLayout) {
+            Storage cpuA = onCpu(a), cpuB = onCpu(b), cpuOut = onCpu(out);
+            primary.matmul(a, aLayout, b, bLayout, out, outLayout);
+            cpu.matmul(cpuA, aLayout, cpuB, bLayout, cpuOut, outLayout);
+            check("matmul", out, outLayout, cpuOut, new Layout[] {aLayout, bLayout});
+        }
+
+        @Override
+        public void synchronize(Device device) {
+            primary.synchronize(device);
+        }
+    }
+}
