@@ -54,8 +54,8 @@ class LossOracleTest {
     /** torch: (1 - y) x + (1 + (pw - 1) y) softplus(-x), times weight. */
     static NDArray bceWithLogits(NDArray x, NDArray y, NDArray weight, NDArray posWeight, Reduction r) {
         NDArray sp = JniUtils.softPlus(pt(x.neg()));
-        NDArray positive = posWeight == null ? sp : posWeight.sub(1.0).mul(y).add(1.0).mul(sp);
-        NDArray loss = y.neg().add(1.0).mul(x).add(positive);
+        NDArray positive = posWeight == null ? sp : posWeight.sub(Oracle.k(x, 1.0)).mul(y).add(Oracle.k(x, 1.0)).mul(sp);
+        NDArray loss = y.neg().add(Oracle.k(x, 1.0)).mul(x).add(positive);
         if (weight != null) {
             loss = loss.mul(weight);
         }
@@ -65,8 +65,8 @@ class LossOracleTest {
     /** torch: -(y clamp(log p, -100) + (1 - y) clamp(log(1 - p), -100)), times weight. */
     static NDArray bce(NDArray p, NDArray y, NDArray weight, Reduction r) {
         NDArray logP = p.log().clip(-100.0, 1e30);
-        NDArray log1mP = p.neg().add(1.0).log().clip(-100.0, 1e30);
-        NDArray loss = y.mul(logP).add(y.neg().add(1.0).mul(log1mP)).neg();
+        NDArray log1mP = p.neg().add(Oracle.k(p, 1.0)).log().clip(-100.0, 1e30);
+        NDArray loss = y.mul(logP).add(y.neg().add(Oracle.k(p, 1.0)).mul(log1mP)).neg();
         if (weight != null) {
             loss = loss.mul(weight);
         }

@@ -90,6 +90,15 @@ final class Oracle {
     }
 
     /** Standard normal times {@code scale}. */
+    /**
+     * A 0-d constant of like's dtype in like's manager. DJL's scalar overloads (x.mul(2.0)) wrap the number
+     * in a temporary tensor freed right after the op, which autograd still reads in backward: garbage
+     * reference gradients whenever that memory is reused first. Pass constants through this instead.
+     */
+    static NDArray k(NDArray like, double value) {
+        return like.getManager().create(value).toType(like.getDataType(), false);
+    }
+
     static Spec randn(int... shape) {
         return randnScaled(1, shape);
     }

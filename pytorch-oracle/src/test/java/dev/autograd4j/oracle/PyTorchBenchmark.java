@@ -1,0 +1,453 @@
+package dev.autograd4j.oracle;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The PyTorch peer of {@code dev.autograd4j.examples.Benchmark}: the same five workloads, shapes and timing
+ * method (warm-up, then repetitions up to a count or a time budget; median/min/max), run on libtorch through
+ * DJL's PyTorch engine on the CPU, so that autograd4j's figures can be given as ratios against PyTorch measured
+ * in the same run. {@code --json} prints the same field names as Benchmark's {@code --json}
+ * (see {@code scripts/bench-vs-pytorch.sh}, which merges the two by id and workload).
+ *
+ * <p>Not a test (no {@code @Test}, the name does not end in Test): run it with
+ * {@code ./mvnw -q -pl pytorch-oracle test-compile exec:exec -Dapp.args="--json"}.
+ *
+ * <p>Every repetition creates its NDArrays in a sub-manager that is closed inside the timed region (as Python
+ * frees a loop iteration's tensors when their references drop). The figures include DJL's JNI and bookkeeping
+ * cost per op, which stands in for Python's per-op interpreter overhead; PyTorch runs with its default intra-op
+ * thread count. Usage: {@code PyTorchBenchmark [--only W1,W3] [--quick] [--json]}.
+ */
+public final class PyTorchBenchmark {
+    private static final String USAGE = "usage: PyTorchBenchmark [--only W1,W2,W3,W4,W5] [--quick] [--json]";
+    private static final List<String> ALL_WORKLOADS = List.of("W1", "W2", "W3", "W4", "W5");
+
+    private PyTorchBenchmark() {
+    }
+
+    /** Command-line options (the same as Benchmark's, less {@code --device}: this runs on the CPU only). */
+    record Options(boolean json, boolean quick, Set<String> only) {
+        static Options parse(String[] args) {
+            boolean json = false;
+            boolean quick = false;
+            Set<String> only = new LinkedHashSet<>(ALL_WORKLOADS);
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--json" -> json = true;
+                    case "--quick" -> quick = true;
+                    case "--only" -> {
+                        if (++i >= args.length) {
+                            throw new IllegalArgumentException("--only needs a value (" + USAGE + ")");
+                        }
+                        only = parseWorkloads(args[i]);
+                    }
+                    case "--device" -> {
+                        // accepted for symmetry with Benchmark; only the CPU is supported
+                        if (++i >= args.length || !args[i].equalsIgnoreCase("cpu")) {
+                            throw new IllegalArgumentException("only --device cpu is supported (" + USAGE + ")");
+                        }
+                    }
+                    case "--help", "-h" -> {
+                        System.out.println(USAGE);
+                        System.exit(0);
+                    }
+                    default -> throw new IllegalArgumentException("unknown argument " + args[i] + " (" + USAGE + ")");
+                }
+            }
+            return new Options(json, quick, only);
+        }
+
+        private static Set<String> parseWorkloads(String list) {
+            Set<String> selected = new LinkedHashSet<>();
+            for (String part : list.split(",")) {
+                String id = part.trim().toUpperCase(Locale.ROOT);
+                if (id.isEmpty()) {
+                    continue;
+                }
+                if (!ALL_WORKLOADS.contains(id)) {
+                    throw new IllegalArgumentException("unknown workload " + part + ", expected one of " + ALL_WORKLOADS);
+                }
+                selected.add(id);
+            }
+            return selected;
+        }
+
+        /** The same budgets as Benchmark. */
+        Budget budget() {
+            return quick ? new Budget(50, 0.25, 200, 0.5) : new Budget(300, 1.0, 2000, 2.0);
+        }
+    }
+
+    /** As in Benchmark: warm-up up to a count or a time, then timed runs up to a count or a time (at least 3). */
+    record Budget(int warmupReps, double warmupSeconds, int maxReps, double seconds) {
+        static final int MIN_REPS = 3;
+
+        Budget withMaxReps(int reps) {
+            return new Budget(warmupReps, warmupSeconds, Math.min(maxReps, reps), seconds);
+        }
+    }
+
+    /** The timed repetitions of one workload, in seconds, plus an optional throughput figure. */
+    record Result(String id, String workload, double[] seconds, double work, String throughputUnit) {
+        double median() {
+            double[] s = seconds.clone();
+            Arrays.sort(s);
+            int n = s.length;
+            return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+        }
+
+        double min() {
+            return Arrays.stream(seconds).min().orElse(Double.NaN);
+        }
+
+        double max() {
+            return Arrays.stream(seconds).max().orElse(Double.NaN);
+        }
+
+        double throughput() {
+            return throughputUnit == null ? Double.NaN : work / median();
+        }
+    }
+
+    /**
+     * Runs a body repeatedly, each time in a fresh sub-manager of {@code base} that is closed before the clock
+     * stops. libtorch's CPU ops are synchronous, so (as Benchmark's synchronize on the CPU) no extra sync is needed.
+     */
+    static final class Timer {
+        private final NDManager base;
+        private volatile Object sink;
+
+        Timer(NDManager base) {
+            this.base = base;
+        }
+
+        double[] measure(Budget budget, Function<NDManager, NDArray> body) {
+            long warmupEnd = System.nanoTime() + (long) (budget.warmupSeconds() * 1e9);
+            for (int i = 0; i == 0 || (i < budget.warmupReps() && System.nanoTime() < warmupEnd); i++) {
+                once(body);
+            }
+            List<Double> times = new ArrayList<>();
+            long measureEnd = System.nanoTime() + (long) (budget.seconds() * 1e9);
+            while (times.size() < Budget.MIN_REPS
+                    || (times.size() < budget.maxReps() && System.nanoTime() < measureEnd)) {
+                long start = System.nanoTime();
+                once(body);
+                times.add((System.nanoTime() - start) / 1e9);
+            }
+            sink = null;
+            return times.stream().mapToDouble(Double::doubleValue).toArray();
+        }
+
+        private void once(Function<NDManager, NDArray> body) {
+            try (NDManager m = base.newSubManager()) {
+                NDArray out = body.apply(m);
+                sink = out.getShape();
+            }
+        }
+    }
+
+    /** Gives {@code p}'s gradient a handle owned by {@code m} (closed with it; the gradient itself stays). */
+    static NDArray gradient(NDArray p, NDManager m) {
+        NDArray g = p.getGradient();
+        g.attach(m);
+        return g;
+    }
+
+    /** p.grad.zero_() (DJL has no way to set a gradient to None; this is what its zeroGradients does). */
+    static void zeroGrad(NDArray p, NDManager m) {
+        NDArray g = gradient(p, m);
+        g.subi(g);
+    }
+
+    // ------------------------------------------------------------------ workloads
+
+    /** W1: the tutorial's one-layer network, built, run forward and backward from scratch each time. */
+    static Result tutorial(Timer timer, Budget budget) {
+        double[] t = timer.measure(budget, m -> {
+            NDArray x = m.ones(new Shape(5), DataType.FLOAT32);
+            NDArray y = m.zeros(new Shape(3), DataType.FLOAT32);
+            NDArray w = m.randomNormal(new Shape(5, 3), DataType.FLOAT32);
+            NDArray b = m.randomNormal(new Shape(3), DataType.FLOAT32);
+            w.setRequiresGradient(true);
+            b.setRequiresGradient(true);
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray z = x.matMul(w).add(b);
+                // binary cross-entropy with logits, the stable form: max(z,0) - z*y + log1p(exp(-|z|)), written
+                // as relu(z) - z*y + softplus(-|z|) so that no Java scalar enters the graph (see chain())
+                NDArray loss = Activation.relu(z).sub(z.mul(y)).add(Activation.softPlus(z.abs().neg())).mean();
+                gc.backward(loss);
+            }
+            return gradient(w, m);
+        });
+        return new Result("W1", "tutorial fwd+bwd", t, 0, null);
+    }
+
+    /** W2: one SGD training step of a 784-256-128-10 ReLU MLP with cross-entropy, batch 64. */
+    static Result mlp(NDManager base, Timer timer, Budget budget) {
+        final int batch = 64;
+        final int[] layers = {784, 256, 128, 10};
+        final float lr = 0.01f;
+        NDManager params = base.newSubManager();
+        Random random = new Random(0);
+        NDArray input = params.randomNormal(new Shape(batch, layers[0]), DataType.FLOAT32);
+        long[] classes = new long[batch];
+        for (int i = 0; i < batch; i++) {
+            classes[i] = random.nextInt(layers[layers.length - 1]);
+        }
+        NDArray targets = params.create(classes, new Shape(batch, 1));
+        NDArray[] weights = new NDArray[layers.length - 1];
+        NDArray[] biases = new NDArray[layers.length - 1];
+        for (int l = 0; l < weights.length; l++) {
+            float scale = (float) Math.sqrt(2.0 / layers[l]); // He initialisation
+            weights[l] = params.randomNormal(0f, scale, new Shape(layers[l], layers[l + 1]), DataType.FLOAT32);
+            biases[l] = params.zeros(new Shape(layers[l + 1]), DataType.FLOAT32);
+            weights[l].setRequiresGradient(true);
+            biases[l].setRequiresGradient(true);
+        }
+        double[] t;
+        try {
+            t = timer.measure(budget, m -> {
+                NDArray loss;
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    NDArray h = input;
+                    for (int l = 0; l < weights.length; l++) {
+                        h = h.matMul(weights[l]);
+                        if (l == 0) {
+                            h.attach(m); // input lives in params; the step's results then follow into m
+                        }
+                        h = h.add(biases[l]);
+                        if (l < weights.length - 1) {
+                            h = Activation.relu(h);
+                        }
+                    }
+                    // cross-entropy: -mean(log_softmax(h)[i, target_i])
+                    loss = h.logSoftmax(1).gather(targets, 1).mean().neg();
+                    gc.backward(loss);
+                }
+                // grad mode is off again here: the update is not recorded (torch.no_grad())
+                for (NDArray[] group : new NDArray[][] {weights, biases}) {
+                    for (NDArray p : group) {
+                        NDArray g = gradient(p, m);
+                        p.subi(g.mul(lr));
+                        g.subi(g); // zero_grad
+                    }
+                }
+                return loss;
+            });
+        } finally {
+            params.close();
+        }
+        return new Result("W2", "MLP 784-256-128-10 step b=64", t, batch, "samples/s");
+    }
+
+    /** W3: square matrix products in float32 and float64. */
+    static List<Result> matmul(NDManager base, Timer timer, Budget budget, boolean quick) {
+        int[] sizes = quick ? new int[] {256, 512, 1024} : new int[] {256, 512, 1024, 2048};
+        List<Result> results = new ArrayList<>();
+        for (DataType dtype : new DataType[] {DataType.FLOAT32, DataType.FLOAT64}) {
+            for (int n : sizes) {
+                try (NDManager inputs = base.newSubManager()) {
+                    NDArray a = inputs.randomNormal(0f, 1f, new Shape(n, n), dtype);
+                    NDArray b = inputs.randomNormal(0f, 1f, new Shape(n, n), dtype);
+                    Budget sized = n >= 2048 ? new Budget(1, 0, 5, budget.seconds())
+                            : n >= 1024 ? new Budget(2, budget.warmupSeconds(), 20, budget.seconds())
+                            : budget.withMaxReps(200);
+                    double[] t = timer.measure(sized, m -> {
+                        NDArray c = a.matMul(b);
+                        c.attach(m);
+                        return c;
+                    });
+                    String name = "matmul " + (dtype == DataType.FLOAT32 ? "f32" : "f64") + " n=" + n;
+                    results.add(new Result("W3", name, t, 2.0 * n * n * n / 1e9, "GFLOP/s"));
+                }
+            }
+        }
+        return results;
+    }
+
+    /** W4: sigmoid(a*b+c) over 4M float32 elements, no autograd. */
+    static Result elementwise(NDManager base, Timer timer, Budget budget) {
+        final int n = 4 * 1024 * 1024;
+        try (NDManager inputs = base.newSubManager()) {
+            NDArray a = inputs.randomNormal(new Shape(n), DataType.FLOAT32);
+            NDArray b = inputs.randomNormal(new Shape(n), DataType.FLOAT32);
+            NDArray c = inputs.randomNormal(new Shape(n), DataType.FLOAT32);
+            double[] t = timer.measure(budget.withMaxReps(200), m -> {
+                NDArray ab = a.mul(b);
+                ab.attach(m);
+                return Activation.sigmoid(ab.add(c));
+            });
+            double usefulBytes = 4.0 * Float.BYTES * n; // read a, b, c; write the result
+            return new Result("W4", "sigmoid(a*b+c) 4M f32", t, usefulBytes / 1e9, "GB/s");
+        }
+    }
+
+    /** W5: a long chain of small elementwise ops, forward and backward (autograd overhead per op). */
+    static Result chain(NDManager base, Timer timer, Budget budget) {
+        final int n = 1000;
+        final int steps = 2000;
+        try (NDManager inputs = base.newSubManager()) {
+            NDArray x = inputs.randomNormal(new Shape(n), DataType.FLOAT32);
+            x.setRequiresGradient(true);
+            // 0-d constants that outlive every graph: DJL's mul(Number) wraps the number in a tensor over a Java
+            // buffer and frees it right after the op, while autograd keeps it for the backward pass of mul, so
+            // y.mul(1.0001f) under a GradientCollector reads freed memory in backward (garbage gradients)
+            NDArray factor = inputs.create(1.0001f);
+            NDArray offset = inputs.create(0.0001f);
+            double[] t = timer.measure(budget.withMaxReps(200), m -> {
+                if (x.hasGradient()) {
+                    zeroGrad(x, m); // x.grad = None in Benchmark; zeroing is the nearest DJL has
+                }
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    NDArray y = x;
+                    for (int i = 0; i < steps; i++) {
+                        NDArray next = i % 2 == 0 ? y.mul(factor) : y.add(offset);
+                        if (i == 0) {
+                            next.attach(m); // the chain's results then follow into m
+                        }
+                        y = next;
+                    }
+                    gc.backward(y.sum());
+                }
+                return gradient(x, m);
+            });
+            return new Result("W5", "chain 2000 ops fwd+bwd n=1000", t, (steps + 1) / 1e3, "kops/s");
+        }
+    }
+
+    // ------------------------------------------------------------------ main and reporting
+
+    public static void main(String[] args) {
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Engine engine = Engine.getEngine("PyTorch");
+        Budget budget = options.budget();
+        String jvm = System.getProperty("java.vm.name") + " " + Runtime.version();
+        int threads = JniUtils.getNumThreads();
+        String backend = "PyTorch " + engine.getVersion() + " (libtorch via DJL " + Engine.getDjlVersion()
+                + ", intra-op threads " + threads + ", inter-op threads " + JniUtils.getNumInteropThreads()
+                + ", cores " + Runtime.getRuntime().availableProcessors() + ")";
+        if (!options.json()) {
+            System.out.println("device: cpu | backend: " + backend + " | JVM: " + jvm + " | threads: " + threads);
+            System.out.flush();
+        }
+
+        long start = System.nanoTime();
+        List<Result> results = new ArrayList<>();
+        try (NDManager base = engine.newBaseManager()) {
+            Timer timer = new Timer(base);
+            for (String id : options.only()) {
+                switch (id) {
+                    case "W1" -> results.add(tutorial(timer, budget));
+                    case "W2" -> results.add(mlp(base, timer, budget));
+                    case "W3" -> results.addAll(matmul(base, timer, budget, options.quick()));
+                    case "W4" -> results.add(elementwise(base, timer, budget));
+                    case "W5" -> results.add(chain(base, timer, budget));
+                    default -> throw new IllegalStateException(id);
+                }
+            }
+        }
+        double totalSeconds = (System.nanoTime() - start) / 1e9;
+
+        if (options.json()) {
+            System.out.println(json(backend, jvm, threads, options, results, totalSeconds));
+        } else {
+            System.out.print(table(results));
+            System.out.printf(Locale.ROOT, "total %.1f s%s%n", totalSeconds, options.quick() ? " (--quick)" : "");
+        }
+    }
+
+    private static String table(List<Result> results) {
+        String row = "%-4s %-32s %12s %12s %12s %16s%n";
+        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, row, "id", "workload", "median ms",
+                "min ms", "max ms", "throughput"));
+        for (Result r : results) {
+            String throughput = r.throughputUnit() == null ? "-"
+                    : String.format(Locale.ROOT, "%.1f %s", r.throughput(), r.throughputUnit());
+            out.append(String.format(Locale.ROOT, row, r.id(), r.workload(),
+                    String.format(Locale.ROOT, "%.4f", r.median() * 1e3),
+                    String.format(Locale.ROOT, "%.4f", r.min() * 1e3),
+                    String.format(Locale.ROOT, "%.4f", r.max() * 1e3), throughput));
+        }
+        return out.toString();
+    }
+
+    /** The same JSON layout as Benchmark's {@code --json}. */
+    private static String json(String backend, String jvm, int threads, Options options, List<Result> results,
+            double totalSeconds) {
+        StringBuilder out = new StringBuilder("{");
+        field(out, "device", "cpu").append(',');
+        field(out, "backend", backend).append(',');
+        field(out, "jvm", jvm).append(',');
+        out.append("\"threads\":").append(threads).append(',');
+        out.append("\"quick\":").append(options.quick()).append(',');
+        out.append("\"total_s\":").append(number(totalSeconds)).append(',');
+        out.append("\"results\":[");
+        for (int i = 0; i < results.size(); i++) {
+            Result r = results.get(i);
+            out.append(i == 0 ? "{" : ",{");
+            field(out, "id", r.id()).append(',');
+            field(out, "workload", r.workload()).append(',');
+            out.append("\"reps\":").append(r.seconds().length).append(',');
+            out.append("\"median_s\":").append(number(r.median())).append(',');
+            out.append("\"min_s\":").append(number(r.min())).append(',');
+            out.append("\"max_s\":").append(number(r.max()));
+            if (r.throughputUnit() != null) {
+                out.append(",\"throughput\":").append(number(r.throughput())).append(',');
+                field(out, "throughput_unit", r.throughputUnit());
+            }
+            out.append('}');
+        }
+        return out.append("]}").toString();
+    }
+
+    private static StringBuilder field(StringBuilder out, String name, String value) {
+        return out.append(string(name)).append(':').append(string(value));
+    }
+
+    private static String number(double v) {
+        return Double.isFinite(v) ? Double.toString(v) : "null";
+    }
+
+    private static String string(String s) {
+        StringBuilder out = new StringBuilder("\"");
+        for (char ch : s.toCharArray()) {
+            switch (ch) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (ch < 0x20) {
+                        out.append(String.format(Locale.ROOT, "\\u%04x", (int) ch));
+                    } else {
+                        out.append(ch);
+                    }
+                }
+            }
+        }
+        return out.append('"').toString();
+    }
+}
