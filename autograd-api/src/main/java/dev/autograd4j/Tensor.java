@@ -579,6 +579,30 @@ public final class Tensor {
             exponent == 0 ? zerosLike(this) : g.mul(this.pow(exponent - 1).mul(exponent))}, this);
     }
 
+    public Tensor sin() {
+        Tensor out = floatUnary(UnaryOp.SIN, "sin", 0, 0);
+        return record("SinBackward0", out, saved(this), (g, needs) -> new Tensor[] {g.mul(this.cos())}, this);
+    }
+
+    public Tensor cos() {
+        Tensor out = floatUnary(UnaryOp.COS, "cos", 0, 0);
+        return record("CosBackward0", out, saved(this), (g, needs) -> new Tensor[] {g.mul(this.sin().neg())}, this);
+    }
+
+    /** 1 / x. */
+    public Tensor reciprocal() {
+        Tensor out = floatUnary(UnaryOp.RDIV_SCALAR, "reciprocal", 1.0, 0);
+        return record("ReciprocalBackward0", out, saved(out),
+                (g, needs) -> new Tensor[] {g.mul(out.mul(out)).neg()}, this);
+    }
+
+    /** {@code base ^ exponent} elementwise, like {@code torch.pow(scalar, tensor)}. */
+    public static Tensor pow(double base, Tensor exponent) {
+        Tensor out = exponent.floatUnary(UnaryOp.RPOW_SCALAR, "pow", base, 0);
+        return record("PowBackward2", out, saved(out),
+                (g, needs) -> new Tensor[] {g.mul(out).mul(Math.log(base))}, exponent);
+    }
+
     public Tensor abs() {
         Tensor out = unaryKernel(UnaryOp.ABS, 0, 0);
         return record("AbsBackward0", out, saved(this), (g, needs) -> new Tensor[] {g.mul(this.sign())}, this);
