@@ -8,19 +8,22 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
+import dev.autograd4j.examples.BenchmarkHarness;
+import dev.autograd4j.examples.BenchmarkHarness.Budget;
+import dev.autograd4j.examples.BenchmarkHarness.Header;
+import dev.autograd4j.examples.BenchmarkHarness.Options;
+import dev.autograd4j.examples.BenchmarkHarness.Result;
 
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
-import java.util.Set;
 import java.util.function.Function;
 
 /**
  * The PyTorch peer of {@code dev.autograd4j.examples.Benchmark}: the same five workloads, shapes and timing
- * method (warm-up, then repetitions up to a count or a time budget; median/min/max), run on libtorch through
+ * method (warm-up, then repetitions up to a count or a time budget; median/min/max: the shared
+ * {@code dev.autograd4j.examples.BenchmarkHarness}), run on libtorch through
  * DJL's PyTorch engine on the CPU, so that autograd4j's figures can be given as ratios against PyTorch measured
  * in the same run. {@code --json} prints the same field names as Benchmark's {@code --json}
  * (see {@code scripts/bench-vs-pytorch.sh}, which merges the two by id and workload).
@@ -35,93 +38,8 @@ import java.util.function.Function;
  */
 public final class PyTorchBenchmark {
     private static final String USAGE = "usage: PyTorchBenchmark [--only W1,W2,W3,W4,W5] [--quick] [--json]";
-    private static final List<String> ALL_WORKLOADS = List.of("W1", "W2", "W3", "W4", "W5");
 
     private PyTorchBenchmark() {
-    }
-
-    /** Command-line options (the same as Benchmark's, less {@code --device}: this runs on the CPU only). */
-    record Options(boolean json, boolean quick, Set<String> only) {
-        static Options parse(String[] args) {
-            boolean json = false;
-            boolean quick = false;
-            Set<String> only = new LinkedHashSet<>(ALL_WORKLOADS);
-            for (int i = 0; i < args.length; i++) {
-                switch (args[i]) {
-                    case "--json" -> json = true;
-                    case "--quick" -> quick = true;
-                    case "--only" -> {
-                        if (++i >= args.length) {
-                            throw new IllegalArgumentException("--only needs a value (" + USAGE + ")");
-                        }
-                        only = parseWorkloads(args[i]);
-                    }
-                    case "--device" -> {
-                        // accepted for symmetry with Benchmark; only the CPU is supported
-                        if (++i >= args.length || !args[i].equalsIgnoreCase("cpu")) {
-                            throw new IllegalArgumentException("only --device cpu is supported (" + USAGE + ")");
-                        }
-                    }
-                    case "--help", "-h" -> {
-                        System.out.println(USAGE);
-                        System.exit(0);
-                    }
-                    default -> throw new IllegalArgumentException("unknown argument " + args[i] + " (" + USAGE + ")");
-                }
-            }
-            return new Options(json, quick, only);
-        }
-
-        private static Set<String> parseWorkloads(String list) {
-            Set<String> selected = new LinkedHashSet<>();
-            for (String part : list.split(",")) {
-                String id = part.trim().toUpperCase(Locale.ROOT);
-                if (id.isEmpty()) {
-                    continue;
-                }
-                if (!ALL_WORKLOADS.contains(id)) {
-                    throw new IllegalArgumentException("unknown workload " + part + ", expected one of " + ALL_WORKLOADS);
-                }
-                selected.add(id);
-            }
-            return selected;
-        }
-
-        /** The same budgets as Benchmark. */
-        Budget budget() {
-            return quick ? new Budget(50, 0.25, 200, 0.5) : new Budget(300, 1.0, 2000, 2.0);
-        }
-    }
-
-    /** As in Benchmark: warm-up up to a count or a time, then timed runs up to a count or a time (at least 3). */
-    record Budget(int warmupReps, double warmupSeconds, int maxReps, double seconds) {
-        static final int MIN_REPS = 3;
-
-        Budget withMaxReps(int reps) {
-            return new Budget(warmupReps, warmupSeconds, Math.min(maxReps, reps), seconds);
-        }
-    }
-
-    /** The timed repetitions of one workload, in seconds, plus an optional throughput figure. */
-    record Result(String id, String workload, double[] seconds, double work, String throughputUnit) {
-        double median() {
-            double[] s = seconds.clone();
-            Arrays.sort(s);
-            int n = s.length;
-            return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-        }
-
-        double min() {
-            return Arrays.stream(seconds).min().orElse(Double.NaN);
-        }
-
-        double max() {
-            return Arrays.stream(seconds).max().orElse(Double.NaN);
-        }
-
-        double throughput() {
-            return throughputUnit == null ? Double.NaN : work / median();
-        }
     }
 
     /**
@@ -130,34 +48,18 @@ public final class PyTorchBenchmark {
      */
     static final class Timer {
         private final NDManager base;
-        private volatile Object sink;
+        private final BenchmarkHarness.Timer timer = new BenchmarkHarness.Timer();
 
         Timer(NDManager base) {
             this.base = base;
         }
 
         double[] measure(Budget budget, Function<NDManager, NDArray> body) {
-            long warmupEnd = System.nanoTime() + (long) (budget.warmupSeconds() * 1e9);
-            for (int i = 0; i == 0 || (i < budget.warmupReps() && System.nanoTime() < warmupEnd); i++) {
-                once(body);
-            }
-            List<Double> times = new ArrayList<>();
-            long measureEnd = System.nanoTime() + (long) (budget.seconds() * 1e9);
-            while (times.size() < Budget.MIN_REPS
-                    || (times.size() < budget.maxReps() && System.nanoTime() < measureEnd)) {
-                long start = System.nanoTime();
-                once(body);
-                times.add((System.nanoTime() - start) / 1e9);
-            }
-            sink = null;
-            return times.stream().mapToDouble(Double::doubleValue).toArray();
-        }
-
-        private void once(Function<NDManager, NDArray> body) {
-            try (NDManager m = base.newSubManager()) {
-                NDArray out = body.apply(m);
-                sink = out.getShape();
-            }
+            return timer.measure(budget, () -> {
+                try (NDManager m = base.newSubManager()) {
+                    return body.apply(m).getShape();
+                }
+            });
         }
     }
 
@@ -257,17 +159,13 @@ public final class PyTorchBenchmark {
 
     /** W3: square matrix products in float32 and float64. */
     static List<Result> matmul(NDManager base, Timer timer, Budget budget, boolean quick) {
-        int[] sizes = quick ? new int[] {256, 512, 1024} : new int[] {256, 512, 1024, 2048};
         List<Result> results = new ArrayList<>();
         for (DataType dtype : new DataType[] {DataType.FLOAT32, DataType.FLOAT64}) {
-            for (int n : sizes) {
+            for (int n : BenchmarkHarness.matmulSizes(quick)) {
                 try (NDManager inputs = base.newSubManager()) {
                     NDArray a = inputs.randomNormal(0f, 1f, new Shape(n, n), dtype);
                     NDArray b = inputs.randomNormal(0f, 1f, new Shape(n, n), dtype);
-                    Budget sized = n >= 2048 ? new Budget(1, 0, 5, budget.seconds())
-                            : n >= 1024 ? new Budget(2, budget.warmupSeconds(), 20, budget.seconds())
-                            : budget.withMaxReps(200);
-                    double[] t = timer.measure(sized, m -> {
+                    double[] t = timer.measure(budget.forMatmul(n), m -> {
                         NDArray c = a.matMul(b);
                         c.attach(m);
                         return c;
@@ -333,121 +231,43 @@ public final class PyTorchBenchmark {
     // ------------------------------------------------------------------ main and reporting
 
     public static void main(String[] args) {
-        Options options;
-        try {
-            options = Options.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
+        Options options = Options.parseOrExit(args, USAGE);
+        if (options.device() != null && !options.device().equalsIgnoreCase("cpu")) {
+            // accepted for symmetry with Benchmark; only the CPU is supported
+            System.err.println("only --device cpu is supported (" + USAGE + ")");
             System.exit(2);
-            return;
         }
         Engine engine = Engine.getEngine("PyTorch");
         Budget budget = options.budget();
-        String jvm = System.getProperty("java.vm.name") + " " + Runtime.version();
         int threads = JniUtils.getNumThreads();
         String backend = "PyTorch " + engine.getVersion() + " (libtorch via DJL " + Engine.getDjlVersion()
                 + ", intra-op threads " + threads + ", inter-op threads " + JniUtils.getNumInteropThreads()
                 + ", cores " + Runtime.getRuntime().availableProcessors() + ")";
-        if (!options.json()) {
-            System.out.println("device: cpu | backend: " + backend + " | JVM: " + jvm + " | threads: " + threads);
-            System.out.flush();
-        }
-
-        long start = System.nanoTime();
-        List<Result> results = new ArrayList<>();
+        Header header = new Header("cpu", backend, Header.jvmName(), threads);
         try (NDManager base = engine.newBaseManager()) {
             Timer timer = new Timer(base);
-            for (String id : options.only()) {
-                switch (id) {
-                    case "W1" -> results.add(tutorial(timer, budget));
-                    case "W2" -> results.add(mlp(base, timer, budget));
-                    case "W3" -> results.addAll(matmul(base, timer, budget, options.quick()));
-                    case "W4" -> results.add(elementwise(base, timer, budget));
-                    case "W5" -> results.add(chain(base, timer, budget));
-                    default -> throw new IllegalStateException(id);
-                }
-            }
-        }
-        double totalSeconds = (System.nanoTime() - start) / 1e9;
-
-        if (options.json()) {
-            System.out.println(json(backend, jvm, threads, options, results, totalSeconds));
-        } else {
-            System.out.print(table(results));
-            System.out.printf(Locale.ROOT, "total %.1f s%s%n", totalSeconds, options.quick() ? " (--quick)" : "");
+            BenchmarkHarness.run(options, header, id -> switch (id) {
+                case "W1" -> List.of(tutorial(timer, budget));
+                case "W2" -> List.of(mlp(base, timer, budget));
+                case "W3" -> matmul(base, timer, budget, options.quick());
+                case "W4" -> List.of(elementwise(base, timer, budget));
+                case "W5" -> List.of(chain(base, timer, budget));
+                default -> throw new IllegalStateException(id);
+            }, PyTorchBenchmark::table);
         }
     }
 
+    /** This program's own text table: every time in milliseconds. */
     private static String table(List<Result> results) {
         String row = "%-4s %-32s %12s %12s %12s %16s%n";
         StringBuilder out = new StringBuilder(String.format(Locale.ROOT, row, "id", "workload", "median ms",
                 "min ms", "max ms", "throughput"));
         for (Result r : results) {
-            String throughput = r.throughputUnit() == null ? "-"
-                    : String.format(Locale.ROOT, "%.1f %s", r.throughput(), r.throughputUnit());
             out.append(String.format(Locale.ROOT, row, r.id(), r.workload(),
                     String.format(Locale.ROOT, "%.4f", r.median() * 1e3),
                     String.format(Locale.ROOT, "%.4f", r.min() * 1e3),
-                    String.format(Locale.ROOT, "%.4f", r.max() * 1e3), throughput));
+                    String.format(Locale.ROOT, "%.4f", r.max() * 1e3), r.throughputText()));
         }
         return out.toString();
-    }
-
-    /** The same JSON layout as Benchmark's {@code --json}. */
-    private static String json(String backend, String jvm, int threads, Options options, List<Result> results,
-            double totalSeconds) {
-        StringBuilder out = new StringBuilder("{");
-        field(out, "device", "cpu").append(',');
-        field(out, "backend", backend).append(',');
-        field(out, "jvm", jvm).append(',');
-        out.append("\"threads\":").append(threads).append(',');
-        out.append("\"quick\":").append(options.quick()).append(',');
-        out.append("\"total_s\":").append(number(totalSeconds)).append(',');
-        out.append("\"results\":[");
-        for (int i = 0; i < results.size(); i++) {
-            Result r = results.get(i);
-            out.append(i == 0 ? "{" : ",{");
-            field(out, "id", r.id()).append(',');
-            field(out, "workload", r.workload()).append(',');
-            out.append("\"reps\":").append(r.seconds().length).append(',');
-            out.append("\"median_s\":").append(number(r.median())).append(',');
-            out.append("\"min_s\":").append(number(r.min())).append(',');
-            out.append("\"max_s\":").append(number(r.max()));
-            if (r.throughputUnit() != null) {
-                out.append(",\"throughput\":").append(number(r.throughput())).append(',');
-                field(out, "throughput_unit", r.throughputUnit());
-            }
-            out.append('}');
-        }
-        return out.append("]}").toString();
-    }
-
-    private static StringBuilder field(StringBuilder out, String name, String value) {
-        return out.append(string(name)).append(':').append(string(value));
-    }
-
-    private static String number(double v) {
-        return Double.isFinite(v) ? Double.toString(v) : "null";
-    }
-
-    private static String string(String s) {
-        StringBuilder out = new StringBuilder("\"");
-        for (char ch : s.toCharArray()) {
-            switch (ch) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (ch < 0x20) {
-                        out.append(String.format(Locale.ROOT, "\\u%04x", (int) ch));
-                    } else {
-                        out.append(ch);
-                    }
-                }
-            }
-        }
-        return out.append('"').toString();
     }
 }

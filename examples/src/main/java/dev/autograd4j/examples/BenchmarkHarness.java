@@ -1,0 +1,331 @@
+package dev.autograd4j.examples;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * What {@link Benchmark} and its PyTorch peer ({@code dev.autograd4j.oracle.PyTorchBenchmark} in pytorch-oracle)
+ * share: the options, the warm-up and repetition budgets, the timing loop, the results and their text table and
+ * JSON form. Both programs print the same JSON fields, which {@code scripts/bench-vs-pytorch.sh} merges by id and
+ * workload.
+ */
+public final class BenchmarkHarness {
+    /** The workload ids, in the order they run. */
+    public static final List<String> ALL_WORKLOADS = List.of("W1", "W2", "W3", "W4", "W5");
+
+    private BenchmarkHarness() {
+    }
+
+    // ------------------------------------------------------------------ options
+
+    /**
+     * Command-line options: {@code --json}, {@code --quick}, {@code --only W1,W3} and {@code --device D}
+     * ({@code device} is null when not given; each program interprets it).
+     */
+    public record Options(String device, boolean json, boolean quick, Set<String> only) {
+        /** Parses {@code args}; throws IllegalArgumentException (naming {@code usage}) on a bad argument. */
+        public static Options parse(String[] args, String usage) {
+            String device = null;
+            boolean json = false;
+            boolean quick = false;
+            Set<String> only = new LinkedHashSet<>(ALL_WORKLOADS);
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--device" -> device = value(args, ++i, usage);
+                    case "--json" -> json = true;
+                    case "--quick" -> quick = true;
+                    case "--only" -> only = parseWorkloads(value(args, ++i, usage));
+                    case "--help", "-h" -> {
+                        System.out.println(usage);
+                        System.exit(0);
+                    }
+                    default -> throw new IllegalArgumentException("unknown argument " + args[i] + " (" + usage + ")");
+                }
+            }
+            return new Options(device, json, quick, only);
+        }
+
+        /** Parses {@code args}, or prints the problem and exits with status 2. */
+        public static Options parseOrExit(String[] args, String usage) {
+            return orExit(() -> parse(args, usage));
+        }
+
+        private static String value(String[] args, int i, String usage) {
+            if (i >= args.length) {
+                throw new IllegalArgumentException(args[i - 1] + " needs a value (" + usage + ")");
+            }
+            return args[i];
+        }
+
+        /** A comma-separated list of workload ids (any case), checked against {@link #ALL_WORKLOADS}. */
+        public static Set<String> parseWorkloads(String list) {
+            Set<String> selected = new LinkedHashSet<>();
+            for (String part : list.split(",")) {
+                String id = part.trim().toUpperCase(Locale.ROOT);
+                if (id.isEmpty()) {
+                    continue;
+                }
+                if (!ALL_WORKLOADS.contains(id)) {
+                    throw new IllegalArgumentException("unknown workload " + part + ", expected one of " + ALL_WORKLOADS);
+                }
+                selected.add(id);
+            }
+            return selected;
+        }
+
+        /** How long to warm up and to measure one workload (or one size of W3). */
+        public Budget budget() {
+            return quick ? new Budget(50, 0.25, 200, 0.5) : new Budget(300, 1.0, 2000, 2.0);
+        }
+    }
+
+    /**
+     * Warm-up runs until {@code warmupReps} or {@code warmupSeconds}, whichever first (at least one);
+     * then timed runs until {@code maxReps} or {@code seconds}, whichever first (at least {@link #MIN_REPS}).
+     */
+    public record Budget(int warmupReps, double warmupSeconds, int maxReps, double seconds) {
+        public static final int MIN_REPS = 3;
+
+        public Budget withMaxReps(int reps) {
+            return new Budget(warmupReps, warmupSeconds, Math.min(maxReps, reps), seconds);
+        }
+
+        /** W3's budget for an n x n product: big products need little warm-up and few repetitions. */
+        public Budget forMatmul(int n) {
+            return n >= 2048 ? new Budget(1, 0, 5, seconds)
+                    : n >= 1024 ? new Budget(2, warmupSeconds, 20, seconds)
+                    : withMaxReps(200);
+        }
+    }
+
+    /** Returns what {@code parse} gives, or prints its IllegalArgumentException and exits with status 2. */
+    public static <T> T orExit(Supplier<T> parse) {
+        try {
+            return parse.get();
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            throw e; // not reached
+        }
+    }
+
+    /** W3's matrix sizes. */
+    public static int[] matmulSizes(boolean quick) {
+        return quick ? new int[] {256, 512, 1024} : new int[] {256, 512, 1024, 2048};
+    }
+
+    // ------------------------------------------------------------------ timing
+
+    /** The timed repetitions of one workload, in seconds, plus an optional throughput figure. */
+    public record Result(String id, String workload, double[] seconds, double work, String throughputUnit) {
+        public double median() {
+            double[] s = seconds.clone();
+            Arrays.sort(s);
+            int n = s.length;
+            return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+        }
+
+        public double min() {
+            return Arrays.stream(seconds).min().orElse(Double.NaN);
+        }
+
+        public double max() {
+            return Arrays.stream(seconds).max().orElse(Double.NaN);
+        }
+
+        /** {@code work} units per second at the median time, or NaN when the workload has no throughput. */
+        public double throughput() {
+            return throughputUnit == null ? Double.NaN : work / median();
+        }
+
+        /** The throughput and its unit, or "-" when the workload has none. */
+        public String throughputText() {
+            return throughputUnit == null ? "-" : String.format(Locale.ROOT, "%.1f %s", throughput(), throughputUnit);
+        }
+    }
+
+    /**
+     * Runs a body repeatedly and records the time of each timed repetition. {@code afterEach} runs after every
+     * repetition inside the timed region (e.g. to wait for an asynchronous device).
+     */
+    public static final class Timer {
+        private final Runnable afterEach;
+        /** Keeps results reachable so that no run can be optimised away. */
+        private volatile Object sink;
+
+        public Timer() {
+            this(() -> { });
+        }
+
+        public Timer(Runnable afterEach) {
+            this.afterEach = afterEach;
+        }
+
+        public double[] measure(Budget budget, Supplier<?> body) {
+            long warmupEnd = System.nanoTime() + (long) (budget.warmupSeconds() * 1e9);
+            for (int i = 0; i == 0 || (i < budget.warmupReps() && System.nanoTime() < warmupEnd); i++) {
+                sink = body.get();
+                afterEach.run();
+            }
+            List<Double> times = new ArrayList<>();
+            long measureEnd = System.nanoTime() + (long) (budget.seconds() * 1e9);
+            while (times.size() < Budget.MIN_REPS
+                    || (times.size() < budget.maxReps() && System.nanoTime() < measureEnd)) {
+                long start = System.nanoTime();
+                sink = body.get();
+                afterEach.run();
+                times.add((System.nanoTime() - start) / 1e9);
+            }
+            sink = null;
+            return times.stream().mapToDouble(Double::doubleValue).toArray();
+        }
+    }
+
+    // ------------------------------------------------------------------ running and reporting
+
+    /** What ran where. */
+    public record Header(String device, String backend, String jvm, int threads) {
+        /** The running JVM's name and version. */
+        public static String jvmName() {
+            return System.getProperty("java.vm.name") + " " + Runtime.version();
+        }
+
+        public String line() {
+            return "device: " + device + " | backend: " + backend + " | JVM: " + jvm + " | threads: " + threads;
+        }
+    }
+
+    /**
+     * Prints the header (text mode), runs the selected workloads through {@code workload} (id to its results),
+     * then prints the results as {@code table} text plus a total line, or as one JSON line with {@code --json}.
+     */
+    public static void run(Options options, Header header, Function<String, List<Result>> workload,
+            Function<List<Result>, String> table) {
+        if (!options.json()) {
+            System.out.println(header.line());
+            System.out.flush();
+        }
+        long start = System.nanoTime();
+        List<Result> results = new ArrayList<>();
+        for (String id : options.only()) {
+            results.addAll(workload.apply(id));
+        }
+        double totalSeconds = (System.nanoTime() - start) / 1e9;
+
+        if (options.json()) {
+            System.out.println(Json.of(header, options.quick(), results, totalSeconds));
+        } else {
+            System.out.print(table.apply(results));
+            System.out.printf(Locale.ROOT, "total %.1f s%s%n", totalSeconds, options.quick() ? " (--quick)" : "");
+        }
+    }
+
+    /** The fixed-width text table, times in a unit picked per row. */
+    public static final class Table {
+        private static final String ROW = "%-4s %-32s %10s %10s %10s %-4s %14s%n";
+
+        private Table() {
+        }
+
+        public static String of(List<Result> results) {
+            StringBuilder out = new StringBuilder();
+            out.append(String.format(Locale.ROOT, ROW, "id", "workload", "median", "min", "max", "unit", "throughput"));
+            for (Result r : results) {
+                TimeUnit unit = TimeUnit.forSeconds(r.median());
+                out.append(String.format(Locale.ROOT, ROW, r.id(), r.workload(), unit.format(r.median()),
+                        unit.format(r.min()), unit.format(r.max()), unit.label, r.throughputText()));
+            }
+            return out.toString();
+        }
+    }
+
+    /** The unit a row's times are shown in, picked from its median. */
+    enum TimeUnit {
+        US("us", 1e6), MS("ms", 1e3), S("s", 1);
+
+        final String label;
+        final double perSecond;
+
+        TimeUnit(String label, double perSecond) {
+            this.label = label;
+            this.perSecond = perSecond;
+        }
+
+        static TimeUnit forSeconds(double seconds) {
+            return seconds < 1e-3 ? US : seconds < 1 ? MS : S;
+        }
+
+        String format(double seconds) {
+            double v = seconds * perSecond;
+            return String.format(Locale.ROOT, v < 10 ? "%.3f" : v < 100 ? "%.2f" : "%.1f", v);
+        }
+    }
+
+    /** A hand-written JSON serializer for the results (times in seconds). */
+    public static final class Json {
+        private Json() {
+        }
+
+        public static String of(Header header, boolean quick, List<Result> results, double totalSeconds) {
+            StringBuilder out = new StringBuilder("{");
+            field(out, "device", header.device()).append(',');
+            field(out, "backend", header.backend()).append(',');
+            field(out, "jvm", header.jvm()).append(',');
+            out.append("\"threads\":").append(header.threads()).append(',');
+            out.append("\"quick\":").append(quick).append(',');
+            out.append("\"total_s\":").append(number(totalSeconds)).append(',');
+            out.append("\"results\":[");
+            for (int i = 0; i < results.size(); i++) {
+                Result r = results.get(i);
+                out.append(i == 0 ? "{" : ",{");
+                field(out, "id", r.id()).append(',');
+                field(out, "workload", r.workload()).append(',');
+                out.append("\"reps\":").append(r.seconds().length).append(',');
+                out.append("\"median_s\":").append(number(r.median())).append(',');
+                out.append("\"min_s\":").append(number(r.min())).append(',');
+                out.append("\"max_s\":").append(number(r.max()));
+                if (r.throughputUnit() != null) {
+                    out.append(",\"throughput\":").append(number(r.throughput())).append(',');
+                    field(out, "throughput_unit", r.throughputUnit());
+                }
+                out.append('}');
+            }
+            return out.append("]}").toString();
+        }
+
+        private static StringBuilder field(StringBuilder out, String name, String value) {
+            return out.append(string(name)).append(':').append(string(value));
+        }
+
+        private static String number(double v) {
+            return Double.isFinite(v) ? Double.toString(v) : "null";
+        }
+
+        private static String string(String s) {
+            StringBuilder out = new StringBuilder("\"");
+            for (char ch : s.toCharArray()) {
+                switch (ch) {
+                    case '"' -> out.append("\\\"");
+                    case '\\' -> out.append("\\\\");
+                    case '\n' -> out.append("\\n");
+                    case '\r' -> out.append("\\r");
+                    case '\t' -> out.append("\\t");
+                    default -> {
+                        if (ch < 0x20) {
+                            out.append(String.format(Locale.ROOT, "\\u%04x", (int) ch));
+                        } else {
+                            out.append(ch);
+                        }
+                    }
+                }
+            }
+            return out.append('"').toString();
+        }
+    }
+}
