@@ -1,6 +1,7 @@
 package dev.autograd4j.cpu;
 
 import dev.autograd4j.spi.Layout;
+import dev.autograd4j.spi.MergedDims;
 
 /**
  * Walks several layouts of one shape together, row by row: dims that are contiguous for every
@@ -26,35 +27,11 @@ final class Strided {
         if (n == 0) {
             return;
         }
-        // merge dims: drop size-1 dims, join i with the next when every operand allows it
-        int[] mShape = new int[Math.max(1, shape.length)];
-        int[][] mStrides = new int[ops][Math.max(1, shape.length)];
-        int r = 0;
-        for (int i = 0; i < shape.length; i++) {
-            if (shape[i] == 1) {
-                continue;
-            }
-            boolean merge = r > 0;
-            for (int k = 0; k < ops && merge; k++) {
-                merge = mStrides[k][r - 1] == operands[k].strides()[i] * shape[i];
-            }
-            if (merge) {
-                mShape[r - 1] *= shape[i];
-                for (int k = 0; k < ops; k++) {
-                    mStrides[k][r - 1] = operands[k].strides()[i];
-                }
-            } else {
-                mShape[r] = shape[i];
-                for (int k = 0; k < ops; k++) {
-                    mStrides[k][r] = operands[k].strides()[i];
-                }
-                r++;
-            }
-        }
-        if (r == 0) { // a single element
-            mShape[0] = 1;
-            r = 1;
-        }
+        MergedDims merged = MergedDims.of(operands);
+        // a single element still walks one row of length 1
+        int[] mShape = merged.rank() == 0 ? new int[] {1} : merged.shape();
+        int[][] mStrides = merged.rank() == 0 ? new int[ops][1] : merged.strides();
+        int r = mShape.length;
         final int rank = r;
         final int rowLength = mShape[rank - 1];
         final int[] inner = new int[ops];

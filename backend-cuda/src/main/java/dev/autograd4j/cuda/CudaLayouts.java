@@ -1,6 +1,7 @@
 package dev.autograd4j.cuda;
 
 import dev.autograd4j.spi.Layout;
+import dev.autograd4j.spi.MergedDims;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -45,30 +46,10 @@ final class CudaLayouts {
         if (numel == 0) {
             return;
         }
-        int[] mShape = new int[shape.length];
-        int[][] mStrides = new int[ops][shape.length];
-        int r = 0;
-        for (int i = 0; i < shape.length; i++) {
-            if (shape[i] == 1) {
-                continue;
-            }
-            boolean merge = r > 0;
-            for (int k = 0; k < ops && merge; k++) {
-                merge = mStrides[k][r - 1] == strides[k][i] * shape[i];
-            }
-            if (merge) {
-                mShape[r - 1] *= shape[i];
-                for (int k = 0; k < ops; k++) {
-                    mStrides[k][r - 1] = strides[k][i];
-                }
-            } else {
-                mShape[r] = shape[i];
-                for (int k = 0; k < ops; k++) {
-                    mStrides[k][r] = strides[k][i];
-                }
-                r++;
-            }
-        }
+        MergedDims merged = MergedDims.of(shape, strides);
+        int[] mShape = merged.shape();
+        int[][] mStrides = merged.strides();
+        int r = merged.rank();
         if (r <= MAX_DIMS) {
             int[] sh = new int[2 + MAX_DIMS];
             sh[0] = r;
