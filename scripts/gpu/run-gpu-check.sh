@@ -1,40 +1,75 @@
 #!/usr/bin/env bash
-# The GPU check: runs backend-cuda's tests and the whole conformance suite on cpu + cuda:0, once
-# with cuBLAS and once with the built-in GEMM kernel forced (-Dautograd4j.cuda.cublas=false), then
-# prints a short table. Needs the packed kit (.device/, see shared/device/README.md):
+# The prepared GPU check, one device call: (1) backend-cuda's tests and the whole conformance suite on
+# cpu + cuda:0 with cuBLAS, (2) the tutorial demo and the GPU benchmark against PyTorch on the same GPU
+# (autograd4j's Benchmark --large against scripts/gpu/bench_pytorch_gpu.py, merged by bench_compare.py),
+# (3) the same tests again with the built-in GEMM kernel forced (-Dautograd4j.cuda.cublas=false).
+# Needs the packed kit (.device/, see ../shared/device/README.md), made here with:
 #
-#   here:  mvn -q install -DskipTests && DEVICE_DROP_JAR_ENTRIES='lib/libJNvPTXCompiler-*' \
-#            DEVICE_MVN_ARGS='-pl backend-cuda,conformance -am' bash ../shared/device/pack.sh
-#   there: bash scripts/gpu/run-gpu-check.sh        (via the run tool, timeout_s 540)
+#   ./mvnw -q install -DskipTests && DEVICE_DROP_JAR_ENTRIES='lib/libJNvPTXCompiler-*' \
+#       DEVICE_MVN_ARGS='-o -pl backend-cuda,conformance,examples -am' MVN=./mvnw bash ../shared/device/pack.sh
 #
-# Results: $OUT/cublas/ and $OUT/fallback/ (run.log, junit-reports.tar.gz each), $OUT/summary.txt.
-# GPU_CHECK_BUDGET_S (default 480) is split between the two runs (cuBLAS gets 60%).
+# and run there with:  bash scripts/gpu/run-gpu-check.sh   (device run tool, timeout_s 480, carry .device)
+#
+# Results ($OUT, 7 files): cublas/ and fallback/ (run.log, junit-reports.tar.gz each), bench.md (the
+# comparison table and both raw outputs), summary.txt, gpu-check.log (everything else).
+# Budgets in seconds (environment): TESTS1_S (170), BENCH_S (110), TESTS2_S (150).
 set -uo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$ROOT"
 OUT="${OUT:-$ROOT/device-out}"
 mkdir -p "$OUT"
-[ -f .device/run.sh ] || { echo "no .device/run.sh: pack the kit first (see the header of $0)" >&2; exit 2; }
-BUDGET="${GPU_CHECK_BUDGET_S:-480}"
-FIRST=$((BUDGET * 6 / 10))
+exec > >(tee "$OUT/gpu-check.log") 2>&1
+[ -f .device/run.sh ] || { echo "no .device/run.sh: pack the kit first (see the header of $0)"; exit 2; }
 MODULES="${GPU_CHECK_MODULES:-backend-cuda conformance}"
+JAVA="$ROOT/.device/jre/bin/java"
+ROWS="$(mktemp)"
 
-run_one() { # name, seconds, extra JVM options
+run_tests() { # name, seconds, extra JVM options
     local name="$1" secs="$2" opts="$3" start rc
     start=$(date +%s)
-    echo "=== $name: DEVICE_MODULES='$MODULES' JAVA_OPTS='$opts' (budget ${secs}s)"
+    echo "=== tests ($name): DEVICE_MODULES='$MODULES' JAVA_OPTS='$opts' (budget ${secs}s)"
     OUT="$OUT/$name" DEVICE_MODULES="$MODULES" DEVICE_TIMEOUT_S="$secs" JAVA_OPTS="${JAVA_OPTS:-} $opts" \
-        AUTOGRAD_REQUIRE_CUDA=1 bash .device/run.sh > "$OUT/$name.console.txt" 2>&1
+        AUTOGRAD_REQUIRE_CUDA=1 bash .device/run.sh > /dev/null 2>&1
     rc=$?
-    echo "$name|$rc|$(( $(date +%s) - start ))" >> "$OUT/.rows"
-    tail -n 25 "$OUT/$name/run.log" 2>/dev/null || tail -n 25 "$OUT/$name.console.txt"
+    echo "$name|$rc|$(( $(date +%s) - start ))" >> "$ROWS"
+    sed -n '/= SUMMARY/,$p' "$OUT/$name/run.log" 2>/dev/null | head -45
 }
 
-rm -f "$OUT/.rows"
-run_one cublas "$FIRST" ""
-LEFT=$(( BUDGET - $(cut -d'|' -f3 "$OUT/.rows" | head -1) ))
-[ "$LEFT" -lt 60 ] && LEFT=60
-run_one fallback "$LEFT" "-Dautograd4j.cuda.cublas=false"
+# the classpath of a packed module's tests (modules.tsv: dir, classpath relative to .device/, scan root)
+module_cp() {
+    awk -F'\t' -v m="$1" '$1 == m {print $2}' .device/modules.tsv | tr ':' '\n' | sed "s|^|$ROOT/.device/|" | paste -sd:
+}
+
+run_bench() { # seconds
+    local secs="$1" cp ld
+    cp="$(module_cp examples)"
+    # the CUDA library path run.sh set up (cuBLAS 13 renamed to libcublas.so.12)
+    ld="$(sed -n 's/^  LD_LIBRARY_PATH=//p' "$OUT/cublas/run.log" 2>/dev/null | head -1)"
+    echo "=== demo and benchmark (budget ${secs}s; LD_LIBRARY_PATH=$ld)"
+    [ -n "$cp" ] || { echo "examples is not in .device/modules.tsv: pack with -pl ...,examples"; return 1; }
+    (cd examples && LD_LIBRARY_PATH="$ld" timeout 30 "$JAVA" -cp "$cp" dev.autograd4j.examples.Demo) 2>&1 | head -40
+    local t0=$(date +%s)
+    LD_LIBRARY_PATH="$ld" timeout $((secs * 55 / 100)) "$JAVA" -cp "$cp" dev.autograd4j.examples.Benchmark \
+        --device cuda:0 --large --json > "$OUT/.a4j.out" 2> "$OUT/.a4j.err"
+    echo "autograd4j benchmark: rc $? in $(( $(date +%s) - t0 )) s"; tail -5 "$OUT/.a4j.err"
+    t0=$(date +%s)
+    PYTHONUNBUFFERED=1 timeout $((secs * 40 / 100)) python3 scripts/gpu/bench_pytorch_gpu.py --device cuda:0 --large \
+        --json > "$OUT/.pt.out" 2> "$OUT/.pt.err"
+    echo "PyTorch benchmark: rc $? in $(( $(date +%s) - t0 )) s"; tail -5 "$OUT/.pt.err"
+    {
+        python3 scripts/bench_compare.py "$OUT/.a4j.out" "$OUT/.pt.out" \
+            "GPU: $(nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader | head -1)"
+        echo; echo "--- autograd4j raw"; cat "$OUT/.a4j.out"; tail -20 "$OUT/.a4j.err"
+        echo; echo "--- PyTorch raw"; cat "$OUT/.pt.out"; tail -20 "$OUT/.pt.err"
+    } > "$OUT/bench.md" 2>&1
+    rm -f "$OUT"/.a4j.* "$OUT"/.pt.*
+    head -30 "$OUT/bench.md"
+}
+
+nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader
+run_tests cublas "${TESTS1_S:-170}" ""
+run_bench "${BENCH_S:-110}"
+run_tests fallback "${TESTS2_S:-150}" "-Dautograd4j.cuda.cublas=false"
 
 {
     echo
@@ -42,13 +77,12 @@ run_one fallback "$LEFT" "-Dautograd4j.cuda.cublas=false"
     printf '%-10s %-4s %-6s %s\n' run rc secs "tests (per run.log) / matmul used"
     while IFS='|' read -r name rc secs; do
         log="$OUT/$name/run.log"
-        tests=$(grep -Eo '[0-9]+ tests (successful|failed|aborted|skipped)' "$log" 2>/dev/null | sort | uniq -c \
-                | awk '{printf "%s %s %s; ", $2, $3, $4}')
-        mm=$(grep -Eho 'autograd4j CUDA matmul[^:]*: [^(]*' "$log" "$OUT/$name.console.txt" 2>/dev/null | head -1)
+        tests=$(sed -n '/= SUMMARY/,/exit code/p' "$log" 2>/dev/null | awk '$1 ~ /^(backend-cuda|conformance)$/ {printf "%s: %s found, %s ok, %s failed; ", $1, $3, $4, $5}')
+        mm=$(grep -Eho 'autograd4j CUDA matmul[^:]*: [^(,]*' "$log" 2>/dev/null | head -1)
         printf '%-10s %-4s %-6s %s| %s\n' "$name" "$rc" "$secs" "${tests:-see run.log}" "${mm:-no matmul log line}"
-    done < "$OUT/.rows"
+    done < "$ROWS"
     echo "rc: 0 all passed, 1 failures, 124/137 timed out, 2 no tests found"
 } | tee "$OUT/summary.txt"
-status=$(awk -F'|' '$2 != 0 {bad=1} END {print bad ? 1 : 0}' "$OUT/.rows")
-rm -f "$OUT/.rows"
+status=$(awk -F'|' '$2 != 0 {bad=1} END {print bad ? 1 : 0}' "$ROWS")
+rm -f "$ROWS"
 exit "$status"

@@ -24,17 +24,20 @@ import java.util.Random;
  * as one JSON object so that runs can be compared by other programs).
  * <ul>
  *   <li>W1: the autograd tutorial, forward and backward (x=ones(5), w=randn(5,3), b=randn(3), BCE with logits).</li>
- *   <li>W2: one training step of an MLP 784-256-128-10 (ReLU, cross-entropy, SGD), batch 64.</li>
- *   <li>W3: float32 and float64 square matrix products, n = 256 .. 2048, in GFLOP/s (2n^3 / time).</li>
- *   <li>W4: sigmoid(a*b+c) on 4M float32 elements, forward only, in GB/s of useful traffic (3 reads + 1 write).</li>
+ *   <li>W2: one training step of an MLP 784-256-128-10 (ReLU, cross-entropy, SGD), batch 64; with {@code --large}
+ *   also 784-4096-4096-10 at batch 512.</li>
+ *   <li>W3: float32 and float64 square matrix products, n = 256 .. 2048 (with {@code --large} 1024 .. 4096), in
+ *   GFLOP/s (2n^3 / time).</li>
+ *   <li>W4: sigmoid(a*b+c) on 4M (with {@code --large} 64M) float32 elements, forward only, in GB/s of useful
+ *   traffic (3 reads + 1 write).</li>
  *   <li>W5: a 2,000-step elementwise chain (mul, add alternately) on 1,000 elements, forward and backward.</li>
  * </ul>
  * Each workload is warmed up (JIT) first, then repeated until a fixed number of repetitions or a time budget,
  * whichever comes first. Usage:
- * {@code Benchmark [--device cpu|cuda:0|best] [--only W1,W3] [--quick] [--json]}.
+ * {@code Benchmark [--device cpu|cuda:0|best] [--only W1,W3] [--quick] [--large] [--json]}.
  */
 public final class Benchmark {
-    private static final String USAGE = "usage: Benchmark [--device cpu|cuda:0|best] [--only W1,W2,W3,W4,W5] [--quick] [--json]";
+    private static final String USAGE = "usage: Benchmark [--device cpu|cuda:0|best] [--only W1,W2,W3,W4,W5] [--quick] [--large] [--json]";
 
     private Benchmark() {
     }
@@ -59,32 +62,36 @@ public final class Benchmark {
         }
     }
 
-    /** W2: one SGD training step of a 784-256-128-10 ReLU MLP with cross-entropy, batch 64. */
+    /** W2: one SGD training step of a ReLU MLP (784-256-128-10 by default) with cross-entropy. */
     static final class MlpStep {
         static final int BATCH = 64;
         static final int[] LAYERS = {784, 256, 128, 10};
+        static final int LARGE_BATCH = 512;
+        static final int[] LARGE_LAYERS = {784, 4096, 4096, 10};
         static final double LEARNING_RATE = 0.01;
 
         private final Tensor input;
         private final Tensor targets;
-        private final Tensor[] weights = new Tensor[LAYERS.length - 1];
-        private final Tensor[] biases = new Tensor[LAYERS.length - 1];
+        private final Tensor[] weights;
+        private final Tensor[] biases;
 
-        MlpStep(Device device, long seed) {
+        MlpStep(Device device, long seed, int[] layers, int batch) {
+            this.weights = new Tensor[layers.length - 1];
+            this.biases = new Tensor[layers.length - 1];
             Generator generator = new Generator(seed);
-            input = Tensor.randn(Shape.of(BATCH, LAYERS[0]), DType.FLOAT32, device, generator);
+            input = Tensor.randn(Shape.of(batch, layers[0]), DType.FLOAT32, device, generator);
             Random random = new Random(seed);
-            long[] classes = new long[BATCH];
-            for (int i = 0; i < BATCH; i++) {
-                classes[i] = random.nextInt(LAYERS[LAYERS.length - 1]);
+            long[] classes = new long[batch];
+            for (int i = 0; i < batch; i++) {
+                classes[i] = random.nextInt(layers[layers.length - 1]);
             }
-            targets = Tensor.of(classes, BATCH).to(device);
+            targets = Tensor.of(classes, batch).to(device);
             try (var noGrad = Autograd.noGrad()) {
                 for (int l = 0; l < weights.length; l++) {
-                    double scale = Math.sqrt(2.0 / LAYERS[l]); // He initialisation
-                    weights[l] = Tensor.randn(Shape.of(LAYERS[l], LAYERS[l + 1]), DType.FLOAT32, device, generator)
+                    double scale = Math.sqrt(2.0 / layers[l]); // He initialisation
+                    weights[l] = Tensor.randn(Shape.of(layers[l], layers[l + 1]), DType.FLOAT32, device, generator)
                             .mul(scale).requiresGrad(true);
-                    biases[l] = Tensor.zeros(Shape.of(LAYERS[l + 1]), DType.FLOAT32, device).requiresGrad(true);
+                    biases[l] = Tensor.zeros(Shape.of(layers[l + 1]), DType.FLOAT32, device).requiresGrad(true);
                 }
             }
         }
@@ -115,26 +122,36 @@ public final class Benchmark {
             p.setGrad(null);
         }
 
-        static Result run(Device device, Timer timer, Budget budget) {
-            MlpStep mlp = new MlpStep(device, 0);
+        static Result run(Device device, Timer timer, Budget budget, int[] layers, int batch) {
+            MlpStep mlp = new MlpStep(device, 0, layers, batch);
             double[] t = timer.measure(budget, mlp::step);
-            return new Result("W2", "MLP 784-256-128-10 step b=64", t, BATCH, "samples/s");
+            String sizes = String.join("-", java.util.Arrays.stream(layers).mapToObj(String::valueOf).toList());
+            return new Result("W2", "MLP " + sizes + " step b=" + batch, t, batch, "samples/s");
+        }
+
+        static List<Result> runAll(Device device, Timer timer, Budget budget, boolean large) {
+            List<Result> results = new ArrayList<>();
+            results.add(run(device, timer, budget, LAYERS, BATCH));
+            if (large) {
+                results.add(run(device, timer, budget, LARGE_LAYERS, LARGE_BATCH));
+            }
+            return results;
         }
     }
 
     /** W3: square matrix products in float32 and float64. */
     static final class MatrixProduct {
-        static List<Result> run(Device device, Timer timer, Budget budget, boolean quick) {
+        static List<Result> run(Device device, Timer timer, Budget budget, Options options) {
             List<Result> results = new ArrayList<>();
             for (DType dtype : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
-                for (int n : BenchmarkHarness.matmulSizes(quick)) {
+                for (int n : BenchmarkHarness.matmulSizes(options)) {
                     Generator generator = new Generator(n);
                     Tensor a = Tensor.randn(Shape.of(n, n), dtype, device, generator);
                     Tensor b = Tensor.randn(Shape.of(n, n), dtype, device, generator);
                     // big products take long enough to need little warm-up and few repetitions
                     double[] t;
                     try (var noGrad = Autograd.noGrad()) {
-                        t = timer.measure(budget.forMatmul(n), () -> a.matmul(b));
+                        t = timer.measure(budget.forMatmul(n, options.large()), () -> a.matmul(b));
                     }
                     String name = "matmul " + (dtype == DType.FLOAT32 ? "f32" : "f64") + " n=" + n;
                     results.add(new Result("W3", name, t, 2.0 * n * n * n / 1e9, "GFLOP/s"));
@@ -144,21 +161,19 @@ public final class Benchmark {
         }
     }
 
-    /** W4: sigmoid(a*b+c) over 4M float32 elements, no autograd. */
+    /** W4: sigmoid(a*b+c) over 4M (or 64M) float32 elements, no autograd. */
     static final class Elementwise {
-        static final int N = 4 * 1024 * 1024;
-
-        static Result run(Device device, Timer timer, Budget budget) {
+        static Result run(Device device, Timer timer, Budget budget, int n) {
             Generator generator = new Generator(4);
-            Tensor a = Tensor.randn(Shape.of(N), DType.FLOAT32, device, generator);
-            Tensor b = Tensor.randn(Shape.of(N), DType.FLOAT32, device, generator);
-            Tensor c = Tensor.randn(Shape.of(N), DType.FLOAT32, device, generator);
+            Tensor a = Tensor.randn(Shape.of(n), DType.FLOAT32, device, generator);
+            Tensor b = Tensor.randn(Shape.of(n), DType.FLOAT32, device, generator);
+            Tensor c = Tensor.randn(Shape.of(n), DType.FLOAT32, device, generator);
             double[] t;
             try (var noGrad = Autograd.noGrad()) {
                 t = timer.measure(budget.withMaxReps(200), () -> a.mul(b).add(c).sigmoid());
             }
-            double usefulBytes = 4.0 * Float.BYTES * N; // read a, b, c; write the result
-            return new Result("W4", "sigmoid(a*b+c) 4M f32", t, usefulBytes / 1e9, "GB/s");
+            double usefulBytes = 4.0 * Float.BYTES * n; // read a, b, c; write the result
+            return new Result("W4", "sigmoid(a*b+c) " + n / (1024 * 1024) + "M f32", t, usefulBytes / 1e9, "GB/s");
         }
     }
 
@@ -194,9 +209,9 @@ public final class Benchmark {
         Budget budget = options.budget();
         BenchmarkHarness.run(options, header(device), id -> switch (id) {
             case "W1" -> List.of(TutorialStep.run(device, timer, budget));
-            case "W2" -> List.of(MlpStep.run(device, timer, budget));
-            case "W3" -> MatrixProduct.run(device, timer, budget, options.quick());
-            case "W4" -> List.of(Elementwise.run(device, timer, budget));
+            case "W2" -> MlpStep.runAll(device, timer, budget, options.large());
+            case "W3" -> MatrixProduct.run(device, timer, budget, options);
+            case "W4" -> List.of(Elementwise.run(device, timer, budget, BenchmarkHarness.elementwiseSize(options)));
             case "W5" -> List.of(ElementwiseChain.run(device, timer, budget));
             default -> throw new IllegalStateException(id);
         }, BenchmarkHarness.Table::of);

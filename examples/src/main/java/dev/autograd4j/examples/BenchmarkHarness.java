@@ -25,21 +25,24 @@ public final class BenchmarkHarness {
     // ------------------------------------------------------------------ options
 
     /**
-     * Command-line options: {@code --json}, {@code --quick}, {@code --only W1,W3} and {@code --device D}
-     * ({@code device} is null when not given; each program interprets it).
+     * Command-line options: {@code --json}, {@code --quick}, {@code --large}, {@code --only W1,W3} and
+     * {@code --device D} ({@code device} is null when not given; each program interprets it). {@code --large} picks
+     * GPU-sized workloads: W2 also at hidden width 4096 and batch 512, W3 at n = 1024, 2048, 4096, W4 on 64M elements.
      */
-    public record Options(String device, boolean json, boolean quick, Set<String> only) {
+    public record Options(String device, boolean json, boolean quick, boolean large, Set<String> only) {
         /** Parses {@code args}; throws IllegalArgumentException (naming {@code usage}) on a bad argument. */
         public static Options parse(String[] args, String usage) {
             String device = null;
             boolean json = false;
             boolean quick = false;
+            boolean large = false;
             Set<String> only = new LinkedHashSet<>(ALL_WORKLOADS);
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--device" -> device = value(args, ++i, usage);
                     case "--json" -> json = true;
                     case "--quick" -> quick = true;
+                    case "--large" -> large = true;
                     case "--only" -> only = parseWorkloads(value(args, ++i, usage));
                     case "--help", "-h" -> {
                         System.out.println(usage);
@@ -48,7 +51,7 @@ public final class BenchmarkHarness {
                     default -> throw new IllegalArgumentException("unknown argument " + args[i] + " (" + usage + ")");
                 }
             }
-            return new Options(device, json, quick, only);
+            return new Options(device, json, quick, large, only);
         }
 
         /** Parses {@code args}, or prints the problem and exits with status 2. */
@@ -96,9 +99,13 @@ public final class BenchmarkHarness {
             return new Budget(warmupReps, warmupSeconds, Math.min(maxReps, reps), seconds);
         }
 
-        /** W3's budget for an n x n product: big products need little warm-up and few repetitions. */
-        public Budget forMatmul(int n) {
-            return n >= 2048 ? new Budget(1, 0, 5, seconds)
+        /**
+         * W3's budget for an n x n product: on a CPU big products need little warm-up and few repetitions; with
+         * {@code large} (a GPU, where even n = 4096 takes milliseconds) every size gets the normal budget.
+         */
+        public Budget forMatmul(int n, boolean large) {
+            return large ? new Budget(3, warmupSeconds, 50, seconds)
+                    : n >= 2048 ? new Budget(1, 0, 5, seconds)
                     : n >= 1024 ? new Budget(2, warmupSeconds, 20, seconds)
                     : withMaxReps(200);
         }
@@ -116,8 +123,14 @@ public final class BenchmarkHarness {
     }
 
     /** W3's matrix sizes. */
-    public static int[] matmulSizes(boolean quick) {
-        return quick ? new int[] {256, 512, 1024} : new int[] {256, 512, 1024, 2048};
+    public static int[] matmulSizes(Options options) {
+        return options.large() ? new int[] {1024, 2048, 4096}
+                : options.quick() ? new int[] {256, 512, 1024} : new int[] {256, 512, 1024, 2048};
+    }
+
+    /** W4's element count. */
+    public static int elementwiseSize(Options options) {
+        return options.large() ? 64 * 1024 * 1024 : 4 * 1024 * 1024;
     }
 
     // ------------------------------------------------------------------ timing

@@ -158,14 +158,14 @@ public final class PyTorchBenchmark {
     }
 
     /** W3: square matrix products in float32 and float64. */
-    static List<Result> matmul(NDManager base, Timer timer, Budget budget, boolean quick) {
+    static List<Result> matmul(NDManager base, Timer timer, Budget budget, Options options) {
         List<Result> results = new ArrayList<>();
         for (DataType dtype : new DataType[] {DataType.FLOAT32, DataType.FLOAT64}) {
-            for (int n : BenchmarkHarness.matmulSizes(quick)) {
+            for (int n : BenchmarkHarness.matmulSizes(options)) {
                 try (NDManager inputs = base.newSubManager()) {
                     NDArray a = inputs.randomNormal(0f, 1f, new Shape(n, n), dtype);
                     NDArray b = inputs.randomNormal(0f, 1f, new Shape(n, n), dtype);
-                    double[] t = timer.measure(budget.forMatmul(n), m -> {
+                    double[] t = timer.measure(budget.forMatmul(n, false), m -> {
                         NDArray c = a.matMul(b);
                         c.attach(m);
                         return c;
@@ -237,6 +237,11 @@ public final class PyTorchBenchmark {
             System.err.println("only --device cpu is supported (" + USAGE + ")");
             System.exit(2);
         }
+        if (options.large()) {
+            // the GPU sizes are compared with PyTorch on the GPU by scripts/gpu/bench_pytorch_gpu.py
+            System.err.println("--large (GPU sizes) is not supported by this CPU-only peer (" + USAGE + ")");
+            System.exit(2);
+        }
         Engine engine = Engine.getEngine("PyTorch");
         Budget budget = options.budget();
         int threads = JniUtils.getNumThreads();
@@ -249,7 +254,7 @@ public final class PyTorchBenchmark {
             BenchmarkHarness.run(options, header, id -> switch (id) {
                 case "W1" -> List.of(tutorial(timer, budget));
                 case "W2" -> List.of(mlp(base, timer, budget));
-                case "W3" -> matmul(base, timer, budget, options.quick());
+                case "W3" -> matmul(base, timer, budget, options);
                 case "W4" -> List.of(elementwise(base, timer, budget));
                 case "W5" -> List.of(chain(base, timer, budget));
                 default -> throw new IllegalStateException(id);
