@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The prepared GPU check, one device call: (1) backend-cuda's tests and the whole conformance suite on
-# cpu + cuda:0 with cuBLAS, (2) the tutorial demo and the GPU benchmark against PyTorch on the same GPU
-# (autograd4j's Benchmark --large against scripts/gpu/bench_pytorch_gpu.py, merged by bench_compare.py),
+# cpu + cuda:0 with cuBLAS, (2) the tutorial demo, MNIST training on cuda:0 and the GPU benchmark against
+# PyTorch on the same GPU (Benchmark --large against scripts/gpu/bench_pytorch_gpu.py, merged by
+# scripts/bench_compare.py),
 # (3) the same tests again with the built-in GEMM kernel forced (-Dautograd4j.cuda.cublas=false).
 # Needs the packed kit (.device/, see ../shared/device/README.md), made here with:
 #
@@ -48,6 +49,9 @@ run_bench() { # seconds
     echo "=== demo and benchmark (budget ${secs}s; LD_LIBRARY_PATH=$ld)"
     [ -n "$cp" ] || { echo "examples is not in .device/modules.tsv: pack with -pl ...,examples"; return 1; }
     (cd examples && LD_LIBRARY_PATH="$ld" timeout 30 "$JAVA" -cp "$cp" dev.autograd4j.examples.Demo) 2>&1 | head -40
+    echo "--- MNIST on cuda:0 (15 epochs, the bundled 10,000 digits)"
+    (cd examples && LD_LIBRARY_PATH="$ld" timeout 90 "$JAVA" -cp "$cp" dev.autograd4j.examples.mnist.MnistTraining \
+        --device cuda:0 --out /tmp/mnist-gpu) 2>&1 | grep -v '^\[main\] INFO' | head -40
     local t0=$(date +%s)
     LD_LIBRARY_PATH="$ld" timeout $((secs * 55 / 100)) "$JAVA" -cp "$cp" dev.autograd4j.examples.Benchmark \
         --device cuda:0 --large --json > "$OUT/.a4j.out" 2> "$OUT/.a4j.err"

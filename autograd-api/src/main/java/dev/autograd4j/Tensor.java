@@ -45,13 +45,19 @@ public final class Tensor {
     private static Tensor empty(int[] shape, DType dtype, Device device) {
         Backend backend = Backends.forDevice(device);
         Shape.numel(shape);
-        return new Tensor(backend.allocate(device, dtype, Shape.numel(shape)), Layout.contiguous(shape), backend,
-                new int[1]);
+        return new Tensor(MemoryScope.track(backend.allocate(device, dtype, Shape.numel(shape))),
+                Layout.contiguous(shape), backend, new int[1]);
     }
 
+    /** A new tensor on this one's device for an op's output: the op's kernel writes every element. */
     private Tensor emptyLike(int[] shape, DType dtype) {
-        return new Tensor(backend.allocate(device(), dtype, Shape.numel(shape)), Layout.contiguous(shape), backend,
-                new int[1]);
+        return new Tensor(MemoryScope.track(backend.allocateUninitialized(device(), dtype, Shape.numel(shape))),
+                Layout.contiguous(shape), backend, new int[1]);
+    }
+
+    /** The storage, for {@link MemoryScope}. */
+    Storage storageUnsafe() {
+        return storage;
     }
 
     /** The backend that runs this tensor's kernels: its own, or a shadowing one inside {@link ShadowMode}. */
@@ -200,7 +206,8 @@ public final class Tensor {
             case INT64 -> ((long[]) data).clone();
             case BOOL -> ((boolean[]) data).clone();
         };
-        return new Tensor(backend.fromHost(device, dtype, copy), Layout.contiguous(dims), backend, new int[1]);
+        return new Tensor(MemoryScope.track(backend.fromHost(device, dtype, copy)), Layout.contiguous(dims), backend,
+                new int[1]);
     }
 
     // ------------------------------------------------------------------ metadata
@@ -265,6 +272,9 @@ public final class Tensor {
                     + dtype());
         }
         this.requiresGrad = requires;
+        if (requires) {
+            MemoryScope.escape(this); // a parameter: it outlives any scope it was made in
+        }
         return this;
     }
 
@@ -310,7 +320,7 @@ public final class Tensor {
         if (gradFn != null && !retainsGrad) {
             retainsGrad = true;
             gradFn.addPreHook(g -> {
-                grad = grad == null ? g.detach().contiguousCopy() : grad.addNoGrad(g.detach());
+                grad = MemoryScope.escape(grad == null ? g.detach().contiguousCopy() : grad.addNoGrad(g.detach()));
                 return null;
             });
         }
@@ -333,7 +343,7 @@ public final class Tensor {
                         + newGrad.dtype() + " on " + newGrad.device() + " vs " + dtype() + " on " + device());
             }
         }
-        this.grad = newGrad;
+        this.grad = MemoryScope.escape(newGrad);
     }
 
     Node gradAccumulator() {
@@ -350,9 +360,15 @@ public final class Tensor {
         if (grad == null) {
             // A private copy: the incoming gradient may be shared with other leaves or the caller.
             grad = createGraph ? g : g.contiguousCopy();
-        } else {
+        } else if (createGraph || grad.requiresGrad()) {
             grad = createGraph ? grad.add(g) : grad.detach().addNoGrad(g);
+        } else {
+            // in place, as PyTorch's AccumulateGrad does outside grad mode: no new memory per backward
+            try (var noGrad = Autograd.noGrad()) {
+                grad.add_(g);
+            }
         }
+        MemoryScope.escape(grad); // .grad outlives the scope of the backward pass that made it
     }
 
     private Tensor addNoGrad(Tensor other) {
@@ -1697,8 +1713,8 @@ public final class Tensor {
         Backend targetBackend = Backends.forDevice(target);
         backend.synchronize(device());
         Object host = backend.toHost(storage, layout);
-        Tensor out = new Tensor(targetBackend.fromHost(target, dtype(), host), Layout.contiguous(layout.shape()),
-                targetBackend, new int[1]);
+        Tensor out = new Tensor(MemoryScope.track(targetBackend.fromHost(target, dtype(), host)),
+                Layout.contiguous(layout.shape()), targetBackend, new int[1]);
         Device from = device();
         return record("ToCopyBackward0", out, (g, needs) -> new Tensor[] {g.to(from)}, this);
     }

@@ -1,5 +1,6 @@
 package dev.autograd4j.optim;
 
+import dev.autograd4j.MemoryScope;
 import dev.autograd4j.Tensor;
 import java.util.Map;
 
@@ -58,10 +59,11 @@ public class Adam extends Optimizer {
         State s = (State) state.get(p);
         if (s == null) {
             s = new State();
-            s.m = Tensor.zerosLike(p);
-            s.v = Tensor.zerosLike(p);
+            // state outlives any MemoryScope
+            s.m = MemoryScope.escape(Tensor.zerosLike(p));
+            s.v = MemoryScope.escape(Tensor.zerosLike(p));
             if (amsgrad) {
-                s.vMax = Tensor.zerosLike(p);
+                s.vMax = MemoryScope.escape(Tensor.zerosLike(p));
             }
             state.put(p, s);
         }

@@ -1,5 +1,6 @@
 package dev.autograd4j.optim;
 
+import dev.autograd4j.MemoryScope;
 import dev.autograd4j.Tensor;
 import java.util.Map;
 
@@ -53,7 +54,7 @@ public class SGD extends Optimizer {
         if (momentum != 0) {
             Tensor buf = (Tensor) state.get(p);
             if (buf == null) {
-                buf = g.copy();
+                buf = MemoryScope.escape(g.copy()); // state outlives any MemoryScope
                 state.put(p, buf);
             } else {
                 buf.mul_(momentum).add_(g, 1 - dampening);

@@ -23,6 +23,14 @@ public interface Backend {
     /** New storage of {@code size} elements, zero-filled. */
     Storage allocate(Device device, DType dtype, int size);
 
+    /**
+     * New storage of {@code size} elements whose contents are unspecified: for an op's output, which its
+     * kernel writes entirely. A backend whose fresh memory is zeroed anyway need not override this.
+     */
+    default Storage allocateUninitialized(Device device, DType dtype, int size) {
+        return allocate(device, dtype, size);
+    }
+
     /** Storage holding a copy of a host array: float[], double[], long[] or boolean[] matching dtype. */
     Storage fromHost(Device device, DType dtype, Object array);
 

@@ -21,6 +21,14 @@ import org.slf4j.LoggerFactory;
  * When cuMemAlloc fails the cache is emptied, the garbage collector runs (so that unreachable storages
  * return their blocks) and the allocation is retried once; then {@link CudaOutOfMemoryError} names the
  * requested and free bytes.
+ *
+ * <p>Unreachable storages return their blocks only after a garbage collection, and the JVM collects when
+ * its heap fills, not when the device's memory does: a training loop whose Java garbage is small can pile
+ * up gigabytes of dead device buffers between two collections. So when the cache cannot serve a request
+ * and more than {@code autograd4j.cuda.collectEveryMiB} (default 1024; 0 turns it off) have been handed out
+ * since the last such hint, the allocator asks for a collection ({@link System#gc()}) before going to the
+ * driver. That bounds what dead tensors hold to about that much, at the cost of one collection per that
+ * many bytes of allocations that the cache could not serve.
  */
 final class CudaAllocator {
     private static final Logger LOG = LoggerFactory.getLogger(CudaAllocator.class);
@@ -42,6 +50,9 @@ final class CudaAllocator {
     private final CudaDevice device;
     private final Map<Long, ArrayDeque<Block>> free = new HashMap<>();
     private long allocated, reserved, cached;
+    /** Bytes handed out since the last collection hint, and how many trigger the next one (0: never). */
+    private long sinceCollect;
+    private volatile long collectEvery = Long.getLong("autograd4j.cuda.collectEveryMiB", 1024) << 20;
 
     CudaAllocator(CudaDevice device) {
         this.device = device;
@@ -57,7 +68,9 @@ final class CudaAllocator {
             return EMPTY;
         }
         long size = sizeClass(bytes);
+        boolean collect;
         synchronized (this) {
+            sinceCollect += size;
             ArrayDeque<Block> q = free.get(size);
             if (q != null && !q.isEmpty()) {
                 Block b = q.pop();
@@ -65,6 +78,14 @@ final class CudaAllocator {
                 allocated += size;
                 return b;
             }
+            collect = collectEvery > 0 && sinceCollect > collectEvery;
+            if (collect) {
+                sinceCollect = 0;
+            }
+        }
+        if (collect) {
+            // dead storages come back through the Cleaner shortly after; this request goes to the driver
+            System.gc();
         }
         CUdeviceptr p = new CUdeviceptr();
         device.makeCurrent();
@@ -132,6 +153,15 @@ final class CudaAllocator {
                 }
             }
         }
+    }
+
+    /** Sets the collection hint's threshold in bytes (0: never); for tests. */
+    void collectEvery(long bytes) {
+        collectEvery = bytes;
+    }
+
+    long collectEvery() {
+        return collectEvery;
     }
 
     synchronized long memoryAllocated() {

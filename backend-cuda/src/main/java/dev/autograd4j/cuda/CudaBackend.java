@@ -120,6 +120,11 @@ public final class CudaBackend implements Backend {
         return device(device).allocator.memoryReserved();
     }
 
+    /** The caching allocator of a device (for tests). */
+    static CudaAllocator allocator(int device) {
+        return device(device).allocator;
+    }
+
     /** Frees every cached block of every initialized device back to the driver. */
     public static void emptyCache() {
         CudaDevice[] ds;
@@ -191,6 +196,12 @@ public final class CudaBackend implements Backend {
             Cu.check(cuMemsetD8Async(s.ptr(), (byte) 0, (long) size * dtype.byteSize(), d.stream), "cuMemsetD8Async");
         }
         return s;
+    }
+
+    /** No zero fill: the op's kernel writes every element (saves a memory pass per op). */
+    @Override
+    public Storage allocateUninitialized(Device device, DType dtype, int size) {
+        return new CudaStorage(device(device.index()), dtype, size);
     }
 
     @Override

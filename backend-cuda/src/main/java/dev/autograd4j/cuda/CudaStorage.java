@@ -19,6 +19,7 @@ final class CudaStorage implements Storage, AutoCloseable {
     final int size;
     final CudaAllocator.Block block;
     private final Cleaner.Cleanable cleanable;
+    private volatile boolean released;
 
     CudaStorage(CudaDevice owner, DType dtype, int size) {
         this.owner = owner;
@@ -37,6 +38,10 @@ final class CudaStorage implements Storage, AutoCloseable {
     }
 
     CUdeviceptr ptr() {
+        if (released) {
+            throw new IllegalStateException("this " + dtype + " tensor's memory on " + owner.device() + " was released "
+                    + "when its MemoryScope closed; keep tensors that must outlive a scope with scope.keep(tensor)");
+        }
         return block.ptr;
     }
 
@@ -55,9 +60,15 @@ final class CudaStorage implements Storage, AutoCloseable {
         return size;
     }
 
-    /** Returns the block now (idempotent); the storage must not be used afterwards. */
+    /** Returns the block now (idempotent); using the storage afterwards throws. */
     @Override
     public void close() {
+        released = true;
         cleanable.clean();
+    }
+
+    @Override
+    public void release() {
+        close();
     }
 }

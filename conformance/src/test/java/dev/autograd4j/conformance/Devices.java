@@ -30,4 +30,9 @@ public final class Devices {
     public static Stream<Device> all() {
         return list().stream();
     }
+
+    /** PyTorch's legacy type name of a float64 tensor, as its error messages print it. */
+    public static String doubleTensorType(Device device) {
+        return device.isCuda() ? "torch.cuda.DoubleTensor" : "torch.DoubleTensor";
+    }
 }

@@ -5,6 +5,7 @@ import dev.autograd4j.DType;
 import dev.autograd4j.Device;
 import dev.autograd4j.Functional;
 import dev.autograd4j.Generator;
+import dev.autograd4j.MemoryScope;
 import dev.autograd4j.Shape;
 import dev.autograd4j.Tensor;
 import dev.autograd4j.examples.BenchmarkHarness.Budget;
@@ -18,6 +19,7 @@ import dev.autograd4j.spi.Backends;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Supplier;
 
 /**
  * Times five workloads and prints median/min/max per workload as a text table (or, with {@code --json},
@@ -32,7 +34,8 @@ import java.util.Random;
  *   traffic (3 reads + 1 write).</li>
  *   <li>W5: a 2,000-step elementwise chain (mul, add alternately) on 1,000 elements, forward and backward.</li>
  * </ul>
- * Each workload is warmed up (JIT) first, then repeated until a fixed number of repetitions or a time budget,
+ * Each repetition runs in a {@link MemoryScope}. Each workload is warmed up (JIT) first, then repeated until a fixed
+ * number of repetitions or a time budget,
  * whichever comes first. Usage:
  * {@code Benchmark [--device cpu|cuda:0|best] [--only W1,W3] [--quick] [--large] [--json]}.
  */
@@ -48,7 +51,7 @@ public final class Benchmark {
     static final class TutorialStep {
         static Result run(Device device, Timer timer, Budget budget) {
             Generator generator = new Generator(0);
-            double[] t = timer.measure(budget, () -> {
+            double[] t = timer.measure(budget, scoped(() -> {
                 Tensor x = Tensor.ones(Shape.of(5), DType.FLOAT32, device);
                 Tensor y = Tensor.zeros(Shape.of(3), DType.FLOAT32, device);
                 Tensor w = Tensor.randn(Shape.of(5, 3), DType.FLOAT32, device, generator).requiresGrad(true);
@@ -57,7 +60,7 @@ public final class Benchmark {
                 Tensor loss = Functional.binaryCrossEntropyWithLogits(z, y);
                 loss.backward();
                 return w.grad();
-            });
+            }));
             return new Result("W1", "tutorial fwd+bwd", t, 0, null);
         }
     }
@@ -124,7 +127,7 @@ public final class Benchmark {
 
         static Result run(Device device, Timer timer, Budget budget, int[] layers, int batch) {
             MlpStep mlp = new MlpStep(device, 0, layers, batch);
-            double[] t = timer.measure(budget, mlp::step);
+            double[] t = timer.measure(budget, scoped(mlp::step));
             String sizes = String.join("-", java.util.Arrays.stream(layers).mapToObj(String::valueOf).toList());
             return new Result("W2", "MLP " + sizes + " step b=" + batch, t, batch, "samples/s");
         }
@@ -151,7 +154,7 @@ public final class Benchmark {
                     // big products take long enough to need little warm-up and few repetitions
                     double[] t;
                     try (var noGrad = Autograd.noGrad()) {
-                        t = timer.measure(budget.forMatmul(n, options.large()), () -> a.matmul(b));
+                        t = timer.measure(budget.forMatmul(n, options.large()), scoped(() -> a.matmul(b)));
                     }
                     String name = "matmul " + (dtype == DType.FLOAT32 ? "f32" : "f64") + " n=" + n;
                     results.add(new Result("W3", name, t, 2.0 * n * n * n / 1e9, "GFLOP/s"));
@@ -170,7 +173,7 @@ public final class Benchmark {
             Tensor c = Tensor.randn(Shape.of(n), DType.FLOAT32, device, generator);
             double[] t;
             try (var noGrad = Autograd.noGrad()) {
-                t = timer.measure(budget.withMaxReps(200), () -> a.mul(b).add(c).sigmoid());
+                t = timer.measure(budget.withMaxReps(200), scoped(() -> a.mul(b).add(c).sigmoid()));
             }
             double usefulBytes = 4.0 * Float.BYTES * n; // read a, b, c; write the result
             return new Result("W4", "sigmoid(a*b+c) " + n / (1024 * 1024) + "M f32", t, usefulBytes / 1e9, "GB/s");
@@ -184,7 +187,7 @@ public final class Benchmark {
 
         static Result run(Device device, Timer timer, Budget budget) {
             Tensor x = Tensor.randn(Shape.of(N), DType.FLOAT32, device, new Generator(5)).requiresGrad(true);
-            double[] t = timer.measure(budget.withMaxReps(200), () -> {
+            double[] t = timer.measure(budget.withMaxReps(200), scoped(() -> {
                 x.setGrad(null);
                 Tensor y = x;
                 for (int i = 0; i < STEPS; i++) {
@@ -192,10 +195,22 @@ public final class Benchmark {
                 }
                 y.sum().backward();
                 return x.grad();
-            });
+            }));
             // ops = the chain plus the final sum, each run forward and backward
             return new Result("W5", "chain 2000 ops fwd+bwd n=1000", t, (STEPS + 1) / 1e3, "kops/s");
         }
+    }
+
+    /**
+     * Runs each repetition in a {@link MemoryScope}, as a GPU loop should be written: the repetition's tensors go
+     * back to the allocator when it ends instead of when the garbage collector finds them (a no-op on the CPU).
+     */
+    static <T> Supplier<T> scoped(Supplier<T> body) {
+        return () -> {
+            try (MemoryScope scope = MemoryScope.open()) {
+                return body.get();
+            }
+        };
     }
 
     // ------------------------------------------------------------------ main and reporting

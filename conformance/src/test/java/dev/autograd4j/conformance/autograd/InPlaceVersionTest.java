@@ -10,6 +10,7 @@ import dev.autograd4j.Autograd;
 import dev.autograd4j.DType;
 import dev.autograd4j.Device;
 import dev.autograd4j.Tensor;
+import dev.autograd4j.conformance.Devices;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -81,7 +82,7 @@ class InPlaceVersionTest {
         x.detach().mul_(2.0);     // same storage, same version counter
         assertEquals(1, x.version());
         IllegalStateException e = assertThrows(IllegalStateException.class, y::backward);
-        assertTrue(e.getMessage().contains("[torch.DoubleTensor [2]] is at version 1; expected version 0 instead"),
+        assertTrue(e.getMessage().contains("[" + Devices.doubleTensorType(device) + " [2]] is at version 1; expected version 0 instead"),
                 e.getMessage());
     }
 

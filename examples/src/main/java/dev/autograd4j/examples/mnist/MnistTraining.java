@@ -4,6 +4,7 @@ import dev.autograd4j.Autograd;
 import dev.autograd4j.DType;
 import dev.autograd4j.Device;
 import dev.autograd4j.Generator;
+import dev.autograd4j.MemoryScope;
 import dev.autograd4j.Tensor;
 import dev.autograd4j.nn.CrossEntropyLoss;
 import dev.autograd4j.nn.Linear;
@@ -249,16 +250,19 @@ public final class MnistTraining {
             double lr = optimizer.lr();
             model.train();
             for (int from = 0; from < n; from += o.batchSize()) {
-                int b = Math.min(o.batchSize(), n - from);
-                Tensor x = images(trainData, order, from, b, device, o.shift(), shuffle);
-                long[] y = labels(trainData, order, from, b);
-                Tensor logits = model.forward(x);
-                Tensor loss = lossFn.forward(logits, Tensor.of(y, b).to(device));
-                optimizer.zeroGrad();
-                loss.backward();
-                optimizer.step();
-                lossSum += loss.item() * b;
-                correct += correct(logits.detach(), y);
+                // the batch's tensors go back to the (GPU) allocator at the end of each step
+                try (MemoryScope scope = MemoryScope.open()) {
+                    int b = Math.min(o.batchSize(), n - from);
+                    Tensor x = images(trainData, order, from, b, device, o.shift(), shuffle);
+                    long[] y = labels(trainData, order, from, b);
+                    Tensor logits = model.forward(x);
+                    Tensor loss = lossFn.forward(logits, Tensor.of(y, b).to(device));
+                    optimizer.zeroGrad();
+                    loss.backward();
+                    optimizer.step();
+                    lossSum += loss.item() * b;
+                    correct += correct(logits.detach(), y);
+                }
             }
             schedule.step();
             double seconds = (System.nanoTime() - t0) / 1e9;
