@@ -82,7 +82,7 @@ run_tests fallback "${TESTS2_S:-150}" "-Dautograd4j.cuda.cublas=false"
     while IFS='|' read -r name rc secs; do
         log="$OUT/$name/run.log"
         tests=$(sed -n '/= SUMMARY/,/exit code/p' "$log" 2>/dev/null | awk '$1 ~ /^(backend-cuda|conformance)$/ {printf "%s: %s found, %s ok, %s failed; ", $1, $3, $4, $5}')
-        mm=$(grep -Eho 'autograd4j CUDA matmul[^:]*: [^(,]*' "$log" 2>/dev/null | head -1)
+        mm=$(grep -Eho 'autograd4j CUDA matmul.*' "$log" 2>/dev/null | head -1 | cut -c1-110)
         printf '%-10s %-4s %-6s %s| %s\n' "$name" "$rc" "$secs" "${tests:-see run.log}" "${mm:-no matmul log line}"
     done < "$ROWS"
     echo "rc: 0 all passed, 1 failures, 124/137 timed out, 2 no tests found"
