@@ -95,6 +95,9 @@ BOP(add, a + b)
 BOP(sub, a - b)
 BOP(mul, a * b)
 BOP(div, a / b)
+// binary_cross_entropy_with_logits, fused: the per-element loss and its derivative by the logits a
+BOP(bce_with_logits, ((C)1 - b) * a + (a < (C)0 ? -a : (C)0) + m_log1p(m_exp(-m_abs(a))))
+BOP(sigmoid_sub, (a >= (C)0 ? (C)1 / ((C)1 + m_exp(-a)) : m_exp(a) / ((C)1 + m_exp(a))) - b)
 CMP(eq, a == b)
 CMP(ne, a != b)
 CMP(lt, a < b)
@@ -137,6 +140,7 @@ __device__ __forceinline__ void binary_impl(const T* a, const Strides& as, const
 #define BINARY_ALL(T, sfx) \
     BINARY_KERNEL(add, T, T, sfx) BINARY_KERNEL(sub, T, T, sfx) BINARY_KERNEL(mul, T, T, sfx) \
     BINARY_KERNEL(div, T, T, sfx) BINARY_KERNEL(maximum, T, T, sfx) BINARY_KERNEL(minimum, T, T, sfx) \
+    BINARY_KERNEL(bce_with_logits, T, T, sfx) BINARY_KERNEL(sigmoid_sub, T, T, sfx) \
     BINARY_KERNEL(eq, T, b8, sfx) BINARY_KERNEL(ne, T, b8, sfx) BINARY_KERNEL(lt, T, b8, sfx) \
     BINARY_KERNEL(le, T, b8, sfx) BINARY_KERNEL(gt, T, b8, sfx) BINARY_KERNEL(ge, T, b8, sfx)
 FOR_ALL_TYPES(BINARY_ALL)

@@ -1,4 +1,4 @@
-// Reductions over the trailing dims: r<op>_<type> with op sum, max, min.
+// Reductions over the trailing dims: r<op>_<type> with op sum, max, min; and fused (log-)softmax.
 //
 // x is walked as kept dims (shape `kept`, strides xk) times reduced dims (shape `red`, strides xr);
 // output o (row-major over kept) goes to out at os and, for max/min, its index to idx at is (idx may
@@ -122,3 +122,73 @@ __device__ void reduce_impl(const T* x, const Strides& xk, const Strides& xr, co
     }
 #define REDUCE_ALL(T, sfx) REDUCE_KERNEL(sum, SUM, T, sfx) REDUCE_KERNEL(max, MAX, T, sfx) REDUCE_KERNEL(min, MIN, T, sfx)
 FOR_ALL_TYPES(REDUCE_ALL)
+
+// ---------------------------------------------------------------- softmax, log-softmax
+// softmax_<type>: row o (row-major over `kept`) starts at offset2(o, kept, xk, ok) and holds n elements at
+// stride xs in x (os in out). Per row: m = max, s = sum(exp(x - m)), then exp(x - m) / s or, with logMode,
+// x - m - log(s); all in double. NaN anywhere in a row makes the sum, and so the whole row, NaN.
+// warpMode != 0: one warp per row (short rows); else one block per row.
+
+__device__ __forceinline__ double warp_all(double v, bool isMax) {
+#pragma unroll
+    for (int d = 16; d > 0; d >>= 1) {
+        double o = __shfl_xor_sync(0xffffffffu, v, d);
+        v = isMax ? fmax(v, o) : v + o;
+    }
+    return v;  // every lane holds the result, combined in the same order
+}
+
+__device__ __forceinline__ double block_all(double v, bool isMax, double* sh) {
+    int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, warps = blockDim.x >> 5;
+    v = warp_all(v, isMax);
+    if (lane == 0) sh[warp] = v;
+    __syncthreads();
+    double r = sh[0];
+    for (int w = 1; w < warps; ++w) r = isMax ? fmax(r, sh[w]) : r + sh[w];
+    __syncthreads();  // sh is reused by the next reduction
+    return r;
+}
+
+template <typename T>
+__device__ void softmax_row(const T* x, int xo, int xs, T* out, int oo, int os, int n, int logMode, int start,
+                            int step, bool block, double* sh) {
+    double m = -__longlong_as_double(0x7ff0000000000000LL);
+    for (int j = start; j < n; j += step) m = fmax(m, to_d(x[xo + j * xs]));
+    m = block ? block_all(m, true, sh) : warp_all(m, true);
+    double s = 0.0;
+    for (int j = start; j < n; j += step) s += exp(to_d(x[xo + j * xs]) - m);
+    s = block ? block_all(s, false, sh) : warp_all(s, false);
+    double ls = log(s);
+    for (int j = start; j < n; j += step) {
+        double v = to_d(x[xo + j * xs]) - m;
+        out[oo + j * os] = from_d<T>(logMode ? v - ls : exp(v) / s);
+    }
+}
+
+template <typename T>
+__device__ void softmax_impl(const T* x, const Strides& xk, int xs, T* out, const Strides& ok, int os,
+                             const Shape& kept, int n, int logMode, int warpMode) {
+    __shared__ double sh[32];
+    int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, warps = blockDim.x >> 5;
+    int rows = kept.numel;
+    if (warpMode) {
+        for (int o = blockIdx.x * warps + warp; o < rows; o += gridDim.x * warps) {
+            int xo, oo;
+            offset2(o, kept, xk, ok, xo, oo);
+            softmax_row<T>(x, xo, xs, out, oo, os, n, logMode, lane, 32, false, sh);
+        }
+        return;
+    }
+    for (int o = blockIdx.x; o < rows; o += gridDim.x) {
+        int xo, oo;
+        offset2(o, kept, xk, ok, xo, oo);
+        softmax_row<T>(x, xo, xs, out, oo, os, n, logMode, threadIdx.x, blockDim.x, true, sh);
+    }
+}
+
+#define SOFTMAX_KERNEL(T, sfx) \
+    extern "C" __global__ void softmax_##sfx(const T* x, Strides xk, int xs, T* out, Strides ok, int os, Shape kept, \
+                                             int n, int logMode, int warpMode) { \
+        softmax_impl<T>(x, xk, xs, out, ok, os, kept, n, logMode, warpMode); \
+    }
+FOR_FLOAT_TYPES(SOFTMAX_KERNEL)

@@ -1,5 +1,7 @@
 package dev.autograd4j;
 
+import dev.autograd4j.spi.BinaryOp;
+
 /**
  * Losses and activations, like {@code torch.nn.functional}. Fused losses compute their forward
  * without recording and carry their own derivative (stable for large logits); the rest are
@@ -79,9 +81,14 @@ public final class Functional {
         checkSameShape(input, target);
         Tensor out;
         try (var g = Autograd.noGrad()) {
-            Tensor sp = softplusOfNegative(input);
-            Tensor positive = posWeight == null ? sp : posWeight.sub(1.0).mul(target).add(1.0).mul(sp);
-            Tensor loss = target.rsub(1.0).mul(input).add(positive);
+            Tensor loss;
+            if (posWeight == null) {
+                loss = input.fusedBinary(BinaryOp.BCE_WITH_LOGITS, target); // one kernel
+            } else {
+                Tensor sp = softplusOfNegative(input);
+                Tensor positive = posWeight.sub(1.0).mul(target).add(1.0).mul(sp);
+                loss = target.rsub(1.0).mul(input).add(positive);
+            }
             out = reduce(weight == null ? loss : loss.mul(weight), reduction);
         }
         Shape shape = input.shape();
@@ -99,9 +106,14 @@ public final class Functional {
                 dPosWeight = target.mul(softplusOfNegative(input)).mul(scale).sumToShape(posWeight.shape().toArray());
             }
             if (needs[0]) {
-                Tensor s = input.sigmoid();
-                dInput = posWeight == null ? s.sub(target)
-                        : posWeight.mul(target).add(target.rsub(1.0)).mul(s).sub(posWeight.mul(target));
+                if (posWeight == null) {
+                    // one kernel unless this backward is itself recorded (createGraph), which needs the composite
+                    dInput = Autograd.isGradEnabled() ? input.sigmoid().sub(target)
+                            : input.fusedBinary(BinaryOp.SIGMOID_SUB, target);
+                } else {
+                    Tensor s = input.sigmoid();
+                    dInput = posWeight.mul(target).add(target.rsub(1.0)).mul(s).sub(posWeight.mul(target));
+                }
                 dInput = dInput.mul(scale).sumToShape(shape.toArray());
             }
             if (needs[1]) {

@@ -255,6 +255,14 @@ public final class ShadowMode implements AutoCloseable {
         }
 
         @Override
+        public void softmax(boolean log, Storage x, Layout xLayout, Storage out, Layout outLayout) {
+            Storage cpuX = onCpu(x), cpuOut = x == out ? cpuX : onCpu(out);
+            primary.softmax(log, x, xLayout, out, outLayout);
+            cpu.softmax(log, cpuX, xLayout, cpuOut, outLayout);
+            check(log ? "log_softmax" : "softmax", out, outLayout, cpuOut, new Layout[] {xLayout});
+        }
+
+        @Override
         public void matmul(Storage a, Layout aLayout, Storage b, Layout bLayout, Storage out, Layout outLayout) {
             Storage cpuA = onCpu(a), cpuB = onCpu(b), cpuOut = onCpu(out);
             primary.matmul(a, aLayout, b, bLayout, out, outLayout);

@@ -484,6 +484,18 @@ public final class Tensor {
         return out;
     }
 
+    /**
+     * One kernel for {@code op} (broadcasting, same dtype and device), recording nothing: for the fused forward
+     * and first-order backward formulas of losses ({@link Functional}), which run where no graph is recorded.
+     */
+    Tensor fusedBinary(BinaryOp op, Tensor other) {
+        if (Autograd.isGradEnabled() && (requiresGrad() || other.requiresGrad())) {
+            throw new IllegalStateException(op + " has no derivative; use it where no graph is recorded");
+        }
+        requireFloating(dtype(), op.kernelName());
+        return binaryKernel(op, other);
+    }
+
     /** A 0-d tensor of this dtype and device, for scalar operands of binary kernels. */
     private Tensor scalarLike(double value) {
         return full(Shape.of(), value, dtype(), device());
@@ -1232,30 +1244,47 @@ public final class Tensor {
 
     /** softmax over a dim, computed stably (the max is subtracted first). */
     public Tensor softmax(int dim) {
+        Tensor y = softmaxKernel(dim, false);
         int d = Shape.normalizeDim(dim, dim());
-        requireFloating(dtype(), "softmax");
-        Tensor out;
-        try (var g = Autograd.noGrad()) {
-            Tensor e = sub(max(d, true).values()).exp();
-            out = e.div(e.sum(new int[] {d}, true));
-        }
-        final Tensor y = out;
-        return record("SoftmaxBackward0", out, saved(y), (g, needs) -> new Tensor[] {
+        return record("SoftmaxBackward0", y, saved(y), (g, needs) -> new Tensor[] {
             y.mul(g.sub(g.mul(y).sum(new int[] {d}, true)))}, this);
     }
 
     /** log(softmax(x)) over a dim, computed stably without forming softmax. */
     public Tensor logSoftmax(int dim) {
+        Tensor y = softmaxKernel(dim, true);
         int d = Shape.normalizeDim(dim, dim());
-        requireFloating(dtype(), "log_softmax");
-        Tensor out;
-        try (var g = Autograd.noGrad()) {
-            Tensor shifted = sub(max(d, true).values());
-            out = shifted.sub(shifted.exp().sum(new int[] {d}, true).log());
-        }
-        final Tensor y = out;
-        return record("LogSoftmaxBackward0", out, saved(y), (g, needs) -> new Tensor[] {
+        return record("LogSoftmaxBackward0", y, saved(y), (g, needs) -> new Tensor[] {
             g.sub(y.exp().mul(g.sum(new int[] {d}, true)))}, this);
+    }
+
+    /** The forward of (log-)softmax: one backend call over {@code dim}, moved last in both layouts. */
+    private Tensor softmaxKernel(int dim, boolean log) {
+        int d = Shape.normalizeDim(dim, dim());
+        requireFloating(dtype(), log ? "log_softmax" : "softmax");
+        Tensor out = emptyLike(layout.shape(), dtype());
+        if (numel() > 0) {
+            kernels().softmax(log, storage, withDimLast(layout, d), out.storage, withDimLast(out.layout, d));
+        }
+        return out;
+    }
+
+    /** The same elements with dim {@code d} moved last; a 0-d layout becomes one row of one element. */
+    private static Layout withDimLast(Layout l, int d) {
+        int rank = l.rank();
+        if (rank == 0) {
+            return new Layout(new int[] {1}, new int[] {1}, l.offset());
+        }
+        int[] shape = new int[rank], strides = new int[rank];
+        for (int i = 0, j = 0; i < rank; i++) {
+            if (i != d) {
+                shape[j] = l.shape()[i];
+                strides[j++] = l.strides()[i];
+            }
+        }
+        shape[rank - 1] = l.shape()[d];
+        strides[rank - 1] = l.strides()[d];
+        return new Layout(shape, strides, l.offset());
     }
 
     // ------------------------------------------------------------------ views

@@ -2,6 +2,7 @@ package dev.autograd4j.spi;
 
 import dev.autograd4j.DType;
 import dev.autograd4j.Device;
+import java.util.Arrays;
 
 /**
  * A tensor engine for one kind of device, found with {@link java.util.ServiceLoader}. Backends know
@@ -63,6 +64,35 @@ public interface Backend {
      */
     void reduce(ReduceOp op, Storage x, Layout xLayout, int reducedDims, Storage out, Layout outLayout,
                 Storage indices, Layout indicesLayout);
+
+    /**
+     * Softmax, or with {@code log} log-softmax, over the last dim of x (rank at least 1) into out, same shape,
+     * any strides: per row {@code exp(x - max) / sum(exp(x - max))} or {@code x - max - log(sum(exp(x - max)))}.
+     * The default composes the methods above through temporaries; a backend overrides it with one kernel.
+     */
+    default void softmax(boolean log, Storage x, Layout xLayout, Storage out, Layout outLayout) {
+        int rank = xLayout.rank();
+        int[] shape = xLayout.shape();
+        Device device = x.device();
+        DType dtype = x.dtype();
+        Layout rows = Layout.contiguous(Arrays.copyOf(shape, rank - 1));
+        // a per-row statistic read along the whole row (stride 0 on the last dim)
+        Layout alongRow = new Layout(shape, Arrays.copyOf(rows.strides(), rank), 0);
+        Layout full = Layout.contiguous(shape);
+        Storage stat = allocate(device, dtype, rows.numel());
+        reduce(ReduceOp.MAX, x, xLayout, 1, stat, rows, null, null);
+        Storage shifted = allocate(device, dtype, full.numel());
+        binary(BinaryOp.SUB, x, xLayout, stat, alongRow, shifted, full);
+        Storage exp = allocate(device, dtype, full.numel());
+        unary(UnaryOp.EXP, shifted, full, exp, full, 0, 0);
+        reduce(ReduceOp.SUM, exp, full, 1, stat, rows, null, null);
+        if (log) {
+            unary(UnaryOp.LOG, stat, rows, stat, rows, 0, 0);
+            binary(BinaryOp.SUB, shifted, full, stat, alongRow, out, outLayout);
+        } else {
+            binary(BinaryOp.DIV, exp, full, stat, alongRow, out, outLayout);
+        }
+    }
 
     /** Batched product: a is [B, m, k], b is [B, k, n], out is [B, m, n]; any strides. */
     void matmul(Storage a, Layout aLayout, Storage b, Layout bLayout, Storage out, Layout outLayout);

@@ -82,6 +82,8 @@ final class ScalarMath {
             case LE: return a <= b ? 1 : 0;
             case GT: return a > b ? 1 : 0;
             case GE: return a >= b ? 1 : 0;
+            case BCE_WITH_LOGITS: return (1 - b) * a + Math.max(-a, 0) + Math.log1p(Math.exp(-Math.abs(a)));
+            case SIGMOID_SUB: return sigmoid(a) - b;
             default: throw new UnsupportedOperationException("binary op " + op);
         }
     }

@@ -438,6 +438,33 @@ public final class CudaBackend implements Backend {
         }
     }
 
+    /** One fused kernel: a warp per row for rows up to 1024 elements, a block per row above. */
+    @Override
+    public void softmax(boolean log, Storage x, Layout xLayout, Storage out, Layout outLayout) {
+        CudaStorage sx = cuda(x), so = cuda(out);
+        int rank = xLayout.rank();
+        if (xLayout.numel() == 0) {
+            return;
+        }
+        int n = xLayout.shape()[rank - 1];
+        int[] kept = Arrays.copyOf(xLayout.shape(), rank - 1);
+        Layout xRows = new Layout(kept, Arrays.copyOf(xLayout.strides(), rank - 1), xLayout.offset());
+        Layout outRows = new Layout(kept, Arrays.copyOf(outLayout.strides(), rank - 1), outLayout.offset());
+        CudaDevice d = so.owner;
+        d.makeCurrent();
+        boolean warpMode = n <= 1024;
+        for (CudaLayouts.Packed k : CudaLayouts.pack(kept, xRows, outRows)) {
+            int perBlock = warpMode ? THREADS / 32 : 1;
+            int blocks = (int) Math.max(1, Math.min((k.numel() + perBlock - 1) / perBlock, 32L * d.multiprocessors));
+            int xs = xLayout.strides()[rank - 1], os = outLayout.strides()[rank - 1];
+            d.launch("softmax_" + sfx(sx.dtype), blocks, THREADS,
+                    Pointer.to(sx.ptr()), Pointer.to(k.strides()[0]), Pointer.to(new int[] {xs}),
+                    Pointer.to(so.ptr()), Pointer.to(k.strides()[1]), Pointer.to(new int[] {os}),
+                    Pointer.to(k.shape()), Pointer.to(new int[] {n}), Pointer.to(new int[] {log ? 1 : 0}),
+                    Pointer.to(new int[] {warpMode ? 1 : 0}));
+        }
+    }
+
     @Override
     public void matmul(Storage a, Layout aLayout, Storage b, Layout bLayout, Storage out, Layout outLayout) {
         CudaStorage sa = cuda(a), sb = cuda(b), so = cuda(out);

@@ -116,7 +116,8 @@ final class CudaDevice {
         if (kernel.startsWith("copy_") || kernel.startsWith("fill_") || kernel.startsWith("arange_")) {
             return "memory";
         }
-        if (kernel.startsWith("rsum_") || kernel.startsWith("rmax_") || kernel.startsWith("rmin_")) {
+        if (kernel.startsWith("rsum_") || kernel.startsWith("rmax_") || kernel.startsWith("rmin_")
+                || kernel.startsWith("softmax_")) {
             return "reduce";
         }
         return "elementwise"; // u*, b*, where_*

@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.autograd4j.DType;
 import dev.autograd4j.Device;
+import dev.autograd4j.Functional;
 import dev.autograd4j.Generator;
+import dev.autograd4j.Reduction;
 import dev.autograd4j.Shape;
 import dev.autograd4j.Tensor;
 import dev.autograd4j.spi.Backend;
@@ -136,6 +138,35 @@ class CudaBackendTest {
         check("max NaN values", 0, in -> in[0].max(1, false).values(), nan);
         check("max NaN indices", 0, in -> in[0].max(1, false).indices(), nan);
         check("argmax ties", 0, in -> in[0].argmax(1), Tensor.of(new double[] {2, 5, 5, 1, 7, 7, 7, 0}, 2, 4));
+    }
+
+    @Test
+    void fusedSoftmaxAndBinaryCrossEntropyWithLogits() {
+        for (DType t : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+            double tol = t == DType.FLOAT32 ? 2e-6 : 1e-13;
+            Tensor x = randn(11, t, 5, 7, 33).mul(4);
+            check("softmax last " + t, tol, in -> in[0].softmax(2), x);
+            check("softmax over a strided dim " + t, tol, in -> in[0].softmax(0), x);
+            check("logSoftmax of a transposed view " + t, tol, in -> in[0].transpose(1, 2).logSoftmax(1), x);
+            // rows longer than 1024: a block per row
+            Tensor wide = randn(12, t, 3, 5000).mul(10);
+            check("softmax of long rows " + t, tol, in -> in[0].softmax(1), wide);
+            check("logSoftmax of long rows " + t, tol * 10, in -> in[0].logSoftmax(-1), wide);
+            check("softmax of a 0-d tensor " + t, 0, in -> in[0].sum().softmax(0), x);
+            // NaN and infinities make their row NaN, as on the CPU (and in PyTorch)
+            Tensor special = Tensor.of(new double[] {1, Double.NaN, 2, 3, Double.POSITIVE_INFINITY, 0}, 2, 3).to(t);
+            check("softmax with NaN and inf " + t, 0, in -> in[0].softmax(1), special);
+            // binary_cross_entropy_with_logits: fused loss and, in backward, fused sigmoid(x) - y
+            Tensor logits = randn(13, t, 8, 9).mul(20);
+            Tensor target = Tensor.rand(Shape.of(8, 9), t, Device.CPU, new Generator(14));
+            check("bce with logits " + t, tol * 10, in -> Functional.binaryCrossEntropyWithLogits(
+                    in[0], in[1], null, null, Reduction.NONE), logits, target);
+            check("bce with logits gradient " + t, tol, in -> {
+                Tensor leaf = in[0].detach().requiresGrad(true);
+                Functional.binaryCrossEntropyWithLogits(leaf, in[1]).backward();
+                return leaf.grad();
+            }, logits, target);
+        }
     }
 
     @Test
