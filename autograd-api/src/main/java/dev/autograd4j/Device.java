@@ -46,7 +46,11 @@ public final class Device {
         return new Device(Type.CUDA, index);
     }
 
-    /** Parses {@code "cpu"}, {@code "cuda"} (= cuda:0), {@code "cuda:N"} or {@code "best"}. */
+    /**
+     * Parses {@code "cpu"}, {@code "cuda"} (= cuda:0), {@code "cuda:N"} or {@code "best"}. A CUDA device must be
+     * usable here: otherwise the IllegalArgumentException says why (no NVIDIA driver, JCuda's natives failed to
+     * load, no GPU, or which devices exist). {@link #cuda(int)} builds one without checking.
+     */
     public static Device parse(String spec) {
         Objects.requireNonNull(spec, "device string");
         String s = spec.trim().toLowerCase(java.util.Locale.ROOT);
@@ -57,16 +61,30 @@ public final class Device {
             return best();
         }
         if (s.equals("cuda")) {
-            return cuda(0);
+            return usable(cuda(0));
         }
         if (s.startsWith("cuda:")) {
+            int index;
             try {
-                return cuda(Integer.parseInt(s.substring(5)));
+                index = Integer.parseInt(s.substring(5));
             } catch (NumberFormatException e) {
-                // fall through to the error below
+                index = -1;
+            }
+            if (index >= 0) {
+                return usable(cuda(index));
             }
         }
         throw new IllegalArgumentException("Expected one of cpu, cuda, best device type at start of device string: " + spec);
+    }
+
+    /** The device, after checking that a backend can run it; else why not (no driver, no GPU, no such index). */
+    private static Device usable(Device device) {
+        try {
+            Backends.forDevice(device);
+        } catch (IllegalStateException e) {
+            throw new IllegalArgumentException(device + " cannot be used: " + e.getMessage(), e);
+        }
+        return device;
     }
 
     /** {@code cuda:0} when a CUDA backend is available with at least one device, otherwise {@code cpu}. */

@@ -48,10 +48,19 @@ public final class Backends {
             throw new IllegalStateException("The " + device.type().label() + " backend is not available: " + b.describe());
         }
         if (device.index() >= b.deviceCount()) {
-            throw new IllegalArgumentException("Invalid device " + device + ": only " + b.deviceCount()
-                    + " " + device.type().label() + " device(s) available");
+            throw new IllegalArgumentException("Invalid device " + device + ": "
+                    + describeDevices(device.type(), b.deviceCount()));
         }
         return b;
+    }
+
+    /** "this machine has 1 cuda device: cuda:0", for messages about a device index that does not exist. */
+    public static String describeDevices(Device.Type type, int count) {
+        StringBuilder names = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            names.append(i == 0 ? ": " : ", ").append(type.label()).append(':').append(i);
+        }
+        return "this machine has " + count + " " + type.label() + " device" + (count == 1 ? "" : "s") + names;
     }
 
     /** Devices that can run tensors now: cpu plus each CUDA device. */

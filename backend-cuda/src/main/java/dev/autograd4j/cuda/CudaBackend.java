@@ -8,6 +8,7 @@ import static jcuda.driver.JCudaDriver.cuMemsetD8Async;
 import dev.autograd4j.DType;
 import dev.autograd4j.Device;
 import dev.autograd4j.spi.Backend;
+import dev.autograd4j.spi.Backends;
 import dev.autograd4j.spi.BinaryOp;
 import dev.autograd4j.spi.Layout;
 import dev.autograd4j.spi.ReduceOp;
@@ -65,6 +66,9 @@ public final class CudaBackend implements Backend {
         try {
             JCudaDriver.setExceptionsEnabled(false);
             int rc = JCudaDriver.cuInit(0);
+            if (rc == CUresult.CUDA_ERROR_NO_DEVICE) {
+                return unavailable("no CUDA GPU found (cuInit: CUDA_ERROR_NO_DEVICE)");
+            }
             if (rc != CUresult.CUDA_SUCCESS) {
                 return unavailable("cuInit failed: " + CUresult.stringFor(rc));
             }
@@ -83,8 +87,12 @@ public final class CudaBackend implements Backend {
             return new State(n[0], null, driver);
         } catch (Throwable t) { // UnsatisfiedLinkError without libcuda, NoClassDefFoundError, anything
             String msg = String.valueOf(t.getMessage());
+            if (msg.contains("libcuda.so")) { // JCuda's natives load, but the driver library they link to is absent
+                return unavailable("no NVIDIA driver: libcuda.so.1 could not be loaded (an NVIDIA driver, R580 or "
+                        + "newer, provides it)");
+            }
             int nl = msg.indexOf('\n');
-            return unavailable("the CUDA driver could not be loaded (" + t.getClass().getSimpleName() + ": "
+            return unavailable("JCuda's native libraries could not be loaded (" + t.getClass().getSimpleName() + ": "
                     + (nl >= 0 ? msg.substring(0, nl) : msg) + ")");
         }
     }
@@ -97,7 +105,8 @@ public final class CudaBackend implements Backend {
     private static CudaDevice device(int index) {
         State s = state();
         if (index < 0 || index >= s.count) {
-            throw new IllegalArgumentException("Invalid device cuda:" + index + ": " + s.count + " CUDA device(s)");
+            throw new IllegalArgumentException("Invalid device cuda:" + index + ": " + Backends.describeDevices(
+                    Device.Type.CUDA, s.count));
         }
         synchronized (CudaBackend.class) {
             CudaDevice d = devices[index];

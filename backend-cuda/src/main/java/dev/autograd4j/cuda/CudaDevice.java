@@ -46,6 +46,8 @@ final class CudaDevice {
     private final Map<String, CUfunction> functions = new ConcurrentHashMap<>();
     private final ThreadLocal<Boolean> current = new ThreadLocal<>();
     private volatile CudaGemm gemm;
+    /** The kernel most recently queued, named in errors that surface later (launches are asynchronous). */
+    private volatile String lastKernel = "none";
 
     CudaDevice(int index) {
         this.index = index;
@@ -87,7 +89,12 @@ final class CudaDevice {
 
     void synchronize() {
         makeCurrent();
-        Cu.check(cuStreamSynchronize(stream), "cuStreamSynchronize (an earlier asynchronous kernel may have failed)");
+        int rc = cuStreamSynchronize(stream);
+        if (rc != CUresult.CUDA_SUCCESS) {
+            // launches are asynchronous: a kernel's fault (an illegal address, say) shows up here
+            Cu.check(rc, "waiting for " + device + " (an asynchronous kernel failed; the last one queued was "
+                    + lastKernel + ")");
+        }
     }
 
     CudaGemm gemm() {
@@ -164,6 +171,11 @@ final class CudaDevice {
         return (int) Math.max(1, Math.min(blocks, (long) multiprocessors * 32));
     }
 
+    /** Notes work queued on the stream by name (kernels, cuBLAS calls) for later error messages. */
+    void queued(String name) {
+        lastKernel = name;
+    }
+
     /** Queues a 1-D launch; the arguments are JCuda pointers to each parameter's value. */
     void launch(String kernel, int blocks, int threads, Pointer... args) {
         launch(kernel, blocks, 1, 1, threads, 1, args);
@@ -171,6 +183,7 @@ final class CudaDevice {
 
     void launch(String kernel, int gx, int gy, int gz, int bx, int by, Pointer... args) {
         CUfunction f = function(kernel);
+        queued(kernel);
         Cu.check(cuLaunchKernel(f, gx, gy, gz, bx, by, 1, 0, stream, Pointer.to(args), null),
                 "cuLaunchKernel(" + kernel + ")");
     }

@@ -122,6 +122,7 @@ final class CudaGemm {
         Pointer pc = c.withByteOffset((long) cOff * es);
         long sa = batches == 1 ? 0 : as[0], sb = batches == 1 ? 0 : bs[0], sc = batches == 1 ? 0 : cs[0];
         device.makeCurrent();
+        device.queued("cublas" + (dtype == DType.FLOAT32 ? "S" : "D") + "gemmStridedBatched");
         int rc;
         if (dtype == DType.FLOAT32) {
             Pointer one = Pointer.to(new float[] {1f}), zero = Pointer.to(new float[] {0f});
