@@ -63,6 +63,21 @@ public final class Functional {
     }
 
     /** log(1 + exp(-x)) without overflow: relu(-x) + log1p(exp(-|x|)). */
+    /** PyTorch's message for a class index out of range, naming the first one (read back from the device). */
+    private static IndexOutOfBoundsException targetOutOfBounds(Tensor target, int classes, long ignoreIndex) {
+        String range = "(expected class indices in [0, " + (classes - 1) + "]).";
+        try {
+            for (long t : target.toLongArray()) {
+                if (t != ignoreIndex && (t < 0 || t >= classes)) {
+                    return new IndexOutOfBoundsException("Target " + t + " is out of bounds " + range);
+                }
+            }
+        } catch (RuntimeException e) { // the target may be gone by then (a closed MemoryScope, say)
+            return new IndexOutOfBoundsException("A target is out of bounds " + range);
+        }
+        return new IndexOutOfBoundsException("A target is out of bounds " + range);
+    }
+
     private static Tensor softplusOfNegative(Tensor x) {
         return x.neg().relu().add(x.abs().neg().exp().log1p());
     }
@@ -254,12 +269,6 @@ public final class Functional {
             throw new IllegalArgumentException("weight tensor should be defined either for all " + classes
                     + " classes or no classes but got weight tensor of shape: " + weight.shape());
         }
-        for (long t : target.toLongArray()) {
-            if (t != ignoreIndex && (t < 0 || t >= classes)) {
-                throw new IndexOutOfBoundsException("Target " + t + " is out of bounds (expected class indices in [0, "
-                        + (classes - 1) + "]).");
-            }
-        }
         Tensor selection;
         Tensor out;
         try (var g = Autograd.noGrad()) {
@@ -267,6 +276,10 @@ public final class Functional {
             Tensor kept = target.ne(ignoreIndex).to(input.dtype()).reshape(-1, 1);
             Tensor hit = classIds.eq(target.reshape(-1, 1)).to(input.dtype()).mul(kept).gt(0);
             selection = hit.to(input.dtype());
+            // a kept row that hits no class has a target out of range: checked on the device, so on a GPU the
+            // error comes at the next synchronization (as PyTorch's device-side assert), not with a wait here
+            Tensor badRows = kept.reshape(-1).gt(selection.sum(1));
+            input.assertNoneSet(badRows, () -> targetOutOfBounds(target, classes, ignoreIndex));
             if (weight != null) {
                 selection = selection.mul(weight.reshape(1, classes));
             }

@@ -496,6 +496,15 @@ public final class Tensor {
         return binaryKernel(op, other);
     }
 
+    /**
+     * Throws {@code failure.get()} if any element of {@code flags} (BOOL, on this tensor's device) is true; on a
+     * GPU at the next synchronization rather than now (see {@link Backend#assertNoneSet}).
+     */
+    void assertNoneSet(Tensor flags, java.util.function.Supplier<? extends RuntimeException> failure) {
+        checkSameDevice(this, flags);
+        kernels().assertNoneSet(flags.storage, flags.layout, failure);
+    }
+
     /** A 0-d tensor of this dtype and device, for scalar operands of binary kernels. */
     private Tensor scalarLike(double value) {
         return full(Shape.of(), value, dtype(), device());

@@ -3,6 +3,7 @@ package dev.autograd4j.spi;
 import dev.autograd4j.DType;
 import dev.autograd4j.Device;
 import java.util.Arrays;
+import java.util.function.Supplier;
 
 /**
  * A tensor engine for one kind of device, found with {@link java.util.ServiceLoader}. Backends know
@@ -91,6 +92,20 @@ public interface Backend {
             binary(BinaryOp.SUB, shifted, full, stat, alongRow, out, outLayout);
         } else {
             binary(BinaryOp.DIV, exp, full, stat, alongRow, out, outLayout);
+        }
+    }
+
+    /**
+     * Throws {@code failure.get()} when any element of {@code flags} (BOOL) is true: how a check computed on the
+     * device (class indices in range, say) reports bad input. A backend that queues work asynchronously may
+     * throw at its next synchronization instead (a host read or {@link #synchronize}), as PyTorch's device-side
+     * asserts do, so that the check costs no wait; the default reads the flags now.
+     */
+    default void assertNoneSet(Storage flags, Layout layout, Supplier<? extends RuntimeException> failure) {
+        for (boolean set : (boolean[]) toHost(flags, layout)) {
+            if (set) {
+                throw failure.get();
+            }
         }
     }
 

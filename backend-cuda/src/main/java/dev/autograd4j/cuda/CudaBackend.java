@@ -16,6 +16,7 @@ import dev.autograd4j.spi.Storage;
 import dev.autograd4j.spi.UnaryOp;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUresult;
@@ -487,6 +488,18 @@ public final class CudaBackend implements Backend {
         }
         so.owner.gemm().matmul(so.dtype, batches, m, n, k, sa.ptr(), aLayout.offset(), aLayout.strides(), sb.ptr(),
                 bLayout.offset(), bLayout.strides(), so.ptr(), outLayout.offset(), outLayout.strides());
+    }
+
+    /** Reduces the flags to one byte on the device and checks it at the device's next synchronization. */
+    @Override
+    public void assertNoneSet(Storage flags, Layout layout, Supplier<? extends RuntimeException> failure) {
+        CudaStorage f = cuda(flags);
+        if (layout.numel() == 0) {
+            return;
+        }
+        CudaStorage any = new CudaStorage(f.owner, DType.BOOL, 1);
+        reduce(ReduceOp.MAX, f, layout, layout.rank(), any, Layout.contiguous(new int[0]), null, null);
+        f.owner.assertAtNextSync(any, failure);
     }
 
     @Override

@@ -6,6 +6,7 @@ import static jcuda.driver.JCudaDriver.cuDeviceGetAttribute;
 import static jcuda.driver.JCudaDriver.cuDeviceGetName;
 import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRetain;
 import static jcuda.driver.JCudaDriver.cuLaunchKernel;
+import static jcuda.driver.JCudaDriver.cuMemcpyDtoH;
 import static jcuda.driver.JCudaDriver.cuModuleGetFunction;
 import static jcuda.driver.JCudaDriver.cuModuleLoadData;
 import static jcuda.driver.JCudaDriver.cuStreamCreate;
@@ -15,8 +16,11 @@ import dev.autograd4j.Device;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import jcuda.Pointer;
 import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
@@ -46,6 +50,8 @@ final class CudaDevice {
     private final Map<String, CUfunction> functions = new ConcurrentHashMap<>();
     private final ThreadLocal<Boolean> current = new ThreadLocal<>();
     private volatile CudaGemm gemm;
+    private static final int MAX_PENDING_ASSERTS = 1024;
+    private final List<PendingAssert> pendingAsserts = new ArrayList<>();
     /** The kernel most recently queued, named in errors that surface later (launches are asynchronous). */
     private volatile String lastKernel = "none";
 
@@ -94,6 +100,51 @@ final class CudaDevice {
             // launches are asynchronous: a kernel's fault (an illegal address, say) shows up here
             Cu.check(rc, "waiting for " + device + " (an asynchronous kernel failed; the last one queued was "
                     + lastKernel + ")");
+        }
+        checkPendingAsserts();
+    }
+
+    /** A one-byte flag on the device and the error to throw if it is set. */
+    private record PendingAssert(CudaStorage flag, Supplier<? extends RuntimeException> failure) {
+    }
+
+    /**
+     * Checks {@code flag} (one BOOL) at the next synchronization, when reading it costs no extra wait; at the
+     * latest after {@link #MAX_PENDING_ASSERTS} checks, so that a loop that never reads holds no more.
+     */
+    void assertAtNextSync(CudaStorage flag, Supplier<? extends RuntimeException> failure) {
+        boolean full;
+        synchronized (pendingAsserts) {
+            pendingAsserts.add(new PendingAssert(flag, failure));
+            full = pendingAsserts.size() >= MAX_PENDING_ASSERTS;
+        }
+        if (full) {
+            synchronize();
+        }
+    }
+
+    /** Reads the due flags (the stream is idle) and throws the first failure; every flag is consumed. */
+    private void checkPendingAsserts() {
+        List<PendingAssert> due;
+        synchronized (pendingAsserts) {
+            if (pendingAsserts.isEmpty()) {
+                return;
+            }
+            due = new ArrayList<>(pendingAsserts);
+            pendingAsserts.clear();
+        }
+        PendingAssert failed = null;
+        byte[] set = new byte[1];
+        for (PendingAssert p : due) {
+            try (CudaStorage flag = p.flag()) {
+                Cu.check(cuMemcpyDtoH(Pointer.to(set), flag.ptr(), 1), "cuMemcpyDtoH (a pending check)");
+            }
+            if (set[0] != 0 && failed == null) {
+                failed = p;
+            }
+        }
+        if (failed != null) {
+            throw failed.failure().get();
         }
     }
 

@@ -2,6 +2,7 @@ package dev.autograd4j.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -167,6 +168,18 @@ class CudaBackendTest {
                 return leaf.grad();
             }, logits, target);
         }
+    }
+
+    @Test
+    void classIndexChecksAreReportedAtTheNextSynchronization() {
+        Tensor logits = Tensor.ones(Shape.of(2, 3), DType.FLOAT32, GPU);
+        // no wait for the device here: the range check is queued with the loss
+        Tensor loss = Functional.crossEntropy(logits, Tensor.of(new long[] {0, 5}, 2).to(GPU));
+        IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class, loss::item);
+        assertTrue(e.getMessage().startsWith("Target 5 is out of bounds (expected class indices in [0, 2])"),
+                e.getMessage());
+        assertEquals(Math.log(3), Functional.crossEntropy(logits, Tensor.of(new long[] {2, 1}, 2).to(GPU)).item(),
+                1e-6, "the device is usable again");
     }
 
     @Test

@@ -85,9 +85,17 @@ class BadInputTest {
         assertEquals("Target size (torch.Size([2, 1])) must be the same as input size (torch.Size([2]))",
                 message(IllegalArgumentException.class, () -> Functional.mseLoss(t(device, 2), t(device, 2, 1))));
         Tensor logits = t(device, 2, 3);
+        // the check runs on the device: a GPU reports it at the next synchronization (here item()), as PyTorch's
+        // device-side assert does; the CPU at once
         assertTrue(message(IndexOutOfBoundsException.class,
-                () -> Functional.crossEntropy(logits, Tensor.of(new long[] {0, 3}, 2).to(device)))
+                () -> Functional.crossEntropy(logits, Tensor.of(new long[] {0, 3}, 2).to(device)).item())
                 .startsWith("Target 3 is out of bounds"));
+        assertTrue(message(IndexOutOfBoundsException.class,
+                () -> Functional.nllLoss(logits, Tensor.of(new long[] {-1, 0}, 2).to(device)).item())
+                .startsWith("Target -1 is out of bounds (expected class indices in [0, 2])."));
+        Tensor valid = Tensor.of(new long[] {0, 1}, 2).to(device);
+        assertEquals(Math.log(3), Functional.crossEntropy(logits, valid).item(), 1e-6,
+                "the device is usable again after the error");
         assertTrue(message(IllegalArgumentException.class,
                 () -> Functional.crossEntropy(logits, Tensor.of(new long[] {0, 1, 2}, 3).to(device)))
                 .startsWith("Expected input batch_size (2) to match target batch_size (3)"));
