@@ -490,16 +490,17 @@ public final class CudaBackend implements Backend {
                 bLayout.offset(), bLayout.strides(), so.ptr(), outLayout.offset(), outLayout.strides());
     }
 
-    /** Reduces the flags to one byte on the device and checks it at the device's next synchronization. */
+    /** Reduces the flags on the device into one byte of the device's check slots, read at its next synchronization. */
     @Override
     public void assertNoneSet(Storage flags, Layout layout, Supplier<? extends RuntimeException> failure) {
         CudaStorage f = cuda(flags);
         if (layout.numel() == 0) {
             return;
         }
-        CudaStorage any = new CudaStorage(f.owner, DType.BOOL, 1);
-        reduce(ReduceOp.MAX, f, layout, layout.rank(), any, Layout.contiguous(new int[0]), null, null);
-        f.owner.assertAtNextSync(any, failure);
+        CudaDevice d = f.owner;
+        int slot = d.reserveAssertSlot(failure);
+        reduce(ReduceOp.MAX, f, layout, layout.rank(), d.assertFlags(), new Layout(new int[0], new int[0], slot), null,
+                null);
     }
 
     @Override

@@ -12,6 +12,7 @@ import static jcuda.driver.JCudaDriver.cuModuleLoadData;
 import static jcuda.driver.JCudaDriver.cuStreamCreate;
 import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
 
+import dev.autograd4j.DType;
 import dev.autograd4j.Device;
 import java.io.IOException;
 import java.io.InputStream;
@@ -50,8 +51,11 @@ final class CudaDevice {
     private final Map<String, CUfunction> functions = new ConcurrentHashMap<>();
     private final ThreadLocal<Boolean> current = new ThreadLocal<>();
     private volatile CudaGemm gemm;
-    private static final int MAX_PENDING_ASSERTS = 1024;
-    private final List<PendingAssert> pendingAsserts = new ArrayList<>();
+    /** One-byte results of checks queued on the device (see {@link #reserveAssertSlot}). */
+    static final int ASSERT_SLOTS = 1024;
+    private final Object assertLock = new Object();
+    private final List<Supplier<? extends RuntimeException>> assertFailures = new ArrayList<>();
+    private CudaStorage assertFlags;
     /** The kernel most recently queued, named in errors that surface later (launches are asynchronous). */
     private volatile String lastKernel = "none";
 
@@ -104,47 +108,54 @@ final class CudaDevice {
         checkPendingAsserts();
     }
 
-    /** A one-byte flag on the device and the error to throw if it is set. */
-    private record PendingAssert(CudaStorage flag, Supplier<? extends RuntimeException> failure) {
-    }
-
     /**
-     * Checks {@code flag} (one BOOL) at the next synchronization, when reading it costs no extra wait; at the
-     * latest after {@link #MAX_PENDING_ASSERTS} checks, so that a loop that never reads holds no more.
+     * Reserves the next one-byte slot of {@link #assertFlags()} for a check that a kernel will write there, with
+     * the error to throw if it is set; the slots are read at the next synchronization, when reading costs no
+     * extra wait. When all {@link #ASSERT_SLOTS} are taken, they are read first (one synchronization), so a loop
+     * that never reads anything still gets its errors, late. Checks queued by concurrent threads on one device
+     * may be reported at another thread's synchronization.
      */
-    void assertAtNextSync(CudaStorage flag, Supplier<? extends RuntimeException> failure) {
+    int reserveAssertSlot(Supplier<? extends RuntimeException> failure) {
         boolean full;
-        synchronized (pendingAsserts) {
-            pendingAsserts.add(new PendingAssert(flag, failure));
-            full = pendingAsserts.size() >= MAX_PENDING_ASSERTS;
+        synchronized (assertLock) {
+            full = assertFailures.size() >= ASSERT_SLOTS;
         }
         if (full) {
             synchronize();
         }
+        synchronized (assertLock) {
+            if (assertFlags == null) {
+                assertFlags = new CudaStorage(this, DType.BOOL, ASSERT_SLOTS); // kept for good
+            }
+            assertFailures.add(failure);
+            return assertFailures.size() - 1;
+        }
     }
 
-    /** Reads the due flags (the stream is idle) and throws the first failure; every flag is consumed. */
+    CudaStorage assertFlags() {
+        synchronized (assertLock) {
+            return assertFlags;
+        }
+    }
+
+    /** Reads the reserved slots (the stream is idle) in one copy and throws the first failure; all are consumed. */
     private void checkPendingAsserts() {
-        List<PendingAssert> due;
-        synchronized (pendingAsserts) {
-            if (pendingAsserts.isEmpty()) {
+        List<Supplier<? extends RuntimeException>> due;
+        CudaStorage flags;
+        synchronized (assertLock) {
+            if (assertFailures.isEmpty()) {
                 return;
             }
-            due = new ArrayList<>(pendingAsserts);
-            pendingAsserts.clear();
+            due = new ArrayList<>(assertFailures);
+            assertFailures.clear();
+            flags = assertFlags;
         }
-        PendingAssert failed = null;
-        byte[] set = new byte[1];
-        for (PendingAssert p : due) {
-            try (CudaStorage flag = p.flag()) {
-                Cu.check(cuMemcpyDtoH(Pointer.to(set), flag.ptr(), 1), "cuMemcpyDtoH (a pending check)");
+        byte[] set = new byte[due.size()];
+        Cu.check(cuMemcpyDtoH(Pointer.to(set), flags.ptr(), set.length), "cuMemcpyDtoH (pending checks)");
+        for (int k = 0; k < set.length; k++) {
+            if (set[k] != 0) {
+                throw due.get(k).get();
             }
-            if (set[0] != 0 && failed == null) {
-                failed = p;
-            }
-        }
-        if (failed != null) {
-            throw failed.failure().get();
         }
     }
 
