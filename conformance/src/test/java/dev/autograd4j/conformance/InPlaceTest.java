@@ -67,8 +67,8 @@ class InPlaceTest {
         assertEquals(1, y.version());
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> z.sum().backward());
         assertTrue(e.getMessage().startsWith("one of the variables needed for gradient computation has been modified "
-                + "by an inplace operation: [" + Devices.doubleTensorType(device) + " [2]], which is output 0 of ExpBackward0, is at version "
-                + "1; expected version 0 instead."), e.getMessage());
+                + "by an inplace operation: [" + Devices.doubleTensorType(device) + " [2]], which is output 0 of "
+                + "ExpBackward0, is at version 1; expected version 0 instead."), e.getMessage());
 
         Tensor leaf = vec(device, 1, 2).requiresGrad(true);
         Tensor buffer = vec(device, 3, 4);

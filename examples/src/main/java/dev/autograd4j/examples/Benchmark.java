@@ -40,7 +40,8 @@ import java.util.function.Supplier;
  * {@code Benchmark [--device cpu|cuda:0|best] [--only W1,W3] [--quick] [--large] [--json]}.
  */
 public final class Benchmark {
-    private static final String USAGE = "usage: Benchmark [--device cpu|cuda:0|best] [--only W1,W2,W3,W4,W5] [--quick] [--large] [--json]";
+    private static final String USAGE =
+            "usage: Benchmark [--device cpu|cuda:0|best] [--only W1,W2,W3,W4,W5] [--quick] [--large] [--json]";
 
     private Benchmark() {
     }

@@ -82,8 +82,8 @@ class InPlaceVersionTest {
         x.detach().mul_(2.0);     // same storage, same version counter
         assertEquals(1, x.version());
         IllegalStateException e = assertThrows(IllegalStateException.class, y::backward);
-        assertTrue(e.getMessage().contains("[" + Devices.doubleTensorType(device) + " [2]] is at version 1; expected version 0 instead"),
-                e.getMessage());
+        assertTrue(e.getMessage().contains("[" + Devices.doubleTensorType(device)
+                + " [2]] is at version 1; expected version 0 instead"), e.getMessage());
     }
 
     @ParameterizedTest
