@@ -7,9 +7,11 @@
 # Needs the packed kit (.device/, see ../shared/device/README.md), made here with:
 #
 #   ./mvnw -q install -DskipTests && DEVICE_DROP_JAR_ENTRIES='lib/libJNvPTXCompiler-*' \
-#       DEVICE_MVN_ARGS='-o -pl backend-cuda,conformance,examples -am' MVN=./mvnw bash ../shared/device/pack.sh
+#       DEVICE_MVN_ARGS='-pl backend-cuda,conformance,examples -am' MVN=scripts/gpu/mvn-for-pack.sh \
+#       bash ../shared/device/pack.sh
 #
 # and run there with:  bash scripts/gpu/run-gpu-check.sh   (device run tool, timeout_s 480, carry .device)
+# (pack.sh sometimes stops with exit 141, SIGPIPE, right after jlink: run it again.)
 #
 # Results ($OUT, 7 files): cublas/ and fallback/ (run.log, junit-reports.tar.gz each), bench.md (the
 # comparison table and both raw outputs), summary.txt, gpu-check.log (everything else).
