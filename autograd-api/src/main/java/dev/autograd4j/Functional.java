@@ -72,8 +72,8 @@ public final class Functional {
                     return new IndexOutOfBoundsException("Target " + t + " is out of bounds " + range);
                 }
             }
-        } catch (RuntimeException e) { // the target may be gone by then (a closed MemoryScope, say)
-            return new IndexOutOfBoundsException("A target is out of bounds " + range);
+        } catch (RuntimeException e) {
+            // the target may be gone by then (a closed MemoryScope, say): say what is known
         }
         return new IndexOutOfBoundsException("A target is out of bounds " + range);
     }

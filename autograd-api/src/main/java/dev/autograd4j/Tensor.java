@@ -9,6 +9,7 @@ import dev.autograd4j.spi.Storage;
 import dev.autograd4j.spi.UnaryOp;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * An n-dimensional array that records the operations applied to it, like {@code torch.Tensor}.
@@ -500,7 +501,7 @@ public final class Tensor {
      * Throws {@code failure.get()} if any element of {@code flags} (BOOL, on this tensor's device) is true; on a
      * GPU at the next synchronization rather than now (see {@link Backend#assertNoneSet}).
      */
-    void assertNoneSet(Tensor flags, java.util.function.Supplier<? extends RuntimeException> failure) {
+    void assertNoneSet(Tensor flags, Supplier<? extends RuntimeException> failure) {
         checkSameDevice(this, flags);
         kernels().assertNoneSet(flags.storage, flags.layout, failure);
     }
@@ -1253,23 +1254,22 @@ public final class Tensor {
 
     /** softmax over a dim, computed stably (the max is subtracted first). */
     public Tensor softmax(int dim) {
-        Tensor y = softmaxKernel(dim, false);
         int d = Shape.normalizeDim(dim, dim());
+        Tensor y = softmaxKernel(d, false);
         return record("SoftmaxBackward0", y, saved(y), (g, needs) -> new Tensor[] {
             y.mul(g.sub(g.mul(y).sum(new int[] {d}, true)))}, this);
     }
 
     /** log(softmax(x)) over a dim, computed stably without forming softmax. */
     public Tensor logSoftmax(int dim) {
-        Tensor y = softmaxKernel(dim, true);
         int d = Shape.normalizeDim(dim, dim());
+        Tensor y = softmaxKernel(d, true);
         return record("LogSoftmaxBackward0", y, saved(y), (g, needs) -> new Tensor[] {
             g.sub(y.exp().mul(g.sum(new int[] {d}, true)))}, this);
     }
 
-    /** The forward of (log-)softmax: one backend call over {@code dim}, moved last in both layouts. */
-    private Tensor softmaxKernel(int dim, boolean log) {
-        int d = Shape.normalizeDim(dim, dim());
+    /** The forward of (log-)softmax: one backend call over dim {@code d} (normalized), moved last in both layouts. */
+    private Tensor softmaxKernel(int d, boolean log) {
         requireFloating(dtype(), log ? "log_softmax" : "softmax");
         Tensor out = emptyLike(layout.shape(), dtype());
         if (numel() > 0) {

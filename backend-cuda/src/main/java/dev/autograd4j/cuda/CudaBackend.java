@@ -463,10 +463,10 @@ public final class CudaBackend implements Backend {
         CudaDevice d = so.owner;
         d.makeCurrent();
         boolean warpMode = n <= 1024;
+        int perBlock = warpMode ? THREADS / 32 : 1;
+        int xs = xLayout.strides()[rank - 1], os = outLayout.strides()[rank - 1];
         for (CudaLayouts.Packed k : CudaLayouts.pack(kept, xRows, outRows)) {
-            int perBlock = warpMode ? THREADS / 32 : 1;
             int blocks = (int) Math.max(1, Math.min((k.numel() + perBlock - 1) / perBlock, 32L * d.multiprocessors));
-            int xs = xLayout.strides()[rank - 1], os = outLayout.strides()[rank - 1];
             d.launch("softmax_" + sfx(sx.dtype), blocks, THREADS,
                     Pointer.to(sx.ptr()), Pointer.to(k.strides()[0]), Pointer.to(new int[] {xs}),
                     Pointer.to(so.ptr()), Pointer.to(k.strides()[1]), Pointer.to(new int[] {os}),

@@ -44,13 +44,27 @@ class CudaMemoryTest {
         return last;
     }
 
-    @Test
-    void trainingLoopMemoryStaysFlat() throws InterruptedException {
+    /** A test body that may wait for the garbage collector. */
+    private interface Body {
+        void run() throws InterruptedException;
+    }
+
+    /** Runs {@code body} with the allocator's collection hint every {@code bytes} (0: never), then restores it. */
+    private static void withCollectEvery(long bytes, Body body) throws InterruptedException {
         CudaAllocator allocator = CudaBackend.allocator(0);
         long defaultCollectEvery = allocator.collectEvery();
-        long collectEvery = 16L << 20; // small, so that the 10,000 steps need the collection hint many times
-        allocator.collectEvery(collectEvery);
+        allocator.collectEvery(bytes);
         try {
+            body.run();
+        } finally {
+            allocator.collectEvery(defaultCollectEvery);
+        }
+    }
+
+    @Test
+    void trainingLoopMemoryStaysFlat() throws InterruptedException {
+        long collectEvery = 16L << 20; // small, so that the 10,000 steps need the collection hint many times
+        withCollectEvery(collectEvery, () -> {
             Generator g = new Generator(0);
             Tensor x = Tensor.randn(Shape.of(32, 20), DType.FLOAT32, GPU, g);
             Tensor y = Tensor.of(new long[32], 32).to(GPU);
@@ -81,17 +95,12 @@ class CudaMemoryTest {
             assertTrue(peakReserved <= reservedAfterWarmUp + 2 * collectEvery, "memoryReserved grew from "
                     + reservedAfterWarmUp + " to " + peakReserved + " bytes with a collection hint every "
                     + collectEvery + " bytes");
-        } finally {
-            allocator.collectEvery(defaultCollectEvery);
-        }
+        });
     }
 
     @Test
-    void scopedStepsGiveEveryBlockBackAtClose() {
-        CudaAllocator allocator = CudaBackend.allocator(0);
-        long defaultCollectEvery = allocator.collectEvery();
-        allocator.collectEvery(0); // no collection hints: the scope alone must give the memory back
-        try {
+    void scopedStepsGiveEveryBlockBackAtClose() throws InterruptedException {
+        withCollectEvery(0, () -> { // no collection hints: the scope alone must give the memory back
             Generator g = new Generator(1);
             Tensor x = Tensor.randn(Shape.of(64, 100), DType.FLOAT32, GPU, g);
             Tensor y = Tensor.of(new long[64], 64).to(GPU);
@@ -118,8 +127,6 @@ class CudaMemoryTest {
                         + baseline + " after the first step");
                 assertTrue(inside > after, "the step allocated activations inside the scope");
             }
-        } finally {
-            allocator.collectEvery(defaultCollectEvery);
-        }
+        });
     }
 }

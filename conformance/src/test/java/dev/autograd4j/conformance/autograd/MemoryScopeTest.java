@@ -1,5 +1,6 @@
 package dev.autograd4j.conformance.autograd;
 
+import static dev.autograd4j.conformance.autograd.Leaves.constant;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -23,21 +24,17 @@ import org.junit.jupiter.params.provider.MethodSource;
  * tensors). On a GPU a released tensor must fail loudly when used; on the CPU the scope only keeps books.
  */
 class MemoryScopeTest {
-    private static Tensor vec(Device device, double... v) {
-        return Tensor.of(v, v.length).to(device);
-    }
-
     @ParameterizedTest
     @MethodSource("dev.autograd4j.conformance.Devices#all")
     void gradientsOptimizerStateAndKeptTensorsOutliveTheScope(Device device) {
-        Tensor w = vec(device, 1, -2, 3).requiresGrad(true);
-        Tensor v = vec(device, 0.5, 0.5, 0.5).requiresGrad(true);
+        Tensor w = constant(device, new double[] {1, -2, 3}).requiresGrad(true);
+        Tensor v = constant(device, new double[] {0.5, 0.5, 0.5}).requiresGrad(true);
         SGD sgd = new SGD(List.of(w), 0.1, 0.9);
         Adam adam = new Adam(List.of(v), 0.01);
         Tensor kept;
         Tensor dropped;
         try (MemoryScope scope = MemoryScope.open()) {
-            Tensor x = vec(device, 2, 3, 4);
+            Tensor x = constant(device, new double[] {2, 3, 4});
             Tensor loss = w.mul(x).sum().add(v.mul(v).sum()); // dloss/dw = x, dloss/dv = 2v
             loss.backward();
             sgd.step();
@@ -69,7 +66,7 @@ class MemoryScopeTest {
         try (MemoryScope outer = MemoryScope.open()) {
             int before = outer.size();
             try (MemoryScope inner = MemoryScope.open()) {
-                result = inner.keep(vec(device, 1, 2).mul(3.0));
+                result = inner.keep(constant(device, new double[] {1, 2}).mul(3.0));
                 assertSame(result, inner.keep(result), "keeping twice is harmless");
             }
             assertEquals(before + 1, outer.size(), "the kept storage now belongs to the outer scope");
