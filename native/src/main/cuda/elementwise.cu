@@ -1,6 +1,7 @@
 // Elementwise kernels: unary ops (u<op>_<type>), binary ops and comparisons (b<op>_<type>), where.
-// Names follow the SPI enums: "u" + UnaryOp.kernelName() + "_" + type, "b" + BinaryOp.kernelName() + ...
-// Formulas mirror backend-cpu's ScalarMath; ops with a scalar parameter compute in double, as there.
+// Names follow the op tables: UnaryOp.cudaSymbol / BinaryOp.cudaSymbol in autograd-api's spi package.
+// Formulas mirror the tables' float64 formulas (the CPU kernels); ops with a scalar parameter compute in
+// double, as there.
 #include "common.cuh"
 
 // ---------------------------------------------------------------- math overloads
@@ -8,54 +9,34 @@
     __device__ __forceinline__ float name(float x) { return ff(x); } \
     __device__ __forceinline__ double name(double x) { return df(x); }
 MATH1(m_exp, expf, exp)
+MATH1(m_expm1, expm1f, expm1)
 MATH1(m_log, logf, log)
 MATH1(m_log1p, log1pf, log1p)
+MATH1(m_log2, log2f, log2)
+MATH1(m_log10, log10f, log10)
 MATH1(m_sqrt, sqrtf, sqrt)
+MATH1(m_rsqrt, rsqrtf, rsqrt)
 MATH1(m_abs, fabsf, fabs)
 MATH1(m_tanh, tanhf, tanh)
 MATH1(m_sin, sinf, sin)
 MATH1(m_cos, cosf, cos)
+MATH1(m_floor, floorf, floor)
+MATH1(m_ceil, ceilf, ceil)
+MATH1(m_rint, rintf, rint)
+MATH1(m_trunc, truncf, trunc)
+MATH1(m_erf, erff, erf)
+MATH1(m_erfc, erfcf, erfc)
 
-// ---------------------------------------------------------------- unary ops
-#define UOP(Name, expr) \
-    struct U_##Name { \
-        template <typename C> __device__ __forceinline__ static C f(C x, double p0, double p1) { return (expr); } \
-    };
+// 1 / (1 + e^-x) without overflow, as ScalarFunctions.sigmoid
+template <typename C> __device__ __forceinline__ C m_sigmoid(C x) {
+    return x >= (C)0 ? (C)1 / ((C)1 + m_exp(-x)) : m_exp(x) / ((C)1 + m_exp(x));
+}
 
-UOP(neg, -x)
-UOP(exp, m_exp(x))
-UOP(log, m_log(x))
-UOP(log1p, m_log1p(x))
-UOP(sqrt, m_sqrt(x))
-UOP(abs, m_abs(x))
-// Math.signum: NaN and signed zeros come back unchanged
-UOP(sign, x > (C)0 ? (C)1 : (x < (C)0 ? (C)-1 : x))
-UOP(relu, x > (C)0 ? x : (x != x ? x : (C)0))
-UOP(sigmoid, x >= (C)0 ? (C)1 / ((C)1 + m_exp(-x)) : m_exp(x) / ((C)1 + m_exp(x)))
-UOP(tanh, m_tanh(x))
-UOP(sin, m_sin(x))
-UOP(cos, m_cos(x))
-UOP(pow_scalar, (C)(p0 == 2.0 ? (double)x * (double)x
-                  : p0 == 1.0 ? (double)x
-                  : p0 == 0.5 ? sqrt((double)x)
-                  : pow((double)x, p0)))
-UOP(rpow_scalar, (C)pow(p0, (double)x))
-UOP(add_scalar, (C)((double)x + p0))
-UOP(mul_scalar, (C)((double)x * p0))
-UOP(rdiv_scalar, (C)(p0 / (double)x))
-UOP(step, x <= (C)0 ? (C)0 : (C)1)
-UOP(inside, ((p0 != p0 || (double)x >= p0) && (p1 != p1 || (double)x <= p1)) ? (C)1 : (C)0)
-
-struct U_clamp {
-    template <typename C> __device__ __forceinline__ static C f(C x, double p0, double p1) {
-        if (x != x) return x;
-        double r = (double)x;
-        if (p0 == p0 && r < p0) r = p0;
-        if (p1 == p1 && r > p1) r = p1;
-        return (C)r;
-    }
-};
-
+// ---------------------------------------------------------------- unary kernels
+// One kernel per op and dtype: u<op>_<type>. UOP(Name, expr) declares an op (a device function of x, with
+// the scalar parameters p0 and p1, in the compute type C) and instantiates its kernels for every dtype;
+// UOP_FLOAT for float32 and float64 only. The Java op table (spi.UnaryOp) names the dtypes each op must
+// serve, and PtxEntriesTest checks that every one of them is here.
 template <typename T, typename Op>
 __device__ __forceinline__ void unary_impl(const T* x, const Strides& xs, T* out, const Strides& os,
                                            const Shape& sh, double p0, double p1) {
@@ -88,55 +69,69 @@ __device__ __forceinline__ void unary_impl(const T* x, const Strides& xs, T* out
                                                double p1) { \
         unary_impl<T, U_##Name>(x, xs, out, os, sh, p0, p1); \
     }
-#define UNARY_ALL(T, sfx) \
-    UNARY_KERNEL(neg, T, sfx) UNARY_KERNEL(exp, T, sfx) UNARY_KERNEL(log, T, sfx) UNARY_KERNEL(log1p, T, sfx) \
-    UNARY_KERNEL(sqrt, T, sfx) UNARY_KERNEL(abs, T, sfx) UNARY_KERNEL(sign, T, sfx) UNARY_KERNEL(relu, T, sfx) \
-    UNARY_KERNEL(sigmoid, T, sfx) UNARY_KERNEL(tanh, T, sfx) UNARY_KERNEL(sin, T, sfx) UNARY_KERNEL(cos, T, sfx) \
-    UNARY_KERNEL(pow_scalar, T, sfx) UNARY_KERNEL(rpow_scalar, T, sfx) UNARY_KERNEL(add_scalar, T, sfx) \
-    UNARY_KERNEL(mul_scalar, T, sfx) UNARY_KERNEL(rdiv_scalar, T, sfx) UNARY_KERNEL(clamp, T, sfx) \
-    UNARY_KERNEL(step, T, sfx) UNARY_KERNEL(inside, T, sfx)
-FOR_ALL_TYPES(UNARY_ALL)
+#define UOP_STRUCT(Name, expr) \
+    struct U_##Name { \
+        template <typename C> __device__ __forceinline__ static C f(C x, double p0, double p1) { return (expr); } \
+    };
+#define UOP(Name, expr) UOP_STRUCT(Name, expr) \
+    UNARY_KERNEL(Name, float, f32) UNARY_KERNEL(Name, double, f64) UNARY_KERNEL(Name, long long, i64) \
+    UNARY_KERNEL(Name, b8, b8)
+#define UOP_FLOAT(Name, expr) UOP_STRUCT(Name, expr) \
+    UNARY_KERNEL(Name, float, f32) UNARY_KERNEL(Name, double, f64)
+
+UOP(neg, -x)
+UOP(exp, m_exp(x))
+UOP_FLOAT(expm1, m_expm1(x))
+UOP(log, m_log(x))
+UOP(log1p, m_log1p(x))
+UOP_FLOAT(log2, m_log2(x))
+UOP_FLOAT(log10, m_log10(x))
+UOP(sqrt, m_sqrt(x))
+UOP_FLOAT(rsqrt, m_rsqrt(x))
+UOP(abs, m_abs(x))
+// Math.signum: NaN and signed zeros come back unchanged
+UOP(sign, x > (C)0 ? (C)1 : (x < (C)0 ? (C)-1 : x))
+UOP(floor, m_floor(x))
+UOP(ceil, m_ceil(x))
+UOP(round, m_rint(x))  // halves to even, as torch.round
+UOP(trunc, m_trunc(x))
+UOP(relu, x > (C)0 ? x : (x != x ? x : (C)0))
+UOP(sigmoid, m_sigmoid(x))
+UOP(tanh, m_tanh(x))
+UOP(sin, m_sin(x))
+UOP(cos, m_cos(x))
+UOP_FLOAT(erf, m_erf(x))
+UOP_FLOAT(erfc, m_erfc(x))
+UOP_FLOAT(gelu, (C)0.5 * x * m_erfc(-x * (C)0.70710678118654752440))
+UOP_FLOAT(gelu_tanh, (C)0.5 * x * ((C)1 + m_tanh((C)0.79788456080286535588 * (x + (C)0.044715 * x * x * x))))
+UOP_FLOAT(silu, x * m_sigmoid(x))
+UOP_FLOAT(mish, x * m_tanh(m_log1p(m_exp(x))))
+UOP_FLOAT(leaky_relu, x > (C)0 ? x : (C)((double)x * p0))
+UOP_FLOAT(elu, (C)(p1 * (x > (C)0 ? (double)x : p0 * expm1((double)x))))
+UOP_FLOAT(softplus, (double)x * p0 > p1 ? x : (C)(log1p(exp((double)x * p0)) / p0))
+UOP(pow_scalar, (C)(p0 == 2.0 ? (double)x * (double)x
+                  : p0 == 1.0 ? (double)x
+                  : p0 == 0.5 ? sqrt((double)x)
+                  : pow((double)x, p0)))
+UOP(rpow_scalar, (C)pow(p0, (double)x))
+UOP(add_scalar, (C)((double)x + p0))
+UOP(mul_scalar, (C)((double)x * p0))
+UOP(rdiv_scalar, (C)(p0 / (double)x))
+UOP(step, x <= (C)0 ? (C)0 : (C)1)
+UOP(inside, ((p0 != p0 || (double)x >= p0) && (p1 != p1 || (double)x <= p1)) ? (C)1 : (C)0)
+
+// min(max(x, p0), p1); NaN bounds mean unbounded, NaN inputs stay NaN
+__device__ __forceinline__ double clamp_d(double x, double p0, double p1) {
+    if (x != x) return x;
+    if (p0 == p0 && x < p0) x = p0;
+    if (p1 == p1 && x > p1) x = p1;
+    return x;
+}
+UOP(clamp, (C)clamp_d((double)x, p0, p1))
 
 // ---------------------------------------------------------------- binary ops
-#define BOP(Name, expr) \
-    struct B_##Name { \
-        template <typename C> __device__ __forceinline__ static C f(C a, C b) { return (expr); } \
-    };
-#define CMP(Name, expr) \
-    struct B_##Name { \
-        template <typename C> __device__ __forceinline__ static b8 f(C a, C b) { return (expr) ? (b8)1 : (b8)0; } \
-    };
-
-BOP(add, a + b)
-BOP(sub, a - b)
-BOP(mul, a * b)
-BOP(div, a / b)
-// binary_cross_entropy_with_logits, fused: the per-element loss and its derivative by the logits a
-BOP(bce_with_logits, ((C)1 - b) * a + (a < (C)0 ? -a : (C)0) + m_log1p(m_exp(-m_abs(a))))
-BOP(sigmoid_sub, (a >= (C)0 ? (C)1 / ((C)1 + m_exp(-a)) : m_exp(a) / ((C)1 + m_exp(a))) - b)
-CMP(eq, a == b)
-CMP(ne, a != b)
-CMP(lt, a < b)
-CMP(le, a <= b)
-CMP(gt, a > b)
-CMP(ge, a >= b)
-
-// Math.max / Math.min: NaN wins, +0.0 is larger than -0.0
-struct B_maximum {
-    template <typename C> __device__ __forceinline__ static C f(C a, C b) {
-        if (a != a || b != b) return a != a ? a : b;
-        if (a == b && a == (C)0) return signbit(a) ? b : a;
-        return a > b ? a : b;
-    }
-};
-struct B_minimum {
-    template <typename C> __device__ __forceinline__ static C f(C a, C b) {
-        if (a != a || b != b) return a != a ? a : b;
-        if (a == b && a == (C)0) return signbit(a) ? a : b;
-        return a < b ? a : b;
-    }
-};
-
+// b<op>_<type>, instantiated by the op's own declaration for every dtype: BOP(Name, expr) writes the
+// operands' dtype, CMP(Name, expr) writes b8 (BOOL); BOP_STRUCT/BOP_KERNELS for ops written out as a struct.
 template <typename T, typename O, typename Op>
 __device__ __forceinline__ void binary_impl(const T* a, const Strides& as, const T* b, const Strides& bs, O* out,
                                             const Strides& os, const Shape& sh) {
@@ -172,13 +167,53 @@ __device__ __forceinline__ void binary_impl(const T* a, const Strides& as, const
                                                Shape sh) { \
         binary_impl<T, O, B_##Name>(a, as, b, bs, out, os, sh); \
     }
-#define BINARY_ALL(T, sfx) \
-    BINARY_KERNEL(add, T, T, sfx) BINARY_KERNEL(sub, T, T, sfx) BINARY_KERNEL(mul, T, T, sfx) \
-    BINARY_KERNEL(div, T, T, sfx) BINARY_KERNEL(maximum, T, T, sfx) BINARY_KERNEL(minimum, T, T, sfx) \
-    BINARY_KERNEL(bce_with_logits, T, T, sfx) BINARY_KERNEL(sigmoid_sub, T, T, sfx) \
-    BINARY_KERNEL(eq, T, b8, sfx) BINARY_KERNEL(ne, T, b8, sfx) BINARY_KERNEL(lt, T, b8, sfx) \
-    BINARY_KERNEL(le, T, b8, sfx) BINARY_KERNEL(gt, T, b8, sfx) BINARY_KERNEL(ge, T, b8, sfx)
-FOR_ALL_TYPES(BINARY_ALL)
+#define BINARY_KERNELS(Name, O_IS_BOOL) \
+    BINARY_KERNEL(Name, float, O_IS_BOOL(float), f32) BINARY_KERNEL(Name, double, O_IS_BOOL(double), f64) \
+    BINARY_KERNEL(Name, long long, O_IS_BOOL(long long), i64) BINARY_KERNEL(Name, b8, O_IS_BOOL(b8), b8)
+#define SAME_TYPE(T) T
+#define BOOL_TYPE(T) b8
+#define BOP(Name, expr) \
+    struct B_##Name { \
+        template <typename C> __device__ __forceinline__ static C f(C a, C b) { return (expr); } \
+    }; \
+    BINARY_KERNELS(Name, SAME_TYPE)
+#define CMP(Name, expr) \
+    struct B_##Name { \
+        template <typename C> __device__ __forceinline__ static b8 f(C a, C b) { return (expr) ? (b8)1 : (b8)0; } \
+    }; \
+    BINARY_KERNELS(Name, BOOL_TYPE)
+
+BOP(add, a + b)
+BOP(sub, a - b)
+BOP(mul, a * b)
+BOP(div, a / b)
+// binary_cross_entropy_with_logits, fused: the per-element loss and its derivative by the logits a
+BOP(bce_with_logits, ((C)1 - b) * a + (a < (C)0 ? -a : (C)0) + m_log1p(m_exp(-m_abs(a))))
+BOP(sigmoid_sub, m_sigmoid(a) - b)
+CMP(eq, a == b)
+CMP(ne, a != b)
+CMP(lt, a < b)
+CMP(le, a <= b)
+CMP(gt, a > b)
+CMP(ge, a >= b)
+
+// Math.max / Math.min: NaN wins, +0.0 is larger than -0.0
+struct B_maximum {
+    template <typename C> __device__ __forceinline__ static C f(C a, C b) {
+        if (a != a || b != b) return a != a ? a : b;
+        if (a == b && a == (C)0) return signbit(a) ? b : a;
+        return a > b ? a : b;
+    }
+};
+BINARY_KERNELS(maximum, SAME_TYPE)
+struct B_minimum {
+    template <typename C> __device__ __forceinline__ static C f(C a, C b) {
+        if (a != a || b != b) return a != a ? a : b;
+        if (a == b && a == (C)0) return signbit(a) ? a : b;
+        return a < b ? a : b;
+    }
+};
+BINARY_KERNELS(minimum, SAME_TYPE)
 
 // ---------------------------------------------------------------- where
 #define WHERE_KERNEL(T, sfx) \

@@ -132,7 +132,7 @@ public final class CpuBackend implements Backend {
     public void unary(UnaryOp op, Storage x, Layout xLayout, Storage out, Layout outLayout, double p0, double p1) {
         CpuStorage s = cpu(x), d = cpu(out);
         Layout[] ls = {xLayout, outLayout};
-        long cost = costOf(op);
+        long cost = op.isCheap() ? SIMPLE : TRANSCENDENTAL;
         if (s.dtype == DType.FLOAT32 && d.dtype == DType.FLOAT32) {
             float[] a = s.f(), o = d.f();
             if (VectorKernels.unary(op, a, xLayout, o, outLayout, p0, p1)) {
@@ -140,30 +140,23 @@ public final class CpuBackend implements Backend {
             }
             Strided.forEach(ls, cost, (n, off, st) -> {
                 for (int i = 0, xi = off[0], oi = off[1]; i < n; i++, xi += st[0], oi += st[1]) {
-                    o[oi] = (float) ScalarMath.unary(op, a[xi], p0, p1);
+                    o[oi] = (float) op.apply(a[xi], p0, p1);
                 }
             });
         } else if (s.dtype == DType.FLOAT64 && d.dtype == DType.FLOAT64) {
             double[] a = s.d(), o = d.d();
             Strided.forEach(ls, cost, (n, off, st) -> {
                 for (int i = 0, xi = off[0], oi = off[1]; i < n; i++, xi += st[0], oi += st[1]) {
-                    o[oi] = ScalarMath.unary(op, a[xi], p0, p1);
+                    o[oi] = op.apply(a[xi], p0, p1);
                 }
             });
         } else {
             Strided.forEach(ls, cost, (n, off, st) -> {
                 for (int i = 0, xi = off[0], oi = off[1]; i < n; i++, xi += st[0], oi += st[1]) {
-                    d.set(oi, ScalarMath.unary(op, s.get(xi), p0, p1));
+                    d.set(oi, op.apply(s.get(xi), p0, p1));
                 }
             });
         }
-    }
-
-    private static long costOf(UnaryOp op) {
-        return switch (op) {
-            case NEG, ABS, SIGN, RELU, ADD_SCALAR, MUL_SCALAR, CLAMP, INSIDE, STEP -> SIMPLE;
-            default -> TRANSCENDENTAL;
-        };
     }
 
     @Override
@@ -177,7 +170,7 @@ public final class CpuBackend implements Backend {
             Strided.forEach(ls, SIMPLE, (n, off, st) -> {
                 for (int i = 0, xi = off[0], yi = off[1], oi = off[2]; i < n; i++, xi += st[0], yi += st[1],
                         oi += st[2]) {
-                    o[oi] = ScalarMath.binary(op, x[xi], y[yi]) != 0;
+                    o[oi] = op.apply(x[xi], y[yi]) != 0;
                 }
             });
         } else if (op.isComparison() && sa.dtype == DType.FLOAT64) {
@@ -186,7 +179,7 @@ public final class CpuBackend implements Backend {
             Strided.forEach(ls, SIMPLE, (n, off, st) -> {
                 for (int i = 0, xi = off[0], yi = off[1], oi = off[2]; i < n; i++, xi += st[0], yi += st[1],
                         oi += st[2]) {
-                    o[oi] = ScalarMath.binary(op, x[xi], y[yi]) != 0;
+                    o[oi] = op.apply(x[xi], y[yi]) != 0;
                 }
             });
         } else if (d.dtype == DType.FLOAT32 && sa.dtype == DType.FLOAT32) {
@@ -197,7 +190,7 @@ public final class CpuBackend implements Backend {
             Strided.forEach(ls, SIMPLE, (n, off, st) -> {
                 for (int i = 0, xi = off[0], yi = off[1], oi = off[2]; i < n; i++, xi += st[0], yi += st[1],
                         oi += st[2]) {
-                    o[oi] = (float) ScalarMath.binary(op, x[xi], y[yi]);
+                    o[oi] = (float) op.apply(x[xi], y[yi]);
                 }
             });
         } else if (d.dtype == DType.FLOAT64 && sa.dtype == DType.FLOAT64) {
@@ -205,14 +198,14 @@ public final class CpuBackend implements Backend {
             Strided.forEach(ls, SIMPLE, (n, off, st) -> {
                 for (int i = 0, xi = off[0], yi = off[1], oi = off[2]; i < n; i++, xi += st[0], yi += st[1],
                         oi += st[2]) {
-                    o[oi] = ScalarMath.binary(op, x[xi], y[yi]);
+                    o[oi] = op.apply(x[xi], y[yi]);
                 }
             });
         } else {
             Strided.forEach(ls, SIMPLE, (n, off, st) -> {
                 for (int i = 0, xi = off[0], yi = off[1], oi = off[2]; i < n; i++, xi += st[0], yi += st[1],
                         oi += st[2]) {
-                    d.set(oi, ScalarMath.binary(op, sa.get(xi), sb.get(yi)));
+                    d.set(oi, op.apply(sa.get(xi), sb.get(yi)));
                 }
             });
         }

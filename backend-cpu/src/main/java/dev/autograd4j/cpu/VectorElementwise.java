@@ -62,7 +62,7 @@ final class VectorElementwise {
             r.intoArray(o, oo + i);
         }
         for (; i < n; i++) {
-            o[oo + i] = (float) ScalarMath.unary(op, x[xo + i], p0, p1);
+            o[oo + i] = (float) op.apply(x[xo + i], p0, p1);
         }
     }
 
@@ -92,7 +92,7 @@ final class VectorElementwise {
         return result.blend(x, x.compare(VectorOperators.NE, x)); // NaN stays NaN
     }
 
-    /** 1 / (1 + e^-x) for x >= 0 and e^x / (1 + e^x) below, so no exp overflows (as ScalarMath.sigmoid). */
+    /** 1 / (1 + e^-x) for x >= 0 and e^x / (1 + e^x) below, so no exp overflows (as ScalarFunctions.sigmoid). */
     private static FloatVector sigmoid(FloatVector x) {
         FloatVector e = exp(x.abs().neg());
         FloatVector positive = ONE.div(e.add(1f));
@@ -113,7 +113,7 @@ final class VectorElementwise {
             r.intoArray(o, oo + i);
         }
         for (; i < n; i++) {
-            o[oo + i] = (float) ScalarMath.binary(op, a[ao + i], b[bo + i]);
+            o[oo + i] = (float) op.apply(a[ao + i], b[bo + i]);
         }
     }
 }

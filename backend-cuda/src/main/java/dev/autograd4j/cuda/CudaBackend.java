@@ -291,7 +291,8 @@ public final class CudaBackend implements Backend {
     }
 
     /** Launches an elementwise kernel: (ptr, strides) per operand, then the shape, then {@code extra}. */
-    private static void elementwise(String kernel, int[] shape, CudaStorage[] st, Layout[] ls, Pointer... extra) {
+    private static void elementwise(CudaModule module, String kernel, int[] shape, CudaStorage[] st, Layout[] ls,
+                                    Pointer... extra) {
         CudaDevice d = st[st.length - 1].owner;
         d.makeCurrent();
         int ops = st.length;
@@ -303,7 +304,7 @@ public final class CudaBackend implements Backend {
             }
             args[2 * ops] = Pointer.to(p.shape());
             System.arraycopy(extra, 0, args, 2 * ops + 1, extra.length);
-            d.launch(kernel, d.blocksFor(p.numel()), THREADS, args);
+            d.launch(module, kernel, d.blocksFor(p.numel()), THREADS, args);
         }
     }
 
@@ -324,15 +325,15 @@ public final class CudaBackend implements Backend {
                     (long) n * s.dtype.byteSize(), d.owner.stream), "cuMemcpyDtoDAsync");
             return;
         }
-        elementwise("copy_" + sfx(s.dtype) + "_" + sfx(d.dtype), dstLayout.shape(), new CudaStorage[] {s, d},
-                new Layout[] {srcLayout, dstLayout});
+        elementwise(CudaModule.MEMORY, "copy_" + sfx(s.dtype) + "_" + sfx(d.dtype), dstLayout.shape(),
+                new CudaStorage[] {s, d}, new Layout[] {srcLayout, dstLayout});
     }
 
     @Override
     public void fill(Storage dst, Layout layout, double value) {
         CudaStorage d = cuda(dst);
-        elementwise("fill_" + sfx(d.dtype), layout.shape(), new CudaStorage[] {d}, new Layout[] {layout},
-                Pointer.to(new double[] {value}));
+        elementwise(CudaModule.MEMORY, "fill_" + sfx(d.dtype), layout.shape(), new CudaStorage[] {d},
+                new Layout[] {layout}, Pointer.to(new double[] {value}));
     }
 
     @Override
@@ -344,9 +345,9 @@ public final class CudaBackend implements Backend {
         }
         int stride = layout.rank() == 0 ? 0 : layout.strides()[0];
         d.owner.makeCurrent();
-        d.owner.launch("arange_" + sfx(d.dtype), d.owner.blocksFor(n), THREADS, Pointer.to(d.ptr()),
-                Pointer.to(new int[] {layout.offset()}), Pointer.to(new int[] {stride}), Pointer.to(new int[] {n}),
-                Pointer.to(new double[] {start}), Pointer.to(new double[] {step}));
+        d.owner.launch(CudaModule.MEMORY, "arange_" + sfx(d.dtype), d.owner.blocksFor(n), THREADS,
+                Pointer.to(d.ptr()), Pointer.to(new int[] {layout.offset()}), Pointer.to(new int[] {stride}),
+                Pointer.to(new int[] {n}), Pointer.to(new double[] {start}), Pointer.to(new double[] {step}));
     }
 
     @Override
@@ -367,15 +368,15 @@ public final class CudaBackend implements Backend {
             return;
         }
         d.owner.makeCurrent();
-        d.owner.launch((normal ? "randn_" : "rand_") + sfx(d.dtype), d.owner.blocksFor(n), THREADS,
-                Pointer.to(d.ptr()), Pointer.to(new int[] {layout.offset()}), Pointer.to(new int[] {n}),
+        d.owner.launch(CudaModule.RANDOM, (normal ? "randn_" : "rand_") + sfx(d.dtype), d.owner.blocksFor(n),
+                THREADS, Pointer.to(d.ptr()), Pointer.to(new int[] {layout.offset()}), Pointer.to(new int[] {n}),
                 Pointer.to(new long[] {seed}), Pointer.to(new long[] {offset}));
     }
 
     @Override
     public void unary(UnaryOp op, Storage x, Layout xLayout, Storage out, Layout outLayout, double p0, double p1) {
         CudaStorage s = cuda(x), d = cuda(out);
-        elementwise("u" + op.kernelName() + "_" + sfx(s.dtype), outLayout.shape(), new CudaStorage[] {s, d},
+        elementwise(CudaModule.ELEMENTWISE, op.cudaSymbol(s.dtype), outLayout.shape(), new CudaStorage[] {s, d},
                 new Layout[] {xLayout, outLayout}, Pointer.to(new double[] {p0}), Pointer.to(new double[] {p1}));
     }
 
@@ -383,7 +384,7 @@ public final class CudaBackend implements Backend {
     public void binary(BinaryOp op, Storage a, Layout aLayout, Storage b, Layout bLayout, Storage out,
                        Layout outLayout) {
         CudaStorage sa = cuda(a), sb = cuda(b), d = cuda(out);
-        elementwise("b" + op.kernelName() + "_" + sfx(sa.dtype), outLayout.shape(), new CudaStorage[] {sa, sb, d},
+        elementwise(CudaModule.ELEMENTWISE, op.cudaSymbol(sa.dtype), outLayout.shape(), new CudaStorage[] {sa, sb, d},
                 new Layout[] {aLayout, bLayout, outLayout});
     }
 
@@ -391,8 +392,8 @@ public final class CudaBackend implements Backend {
     public void where(Storage cond, Layout condLayout, Storage a, Layout aLayout, Storage b, Layout bLayout,
                       Storage out, Layout outLayout) {
         CudaStorage c = cuda(cond), sa = cuda(a), sb = cuda(b), d = cuda(out);
-        elementwise("where_" + sfx(d.dtype), outLayout.shape(), new CudaStorage[] {c, sa, sb, d},
-                new Layout[] {condLayout, aLayout, bLayout, outLayout});
+        elementwise(CudaModule.ELEMENTWISE, "where_" + sfx(d.dtype), outLayout.shape(),
+                new CudaStorage[] {c, sa, sb, d}, new Layout[] {condLayout, aLayout, bLayout, outLayout});
     }
 
     @Override
@@ -435,11 +436,11 @@ public final class CudaBackend implements Backend {
         d.makeCurrent();
         CudaLayouts.Packed r = red.get(0);
         boolean warpMode = inner <= 64 || (inner <= 4096 && outer >= 4L * d.multiprocessors);
-        String kernel = "r" + op.kernelName() + "_" + sfx(sx.dtype);
+        String kernel = op.cudaSymbol(sx.dtype);
         for (CudaLayouts.Packed k : CudaLayouts.pack(keptShape, xKept, outLayout, il)) {
             int perBlock = warpMode ? THREADS / 32 : 1;
             int blocks = (int) Math.max(1, Math.min((k.numel() + perBlock - 1) / perBlock, 32L * d.multiprocessors));
-            d.launch(kernel, blocks, THREADS,
+            d.launch(CudaModule.REDUCE, kernel, blocks, THREADS,
                     Pointer.to(sx.ptr()), Pointer.to(k.strides()[0]), Pointer.to(r.strides()[0]),
                     Pointer.to(k.shape()), Pointer.to(r.shape()),
                     Pointer.to(so.ptr()), Pointer.to(k.strides()[1]),
@@ -467,7 +468,7 @@ public final class CudaBackend implements Backend {
         int xs = xLayout.strides()[rank - 1], os = outLayout.strides()[rank - 1];
         for (CudaLayouts.Packed k : CudaLayouts.pack(kept, xRows, outRows)) {
             int blocks = (int) Math.max(1, Math.min((k.numel() + perBlock - 1) / perBlock, 32L * d.multiprocessors));
-            d.launch("softmax_" + sfx(sx.dtype), blocks, THREADS,
+            d.launch(CudaModule.REDUCE, "softmax_" + sfx(sx.dtype), blocks, THREADS,
                     Pointer.to(sx.ptr()), Pointer.to(k.strides()[0]), Pointer.to(new int[] {xs}),
                     Pointer.to(so.ptr()), Pointer.to(k.strides()[1]), Pointer.to(new int[] {os}),
                     Pointer.to(k.shape()), Pointer.to(new int[] {n}), Pointer.to(new int[] {log ? 1 : 0}),

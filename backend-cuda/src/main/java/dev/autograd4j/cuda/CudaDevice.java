@@ -47,7 +47,7 @@ final class CudaDevice {
     final CudaAllocator allocator;
     final String name;
     final int multiprocessors;
-    private final Map<String, CUmodule> modules = new ConcurrentHashMap<>();
+    private final Map<CudaModule, CUmodule> modules = new ConcurrentHashMap<>();
     private final Map<String, CUfunction> functions = new ConcurrentHashMap<>();
     private final ThreadLocal<Boolean> current = new ThreadLocal<>();
     private volatile CudaGemm gemm;
@@ -174,39 +174,22 @@ final class CudaDevice {
 
     // ------------------------------------------------------------------ kernels
 
-    /** The PTX module (native/src/main/cuda/<module>.cu) defining a kernel. */
-    static String moduleOf(String kernel) {
-        if (kernel.startsWith("rand")) {
-            return "random";
-        }
-        if (kernel.startsWith("gemm_")) {
-            return "gemm";
-        }
-        if (kernel.startsWith("copy_") || kernel.startsWith("fill_") || kernel.startsWith("arange_")) {
-            return "memory";
-        }
-        if (kernel.startsWith("rsum_") || kernel.startsWith("rmax_") || kernel.startsWith("rmin_")
-                || kernel.startsWith("softmax_")) {
-            return "reduce";
-        }
-        return "elementwise"; // u*, b*, where_*
-    }
-
-    CUfunction function(String kernel) {
+    /** A kernel of a module, loading the module on first use. */
+    CUfunction function(CudaModule in, String kernel) {
         CUfunction f = functions.get(kernel);
         if (f != null) {
             return f;
         }
         makeCurrent();
-        CUmodule module = modules.computeIfAbsent(moduleOf(kernel), this::loadModule);
+        CUmodule module = modules.computeIfAbsent(in, this::loadModule);
         f = new CUfunction();
         Cu.check(cuModuleGetFunction(f, module, kernel), "cuModuleGetFunction(" + kernel + ")");
         functions.put(kernel, f);
         return f;
     }
 
-    private CUmodule loadModule(String module) {
-        String resource = "/autograd4j/ptx/" + module + ".ptx";
+    private CUmodule loadModule(CudaModule module) {
+        String resource = module.resource();
         byte[] ptx;
         try (InputStream in = CudaDevice.class.getResourceAsStream(resource)) {
             if (in == null) {
@@ -220,10 +203,10 @@ final class CudaDevice {
         CUmodule m = new CUmodule();
         int rc = cuModuleLoadData(m, ptx);
         if (rc == CUresult.CUDA_ERROR_UNSUPPORTED_PTX_VERSION) {
-            throw new Cu.CudaException("cuModuleLoadData(" + module + ".ptx): the driver is too old for PTX from "
-                    + "CUDA 13's nvcc (needs an R580 or newer driver)", rc);
+            throw new Cu.CudaException("cuModuleLoadData(" + module.fileName + ".ptx): the driver is too old for PTX "
+                    + "from CUDA 13's nvcc (needs an R580 or newer driver)", rc);
         }
-        Cu.check(rc, "cuModuleLoadData(" + module + ".ptx)");
+        Cu.check(rc, "cuModuleLoadData(" + module.fileName + ".ptx)");
         return m;
     }
 
@@ -239,12 +222,12 @@ final class CudaDevice {
     }
 
     /** Queues a 1-D launch; the arguments are JCuda pointers to each parameter's value. */
-    void launch(String kernel, int blocks, int threads, Pointer... args) {
-        launch(kernel, blocks, 1, 1, threads, 1, args);
+    void launch(CudaModule module, String kernel, int blocks, int threads, Pointer... args) {
+        launch(module, kernel, blocks, 1, 1, threads, 1, args);
     }
 
-    void launch(String kernel, int gx, int gy, int gz, int bx, int by, Pointer... args) {
-        CUfunction f = function(kernel);
+    void launch(CudaModule module, String kernel, int gx, int gy, int gz, int bx, int by, Pointer... args) {
+        CUfunction f = function(module, kernel);
         queued(kernel);
         Cu.check(cuLaunchKernel(f, gx, gy, gz, bx, by, 1, 0, stream, Pointer.to(args), null),
                 "cuLaunchKernel(" + kernel + ")");

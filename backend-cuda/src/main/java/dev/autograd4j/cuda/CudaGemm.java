@@ -140,7 +140,7 @@ final class CudaGemm {
     private void kernel(DType dtype, int batches, int m, int n, int k, CUdeviceptr a, int aOff, int[] as,
                         CUdeviceptr b, int bOff, int[] bs, CUdeviceptr c, int cOff, int[] cs) {
         int gx = (n + 31) / 32, gy = (m + 31) / 32, gz = Math.min(batches, 65535);
-        device.launch("gemm_" + CudaLayouts.suffix(dtype), gx, gy, gz, 16, 16,
+        device.launch(CudaModule.GEMM, "gemm_" + CudaLayouts.suffix(dtype), gx, gy, gz, 16, 16,
                 Pointer.to(new int[] {batches}), Pointer.to(new int[] {m}), Pointer.to(new int[] {n}),
                 Pointer.to(new int[] {k}),
                 Pointer.to(a), Pointer.to(new int[] {aOff}), Pointer.to(new int[] {as[0]}),

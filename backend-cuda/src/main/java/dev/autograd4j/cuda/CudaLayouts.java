@@ -1,5 +1,7 @@
 package dev.autograd4j.cuda;
 
+import dev.autograd4j.spi.KernelSymbols;
+
 import dev.autograd4j.spi.Layout;
 import dev.autograd4j.spi.MergedDims;
 import java.util.ArrayList;
@@ -78,13 +80,8 @@ final class CudaLayouts {
         }
     }
 
-    /** Element-type suffix of kernel names. */
+    /** Element-type suffix of kernel names (one definition: {@link KernelSymbols#suffix}). */
     static String suffix(dev.autograd4j.DType t) {
-        return switch (t) {
-            case FLOAT32 -> "f32";
-            case FLOAT64 -> "f64";
-            case INT64 -> "i64";
-            case BOOL -> "b8";
-        };
+        return KernelSymbols.suffix(t);
     }
 }

@@ -1,0 +1,31 @@
+package dev.autograd4j.cuda;
+
+/**
+ * The PTX modules of {@code dev.autograd4j:native}, one per {@code native/src/main/cuda/<name>.cu}. Every
+ * launch names its module, so a kernel is found without guessing from its symbol; which symbols each module
+ * must define follows from the op tables ({@code UnaryOp}, {@code BinaryOp}, {@code ReduceOp}) and is checked
+ * against the PTX by {@code PtxEntriesTest}.
+ */
+enum CudaModule {
+    /** Unary and binary ops, comparisons, where. */
+    ELEMENTWISE("elementwise"),
+    /** Strided copies and casts, fill, arange. */
+    MEMORY("memory"),
+    /** Counter-based uniform and normal draws. */
+    RANDOM("random"),
+    /** Reductions and (log-)softmax. */
+    REDUCE("reduce"),
+    /** The built-in matrix product (when cuBLAS is off). */
+    GEMM("gemm");
+
+    final String fileName;
+
+    CudaModule(String fileName) {
+        this.fileName = fileName;
+    }
+
+    /** The class-path resource holding the module's PTX. */
+    String resource() {
+        return "/autograd4j/ptx/" + fileName + ".ptx";
+    }
+}
