@@ -1,54 +1,93 @@
-package dev.autograd4j;
+package dev.autograd4j.debug;
 
+import dev.autograd4j.DType;
+import dev.autograd4j.Device;
 import dev.autograd4j.spi.Backend;
 import dev.autograd4j.spi.Backends;
 import dev.autograd4j.spi.BinaryOp;
+import dev.autograd4j.spi.Decorators;
 import dev.autograd4j.spi.Layout;
 import dev.autograd4j.spi.ReduceOp;
 import dev.autograd4j.spi.Storage;
 import dev.autograd4j.spi.UnaryOp;
+import java.lang.reflect.Modifier;
 import java.util.Arrays;
+import java.util.Optional;
 
 /**
- * Shadow mode: inside {@code try (var s = ShadowMode.open()) { ... }} every kernel on a non-CPU tensor
- * also runs on the CPU backend over host copies of its inputs, and the first op whose result differs
- * beyond tolerance fails with a {@link ShadowMismatchException} naming the op (its gradFn name when it
- * has one), the kernel, the shapes and the largest difference. It is how to find a wrong GPU kernel:
- * slow (every op goes through the host), for debugging only. Per thread.
+ * Shadow mode: inside {@code try (var s = ShadowMode.open()) { ... }} every kernel on a non-CPU tensor also
+ * runs on the CPU backend over host copies of its inputs, and the first kernel whose result differs beyond
+ * tolerance fails at once with a {@link ShadowMismatchException} naming the op that ran it, the kernel, the
+ * shapes and the largest difference. It is how to find a wrong GPU kernel: slow (every op goes through the
+ * host), for debugging only.
+ *
+ * <p>While open it is installed as a decorating backend over each non-CPU backend ({@link Decorators}); ops
+ * never ask for it otherwise. It checks the kernels of the thread that opened it (other threads' kernels pass
+ * straight through), and one thread at a time may hold it open.
  */
 public final class ShadowMode implements AutoCloseable {
-    private static final ThreadLocal<ShadowMode> ACTIVE = new ThreadLocal<>();
+    private static final Object LOCK = new Object();
+    private static Thread owner;
 
-    private final ShadowMode previous;
+    private final Thread thread = Thread.currentThread();
     private final double rtol;
     private final double atol;
-    private String pending;
+    private final Decorators.Installation[] installations;
 
     private ShadowMode(double rtol, double atol) {
-        this.previous = ACTIVE.get();
         this.rtol = rtol;
         this.atol = atol;
-        ACTIVE.set(this);
+        synchronized (LOCK) {
+            if (owner != null) {
+                throw new IllegalStateException("shadow mode is already open on thread " + owner.getName());
+            }
+            owner = thread;
+        }
+        Backend cpu = Backends.forDevice(Device.CPU);
+        Device.Type[] types = Device.Type.values();
+        installations = new Decorators.Installation[types.length];
+        for (Device.Type type : types) {
+            if (type != Device.Type.CPU && Backends.isAvailable(type)) {
+                Device first = type == Device.Type.CUDA ? Device.cuda(0) : null;
+                installations[type.ordinal()] = Decorators.install(type,
+                        new ShadowBackend(Backends.forDevice(first), cpu, this));
+            }
+        }
     }
 
-    /** Tolerances: float32 results within 1e-4 relative + 1e-5 absolute (float64: 1e-9 and 1e-12). */
+    /**
+     * Opens shadow mode with the default tolerances: float32 results within 1e-4 relative + 1e-5 absolute
+     * (float64: 1e-9 and 1e-12).
+     *
+     * @return the open mode; close it to stop shadowing
+     * @throws IllegalStateException when another thread holds shadow mode open
+     */
     public static ShadowMode open() {
         return new ShadowMode(Double.NaN, Double.NaN);
     }
 
-    /** With explicit tolerances |device - cpu| <= atol + rtol * |cpu|. */
+    /**
+     * Opens shadow mode with explicit tolerances: |device - cpu| &lt;= atol + rtol * |cpu|.
+     *
+     * @param rtol the relative tolerance
+     * @param atol the absolute tolerance
+     * @return the open mode; close it to stop shadowing
+     * @throws IllegalStateException when another thread holds shadow mode open
+     */
     public static ShadowMode open(double rtol, double atol) {
         return new ShadowMode(rtol, atol);
     }
 
-    /** Reports a mismatch found by a kernel that no gradFn claimed (e.g. a comparison) at the latest here. */
+    /** Uninstalls the shadowing backends. */
     @Override
     public void close() {
-        ACTIVE.set(previous);
-        if (pending != null) {
-            String message = pending;
-            pending = null;
-            throw new ShadowMismatchException(message);
+        for (int i = installations.length - 1; i >= 0; i--) {
+            if (installations[i] != null) {
+                installations[i].close();
+            }
+        }
+        synchronized (LOCK) {
+            owner = null;
         }
     }
 
@@ -61,30 +100,13 @@ public final class ShadowMode implements AutoCloseable {
         }
     }
 
-    static Backend wrap(Backend backend, Device device) {
-        ShadowMode mode = ACTIVE.get();
-        return mode == null || !device.isCuda() ? backend : mode.shadowing(backend);
-    }
-
+    /** {@code primary} shadowed by the CPU backend under this mode's tolerances (package-private for tests). */
     Backend shadowing(Backend primary) {
         return new ShadowBackend(primary, Backends.forDevice(Device.CPU), this);
     }
 
-    /** Called when an op records its result: a mismatch from its kernels is reported under the gradFn name. */
-    static void reportMismatch(String gradFnName) {
-        ShadowMode mode = ACTIVE.get();
-        if (mode != null && mode.pending != null) {
-            String message = mode.pending;
-            mode.pending = null;
-            throw new ShadowMismatchException(gradFnName + ": " + message);
-        }
-    }
-
-    /** Compares a device result with the CPU's; keeps the first mismatch until an op claims it. */
+    /** Compares a device result with the CPU's and throws on the first element beyond tolerance. */
     void compare(String kernel, Layout[] inputs, Object device, Object cpu, DType dtype) {
-        if (pending != null) {
-            return;
-        }
         double[] d = toDoubles(device), c = toDoubles(cpu);
         double r = Double.isNaN(rtol) ? (dtype == DType.FLOAT64 ? 1e-9 : 1e-4) : rtol;
         double a = Double.isNaN(atol) ? (dtype == DType.FLOAT64 ? 1e-12 : 1e-5) : atol;
@@ -105,10 +127,25 @@ public final class ShadowMode implements AutoCloseable {
             for (Layout l : inputs) {
                 shapes.append(shapes.length() == 0 ? "" : ", ").append(Arrays.toString(l.shape()));
             }
-            pending = "device result differs from the CPU's in kernel " + kernel + " (inputs " + shapes + ", "
-                    + dtype + "): max difference " + worst + " at element " + at + " (device " + d[at] + ", cpu "
-                    + c[at] + ")";
+            throw new ShadowMismatchException(callingOp() + ": device result differs from the CPU's in kernel "
+                    + kernel + " (inputs " + shapes + ", " + dtype + "): max difference " + worst + " at element " + at
+                    + " (device " + d[at] + ", cpu " + c[at] + ")");
         }
+    }
+
+    /** The public op whose kernel failed: the innermost public method of a class of the tensor API. */
+    private static String callingOp() {
+        Optional<String> op = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).walk(frames -> frames
+                .filter(f -> f.getDeclaringClass().getPackageName().equals("dev.autograd4j")
+                        && isPublic(f.getDeclaringClass(), f.getMethodName()))
+                .map(f -> f.getDeclaringClass().getSimpleName() + "." + f.getMethodName())
+                .findFirst());
+        return op.orElse("a kernel called outside the tensor API");
+    }
+
+    private static boolean isPublic(Class<?> type, String method) {
+        return Modifier.isPublic(type.getModifiers()) && Arrays.stream(type.getDeclaredMethods())
+                .anyMatch(m -> m.getName().equals(method) && Modifier.isPublic(m.getModifiers()));
     }
 
     private static double[] toDoubles(Object array) {
@@ -140,6 +177,11 @@ public final class ShadowMode implements AutoCloseable {
         private Storage onCpu(Storage s) {
             Object host = primary.toHost(s, Layout.contiguous(new int[] {s.size()}));
             return cpu.fromHost(Device.CPU, s.dtype(), host);
+        }
+
+        /** Only the kernels of the thread that opened the mode are shadowed. */
+        private boolean shadowed() {
+            return Thread.currentThread() == mode.thread;
         }
 
         private void check(String kernel, Storage out, Layout outLayout, Storage cpuOut, Layout[] inputs) {
@@ -184,6 +226,10 @@ public final class ShadowMode implements AutoCloseable {
 
         @Override
         public void copy(Storage src, Layout srcLayout, Storage dst, Layout dstLayout) {
+            if (!shadowed()) {
+                primary.copy(src, srcLayout, dst, dstLayout);
+                return;
+            }
             Storage cpuSrc = onCpu(src), cpuDst = src == dst ? cpuSrc : onCpu(dst);
             primary.copy(src, srcLayout, dst, dstLayout);
             cpu.copy(cpuSrc, srcLayout, cpuDst, dstLayout);
@@ -192,6 +238,10 @@ public final class ShadowMode implements AutoCloseable {
 
         @Override
         public void fill(Storage dst, Layout layout, double value) {
+            if (!shadowed()) {
+                primary.fill(dst, layout, value);
+                return;
+            }
             Storage cpuDst = onCpu(dst);
             primary.fill(dst, layout, value);
             cpu.fill(cpuDst, layout, value);
@@ -200,6 +250,10 @@ public final class ShadowMode implements AutoCloseable {
 
         @Override
         public void arange(Storage dst, Layout layout, double start, double step) {
+            if (!shadowed()) {
+                primary.arange(dst, layout, start, step);
+                return;
+            }
             Storage cpuDst = onCpu(dst);
             primary.arange(dst, layout, start, step);
             cpu.arange(cpuDst, layout, start, step);
@@ -208,6 +262,10 @@ public final class ShadowMode implements AutoCloseable {
 
         @Override
         public void random(boolean normal, Storage dst, Layout layout, long seed, long offset) {
+            if (!shadowed()) {
+                primary.random(normal, dst, layout, seed, offset);
+                return;
+            }
             Storage cpuDst = onCpu(dst);
             primary.random(normal, dst, layout, seed, offset);
             cpu.random(normal, cpuDst, layout, seed, offset);
@@ -217,6 +275,10 @@ public final class ShadowMode implements AutoCloseable {
         @Override
         public void unary(UnaryOp op, Storage x, Layout xLayout, Storage out, Layout outLayout, double p0,
                           double p1) {
+            if (!shadowed()) {
+                primary.unary(op, x, xLayout, out, outLayout, p0, p1);
+                return;
+            }
             Storage cpuX = onCpu(x), cpuOut = x == out ? cpuX : onCpu(out);
             primary.unary(op, x, xLayout, out, outLayout, p0, p1);
             cpu.unary(op, cpuX, xLayout, cpuOut, outLayout, p0, p1);
@@ -226,6 +288,10 @@ public final class ShadowMode implements AutoCloseable {
         @Override
         public void binary(BinaryOp op, Storage a, Layout aLayout, Storage b, Layout bLayout, Storage out,
                            Layout outLayout) {
+            if (!shadowed()) {
+                primary.binary(op, a, aLayout, b, bLayout, out, outLayout);
+                return;
+            }
             Storage cpuA = onCpu(a), cpuB = b == a ? cpuA : onCpu(b);
             Storage cpuOut = out == a ? cpuA : out == b ? cpuB : onCpu(out);
             primary.binary(op, a, aLayout, b, bLayout, out, outLayout);
@@ -236,6 +302,10 @@ public final class ShadowMode implements AutoCloseable {
         @Override
         public void where(Storage cond, Layout condLayout, Storage a, Layout aLayout, Storage b, Layout bLayout,
                           Storage out, Layout outLayout) {
+            if (!shadowed()) {
+                primary.where(cond, condLayout, a, aLayout, b, bLayout, out, outLayout);
+                return;
+            }
             Storage cpuCond = onCpu(cond), cpuA = onCpu(a), cpuB = onCpu(b), cpuOut = onCpu(out);
             primary.where(cond, condLayout, a, aLayout, b, bLayout, out, outLayout);
             cpu.where(cpuCond, condLayout, cpuA, aLayout, cpuB, bLayout, cpuOut, outLayout);
@@ -245,6 +315,10 @@ public final class ShadowMode implements AutoCloseable {
         @Override
         public void reduce(ReduceOp op, Storage x, Layout xLayout, int reducedDims, Storage out, Layout outLayout,
                            Storage indices, Layout indicesLayout) {
+            if (!shadowed()) {
+                primary.reduce(op, x, xLayout, reducedDims, out, outLayout, indices, indicesLayout);
+                return;
+            }
             Storage cpuX = onCpu(x), cpuOut = onCpu(out), cpuIndices = indices == null ? null : onCpu(indices);
             primary.reduce(op, x, xLayout, reducedDims, out, outLayout, indices, indicesLayout);
             cpu.reduce(op, cpuX, xLayout, reducedDims, cpuOut, outLayout, cpuIndices, indicesLayout);
@@ -256,6 +330,10 @@ public final class ShadowMode implements AutoCloseable {
 
         @Override
         public void softmax(boolean log, Storage x, Layout xLayout, Storage out, Layout outLayout) {
+            if (!shadowed()) {
+                primary.softmax(log, x, xLayout, out, outLayout);
+                return;
+            }
             Storage cpuX = onCpu(x), cpuOut = x == out ? cpuX : onCpu(out);
             primary.softmax(log, x, xLayout, out, outLayout);
             cpu.softmax(log, cpuX, xLayout, cpuOut, outLayout);
@@ -264,6 +342,10 @@ public final class ShadowMode implements AutoCloseable {
 
         @Override
         public void matmul(Storage a, Layout aLayout, Storage b, Layout bLayout, Storage out, Layout outLayout) {
+            if (!shadowed()) {
+                primary.matmul(a, aLayout, b, bLayout, out, outLayout);
+                return;
+            }
             Storage cpuA = onCpu(a), cpuB = onCpu(b), cpuOut = onCpu(out);
             primary.matmul(a, aLayout, b, bLayout, out, outLayout);
             cpu.matmul(cpuA, aLayout, cpuB, bLayout, cpuOut, outLayout);

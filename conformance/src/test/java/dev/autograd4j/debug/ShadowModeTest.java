@@ -1,16 +1,25 @@
-package dev.autograd4j;
+package dev.autograd4j.debug;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.autograd4j.DType;
+import dev.autograd4j.Device;
+import dev.autograd4j.Generator;
+import dev.autograd4j.Shape;
+import dev.autograd4j.Tensor;
 import dev.autograd4j.spi.Backend;
 import dev.autograd4j.spi.Backends;
 import dev.autograd4j.spi.BinaryOp;
+import dev.autograd4j.spi.Decorators;
 import dev.autograd4j.spi.Layout;
 import dev.autograd4j.spi.Storage;
 import dev.autograd4j.spi.UnaryOp;
 import java.lang.reflect.Proxy;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -37,29 +46,42 @@ class ShadowModeTest {
     }
 
     @Test
-    void aWrongKernelIsReportedByItsGradFnNameShapesAndDifference() {
+    void aWrongKernelFailsAtOnceWithShapesAndDifference() {
         Layout l = Layout.contiguous(new int[] {3});
         try (ShadowMode mode = ShadowMode.open()) {
             Backend shadowed = mode.shadowing(brokenExp());
             Storage x = storage(0, 1, 2), y = storage(1, 1, 1), out = CPU.allocate(Device.CPU, DType.FLOAT64, 3);
-            shadowed.binary(BinaryOp.ADD, x, l, y, l, out, l);
-            ShadowMode.reportMismatch("AddBackward0"); // agrees: nothing to report
-            shadowed.unary(UnaryOp.EXP, x, l, out, l, 0, 0);
+            shadowed.binary(BinaryOp.ADD, x, l, y, l, out, l); // agrees: nothing to report
             ShadowMode.ShadowMismatchException e = assertThrows(ShadowMode.ShadowMismatchException.class,
-                    () -> ShadowMode.reportMismatch("ExpBackward0"));
-            assertTrue(e.getMessage().startsWith("ExpBackward0: device result differs from the CPU's in kernel uexp "
+                    () -> shadowed.unary(UnaryOp.EXP, x, l, out, l, 0, 0));
+            assertTrue(e.getMessage().endsWith("device result differs from the CPU's in kernel uexp "
                     + "(inputs [3], torch.float64): max difference 41.0 at element 0 (device 42.0, cpu 1.0)"),
                     e.getMessage());
         }
     }
 
     @Test
-    void aMismatchNoOpClaimedIsReportedWhenTheScopeCloses() {
-        Layout l = Layout.contiguous(new int[] {2});
-        ShadowMode mode = ShadowMode.open();
-        mode.shadowing(brokenExp()).unary(UnaryOp.EXP, storage(0, 0), l, CPU.allocate(Device.CPU, DType.FLOAT64, 2),
-                l, 0, 0);
-        assertThrows(ShadowMode.ShadowMismatchException.class, mode::close);
+    void installedOverABackendItNamesTheTensorOpThatRanTheKernel() {
+        try (ShadowMode mode = ShadowMode.open();
+             var installed = Decorators.install(Device.Type.CPU, mode.shadowing(brokenExp()))) {
+            Tensor x = Tensor.of(new double[] {0, 1}, 2);
+            assertEquals(4.0, x.add(x).add(1.0).sum().item(), 0); // correct kernels pass
+            ShadowMode.ShadowMismatchException e = assertThrows(ShadowMode.ShadowMismatchException.class, x::exp);
+            assertTrue(e.getMessage().startsWith("TensorPointwise.exp: device result differs from the CPU's in "
+                    + "kernel uexp"), e.getMessage());
+        }
+        assertSame(CPU, Decorators.resolve(CPU), "closing the installation restores the backend");
+    }
+
+    @Test
+    void otherThreadsPassThroughAndCannotOpenASecondMode() throws Exception {
+        try (ShadowMode mode = ShadowMode.open();
+             var installed = Decorators.install(Device.Type.CPU, mode.shadowing(brokenExp()))) {
+            double e0 = CompletableFuture.supplyAsync(() -> Tensor.of(new double[] {0}, 1).exp().item()).get();
+            assertEquals(42.0, e0, 0, "another thread's kernels run unshadowed on the (broken) primary");
+            Throwable second = CompletableFuture.runAsync(ShadowMode::open).handle((v, t) -> t).get();
+            assertTrue(second.getCause() instanceof IllegalStateException, String.valueOf(second));
+        }
     }
 
     @ParameterizedTest

@@ -1,0 +1,236 @@
+package dev.autograd4j;
+
+import dev.autograd4j.spi.BinaryOp;
+import dev.autograd4j.spi.UnaryOp;
+import java.util.Arrays;
+import java.util.function.UnaryOperator;
+
+/**
+ * In-place ops of {@link Tensor} (PyTorch's trailing underscore): they write into this tensor's storage, bump
+ * the version counter it shares with its views, and return this tensor. Under grad mode a leaf that requires
+ * grad refuses them (wrap optimizer-style updates in {@link Autograd#noGrad()}); when the result is part of
+ * the graph this tensor takes over the op's node, and backward fails, as in PyTorch, if a tensor saved for it
+ * was overwritten. Outside the graph the kernel writes straight into the storage, with no temporary.
+ */
+public sealed interface TensorInPlace permits Tensor {
+
+    private Tensor self() {
+        return (Tensor) this;
+    }
+
+    /**
+     * Writes {@code outOfPlace(this)} into this tensor's storage. When the op is recorded it reads a copy of the
+     * old values, so formulas never see the overwritten data.
+     */
+    private Tensor inPlace(String op, UnaryOperator<Tensor> outOfPlace) {
+        Tensor x = self();
+        boolean grad = Autograd.isGradEnabled();
+        if (grad && x.requiresGrad() && x.isLeaf()) {
+            throw new IllegalStateException("a leaf Variable that requires grad is being used in an in-place operation."
+                    + " (" + op + "; wrap optimizer-style updates in Autograd.noGrad())");
+        }
+        Tensor result = grad && x.requiresGrad() ? outOfPlace.apply(x.copy()) : outOfPlace.apply(x.detach());
+        Node node = result.gradFn();
+        if (node != null && x.isView()) {
+            throw new UnsupportedOperationException(op + ": in-place operations on a view of a tensor that is part of "
+                    + "the graph are not supported by autograd4j; write to a copy instead (e.g. x = x.add(y))");
+        }
+        if (!Arrays.equals(result.shapeUnsafe(), x.shapeUnsafe())) {
+            throw new IllegalArgumentException("output with shape " + x.shape() + " doesn't match the broadcast shape "
+                    + result.shape());
+        }
+        Kernels.checkSameDevice(x, result);
+        x.kernels().copy(result.storageUnsafe(), result.layout(), x.storageUnsafe(), x.layout());
+        x.commitInPlace(node);
+        return x;
+    }
+
+    /**
+     * True when an in-place op needs no graph, so its kernel can write straight into this storage (the
+     * optimizer's path: no temporary, no copy). Elementwise kernels read and write each position once, so the
+     * output may alias an input.
+     */
+    private boolean writesDirectly(Tensor other) {
+        Tensor x = self();
+        return !Autograd.isGradEnabled() || !(x.requiresGrad() || (other != null && other.requiresGrad()));
+    }
+
+    private Tensor binaryInto(String op, BinaryOp kernel, Tensor other) {
+        Tensor x = self();
+        Kernels.checkSameDevice(x, other);
+        Kernels.checkSameDtype(op, x, other);
+        int[] shape = Shape.broadcast(x.shapeUnsafe(), other.shapeUnsafe());
+        if (!Arrays.equals(shape, x.shapeUnsafe())) {
+            throw new IllegalArgumentException("output with shape " + x.shape() + " doesn't match the broadcast shape "
+                    + Shape.wrap(shape));
+        }
+        x.kernels().binary(kernel, x.storageUnsafe(), x.layout(), other.storageUnsafe(),
+                other.layout().broadcastTo(shape), x.storageUnsafe(), x.layout());
+        x.commitInPlace(null);
+        return x;
+    }
+
+    private Tensor unaryInto(UnaryOp kernel, double p0) {
+        Tensor x = self();
+        x.kernels().unary(kernel, x.storageUnsafe(), x.layout(), x.storageUnsafe(), x.layout(), p0, 0);
+        x.commitInPlace(null);
+        return x;
+    }
+
+    /**
+     * In place {@code this += other} (broadcast to this shape), like {@code tensor.add_(other)}.
+     *
+     * @param other same dtype and device, broadcastable to this shape
+     * @return this tensor
+     */
+    default Tensor add_(Tensor other) {
+        return writesDirectly(other) ? binaryInto("add_", BinaryOp.ADD, other) : inPlace("add_", t -> t.add(other));
+    }
+
+    /**
+     * In place {@code this += alpha * other}, like {@code tensor.add_(other, alpha=alpha)}.
+     *
+     * @param other same dtype and device, broadcastable to this shape
+     * @param alpha the factor
+     * @return this tensor
+     */
+    default Tensor add_(Tensor other, double alpha) {
+        if (writesDirectly(other)) {
+            try (var g = Autograd.noGrad()) {
+                return binaryInto("add_", BinaryOp.ADD, other.mul(alpha));
+            }
+        }
+        return inPlace("add_", t -> t.add(other.mul(alpha)));
+    }
+
+    /**
+     * In place {@code this += value}.
+     *
+     * @param value the scalar
+     * @return this tensor
+     */
+    default Tensor add_(double value) {
+        return writesDirectly(null) ? unaryInto(UnaryOp.ADD_SCALAR, value) : inPlace("add_", t -> t.add(value));
+    }
+
+    /**
+     * In place {@code this -= other}.
+     *
+     * @param other same dtype and device, broadcastable to this shape
+     * @return this tensor
+     */
+    default Tensor sub_(Tensor other) {
+        return writesDirectly(other) ? binaryInto("sub_", BinaryOp.SUB, other) : inPlace("sub_", t -> t.sub(other));
+    }
+
+    /**
+     * In place {@code this -= value}.
+     *
+     * @param value the scalar
+     * @return this tensor
+     */
+    default Tensor sub_(double value) {
+        return writesDirectly(null) ? unaryInto(UnaryOp.ADD_SCALAR, -value) : inPlace("sub_", t -> t.sub(value));
+    }
+
+    /**
+     * In place {@code this *= other}.
+     *
+     * @param other same dtype and device, broadcastable to this shape
+     * @return this tensor
+     */
+    default Tensor mul_(Tensor other) {
+        return writesDirectly(other) ? binaryInto("mul_", BinaryOp.MUL, other) : inPlace("mul_", t -> t.mul(other));
+    }
+
+    /**
+     * In place {@code this *= value}.
+     *
+     * @param value the scalar
+     * @return this tensor
+     */
+    default Tensor mul_(double value) {
+        return writesDirectly(null) ? unaryInto(UnaryOp.MUL_SCALAR, value) : inPlace("mul_", t -> t.mul(value));
+    }
+
+    /**
+     * In place {@code this /= other}.
+     *
+     * @param other same dtype and device, broadcastable to this shape
+     * @return this tensor
+     */
+    default Tensor div_(Tensor other) {
+        return writesDirectly(other) ? binaryInto("div_", BinaryOp.DIV, other) : inPlace("div_", t -> t.div(other));
+    }
+
+    /**
+     * In place {@code this /= value}.
+     *
+     * @param value the scalar
+     * @return this tensor
+     */
+    default Tensor div_(double value) {
+        return writesDirectly(null) ? unaryInto(UnaryOp.MUL_SCALAR, 1.0 / value) : inPlace("div_", t -> t.div(value));
+    }
+
+    /**
+     * In place {@link TensorPointwise#clamp}.
+     *
+     * @param min the lower bound or NaN
+     * @param max the upper bound or NaN
+     * @return this tensor
+     */
+    default Tensor clamp_(double min, double max) {
+        return inPlace("clamp_", t -> t.clamp(min, max));
+    }
+
+    /**
+     * In place {@link TensorPointwise#relu}.
+     *
+     * @return this tensor
+     */
+    default Tensor relu_() {
+        return inPlace("relu_", Tensor::relu);
+    }
+
+    /**
+     * Sets every element to value, like {@code tensor.fill_}; the old values get a zero gradient.
+     *
+     * @param value the value, cast to this dtype
+     * @return this tensor
+     */
+    default Tensor fill_(double value) {
+        return inPlace("fill_", t -> Tensor.record("FillBackward0", Tensor.full(t.shape(), value, t.dtype(),
+                t.device()), (g, needs) -> new Tensor[] {Tensor.zerosLike(g)}, t));
+    }
+
+    /**
+     * Sets every element to 0, like {@code tensor.zero_()}.
+     *
+     * @return this tensor
+     */
+    default Tensor zero_() {
+        return fill_(0.0);
+    }
+
+    /**
+     * Copies src (broadcast, cast and moved as needed) into this tensor, like {@code tensor.copy_(src)};
+     * gradients flow to src.
+     *
+     * @param src a tensor broadcastable to this shape
+     * @return this tensor
+     */
+    default Tensor copy_(Tensor src) {
+        int[] target = self().shapeUnsafe();
+        return inPlace("copy_", t -> {
+            Tensor moved = src.to(t.device()).to(t.dtype());
+            Tensor values;
+            try (var g = Autograd.noGrad()) {
+                values = moved.expand(target).copy();
+            }
+            int[] from = moved.shapeUnsafe();
+            return Tensor.record("CopyBackwards", values,
+                    (g, needs) -> new Tensor[] {Tensor.zerosLike(g), g.sumToShape(from)}, t, moved);
+        });
+    }
+}

@@ -1,0 +1,769 @@
+package dev.autograd4j;
+
+import dev.autograd4j.spi.BinaryOp;
+import dev.autograd4j.spi.UnaryOp;
+import dev.autograd4j.Kernels.Saved;
+
+/**
+ * Elementwise ops of {@link Tensor}: arithmetic with broadcasting, elementwise math and activations,
+ * comparisons and selection. Each op declares its kernel (an {@link UnaryOp} or {@link BinaryOp} constant,
+ * the op table the backends serve) together with its derivative and the name of its node, as PyTorch names it.
+ *
+ * <p>Binary ops broadcast as PyTorch does and need operands of one dtype and device (autograd4j does not
+ * promote types); the gradient of a broadcast operand is summed back to its shape. Elementwise math on
+ * floating-point functions requires a floating dtype ({@code "exp" not implemented for 'Long'} otherwise).
+ */
+public sealed interface TensorPointwise permits Tensor {
+
+    private Tensor self() {
+        return (Tensor) this;
+    }
+
+    /** Check, dispatch, record: one unary kernel with scalar parameters, its node and its derivative. */
+    private Tensor unary(UnaryOp op, double p0, double p1, String node, Kernels.Saved saved,
+                         Kernels.UnaryDerivative derivative) {
+        Tensor x = self();
+        Tensor y = Kernels.unary(x, op, p0, p1);
+        Tensor[] keep = switch (saved) {
+            case INPUT -> Tensor.saved(x);
+            case RESULT -> Tensor.saved(y);
+            case NOTHING -> Tensor.saved();
+        };
+        return Tensor.record(node, y, keep, (g, needs) -> new Tensor[] {derivative.apply(x, y, g)}, x);
+    }
+
+    private Tensor unary(UnaryOp op, String node, Kernels.Saved saved, Kernels.UnaryDerivative derivative) {
+        return unary(op, 0, 0, node, saved, derivative);
+    }
+
+    // ------------------------------------------------------------------ arithmetic
+
+    /**
+     * {@code this + other} with broadcasting, like {@code torch.add}.
+     *
+     * @param other same dtype and device, a shape that broadcasts with this one
+     * @return a new tensor of the broadcast shape; {@code AddBackward0}
+     * @throws IllegalArgumentException when dtypes, devices or shapes do not match
+     */
+    default Tensor add(Tensor other) {
+        Tensor x = self();
+        Tensor out = Kernels.binary(x, BinaryOp.ADD, other);
+        return Tensor.record("AddBackward0", out, (g, needs) -> new Tensor[] {
+            needs[0] ? g.sumToShape(x.shapeUnsafe()) : null,
+            needs[1] ? g.sumToShape(other.shapeUnsafe()) : null}, x, other);
+    }
+
+    /**
+     * {@code this + value}.
+     *
+     * @param value the scalar
+     * @return a new tensor; {@code AddBackward1}
+     */
+    default Tensor add(double value) {
+        Tensor out = Kernels.unary(self(), UnaryOp.ADD_SCALAR, value, 0);
+        return Tensor.record("AddBackward1", out, (g, needs) -> new Tensor[] {g}, self());
+    }
+
+    /**
+     * {@code this - other} with broadcasting, like {@code torch.sub}.
+     *
+     * @param other same dtype and device, a shape that broadcasts with this one
+     * @return a new tensor of the broadcast shape; {@code SubBackward0}
+     * @throws IllegalArgumentException when dtypes, devices or shapes do not match
+     */
+    default Tensor sub(Tensor other) {
+        Tensor x = self();
+        Tensor out = Kernels.binary(x, BinaryOp.SUB, other);
+        return Tensor.record("SubBackward0", out, (g, needs) -> new Tensor[] {
+            needs[0] ? g.sumToShape(x.shapeUnsafe()) : null,
+            needs[1] ? g.neg().sumToShape(other.shapeUnsafe()) : null}, x, other);
+    }
+
+    /**
+     * {@code this - value}.
+     *
+     * @param value the scalar
+     * @return a new tensor; {@code SubBackward1}
+     */
+    default Tensor sub(double value) {
+        Tensor out = Kernels.unary(self(), UnaryOp.ADD_SCALAR, -value, 0);
+        return Tensor.record("SubBackward1", out, (g, needs) -> new Tensor[] {g}, self());
+    }
+
+    /**
+     * {@code value - this}, like {@code torch.rsub}.
+     *
+     * @param value the scalar
+     * @return a new tensor
+     */
+    default Tensor rsub(double value) {
+        return neg().add(value);
+    }
+
+    /**
+     * {@code this * other} with broadcasting, like {@code torch.mul}.
+     *
+     * @param other same dtype and device, a shape that broadcasts with this one
+     * @return a new tensor of the broadcast shape; {@code MulBackward0}
+     * @throws IllegalArgumentException when dtypes, devices or shapes do not match
+     */
+    default Tensor mul(Tensor other) {
+        Tensor x = self();
+        Tensor out = Kernels.binary(x, BinaryOp.MUL, other);
+        return Tensor.record("MulBackward0", out, Tensor.saved(x, other), (g, needs) -> new Tensor[] {
+            needs[0] ? g.mul(other).sumToShape(x.shapeUnsafe()) : null,
+            needs[1] ? g.mul(x).sumToShape(other.shapeUnsafe()) : null}, x, other);
+    }
+
+    /**
+     * {@code this * value}.
+     *
+     * @param value the scalar
+     * @return a new tensor; {@code MulBackward1}
+     */
+    default Tensor mul(double value) {
+        Tensor out = Kernels.unary(self(), UnaryOp.MUL_SCALAR, value, 0);
+        return Tensor.record("MulBackward1", out, (g, needs) -> new Tensor[] {g.mul(value)}, self());
+    }
+
+    /**
+     * {@code this / other} with broadcasting (true division), like {@code torch.div}.
+     *
+     * @param other same dtype and device, a shape that broadcasts with this one
+     * @return a new tensor of the broadcast shape; {@code DivBackward0}
+     * @throws IllegalArgumentException when dtypes, devices or shapes do not match
+     */
+    default Tensor div(Tensor other) {
+        Tensor x = self();
+        Tensor out = Kernels.binary(x, BinaryOp.DIV, other);
+        return Tensor.record("DivBackward0", out, Tensor.saved(x, other), (g, needs) -> new Tensor[] {
+            needs[0] ? g.div(other).sumToShape(x.shapeUnsafe()) : null,
+            needs[1] ? g.neg().mul(x).div(other.mul(other)).sumToShape(other.shapeUnsafe()) : null}, x, other);
+    }
+
+    /**
+     * {@code this / value}.
+     *
+     * @param value the scalar
+     * @return a new tensor; {@code DivBackward1}
+     */
+    default Tensor div(double value) {
+        Tensor out = Kernels.unary(self(), UnaryOp.MUL_SCALAR, 1.0 / value, 0);
+        return Tensor.record("DivBackward1", out, (g, needs) -> new Tensor[] {g.div(value)}, self());
+    }
+
+    /**
+     * Elementwise power with a scalar exponent, like {@code torch.pow(tensor, exponent)}.
+     *
+     * @param exponent the exponent
+     * @return a new tensor; {@code PowBackward0}
+     */
+    default Tensor pow(double exponent) {
+        Kernels.requireFloating(self().dtype(), "pow");
+        return unary(UnaryOp.POW_SCALAR, exponent, 0, "PowBackward0", Saved.INPUT, (x, y, g) ->
+                exponent == 0 ? Tensor.zerosLike(x) : g.mul(x.pow(exponent - 1).mul(exponent)));
+    }
+
+    /**
+     * {@code x * x}, like {@code torch.square} (which PyTorch computes as {@code pow(x, 2)}).
+     *
+     * @return a new tensor; {@code PowBackward0}
+     */
+    default Tensor square() {
+        return pow(2);
+    }
+
+    // ------------------------------------------------------------------ elementwise math
+
+    /**
+     * {@code -x}, like {@code torch.neg}.
+     *
+     * @return a new tensor; {@code NegBackward0}
+     */
+    default Tensor neg() {
+        return unary(UnaryOp.NEG, "NegBackward0", Saved.NOTHING, (x, y, g) -> g.neg());
+    }
+
+    /**
+     * {@code |x|}, like {@code torch.abs}; the gradient at 0 is 0.
+     *
+     * @return a new tensor; {@code AbsBackward0}
+     */
+    default Tensor abs() {
+        return unary(UnaryOp.ABS, "AbsBackward0", Saved.INPUT, (x, y, g) -> g.mul(x.sign()));
+    }
+
+    /**
+     * -1, 0 or 1 by sign, like {@code torch.sign} (NaN stays NaN); the gradient is zero.
+     *
+     * @return a new tensor; {@code SignBackward0}
+     */
+    default Tensor sign() {
+        return unary(UnaryOp.SIGN, "SignBackward0", Saved.NOTHING, (x, y, g) -> Tensor.zerosLike(g));
+    }
+
+    /**
+     * {@code e^x}, like {@code torch.exp}.
+     *
+     * @return a new tensor; {@code ExpBackward0}
+     */
+    default Tensor exp() {
+        return unary(UnaryOp.EXP, "ExpBackward0", Saved.RESULT, (x, y, g) -> g.mul(y));
+    }
+
+    /**
+     * {@code e^x - 1}, accurate for small x, like {@code torch.expm1}.
+     *
+     * @return a new tensor; {@code Expm1Backward0}
+     */
+    default Tensor expm1() {
+        return unary(UnaryOp.EXPM1, "Expm1Backward0", Saved.RESULT, (x, y, g) -> g.mul(y.add(1.0)));
+    }
+
+    /**
+     * Natural logarithm, like {@code torch.log}.
+     *
+     * @return a new tensor; {@code LogBackward0}
+     */
+    default Tensor log() {
+        return unary(UnaryOp.LOG, "LogBackward0", Saved.INPUT, (x, y, g) -> g.div(x));
+    }
+
+    /**
+     * {@code log(1 + x)}, accurate for small x, like {@code torch.log1p}.
+     *
+     * @return a new tensor; {@code Log1PBackward0}
+     */
+    default Tensor log1p() {
+        return unary(UnaryOp.LOG1P, "Log1PBackward0", Saved.INPUT, (x, y, g) -> g.div(x.add(1.0)));
+    }
+
+    /**
+     * Base-2 logarithm, like {@code torch.log2}.
+     *
+     * @return a new tensor; {@code Log2Backward0}
+     */
+    default Tensor log2() {
+        return unary(UnaryOp.LOG2, "Log2Backward0", Saved.INPUT, (x, y, g) -> g.div(x.mul(Math.log(2))));
+    }
+
+    /**
+     * Base-10 logarithm, like {@code torch.log10}.
+     *
+     * @return a new tensor; {@code Log10Backward0}
+     */
+    default Tensor log10() {
+        return unary(UnaryOp.LOG10, "Log10Backward0", Saved.INPUT, (x, y, g) -> g.div(x.mul(Math.log(10))));
+    }
+
+    /**
+     * Square root, like {@code torch.sqrt}.
+     *
+     * @return a new tensor; {@code SqrtBackward0}
+     */
+    default Tensor sqrt() {
+        return unary(UnaryOp.SQRT, "SqrtBackward0", Saved.RESULT, (x, y, g) -> g.div(y.mul(2.0)));
+    }
+
+    /**
+     * {@code 1 / sqrt(x)}, like {@code torch.rsqrt}.
+     *
+     * @return a new tensor; {@code RsqrtBackward0}
+     */
+    default Tensor rsqrt() {
+        return unary(UnaryOp.RSQRT, "RsqrtBackward0", Saved.RESULT, (x, y, g) -> g.mul(y.pow(3)).mul(-0.5));
+    }
+
+    /**
+     * {@code 1 / x}, like {@code torch.reciprocal}.
+     *
+     * @return a new tensor; {@code ReciprocalBackward0}
+     */
+    default Tensor reciprocal() {
+        Kernels.requireFloating(self().dtype(), "reciprocal");
+        return unary(UnaryOp.RDIV_SCALAR, 1.0, 0, "ReciprocalBackward0", Saved.RESULT,
+                (x, y, g) -> g.mul(y.mul(y)).neg());
+    }
+
+    /**
+     * Sine, like {@code torch.sin}.
+     *
+     * @return a new tensor; {@code SinBackward0}
+     */
+    default Tensor sin() {
+        return unary(UnaryOp.SIN, "SinBackward0", Saved.INPUT, (x, y, g) -> g.mul(x.cos()));
+    }
+
+    /**
+     * Cosine, like {@code torch.cos}.
+     *
+     * @return a new tensor; {@code CosBackward0}
+     */
+    default Tensor cos() {
+        return unary(UnaryOp.COS, "CosBackward0", Saved.INPUT, (x, y, g) -> g.mul(x.sin().neg()));
+    }
+
+    /**
+     * Hyperbolic tangent, like {@code torch.tanh}.
+     *
+     * @return a new tensor; {@code TanhBackward0}
+     */
+    default Tensor tanh() {
+        return unary(UnaryOp.TANH, "TanhBackward0", Saved.RESULT, (x, y, g) -> g.mul(y.mul(y).rsub(1.0)));
+    }
+
+    /**
+     * The logistic function {@code 1 / (1 + e^-x)}, like {@code torch.sigmoid}.
+     *
+     * @return a new tensor; {@code SigmoidBackward0}
+     */
+    default Tensor sigmoid() {
+        return unary(UnaryOp.SIGMOID, "SigmoidBackward0", Saved.RESULT, (x, y, g) -> g.mul(y.mul(y.rsub(1.0))));
+    }
+
+    /**
+     * The error function, like {@code torch.erf}.
+     *
+     * @return a new tensor; {@code ErfBackward0}
+     */
+    default Tensor erf() {
+        return unary(UnaryOp.ERF, "ErfBackward0", Saved.INPUT,
+                (x, y, g) -> g.mul(x.square().neg().exp().mul(2 / Math.sqrt(Math.PI))));
+    }
+
+    /**
+     * {@code 1 - erf(x)}, accurate in the tail, like {@code torch.erfc}.
+     *
+     * @return a new tensor; {@code ErfcBackward0}
+     */
+    default Tensor erfc() {
+        return unary(UnaryOp.ERFC, "ErfcBackward0", Saved.INPUT,
+                (x, y, g) -> g.mul(x.square().neg().exp().mul(-2 / Math.sqrt(Math.PI))));
+    }
+
+    /**
+     * Largest integer not above x, like {@code torch.floor}; the gradient is zero.
+     *
+     * @return a new tensor; {@code FloorBackward0}
+     */
+    default Tensor floor() {
+        return unary(UnaryOp.FLOOR, "FloorBackward0", Saved.NOTHING, (x, y, g) -> Tensor.zerosLike(g));
+    }
+
+    /**
+     * Smallest integer not below x, like {@code torch.ceil}; the gradient is zero.
+     *
+     * @return a new tensor; {@code CeilBackward0}
+     */
+    default Tensor ceil() {
+        return unary(UnaryOp.CEIL, "CeilBackward0", Saved.NOTHING, (x, y, g) -> Tensor.zerosLike(g));
+    }
+
+    /**
+     * Nearest integer with halves to even, like {@code torch.round}; the gradient is zero.
+     *
+     * @return a new tensor; {@code RoundBackward0}
+     */
+    default Tensor round() {
+        return unary(UnaryOp.ROUND, "RoundBackward0", Saved.NOTHING, (x, y, g) -> Tensor.zerosLike(g));
+    }
+
+    /**
+     * Integer part (rounding toward zero), like {@code torch.trunc}; the gradient is zero.
+     *
+     * @return a new tensor; {@code TruncBackward0}
+     */
+    default Tensor trunc() {
+        return unary(UnaryOp.TRUNC, "TruncBackward0", Saved.NOTHING, (x, y, g) -> Tensor.zerosLike(g));
+    }
+
+    // ------------------------------------------------------------------ activations
+
+    /**
+     * {@code max(x, 0)}, like {@code torch.relu} (NaN stays NaN; the gradient at 0 is 0).
+     *
+     * @return a new tensor; {@code ReluBackward0}
+     */
+    default Tensor relu() {
+        return unary(UnaryOp.RELU, "ReluBackward0", Saved.RESULT,
+                (x, y, g) -> g.mul(Kernels.unary(y, UnaryOp.STEP, 0, 0)));
+    }
+
+    /**
+     * {@code x > 0 ? x : negativeSlope * x}, like {@code F.leaky_relu}.
+     *
+     * @param negativeSlope the slope for negative inputs (PyTorch's default is 0.01)
+     * @return a new tensor; {@code LeakyReluBackward0}
+     */
+    default Tensor leakyRelu(double negativeSlope) {
+        return unary(UnaryOp.LEAKY_RELU, negativeSlope, 0, "LeakyReluBackward0", Saved.INPUT,
+                (x, y, g) -> Tensor.where(x.gt(0.0), g, g.mul(negativeSlope)));
+    }
+
+    /**
+     * {@code x > 0 ? x : alpha (e^x - 1)}, like {@code F.elu}.
+     *
+     * @param alpha the value the negative side tends to (PyTorch's default is 1)
+     * @return a new tensor; {@code EluBackward0}
+     */
+    default Tensor elu(double alpha) {
+        return elu(alpha, 1.0);
+    }
+
+    /**
+     * {@code scale * (x > 0 ? x : alpha (e^x - 1))} with alpha = 1.6732632423543772 and
+     * scale = 1.0507009873554805, like {@code torch.selu} (which PyTorch records as an ELU).
+     *
+     * @return a new tensor; {@code EluBackward0}
+     */
+    default Tensor selu() {
+        return elu(1.6732632423543772848170429916717, 1.0507009873554804934193349852946);
+    }
+
+    private Tensor elu(double alpha, double scale) {
+        return unary(UnaryOp.ELU, alpha, scale, "EluBackward0", Saved.INPUT, (x, y, g) ->
+                // e^min(x, 0): the branch where() drops must stay finite for second derivatives
+                Tensor.where(x.gt(0.0), g.mul(scale), g.mul(x.clampMax(0.0).exp().mul(alpha * scale))));
+    }
+
+    /**
+     * {@code log(1 + e^(beta x)) / beta}, and x itself where {@code beta x > threshold}, like
+     * {@code F.softplus}.
+     *
+     * @param beta the sharpness (PyTorch's default is 1)
+     * @param threshold above which the function is linear (PyTorch's default is 20)
+     * @return a new tensor; {@code SoftplusBackward0}
+     */
+    default Tensor softplus(double beta, double threshold) {
+        return unary(UnaryOp.SOFTPLUS, beta, threshold, "SoftplusBackward0", Saved.INPUT, (x, y, g) ->
+                Tensor.where(x.mul(beta).gt(threshold), g, g.mul(x.mul(beta).sigmoid())));
+    }
+
+    /**
+     * The exact GELU {@code x * Phi(x)}, like {@code F.gelu(x)} ({@code approximate='none'}).
+     *
+     * @return a new tensor; {@code GeluBackward0}
+     */
+    default Tensor gelu() {
+        return unary(UnaryOp.GELU, "GeluBackward0", Saved.INPUT, (x, y, g) -> {
+            Tensor cdf = x.mul(-Math.sqrt(0.5)).erfc().mul(0.5);
+            Tensor pdf = x.square().mul(-0.5).exp().mul(1 / Math.sqrt(2 * Math.PI));
+            return g.mul(cdf.add(x.mul(pdf)));
+        });
+    }
+
+    /**
+     * GELU's tanh approximation {@code 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))}, like
+     * {@code F.gelu(x, approximate='tanh')}.
+     *
+     * @return a new tensor; {@code GeluBackward0}
+     */
+    default Tensor geluTanh() {
+        double k = Math.sqrt(2 / Math.PI), c = 0.044715;
+        return unary(UnaryOp.GELU_TANH, "GeluBackward0", Saved.INPUT, (x, y, g) -> {
+            Tensor x2 = x.square();
+            Tensor t = x.mul(x2.mul(c).add(1.0)).mul(k).tanh();
+            Tensor dInner = x2.mul(3 * c).add(1.0).mul(k);
+            return g.mul(t.add(1.0).mul(0.5).add(x.mul(0.5).mul(t.square().rsub(1.0)).mul(dInner)));
+        });
+    }
+
+    /**
+     * {@code x * sigmoid(x)}, like {@code F.silu}.
+     *
+     * @return a new tensor; {@code SiluBackward0}
+     */
+    default Tensor silu() {
+        return unary(UnaryOp.SILU, "SiluBackward0", Saved.INPUT, (x, y, g) -> {
+            Tensor s = x.sigmoid();
+            return g.mul(s.mul(x.mul(s.rsub(1.0)).add(1.0)));
+        });
+    }
+
+    /**
+     * {@code x * tanh(softplus(x))}, like {@code F.mish}.
+     *
+     * @return a new tensor; {@code MishBackward0}
+     */
+    default Tensor mish() {
+        return unary(UnaryOp.MISH, "MishBackward0", Saved.INPUT, (x, y, g) -> {
+            Tensor t = x.softplus(1, 20).tanh();
+            return g.mul(t.add(x.mul(x.sigmoid()).mul(t.square().rsub(1.0))));
+        });
+    }
+
+    /**
+     * x clamped to {@code [min, max]}, like {@code F.hardtanh}; the gradient passes strictly inside.
+     *
+     * @param min the lower bound (PyTorch's default is -1)
+     * @param max the upper bound (PyTorch's default is 1)
+     * @return a new tensor; {@code HardtanhBackward0}
+     */
+    default Tensor hardtanh(double min, double max) {
+        Kernels.requireFloating(self().dtype(), "hardtanh");
+        return unary(UnaryOp.CLAMP, min, max, "HardtanhBackward0", Saved.INPUT, (x, y, g) -> {
+            Tensor inside = x.gt(min).to(g.dtype()).mul(x.lt(max).to(g.dtype()));
+            return g.mul(inside);
+        });
+    }
+
+    /**
+     * Limits values to {@code [min, max]}, like {@code torch.clamp}; pass NaN for a side without a bound. The
+     * gradient passes inside the range, bounds included.
+     *
+     * @param min the lower bound or NaN
+     * @param max the upper bound or NaN
+     * @return a new tensor; {@code ClampBackward1}
+     * @throws IllegalArgumentException when both bounds are NaN
+     */
+    default Tensor clamp(double min, double max) {
+        return clamp(min, max, "ClampBackward1");
+    }
+
+    /**
+     * {@code max(x, min)}, like {@code torch.clamp_min}.
+     *
+     * @param min the lower bound
+     * @return a new tensor; {@code ClampMinBackward0}
+     */
+    default Tensor clampMin(double min) {
+        return clamp(min, Double.NaN, "ClampMinBackward0");
+    }
+
+    /**
+     * {@code min(x, max)}, like {@code torch.clamp_max}.
+     *
+     * @param max the upper bound
+     * @return a new tensor; {@code ClampMaxBackward0}
+     */
+    default Tensor clampMax(double max) {
+        return clamp(Double.NaN, max, "ClampMaxBackward0");
+    }
+
+    private Tensor clamp(double min, double max, String node) {
+        if (Double.isNaN(min) && Double.isNaN(max)) {
+            throw new IllegalArgumentException("torch.clamp: At least one of 'min' or 'max' must not be None");
+        }
+        Kernels.requireFloating(self().dtype(), "clamp");
+        return unary(UnaryOp.CLAMP, min, max, node, Saved.INPUT,
+                (x, y, g) -> g.mul(Kernels.unary(x, UnaryOp.INSIDE, min, max)));
+    }
+
+    /**
+     * Elementwise maximum of two tensors, like {@code torch.maximum}; on ties the gradient is split evenly.
+     *
+     * @param other same dtype and device, broadcastable
+     * @return a new tensor; {@code MaximumBackward0}
+     */
+    default Tensor maximum(Tensor other) {
+        return extremum(BinaryOp.MAXIMUM, "MaximumBackward0", other);
+    }
+
+    /**
+     * Elementwise minimum of two tensors, like {@code torch.minimum}; on ties the gradient is split evenly.
+     *
+     * @param other same dtype and device, broadcastable
+     * @return a new tensor; {@code MinimumBackward0}
+     */
+    default Tensor minimum(Tensor other) {
+        return extremum(BinaryOp.MINIMUM, "MinimumBackward0", other);
+    }
+
+    private Tensor extremum(BinaryOp op, String node, Tensor other) {
+        Tensor x = self();
+        Tensor out = Kernels.binary(x, op, other);
+        return Tensor.record(node, out, Tensor.saved(x, other, out), (g, needs) -> {
+            Tensor mine = x.eq(out).to(g.dtype()), theirs = other.eq(out).to(g.dtype());
+            Tensor share = mine.add(theirs);
+            return new Tensor[] {
+                needs[0] ? g.mul(mine.div(share)).sumToShape(x.shapeUnsafe()) : null,
+                needs[1] ? g.mul(theirs.div(share)).sumToShape(other.shapeUnsafe()) : null};
+        }, x, other);
+    }
+
+    // ------------------------------------------------------------------ tests of values (BOOL, no gradient)
+
+    /**
+     * True where x is NaN, like {@code torch.isnan}.
+     *
+     * @return a new BOOL tensor
+     */
+    default Tensor isnan() {
+        Tensor x = self();
+        return x.dtype().isFloatingPoint() ? x.ne(x) : Tensor.zeros(x.shape(), DType.BOOL, x.device());
+    }
+
+    /**
+     * True where x is positive or negative infinity, like {@code torch.isinf}.
+     *
+     * @return a new BOOL tensor
+     */
+    default Tensor isinf() {
+        Tensor x = self();
+        return x.dtype().isFloatingPoint() ? x.abs().eq(Double.POSITIVE_INFINITY)
+                : Tensor.zeros(x.shape(), DType.BOOL, x.device());
+    }
+
+    /**
+     * True where x is neither NaN nor infinite, like {@code torch.isfinite}.
+     *
+     * @return a new BOOL tensor
+     */
+    default Tensor isfinite() {
+        Tensor x = self();
+        return x.dtype().isFloatingPoint() ? x.sub(x).eq(0.0) : Tensor.ones(x.shape(), DType.BOOL, x.device());
+    }
+
+    // ------------------------------------------------------------------ comparisons (BOOL, no gradient)
+
+    /**
+     * {@code this == other} elementwise with broadcasting, like {@code torch.eq}.
+     *
+     * @param other same dtype and device
+     * @return a new BOOL tensor
+     */
+    default Tensor eq(Tensor other) {
+        return Kernels.binary(self(), BinaryOp.EQ, other);
+    }
+
+    /**
+     * {@code this != other} elementwise with broadcasting, like {@code torch.ne}.
+     *
+     * @param other same dtype and device
+     * @return a new BOOL tensor
+     */
+    default Tensor ne(Tensor other) {
+        return Kernels.binary(self(), BinaryOp.NE, other);
+    }
+
+    /**
+     * {@code this < other} elementwise with broadcasting, like {@code torch.lt}.
+     *
+     * @param other same dtype and device
+     * @return a new BOOL tensor
+     */
+    default Tensor lt(Tensor other) {
+        return Kernels.binary(self(), BinaryOp.LT, other);
+    }
+
+    /**
+     * {@code this <= other} elementwise with broadcasting, like {@code torch.le}.
+     *
+     * @param other same dtype and device
+     * @return a new BOOL tensor
+     */
+    default Tensor le(Tensor other) {
+        return Kernels.binary(self(), BinaryOp.LE, other);
+    }
+
+    /**
+     * {@code this > other} elementwise with broadcasting, like {@code torch.gt}.
+     *
+     * @param other same dtype and device
+     * @return a new BOOL tensor
+     */
+    default Tensor gt(Tensor other) {
+        return Kernels.binary(self(), BinaryOp.GT, other);
+    }
+
+    /**
+     * {@code this >= other} elementwise with broadcasting, like {@code torch.ge}.
+     *
+     * @param other same dtype and device
+     * @return a new BOOL tensor
+     */
+    default Tensor ge(Tensor other) {
+        return Kernels.binary(self(), BinaryOp.GE, other);
+    }
+
+    /**
+     * {@code this == value} elementwise.
+     *
+     * @param value the scalar, cast to this dtype
+     * @return a new BOOL tensor
+     */
+    default Tensor eq(double value) {
+        return eq(Kernels.scalarLike(self(), value));
+    }
+
+    /**
+     * {@code this != value} elementwise.
+     *
+     * @param value the scalar, cast to this dtype
+     * @return a new BOOL tensor
+     */
+    default Tensor ne(double value) {
+        return ne(Kernels.scalarLike(self(), value));
+    }
+
+    /**
+     * {@code this < value} elementwise.
+     *
+     * @param value the scalar, cast to this dtype
+     * @return a new BOOL tensor
+     */
+    default Tensor lt(double value) {
+        return lt(Kernels.scalarLike(self(), value));
+    }
+
+    /**
+     * {@code this <= value} elementwise.
+     *
+     * @param value the scalar, cast to this dtype
+     * @return a new BOOL tensor
+     */
+    default Tensor le(double value) {
+        return le(Kernels.scalarLike(self(), value));
+    }
+
+    /**
+     * {@code this > value} elementwise.
+     *
+     * @param value the scalar, cast to this dtype
+     * @return a new BOOL tensor
+     */
+    default Tensor gt(double value) {
+        return gt(Kernels.scalarLike(self(), value));
+    }
+
+    /**
+     * {@code this >= value} elementwise.
+     *
+     * @param value the scalar, cast to this dtype
+     * @return a new BOOL tensor
+     */
+    default Tensor ge(double value) {
+        return ge(Kernels.scalarLike(self(), value));
+    }
+
+    /**
+     * {@code condition ? this : other} with broadcasting, like {@code torch.where(condition, this, other)};
+     * gradients flow to the chosen side.
+     *
+     * @param condition a BOOL tensor
+     * @param other values where the condition is false, of this dtype and device
+     * @return a new tensor of the broadcast shape; {@code WhereBackward0}
+     * @throws IllegalArgumentException when condition is not BOOL, or dtypes, devices or shapes do not match
+     */
+    default Tensor where(Tensor condition, Tensor other) {
+        Tensor a = self();
+        if (condition.dtype() != DType.BOOL) {
+            throw new IllegalArgumentException("where expected condition to be a boolean tensor, but got a tensor with "
+                    + "dtype " + condition.dtype().scalarTypeName());
+        }
+        Kernels.checkSameDevice(condition, a);
+        Kernels.checkSameDevice(a, other);
+        Kernels.checkSameDtype("where", a, other);
+        int[] shape = Shape.broadcast(Shape.broadcast(condition.shapeUnsafe(), a.shapeUnsafe()), other.shapeUnsafe());
+        Tensor out = a.emptyLike(shape, a.dtype());
+        a.kernels().where(condition.storageUnsafe(), condition.layout().broadcastTo(shape), a.storageUnsafe(),
+                a.layout().broadcastTo(shape), other.storageUnsafe(), other.layout().broadcastTo(shape),
+                out.storageUnsafe(), out.layout());
+        return Tensor.record("WhereBackward0", out, Tensor.saved(condition), (g, needs) -> {
+            Tensor zero = Tensor.zerosLike(g);
+            return new Tensor[] {
+                needs[0] ? g.where(condition, zero).sumToShape(a.shapeUnsafe()) : null,
+                needs[1] ? zero.where(condition, g).sumToShape(other.shapeUnsafe()) : null};
+        }, a, other);
+    }
+}
