@@ -74,7 +74,7 @@ public final class Tensor {
     }
 
     public static Tensor zeros(int... shape) {
-        return zeros(Shape.of(shape), DType.FLOAT32, Device.defaultDevice());
+        return zeros(Shape.of(shape), DType.FLOAT32, DefaultDevice.get());
     }
 
     public static Tensor zeros(Shape shape, DType dtype, Device device) {
@@ -82,7 +82,7 @@ public final class Tensor {
     }
 
     public static Tensor ones(int... shape) {
-        return full(Shape.of(shape), 1.0, DType.FLOAT32, Device.defaultDevice());
+        return full(Shape.of(shape), 1.0, DType.FLOAT32, DefaultDevice.get());
     }
 
     public static Tensor ones(Shape shape, DType dtype, Device device) {
@@ -90,7 +90,7 @@ public final class Tensor {
     }
 
     public static Tensor full(double value, int... shape) {
-        return full(Shape.of(shape), value, DType.FLOAT32, Device.defaultDevice());
+        return full(Shape.of(shape), value, DType.FLOAT32, DefaultDevice.get());
     }
 
     public static Tensor full(Shape shape, double value, DType dtype, Device device) {
@@ -109,12 +109,12 @@ public final class Tensor {
 
     /** A 0-dimensional float32 tensor. */
     public static Tensor scalar(double value) {
-        return full(Shape.of(), value, DType.FLOAT32, Device.defaultDevice());
+        return full(Shape.of(), value, DType.FLOAT32, DefaultDevice.get());
     }
 
     /** Uniform on [0, 1), float32, from the default generator. */
     public static Tensor rand(int... shape) {
-        return rand(Shape.of(shape), DType.FLOAT32, Device.defaultDevice(), Generator.defaultGenerator());
+        return rand(Shape.of(shape), DType.FLOAT32, DefaultDevice.get(), Generator.defaultGenerator());
     }
 
     public static Tensor rand(Shape shape, DType dtype, Device device, Generator generator) {
@@ -123,7 +123,7 @@ public final class Tensor {
 
     /** Standard normal, float32, from the default generator. */
     public static Tensor randn(int... shape) {
-        return randn(Shape.of(shape), DType.FLOAT32, Device.defaultDevice(), Generator.defaultGenerator());
+        return randn(Shape.of(shape), DType.FLOAT32, DefaultDevice.get(), Generator.defaultGenerator());
     }
 
     public static Tensor randn(Shape shape, DType dtype, Device device, Generator generator) {
@@ -145,7 +145,7 @@ public final class Tensor {
 
     /** 0, 1, ..., end-1 as float32 (PyTorch would make int64 from integer arguments). */
     public static Tensor arange(double end) {
-        return arange(0, end, 1, DType.FLOAT32, Device.defaultDevice());
+        return arange(0, end, 1, DType.FLOAT32, DefaultDevice.get());
     }
 
     public static Tensor arange(double start, double end, double step, DType dtype, Device device) {
@@ -162,7 +162,7 @@ public final class Tensor {
     }
 
     public static Tensor eye(int n) {
-        return eye(n, n, DType.FLOAT32, Device.defaultDevice());
+        return eye(n, n, DType.FLOAT32, DefaultDevice.get());
     }
 
     public static Tensor eye(int rows, int cols, DType dtype, Device device) {
@@ -199,7 +199,7 @@ public final class Tensor {
             throw new IllegalArgumentException("shape '" + Arrays.toString(dims) + "' is invalid for input of size "
                     + length);
         }
-        Device device = Device.defaultDevice();
+        Device device = DefaultDevice.get();
         Backend backend = Backends.forDevice(device);
         Object copy = switch (dtype) {
             case FLOAT32 -> ((float[]) data).clone();
