@@ -1,13 +1,18 @@
 package dev.autograd4j;
 
-import dev.autograd4j.spi.Backends;
 import java.util.Objects;
 
-/** Where a tensor's storage lives: {@code cpu} or {@code cuda:N}. */
+/**
+ * Where a tensor's storage lives: {@code cpu} or {@code cuda:N}. A plain value (type and index) that knows
+ * nothing of the backends present; {@link DefaultDevice} picks, checks and defaults devices.
+ */
 public final class Device {
     /** Device kinds; each is served by one backend. */
     public enum Type {
-        CPU("cpu"), CUDA("cuda");
+        /** The host processor. */
+        CPU("cpu"),
+        /** An NVIDIA GPU. */
+        CUDA("cuda");
 
         private final String label;
 
@@ -15,17 +20,14 @@ public final class Device {
             this.label = label;
         }
 
+        /** The name in device strings: {@code cpu}, {@code cuda}. */
         public String label() {
             return label;
         }
     }
 
+    /** The CPU. */
     public static final Device CPU = new Device(Type.CPU, -1);
-
-    /** System property that sets the process-wide default device, e.g. {@code -Dautograd4j.device=cuda:0}. */
-    public static final String DEFAULT_DEVICE_PROPERTY = "autograd4j.device";
-
-    private static final ThreadLocal<Device> THREAD_DEFAULT = new ThreadLocal<>();
 
     private final Type type;
     private final int index;
@@ -35,10 +37,12 @@ public final class Device {
         this.index = index;
     }
 
+    /** The CPU ({@link #CPU}). */
     public static Device cpu() {
         return CPU;
     }
 
+    /** CUDA device {@code index}, unchecked: whether it exists shows when a tensor is placed on it. */
     public static Device cuda(int index) {
         if (index < 0) {
             throw new IllegalArgumentException("Device index must not be negative, got " + index);
@@ -47,9 +51,12 @@ public final class Device {
     }
 
     /**
-     * Parses {@code "cpu"}, {@code "cuda"} (= cuda:0), {@code "cuda:N"} or {@code "best"}. A CUDA device must be
-     * usable here: otherwise the IllegalArgumentException says why (no NVIDIA driver, JCuda's natives failed to
-     * load, no GPU, or which devices exist). {@link #cuda(int)} builds one without checking.
+     * Parses {@code "cpu"}, {@code "cuda"} (= cuda:0) or {@code "cuda:N"}, case-insensitively, without asking
+     * whether the device exists here. {@link DefaultDevice#parse(String)} also accepts {@code "best"} and checks
+     * that the device can be used.
+     *
+     * @throws IllegalArgumentException for any other string; for {@code "best"}, pointing to
+     *         {@link DefaultDevice#parse(String)}
      */
     public static Device parse(String spec) {
         Objects.requireNonNull(spec, "device string");
@@ -57,11 +64,8 @@ public final class Device {
         if (s.equals("cpu")) {
             return CPU;
         }
-        if (s.equals("best") || s.equals("auto")) {
-            return best();
-        }
         if (s.equals("cuda")) {
-            return usable(cuda(0));
+            return cuda(0);
         }
         if (s.startsWith("cuda:")) {
             int index;
@@ -71,46 +75,17 @@ public final class Device {
                 index = -1;
             }
             if (index >= 0) {
-                return usable(cuda(index));
+                return cuda(index);
             }
+        }
+        if (s.equals("best") || s.equals("auto")) {
+            throw new IllegalArgumentException("\"" + spec + "\" depends on the backends present: "
+                    + "use DefaultDevice.parse or DefaultDevice.best()");
         }
         throw new IllegalArgumentException("Expected one of cpu, cuda, best device type at start of device string: " + spec);
     }
 
-    /** The device, after checking that a backend can run it; else why not (no driver, no GPU, no such index). */
-    private static Device usable(Device device) {
-        try {
-            Backends.forDevice(device);
-        } catch (IllegalStateException e) {
-            throw new IllegalArgumentException(device + " cannot be used: " + e.getMessage(), e);
-        }
-        return device;
-    }
-
-    /** {@code cuda:0} when a CUDA backend is available with at least one device, otherwise {@code cpu}. */
-    public static Device best() {
-        return Backends.isAvailable(Type.CUDA) ? cuda(0) : CPU;
-    }
-
-    /** The device new tensors go to: this thread's choice, else the system property, else cpu. */
-    public static Device defaultDevice() {
-        Device d = THREAD_DEFAULT.get();
-        if (d != null) {
-            return d;
-        }
-        String prop = System.getProperty(DEFAULT_DEVICE_PROPERTY);
-        return prop == null || prop.isBlank() ? CPU : parse(prop);
-    }
-
-    /** Sets this thread's default device; {@code null} goes back to the system property or cpu. */
-    public static void setDefaultDevice(Device device) {
-        if (device == null) {
-            THREAD_DEFAULT.remove();
-        } else {
-            THREAD_DEFAULT.set(device);
-        }
-    }
-
+    /** The kind of device. */
     public Type type() {
         return type;
     }
@@ -120,6 +95,7 @@ public final class Device {
         return index;
     }
 
+    /** Whether this is a CUDA device. */
     public boolean isCuda() {
         return type == Type.CUDA;
     }

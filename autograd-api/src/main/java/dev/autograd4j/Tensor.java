@@ -115,7 +115,7 @@ public final class Tensor implements TensorPointwise, TensorReductions, TensorVi
      * @return a new leaf
      */
     public static Tensor zeros(int... shape) {
-        return zeros(Shape.of(shape), DType.FLOAT32, Device.defaultDevice());
+        return zeros(Shape.of(shape), DType.FLOAT32, DefaultDevice.get());
     }
 
     /**
@@ -137,7 +137,7 @@ public final class Tensor implements TensorPointwise, TensorReductions, TensorVi
      * @return a new leaf
      */
     public static Tensor ones(int... shape) {
-        return full(Shape.of(shape), 1.0, DType.FLOAT32, Device.defaultDevice());
+        return full(Shape.of(shape), 1.0, DType.FLOAT32, DefaultDevice.get());
     }
 
     /**
@@ -160,7 +160,7 @@ public final class Tensor implements TensorPointwise, TensorReductions, TensorVi
      * @return a new leaf
      */
     public static Tensor full(double value, int... shape) {
-        return full(Shape.of(shape), value, DType.FLOAT32, Device.defaultDevice());
+        return full(Shape.of(shape), value, DType.FLOAT32, DefaultDevice.get());
     }
 
     /**
@@ -205,7 +205,7 @@ public final class Tensor implements TensorPointwise, TensorReductions, TensorVi
      * @return a new leaf
      */
     public static Tensor scalar(double value) {
-        return full(Shape.of(), value, DType.FLOAT32, Device.defaultDevice());
+        return full(Shape.of(), value, DType.FLOAT32, DefaultDevice.get());
     }
 
     /**
@@ -215,7 +215,7 @@ public final class Tensor implements TensorPointwise, TensorReductions, TensorVi
      * @return a new leaf
      */
     public static Tensor rand(int... shape) {
-        return rand(Shape.of(shape), DType.FLOAT32, Device.defaultDevice(), Generator.defaultGenerator());
+        return rand(Shape.of(shape), DType.FLOAT32, DefaultDevice.get(), Generator.defaultGenerator());
     }
 
     /**
@@ -239,7 +239,7 @@ public final class Tensor implements TensorPointwise, TensorReductions, TensorVi
      * @return a new leaf
      */
     public static Tensor randn(int... shape) {
-        return randn(Shape.of(shape), DType.FLOAT32, Device.defaultDevice(), Generator.defaultGenerator());
+        return randn(Shape.of(shape), DType.FLOAT32, DefaultDevice.get(), Generator.defaultGenerator());
     }
 
     /**
@@ -280,7 +280,7 @@ public final class Tensor implements TensorPointwise, TensorReductions, TensorVi
      * @return a new 1-D leaf
      */
     public static Tensor arange(double end) {
-        return arange(0, end, 1, DType.FLOAT32, Device.defaultDevice());
+        return arange(0, end, 1, DType.FLOAT32, DefaultDevice.get());
     }
 
     /**
@@ -314,7 +314,7 @@ public final class Tensor implements TensorPointwise, TensorReductions, TensorVi
      * @return a new leaf
      */
     public static Tensor eye(int n) {
-        return eye(n, n, DType.FLOAT32, Device.defaultDevice());
+        return eye(n, n, DType.FLOAT32, DefaultDevice.get());
     }
 
     /**
@@ -387,7 +387,7 @@ public final class Tensor implements TensorPointwise, TensorReductions, TensorVi
             throw new IllegalArgumentException("shape '" + Arrays.toString(dims) + "' is invalid for input of size "
                     + length);
         }
-        Device device = Device.defaultDevice();
+        Device device = DefaultDevice.get();
         Backend backend = Backends.forDevice(device);
         return new Tensor(MemoryScope.track(backend.fromHost(device, dtype, copy)), Layout.contiguous(dims), backend,
                 new int[1]);

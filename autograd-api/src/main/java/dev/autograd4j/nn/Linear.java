@@ -1,6 +1,7 @@
 package dev.autograd4j.nn;
 
 import dev.autograd4j.DType;
+import dev.autograd4j.DefaultDevice;
 import dev.autograd4j.Device;
 import dev.autograd4j.Functional;
 import dev.autograd4j.Generator;
@@ -23,11 +24,11 @@ public class Linear extends Module {
     }
 
     public Linear(int inFeatures, int outFeatures, boolean bias) {
-        this(inFeatures, outFeatures, bias, DType.FLOAT32, Device.defaultDevice(), Generator.defaultGenerator());
+        this(inFeatures, outFeatures, bias, DType.FLOAT32, DefaultDevice.get(), Generator.defaultGenerator());
     }
 
     public Linear(int inFeatures, int outFeatures, boolean bias, Generator generator) {
-        this(inFeatures, outFeatures, bias, DType.FLOAT32, Device.defaultDevice(), generator);
+        this(inFeatures, outFeatures, bias, DType.FLOAT32, DefaultDevice.get(), generator);
     }
 
     public Linear(int inFeatures, int outFeatures, boolean bias, DType dtype, Device device, Generator generator) {

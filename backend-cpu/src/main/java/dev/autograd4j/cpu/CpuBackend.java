@@ -18,6 +18,11 @@ public final class CpuBackend implements Backend {
     /** Elementwise work above which a row is worth splitting (see {@link Parallel}). */
     private static final long SIMPLE = 1, TRANSCENDENTAL = 8;
 
+    /** The CPU backend's settings (threads, vector kernels), shared by every CPU tensor in this process. */
+    public static CpuSettings settings() {
+        return CpuSettings.GLOBAL;
+    }
+
     @Override
     public Device.Type deviceType() {
         return Device.Type.CPU;
@@ -35,7 +40,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public String describe() {
-        return "cpu: " + Gemm.kernelName() + " GEMM, " + Parallel.THREADS + " threads";
+        return "cpu: " + Gemm.kernelName() + " GEMM, " + Parallel.threads() + " threads";
     }
 
     private static CpuStorage cpu(Storage s) {

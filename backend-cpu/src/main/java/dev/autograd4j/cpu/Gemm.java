@@ -5,9 +5,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Matrix product entry point: picks the Vector API kernel when {@code jdk.incubator.vector} is
- * enabled ({@code --add-modules=jdk.incubator.vector}) and not switched off with
- * {@code -Dautograd4j.cpu.vector=false}, the plain Java kernel otherwise. The choice is made once,
- * at class initialisation, and logged once at INFO.
+ * enabled ({@code --add-modules=jdk.incubator.vector}) and not switched off
+ * ({@link CpuSettings#vectorKernels()}, {@code -Dautograd4j.cpu.vector=false}), the plain Java kernel
+ * otherwise. The choice is made once, at class initialisation, and logged once at INFO.
  *
  * <p>{@link GemmVector} is only ever named inside {@link VectorHolder}, which is initialised only
  * after the module check passed, so the JVM never tries to load Vector API classes without the
@@ -25,11 +25,11 @@ final class Gemm {
         String name = "plain Java";
         String why;
         boolean present = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
-        boolean disabled = "false".equalsIgnoreCase(System.getProperty("autograd4j.cpu.vector"));
+        boolean disabled = !CpuSettings.GLOBAL.chooseVectorKernels();
         if (!present) {
             why = "module jdk.incubator.vector not enabled (run with --add-modules=jdk.incubator.vector)";
         } else if (disabled) {
-            why = "disabled by -Dautograd4j.cpu.vector=false";
+            why = "turned off in CpuBackend.settings() (-D" + CpuSettings.VECTOR_PROPERTY + "=false)";
         } else {
             GemmKernel vk = null;
             String vname = null;
@@ -47,7 +47,7 @@ final class Gemm {
         }
         KERNEL = kernel;
         NAME = name;
-        LOG.info("autograd4j CPU matmul kernel: {} ({}), {} thread(s)", NAME, why, Parallel.THREADS);
+        LOG.info("autograd4j CPU matmul kernel: {} ({}), {} thread(s)", NAME, why, Parallel.threads());
     }
 
     /** Touches GemmVector only when initialised, i.e. after the module check. */

@@ -109,7 +109,7 @@ abstract class GemmKernel {
         int tn = ceilDiv(n, Math.min(ncMax, roundUp(n, nr)));
         int tm = 1;
         if (parallel) {
-            int threads = Parallel.THREADS;
+            int threads = Parallel.threads();
             int maxTn = ceilDiv(n, nr);
             // A multiple of the thread count of column blocks, as far as the columns go.
             tn = Math.min(maxTn, roundUp(tn, threads));
@@ -142,7 +142,7 @@ abstract class GemmKernel {
             return;
         }
         long work = (long) m * n * k;
-        boolean parallel = work >= INLINE_WORK && Parallel.THREADS > 1;
+        boolean parallel = work >= INLINE_WORK && Parallel.threads() > 1;
         int[] pl = plan(m, n, k, mrF, nrF, mcF, ncF, kcF, parallel);
         final int mc = pl[0], nc = pl[1], kcMax = pl[2], tn = pl[4], rowsPerTask = pl[5];
         int tiles = pl[3] * tn;
@@ -279,7 +279,7 @@ abstract class GemmKernel {
             return;
         }
         long work = (long) m * n * k;
-        boolean parallel = work >= INLINE_WORK && Parallel.THREADS > 1;
+        boolean parallel = work >= INLINE_WORK && Parallel.threads() > 1;
         int[] pl = plan(m, n, k, mrD, nrD, mcD, ncD, kcD, parallel);
         final int mc = pl[0], nc = pl[1], kcMax = pl[2], tn = pl[4], rowsPerTask = pl[5];
         int tiles = pl[3] * tn;

@@ -2,6 +2,7 @@ package dev.autograd4j.cpu;
 
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,11 +11,35 @@ import java.util.List;
  * a hand-off costs microseconds, more than a small kernel.
  */
 final class Parallel {
-    /** Worker count: one per core, overridable with -Dautograd4j.cpu.threads=N. */
-    static final int THREADS = Math.max(1, Integer.getInteger("autograd4j.cpu.threads",
-            Runtime.getRuntime().availableProcessors()));
+    /** A worker pool for a thread count; no pool for one thread. */
+    private record Pool(int threads, ForkJoinPool workers) {
+    }
 
-    private static final ForkJoinPool POOL = THREADS > 1 ? new ForkJoinPool(THREADS) : null;
+    private static volatile Pool pool = new Pool(1, null);
+
+    /** Worker count: {@link CpuSettings#threads()} of the backend's settings. */
+    static int threads() {
+        return CpuSettings.GLOBAL.threads();
+    }
+
+    /** The pool for the current thread count, rebuilt (the old one shut down) when the setting changed. */
+    private static Pool pool() {
+        Pool p = pool;
+        int threads = threads();
+        if (p.threads != threads) {
+            synchronized (Parallel.class) {
+                p = pool;
+                if (p.threads != threads) {
+                    Pool old = p;
+                    p = pool = new Pool(threads, threads > 1 ? new ForkJoinPool(threads) : null);
+                    if (old.workers != null) {
+                        old.workers.shutdown(); // tasks already submitted still run
+                    }
+                }
+            }
+        }
+        return p;
+    }
 
     /** Work of [from, to). */
     interface RangeBody {
@@ -25,16 +50,21 @@ final class Parallel {
     }
 
     /**
-     * Runs body over [0, n) in at most THREADS chunks when costPerItem * n reaches the threshold
+     * Runs body over [0, n) in at most {@link #threads()} chunks when costPerItem * n reaches the threshold
      * (about 32k simple element operations), inline otherwise.
      */
     static void forRange(int n, long costPerItem, RangeBody body) {
         long work = (long) n * Math.max(1, costPerItem);
-        if (POOL == null || n < 2 || work < 32_768 || ForkJoinTask.inForkJoinPool()) {
+        if (n < 2 || work < 32_768 || ForkJoinTask.inForkJoinPool()) {
             body.run(0, n);
             return;
         }
-        int chunks = (int) Math.min(THREADS, n);
+        Pool p = pool();
+        if (p.workers == null) {
+            body.run(0, n);
+            return;
+        }
+        int chunks = (int) Math.min(p.threads, n);
         List<ForkJoinTask<?>> tasks = new ArrayList<>(chunks - 1);
         int base = n / chunks, rem = n % chunks, start = 0;
         int firstEnd = base + (rem > 0 ? 1 : 0);
@@ -42,7 +72,11 @@ final class Parallel {
         for (int c = 1; c < chunks; c++) {
             int len = base + (c < rem ? 1 : 0);
             final int from = start, to = start + len;
-            tasks.add(POOL.submit(() -> body.run(from, to)));
+            try {
+                tasks.add(p.workers.submit(() -> body.run(from, to)));
+            } catch (RejectedExecutionException e) { // the pool was replaced by a change of thread count
+                body.run(from, to);
+            }
             start = to;
         }
         body.run(0, firstEnd);

@@ -26,7 +26,7 @@ final class Reductions {
         final int innerCount = inner;
         int[] outShape = java.util.Arrays.copyOf(shape, keptRank);
         int[] outStrides = java.util.Arrays.copyOf(strides, keptRank);
-        if (op == ReduceOp.SUM && outer < Parallel.THREADS && innerCount >= 65_536 && reducedDims == 1) {
+        if (op == ReduceOp.SUM && outer < Parallel.threads() && innerCount >= 65_536 && reducedDims == 1) {
             // one (or few) long sums: split each across threads
             for (int o = 0; o < outer; o++) {
                 int base = xl.offset() + offsetOf(o, outShape, outStrides);
@@ -117,7 +117,7 @@ final class Reductions {
     }
 
     private static double parallelSum(CpuStorage x, int base, int stride, int n) {
-        int chunks = Parallel.THREADS;
+        int chunks = Parallel.threads();
         double[] partial = new double[chunks];
         int per = (n + chunks - 1) / chunks;
         Parallel.forRange(chunks, per, (from, to) -> {

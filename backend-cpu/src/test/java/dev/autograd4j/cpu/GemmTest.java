@@ -236,7 +236,7 @@ class GemmTest {
     @Test
     void entryPointPicksAKernel() {
         String name = Gemm.kernelName();
-        assertTrue(VECTOR && !"false".equals(System.getProperty("autograd4j.cpu.vector"))
+        assertTrue(VECTOR && CpuBackend.settings().vectorKernels()
                 ? name.startsWith("Vector API") : name.equals("plain Java"), name);
         Random rnd = new Random(7);
         check(GEMM, 70, 90, 110, 0, 1, false, rnd);

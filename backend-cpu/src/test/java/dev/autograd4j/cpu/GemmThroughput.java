@@ -54,7 +54,7 @@ public final class GemmThroughput {
             cpuTimes[runs] = c1 - c0;
             times[runs++] = t1 - t0;
         }
-        double cpu = (OS.getProcessCpuTime() - cpu0) / ((double) (System.nanoTime() - wall0) * Parallel.THREADS);
+        double cpu = (OS.getProcessCpuTime() - cpu0) / ((double) (System.nanoTime() - wall0) * Parallel.threads());
         times = Arrays.copyOf(times, runs);
         Arrays.sort(times);
         cpuTimes = Arrays.copyOf(cpuTimes, runs);
@@ -67,7 +67,7 @@ public final class GemmThroughput {
             return "-";
         }
         // Single-threaded, the calling thread's CPU time is all the work: time-slicing does not count.
-        return Parallel.THREADS == 1 ? String.format("%.1f/%.1f [%.1f]", g[0], g[1], g[3])
+        return Parallel.threads() == 1 ? String.format("%.1f/%.1f [%.1f]", g[0], g[1], g[3])
                 : String.format("%.1f/%.1f (%.2f)", g[0], g[1], g[2]);
     }
 
@@ -82,7 +82,7 @@ public final class GemmThroughput {
         String only = System.getProperty("gemm.only", "");
         boolean vector = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent() && !only.equals("plain");
         boolean plain = !only.equals("vector");
-        System.out.println("Gemm.kernelName() = " + Gemm.kernelName() + ", threads = " + Parallel.THREADS
+        System.out.println("Gemm.kernelName() = " + Gemm.kernelName() + ", threads = " + Parallel.threads()
                 + "; cells: median/best GFLOP/s (cpu utilisation)");
         System.out.printf("%6s %22s %22s %22s %22s%n", "n", "plain f32", "vector f32", "plain f64", "vector f64");
         Random rnd = new Random(1);

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * <p>Unreachable storages return their blocks only after a garbage collection, and the JVM collects when
  * its heap fills, not when the device's memory does: a training loop whose Java garbage is small can pile
  * up gigabytes of dead device buffers between two collections. So when the cache cannot serve a request
- * and more than {@code autograd4j.cuda.collectEveryMiB} (default 1024; 0 turns it off) have been handed out
+ * and more than {@link CudaSettings#collectEveryMiB()} (default 1024; 0 turns it off) have been handed out
  * since the last such hint, the allocator asks for a collection ({@link System#gc()}) before going to the
  * driver. That bounds what dead tensors hold to about that much, at the cost of one collection per that
  * many bytes of allocations that the cache could not serve.
@@ -50,9 +50,8 @@ final class CudaAllocator {
     private final CudaDevice device;
     private final Map<Long, ArrayDeque<Block>> free = new HashMap<>();
     private long allocated, reserved, cached;
-    /** Bytes handed out since the last collection hint, and how many trigger the next one (0: never). */
+    /** Bytes handed out since the last collection hint; more than {@link CudaSettings#collectEveryMiB()} trigger one. */
     private long sinceCollect;
-    private volatile long collectEvery = Long.getLong("autograd4j.cuda.collectEveryMiB", 1024) << 20;
 
     CudaAllocator(CudaDevice device) {
         this.device = device;
@@ -78,6 +77,7 @@ final class CudaAllocator {
                 allocated += size;
                 return b;
             }
+            long collectEvery = CudaSettings.GLOBAL.collectEveryBytes();
             collect = collectEvery > 0 && sinceCollect > collectEvery;
             if (collect) {
                 sinceCollect = 0;
@@ -153,15 +153,6 @@ final class CudaAllocator {
                 }
             }
         }
-    }
-
-    /** Sets the collection hint's threshold in bytes (0: never); for tests. */
-    void collectEvery(long bytes) {
-        collectEvery = bytes;
-    }
-
-    long collectEvery() {
-        return collectEvery;
     }
 
     synchronized long memoryAllocated() {

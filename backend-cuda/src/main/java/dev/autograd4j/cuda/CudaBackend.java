@@ -35,10 +35,15 @@ import org.slf4j.LoggerFactory;
  * counts devices inside a catch-all; where libcuda or a device is missing, one log line says why and
  * the backend is simply not available.
  *
- * <p>System properties: {@code autograd4j.cuda.cublas=false} forces the built-in GEMM kernel,
- * {@code autograd4j.cuda.tf32=true} lets cuBLAS use TF32 tensor cores for float32 products.
+ * <p>Settings (cuBLAS or the built-in GEMM kernel, TF32, the allocator's collection hint) are in
+ * {@link #settings()}, with system properties as their defaults.
  */
 public final class CudaBackend implements Backend {
+    /** Environment variable that, set to {@code 1}, demands a usable CUDA device ({@link #cudaRequired()}). */
+    public static final String REQUIRE_CUDA_ENV = "AUTOGRAD_REQUIRE_CUDA";
+    /** System property that, set to {@code true}, demands a usable CUDA device ({@link #cudaRequired()}). */
+    public static final String REQUIRE_CUDA_PROPERTY = "autograd.requireCuda";
+
     private static final Logger LOG = LoggerFactory.getLogger(CudaBackend.class);
     private static final int THREADS = CudaDevice.THREADS;
 
@@ -120,6 +125,20 @@ public final class CudaBackend implements Backend {
 
     // ------------------------------------------------------------------ public extras
 
+    /** The CUDA backend's settings (cuBLAS, TF32, the allocator's collection hint), shared by every device. */
+    public static CudaSettings settings() {
+        return CudaSettings.GLOBAL;
+    }
+
+    /**
+     * Whether this run demands a usable CUDA device: environment variable {@value #REQUIRE_CUDA_ENV}{@code =1}
+     * or system property {@value #REQUIRE_CUDA_PROPERTY}{@code =true}. Test suites and tools then fail
+     * where they would otherwise skip or fall back to the CPU.
+     */
+    public static boolean cudaRequired() {
+        return "1".equals(System.getenv(REQUIRE_CUDA_ENV)) || Boolean.getBoolean(REQUIRE_CUDA_PROPERTY);
+    }
+
     /** Bytes held by live tensors on a device (size classes, as PyTorch's memory_allocated). */
     public static long memoryAllocated(int device) {
         return device(device).allocator.memoryAllocated();
@@ -128,11 +147,6 @@ public final class CudaBackend implements Backend {
     /** Bytes the allocator holds from the driver on a device, live or cached (PyTorch's memory_reserved). */
     public static long memoryReserved(int device) {
         return device(device).allocator.memoryReserved();
-    }
-
-    /** The caching allocator of a device (for tests). */
-    static CudaAllocator allocator(int device) {
-        return device(device).allocator;
     }
 
     /** Frees every cached block of every initialized device back to the driver. */

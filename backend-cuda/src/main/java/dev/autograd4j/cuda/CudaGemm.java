@@ -17,27 +17,39 @@ import org.slf4j.LoggerFactory;
  * Batched matrix products of one device. cuBLAS (JCublas2, strided-batched GEMM on the device's
  * stream) computes the row-major product C = A B as the column-major C^T = B^T A^T, so no operand is
  * transposed in memory; a product whose strides cuBLAS cannot express (broadcast rows, a
- * non-unit inner stride on both axes, a column-major output) runs on the kernel below. TF32 tensor-core math stays off (float32 products are exact to float32, as on the
- * CPU) unless {@code -Dautograd4j.cuda.tf32=true}. When libcublas.so.12 (or JCublas2's natives) cannot
- * be loaded, or with {@code -Dautograd4j.cuda.cublas=false}, the tiled kernel {@code gemm_<type>} of
- * native/src/main/cuda/gemm.cu runs instead; one warning says so.
+ * non-unit inner stride on both axes, a column-major output) runs on the kernel below. TF32 tensor-core
+ * math stays off (float32 products are exact to float32, as on the CPU) unless {@link CudaSettings#tf32()}.
+ * When libcublas.so.12 (or JCublas2's natives) cannot be loaded, or while {@link CudaSettings#cublas()} is
+ * off, the tiled kernel {@code gemm_<type>} of native/src/main/cuda/gemm.cu runs instead; one warning says
+ * so. Both settings are read at each product: the handle is created at the first product with cuBLAS on,
+ * and its math mode follows the TF32 setting.
  */
 final class CudaGemm {
     private static final Logger LOG = LoggerFactory.getLogger(CudaGemm.class);
     private static final AtomicBoolean WARNED = new AtomicBoolean();
 
     private final CudaDevice device;
-    private final cublasHandle handle; // null: the fallback kernel
-    private final String description;
+    // guarded by this
+    private cublasHandle handle; // created at the first product with cuBLAS on
+    private String cublasError; // why cuBLAS could not be loaded; then it is never tried again
+    private boolean handleTf32; // the handle's math mode
 
     CudaGemm(CudaDevice device) {
         this.device = device;
-        cublasHandle h = null;
-        String why;
-        boolean tf32 = Boolean.getBoolean("autograd4j.cuda.tf32");
-        if ("false".equalsIgnoreCase(System.getProperty("autograd4j.cuda.cublas", "true"))) {
-            why = "forced by -Dautograd4j.cuda.cublas=false";
-        } else {
+    }
+
+    /** The cuBLAS handle to use now, in the math mode the settings ask for; null: the built-in kernel. */
+    private synchronized cublasHandle handle() {
+        CudaSettings settings = CudaSettings.GLOBAL;
+        boolean tf32 = settings.tf32();
+        if (!settings.cublas()) {
+            warnFallback("turned off by CudaSettings.cublas (-D" + CudaSettings.CUBLAS_PROPERTY + "=false)");
+            return null;
+        }
+        if (cublasError != null) {
+            return null;
+        }
+        if (handle == null) {
             try {
                 device.makeCurrent();
                 JCublas2.setExceptionsEnabled(false);
@@ -47,34 +59,37 @@ final class CudaGemm {
                     throw new IllegalStateException("cublasCreate: " + cublasStatus.stringFor(rc));
                 }
                 check(JCublas2.cublasSetStream(candidate, new cudaStream_t(device.stream)), "cublasSetStream");
-                check(JCublas2.cublasSetMathMode(candidate,
-                        tf32 ? cublasMath.CUBLAS_TF32_TENSOR_OP_MATH : cublasMath.CUBLAS_DEFAULT_MATH),
-                        "cublasSetMathMode");
-                h = candidate;
-                why = null;
+                setMathMode(candidate, tf32);
+                handle = candidate;
+                LOG.info("autograd4j CUDA matmul on {}: cuBLAS strided-batched GEMM, TF32 {}", device.device(),
+                        tf32 ? "on" : "off");
             } catch (Throwable t) { // UnsatisfiedLinkError when libcublas.so.12 is missing
-                why = "cuBLAS could not be loaded (" + t + ")";
+                cublasError = "cuBLAS could not be loaded (" + t + ")";
+                warnFallback(cublasError);
+                return null;
             }
+        } else if (tf32 != handleTf32) {
+            setMathMode(handle, tf32);
+            LOG.info("autograd4j CUDA matmul on {}: TF32 {}", device.device(), tf32 ? "on" : "off");
         }
-        this.handle = h;
-        if (h != null) {
-            description = "cuBLAS" + (tf32 ? " (TF32 on)" : "");
-            LOG.info("autograd4j CUDA matmul on {}: cuBLAS strided-batched GEMM, TF32 {}", device.device(),
-                    tf32 ? "on (-Dautograd4j.cuda.tf32=true)" : "off");
-        } else {
-            description = "built-in GEMM kernel";
-            if (WARNED.compareAndSet(false, true)) {
-                LOG.warn("autograd4j CUDA matmul uses the built-in GEMM kernel (slower than cuBLAS): {}", why);
-            }
+        return handle;
+    }
+
+    private void setMathMode(cublasHandle h, boolean tf32) {
+        check(JCublas2.cublasSetMathMode(h, tf32 ? cublasMath.CUBLAS_TF32_TENSOR_OP_MATH
+                : cublasMath.CUBLAS_DEFAULT_MATH), "cublasSetMathMode");
+        handleTf32 = tf32;
+    }
+
+    private static void warnFallback(String why) {
+        if (WARNED.compareAndSet(false, true)) {
+            LOG.warn("autograd4j CUDA matmul uses the built-in GEMM kernel (slower than cuBLAS): {}", why);
         }
     }
 
-    String describe() {
-        return description;
-    }
-
-    boolean usesCublas() {
-        return handle != null;
+    /** What products run on now: "cuBLAS", "cuBLAS (TF32 on)" or "built-in GEMM kernel". */
+    synchronized String describe() {
+        return handle() == null ? "built-in GEMM kernel" : "cuBLAS" + (handleTf32 ? " (TF32 on)" : "");
     }
 
     private static void check(int rc, String call) {
@@ -104,6 +119,7 @@ final class CudaGemm {
      */
     void matmul(DType dtype, int batches, int m, int n, int k, CUdeviceptr a, int aOff, int[] as, CUdeviceptr b,
                 int bOff, int[] bs, CUdeviceptr c, int cOff, int[] cs) {
+        cublasHandle handle = handle();
         if (handle == null) {
             kernel(dtype, batches, m, n, k, a, aOff, as, b, bOff, bs, c, cOff, cs);
             return;

@@ -29,14 +29,10 @@ import org.junit.jupiter.api.Test;
 class CudaBackendTest {
     private static final Device GPU = Device.cuda(0);
 
-    static boolean cudaRequired() {
-        return "1".equals(System.getenv("AUTOGRAD_REQUIRE_CUDA")) || Boolean.getBoolean("autograd.requireCuda");
-    }
-
     @BeforeAll
     static void needsGpu() {
         boolean available = Backends.isAvailable(Device.Type.CUDA);
-        if (!available && cudaRequired()) {
+        if (!available && CudaBackend.cudaRequired()) {
             fail("AUTOGRAD_REQUIRE_CUDA=1 but the CUDA backend is not available: "
                     + new CudaBackend().describe());
         }

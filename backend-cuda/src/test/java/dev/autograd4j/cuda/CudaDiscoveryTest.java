@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.autograd4j.DType;
+import dev.autograd4j.DefaultDevice;
 import dev.autograd4j.Device;
 import dev.autograd4j.Shape;
 import dev.autograd4j.Tensor;
@@ -34,14 +35,14 @@ class CudaDiscoveryTest {
         if (Backends.isAvailable(Device.Type.CUDA)) {
             int n = new CudaBackend().deviceCount();
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> Device.parse("cuda:" + (n + 6)));
+                    () -> DefaultDevice.parse("cuda:" + (n + 6)));
             assertTrue(e.getMessage().contains("Invalid device cuda:" + (n + 6)) && e.getMessage().contains("cuda:0"),
                     e.getMessage());
-            assertEquals(Device.cuda(0), Device.parse("cuda:0"));
+            assertEquals(Device.cuda(0), DefaultDevice.parse("cuda:0"));
             return;
         }
         // which of the three: no driver, natives that fail to load, or no GPU
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Device.parse("cuda:0"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DefaultDevice.parse("cuda:0"));
         String m = e.getMessage();
         boolean saysWhich = m.contains("no NVIDIA driver") || m.contains("native libraries could not be loaded")
                 || m.contains("no CUDA GPU");

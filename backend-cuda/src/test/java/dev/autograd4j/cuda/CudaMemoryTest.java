@@ -49,15 +49,15 @@ class CudaMemoryTest {
         void run() throws InterruptedException;
     }
 
-    /** Runs {@code body} with the allocator's collection hint every {@code bytes} (0: never), then restores it. */
+    /** Runs {@code body} with the allocator's collection hint every {@code bytes} (whole MiB; 0: never), then restores it. */
     private static void withCollectEvery(long bytes, Body body) throws InterruptedException {
-        CudaAllocator allocator = CudaBackend.allocator(0);
-        long defaultCollectEvery = allocator.collectEvery();
-        allocator.collectEvery(bytes);
+        CudaSettings settings = CudaBackend.settings();
+        long defaultCollectEveryMiB = settings.collectEveryMiB();
+        settings.setCollectEveryMiB(bytes >> 20);
         try {
             body.run();
         } finally {
-            allocator.collectEvery(defaultCollectEvery);
+            settings.setCollectEveryMiB(defaultCollectEveryMiB);
         }
     }
 

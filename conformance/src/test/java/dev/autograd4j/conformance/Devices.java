@@ -1,6 +1,7 @@
 package dev.autograd4j.conformance;
 
 import dev.autograd4j.Device;
+import dev.autograd4j.cuda.CudaBackend;
 import dev.autograd4j.spi.Backends;
 import java.util.List;
 import java.util.stream.Stream;
@@ -16,7 +17,7 @@ public final class Devices {
     }
 
     public static boolean cudaRequired() {
-        return "1".equals(System.getenv("AUTOGRAD_REQUIRE_CUDA")) || Boolean.getBoolean("autograd.requireCuda");
+        return CudaBackend.cudaRequired();
     }
 
     public static List<Device> list() {

@@ -2,12 +2,14 @@ package dev.autograd4j.examples;
 
 import dev.autograd4j.Autograd;
 import dev.autograd4j.DType;
+import dev.autograd4j.DefaultDevice;
 import dev.autograd4j.Device;
 import dev.autograd4j.Functional;
 import dev.autograd4j.Generator;
 import dev.autograd4j.MemoryScope;
 import dev.autograd4j.Shape;
 import dev.autograd4j.Tensor;
+import dev.autograd4j.cpu.CpuBackend;
 import dev.autograd4j.examples.BenchmarkHarness.Budget;
 import dev.autograd4j.examples.BenchmarkHarness.Header;
 import dev.autograd4j.examples.BenchmarkHarness.Options;
@@ -218,8 +220,8 @@ public final class Benchmark {
 
     public static void main(String[] args) {
         Options options = Options.parseOrExit(args, USAGE);
-        Device device = options.device() == null ? Device.best()
-                : BenchmarkHarness.orExit(() -> Device.parse(options.device()));
+        Device device = options.device() == null ? DefaultDevice.best()
+                : BenchmarkHarness.orExit(() -> DefaultDevice.parse(options.device()));
         Backend backend = Backends.forDevice(device);
         Timer timer = new Timer(() -> backend.synchronize(device));
         Budget budget = options.budget();
@@ -235,9 +237,7 @@ public final class Benchmark {
 
     /** What runs where. */
     static Header header(Device device) {
-        // the CPU backend uses one worker per core unless -Dautograd4j.cpu.threads says otherwise
-        int threads = Integer.getInteger("autograd4j.cpu.threads", Runtime.getRuntime().availableProcessors());
         return new Header(device.toString(), Backends.forDevice(device).describe(), Header.jvmName(),
-                Math.max(1, threads));
+                CpuBackend.settings().threads());
     }
 }

@@ -2,6 +2,7 @@ package dev.autograd4j.examples;
 
 import dev.autograd4j.Autograd;
 import dev.autograd4j.DType;
+import dev.autograd4j.DefaultDevice;
 import dev.autograd4j.Device;
 import dev.autograd4j.Functional;
 import dev.autograd4j.GraphViz;
@@ -38,11 +39,11 @@ public final class Demo {
     }
 
     public static void main(String[] args) {
-        Device device = Device.best();
+        Device device = DefaultDevice.best();
         long seed = 0;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--device" -> device = Device.parse(args[++i]);
+                case "--device" -> device = DefaultDevice.parse(args[++i]);
                 case "--seed" -> seed = Long.parseLong(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
                         + " (usage: Demo [--device cpu|cuda:0|best] [--seed N])");

@@ -2,6 +2,7 @@ package dev.autograd4j.examples.mnist;
 
 import dev.autograd4j.Autograd;
 import dev.autograd4j.DType;
+import dev.autograd4j.DefaultDevice;
 import dev.autograd4j.Device;
 import dev.autograd4j.Generator;
 import dev.autograd4j.MemoryScope;
@@ -42,7 +43,7 @@ public final class MnistTraining {
     public record Options(String device, int epochs, int batchSize, double lr, long seed, Path out, int hidden,
                           Path data, int trainLimit, int testLimit, int shift) {
         public static Options defaults() {
-            return new Options(Device.best().toString(), 15, 128, 2e-3, 1, Path.of("target/mnist"), 256, null,
+            return new Options(DefaultDevice.best().toString(), 15, 128, 2e-3, 1, Path.of("target/mnist"), 256, null,
                     Integer.MAX_VALUE, Integer.MAX_VALUE, 1);
         }
 
@@ -224,7 +225,7 @@ public final class MnistTraining {
 
     /** Trains a fresh model; calls {@code log} with one line per epoch. */
     public static Result train(Options o, MnistData trainData, MnistData testData, Consumer<String> log) {
-        Device device = Device.parse(o.device());
+        Device device = DefaultDevice.parse(o.device());
         Sequential model = model(trainData.pixelsPerImage(), o.hidden(), device, o.seed());
         var lossFn = new CrossEntropyLoss();
         var optimizer = new Adam(model.parameters(), o.lr());
@@ -325,7 +326,7 @@ public final class MnistTraining {
             System.exit(2);
             return;
         }
-        Device device = Device.parse(o.device());
+        Device device = DefaultDevice.parse(o.device());
         MnistData train = o.data() == null ? MnistData.bundled("train") : MnistData.fromDirectory(o.data(), "train");
         MnistData test = o.data() == null ? MnistData.bundled("test") : MnistData.fromDirectory(o.data(), "test");
         train = train.subset(o.trainLimit());

@@ -1,0 +1,106 @@
+package dev.autograd4j.cpu;
+
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The CPU backend's settings, one object per process ({@link CpuBackend#settings()}). Each starts from a
+ * system property, read once when this class loads, and can be changed at run time; setters are thread-safe.
+ *
+ * <ul>
+ *   <li>{@link #threads()}: worker threads for large kernels ({@value #THREADS_PROPERTY}, default one per
+ *       core). A change takes effect for the next operation: the worker pool is rebuilt then.</li>
+ *   <li>{@link #vectorKernels()}: use the Vector API kernels when {@code jdk.incubator.vector} is enabled
+ *       ({@value #VECTOR_PROPERTY}, default {@code true}; {@code false} forces plain Java). The kernels
+ *       are chosen once, at the first matrix product or elementwise operation (the JIT relies on that
+ *       choice being constant), so this can only be changed before then.</li>
+ * </ul>
+ */
+public final class CpuSettings {
+    /** System property giving the default of {@link #threads()}. */
+    public static final String THREADS_PROPERTY = "autograd4j.cpu.threads";
+    /** System property giving the default of {@link #vectorKernels()}: {@code false} turns them off. */
+    public static final String VECTOR_PROPERTY = "autograd4j.cpu.vector";
+    /** The most threads {@link #setThreads} accepts (a fork/join pool's limit). */
+    public static final int MAX_THREADS = 0x7fff;
+
+    private static final Logger LOG = LoggerFactory.getLogger(CpuSettings.class);
+
+    /** The settings the backend uses, from the system properties. */
+    static final CpuSettings GLOBAL = new CpuSettings(System::getProperty);
+
+    private volatile int threads;
+    private boolean vectorKernels; // guarded by this
+    private boolean kernelsChosen; // guarded by this
+
+    /** Settings whose defaults come from {@code properties} (a property name to its value, or null). */
+    CpuSettings(UnaryOperator<String> properties) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        String t = properties.apply(THREADS_PROPERTY);
+        int n = cores;
+        if (t != null) {
+            try {
+                n = Math.min(MAX_THREADS, Math.max(1, Integer.parseInt(t.trim())));
+            } catch (NumberFormatException e) {
+                LOG.warn("Ignoring -D{}={}: not a whole number; using {} threads", THREADS_PROPERTY, t, cores);
+            }
+        }
+        threads = n;
+        vectorKernels = !"false".equalsIgnoreCase(properties.apply(VECTOR_PROPERTY));
+    }
+
+    /** Worker threads for large kernels; 1 runs everything on the calling thread. */
+    public int threads() {
+        return threads;
+    }
+
+    /**
+     * Sets the number of worker threads; the next operation uses them.
+     *
+     * @param threads 1 (no worker pool) to {@link #MAX_THREADS}
+     * @return these settings
+     * @throws IllegalArgumentException if {@code threads} is out of range
+     */
+    public CpuSettings setThreads(int threads) {
+        if (threads < 1 || threads > MAX_THREADS) {
+            throw new IllegalArgumentException("CPU threads must be between 1 and " + MAX_THREADS + ", got " + threads);
+        }
+        this.threads = threads;
+        return this;
+    }
+
+    /** Whether the Vector API kernels are wanted (they run only where {@code jdk.incubator.vector} is enabled). */
+    public synchronized boolean vectorKernels() {
+        return vectorKernels;
+    }
+
+    /**
+     * Turns the Vector API kernels on or off. The kernels are chosen once, at the first matrix product or
+     * elementwise operation; after that only the value already in use is accepted.
+     *
+     * @param on whether to use them
+     * @return these settings
+     * @throws IllegalStateException if the kernels were already chosen with the other value
+     */
+    public synchronized CpuSettings setVectorKernels(boolean on) {
+        if (kernelsChosen && on != vectorKernels) {
+            throw new IllegalStateException("The CPU kernels were chosen at the first operation, with vector kernels "
+                    + (vectorKernels ? "on" : "off") + "; set -D" + VECTOR_PROPERTY + "=" + on
+                    + " or call setVectorKernels before the first operation");
+        }
+        vectorKernels = on;
+        return this;
+    }
+
+    /** {@link #vectorKernels()}, fixed from now on: the kernels are being chosen. */
+    synchronized boolean chooseVectorKernels() {
+        kernelsChosen = true;
+        return vectorKernels;
+    }
+
+    @Override
+    public String toString() {
+        return "CpuSettings[threads=" + threads + ", vectorKernels=" + vectorKernels() + "]";
+    }
+}
