@@ -42,6 +42,10 @@ import java.util.Map;
  */
 public abstract class CustomFunction {
 
+    /** For subclasses. */
+    protected CustomFunction() {
+    }
+
     /** Per-call state shared by {@link #forward} and {@link #backward}, like PyTorch's {@code ctx}. */
     public static final class Context {
         private Tensor[] saved = new Tensor[0];
@@ -53,25 +57,44 @@ public abstract class CustomFunction {
         }
 
         /**
-         * Saves tensors for backward (replacing any saved before). They become the node's saved
-         * tensors: backward fails if one is modified in place in between. Null entries are kept as
-         * null in {@link #savedTensors()}.
+         * Saves tensors for backward (replacing any saved before), like {@code ctx.save_for_backward}.
+         * They become the node's saved tensors: backward fails with IllegalStateException if one is
+         * modified in place in between. Null entries are kept as null in {@link #savedTensors()}.
+         *
+         * @param tensors the tensors backward will read
          */
         public void saveForBackward(Tensor... tensors) {
             this.saved = tensors.clone();
         }
 
-        /** The tensors given to {@link #saveForBackward}, in order. */
+        /**
+         * The tensors given to {@link #saveForBackward}, in order, like {@code ctx.saved_tensors}.
+         *
+         * @return a copy of the list (empty if nothing was saved)
+         */
         public List<Tensor> savedTensors() {
             return Arrays.asList(saved.clone());
         }
 
-        /** Whether input {@code i} requires grad (so backward should compute its gradient). */
+        /**
+         * Whether input {@code i} requires grad (so backward should compute its gradient), like
+         * {@code ctx.needs_input_grad[i]}. False for every input when grad mode was off at {@code apply}.
+         *
+         * @param i the input's position in {@code apply}'s arguments
+         * @return whether a gradient for that input is wanted
+         * @throws ArrayIndexOutOfBoundsException if {@code i} is not an input position
+         */
         public boolean needsInputGrad(int i) {
             return needsInputGrad[i];
         }
 
-        /** Stores a non-tensor value for backward (like {@code ctx.dim = dim} in PyTorch). */
+        /**
+         * Stores a non-tensor value for backward (like {@code ctx.dim = dim} in PyTorch). Tensors stored
+         * here escape the in-place modification check; save them with {@link #saveForBackward} instead.
+         *
+         * @param key the name
+         * @param value the value (replaces any under the same key)
+         */
         public void put(String key, Object value) {
             if (values == null) {
                 values = new HashMap<>();
@@ -79,7 +102,13 @@ public abstract class CustomFunction {
             values.put(key, value);
         }
 
-        /** A value stored with {@link #put}; null when absent. */
+        /**
+         * A value stored with {@link #put}.
+         *
+         * @param <T> the value's type, unchecked (a wrong type fails with ClassCastException where used)
+         * @param key the name
+         * @return the value, or null when absent
+         */
         @SuppressWarnings("unchecked")
         public <T> T get(String key) {
             return values == null ? null : (T) values.get(key);
@@ -90,19 +119,49 @@ public abstract class CustomFunction {
         }
     }
 
-    /** Computes the result; runs with grad mode off, so nothing in it is recorded. */
+    /**
+     * Computes the result, like {@code Function.forward}; runs with grad mode off, so nothing in it is
+     * recorded.
+     *
+     * @param ctx this call's context: save what backward needs here
+     * @param inputs the tensors given to {@link #apply}, as given (entries may be null)
+     * @return the single output; never null
+     */
     protected abstract Tensor forward(Context ctx, Tensor... inputs);
 
-    /** The gradient of each input (null where none) from the gradient of the output. */
+    /**
+     * The gradient of each input from the gradient of the output, like {@code Function.backward}. Runs
+     * with grad mode on only when the backward pass has {@code createGraph}, so it should use tensor ops
+     * to stay differentiable.
+     *
+     * @param ctx the context {@link #forward} filled
+     * @param gradOutput the gradient of the loss with respect to the output, of the output's shape
+     * @return one gradient per input, aligned with the inputs, each of its input's shape (null where none
+     *         flows); an array of another length makes backward throw IllegalStateException
+     *         ({@code function MyExpBackward returned an incorrect number of gradients (expected 2, got 1)})
+     */
     protected abstract Tensor[] backward(Context ctx, Tensor gradOutput);
 
-    /** The name of the recorded node: {@code <SimpleClassName>Backward} by default. */
+    /**
+     * The name of the recorded node, what {@code y.gradFn().name()} returns.
+     *
+     * @return {@code <SimpleClassName>Backward} by default ({@code CustomFunctionBackward} for anonymous
+     *         classes)
+     */
     protected String backwardName() {
         String simple = getClass().getSimpleName();
         return (simple.isEmpty() ? "CustomFunction" : simple) + "Backward";
     }
 
-    /** Runs forward without recording and records this function as the result's gradFn. */
+    /**
+     * Runs {@link #forward} without recording and, when grad mode is on and an input requires grad,
+     * records this function as the result's {@code gradFn}, like {@code Function.apply}.
+     *
+     * @param inputs the inputs; null entries are passed through and get no gradient
+     * @return forward's result (a detached alias if forward returned an input or a tensor that already
+     *         required grad), requiring grad when an input does
+     * @throws IllegalStateException if forward returns null
+     */
     public final Tensor apply(Tensor... inputs) {
         boolean record = Autograd.isGradEnabled();
         boolean[] needs = new boolean[inputs.length];

@@ -3,35 +3,96 @@ package dev.autograd4j;
 import dev.autograd4j.spi.BinaryOp;
 
 /**
- * Losses and activations, like {@code torch.nn.functional}. Fused losses compute their forward
- * without recording and carry their own derivative (stable for large logits); the rest are
- * compositions of differentiable ops.
+ * Losses and activations as static functions, like {@code torch.nn.functional}; the modules in
+ * {@link dev.autograd4j.nn} wrap them. Fused losses ({@code binaryCrossEntropyWithLogits},
+ * {@code binaryCrossEntropy}, {@code mseLoss}, {@code nllLoss}) compute their forward without
+ * recording and carry their own derivative (stable for large logits), recorded as one node named as
+ * PyTorch names it ({@code BinaryCrossEntropyWithLogitsBackward0}, ...); the rest are compositions of
+ * differentiable ops.
+ *
+ * <p>Operands must share a dtype and a device: there is no type promotion, and a mismatch throws
+ * IllegalArgumentException (class-index targets are int64). Activations need floating-point inputs.
+ * Losses default to {@link Reduction#MEAN}.
  */
 public final class Functional {
     private Functional() {
     }
 
+    /**
+     * Rectified linear unit, {@code max(x, 0)} elementwise, like {@code torch.nn.functional.relu}.
+     *
+     * @param x a floating-point tensor of any shape
+     * @return a new tensor of {@code x}'s shape, dtype and device ({@code gradFn} {@code ReluBackward0})
+     * @throws IllegalArgumentException if {@code x} is not floating point
+     *         ({@code "relu" not implemented for 'Long'})
+     */
     public static Tensor relu(Tensor x) {
         return x.relu();
     }
 
+    /**
+     * Logistic sigmoid, {@code 1 / (1 + exp(-x))} elementwise, like {@code torch.sigmoid}.
+     *
+     * @param x a floating-point tensor of any shape
+     * @return a new tensor of {@code x}'s shape, dtype and device ({@code gradFn} {@code SigmoidBackward0})
+     * @throws IllegalArgumentException if {@code x} is not floating point
+     */
     public static Tensor sigmoid(Tensor x) {
         return x.sigmoid();
     }
 
+    /**
+     * Hyperbolic tangent elementwise, like {@code torch.tanh}.
+     *
+     * @param x a floating-point tensor of any shape
+     * @return a new tensor of {@code x}'s shape, dtype and device ({@code gradFn} {@code TanhBackward0})
+     * @throws IllegalArgumentException if {@code x} is not floating point
+     */
     public static Tensor tanh(Tensor x) {
         return x.tanh();
     }
 
+    /**
+     * Softmax over {@code dim}, {@code exp(x) / sum(exp(x), dim)}, computed stably (the maximum is
+     * subtracted first), like {@code torch.nn.functional.softmax}.
+     *
+     * @param x a floating-point tensor
+     * @param dim the dim to normalize over; negative counts from the end
+     * @return a new tensor of {@code x}'s shape whose slices along {@code dim} sum to 1
+     *         ({@code gradFn} {@code SoftmaxBackward0})
+     * @throws IllegalArgumentException if {@code x} is not floating point
+     * @throws IndexOutOfBoundsException if {@code dim} is out of range
+     *         ({@code Dimension out of range (expected to be in range of [-2, 1], but got 2)})
+     */
     public static Tensor softmax(Tensor x, int dim) {
         return x.softmax(dim);
     }
 
+    /**
+     * {@code log(softmax(x, dim))}, computed stably without forming the softmax, like
+     * {@code torch.nn.functional.log_softmax}.
+     *
+     * @param x a floating-point tensor
+     * @param dim the dim to normalize over; negative counts from the end
+     * @return a new tensor of {@code x}'s shape ({@code gradFn} {@code LogSoftmaxBackward0})
+     * @throws IllegalArgumentException if {@code x} is not floating point
+     * @throws IndexOutOfBoundsException if {@code dim} is out of range
+     */
     public static Tensor logSoftmax(Tensor x, int dim) {
         return x.logSoftmax(dim);
     }
 
-    /** {@code x @ weight.T + bias}, as {@code torch.nn.functional.linear}; bias may be null. */
+    /**
+     * Affine map {@code x @ weight.T + bias}, like {@code torch.nn.functional.linear}: a composition of
+     * {@link Tensor#matmul} and {@link Tensor#add}, with their broadcasting rules.
+     *
+     * @param x the input, {@code [*, in]} (at least 1-D)
+     * @param weight the weight, {@code [out, in]}
+     * @param bias the bias, {@code [out]} (or anything that broadcasts to {@code [*, out]}); null for none
+     * @return {@code [*, out]}
+     * @throws IllegalArgumentException if the shapes do not fit the matrix product, or the operands differ
+     *         in dtype or device
+     */
     public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
         Tensor out = x.matmul(weight.t());
         return bias == null ? out : out.add(bias);
@@ -62,7 +123,6 @@ public final class Functional {
         };
     }
 
-    /** log(1 + exp(-x)) without overflow: relu(-x) + log1p(exp(-|x|)). */
     /** PyTorch's message for a class index out of range, naming the first one (read back from the device). */
     private static IndexOutOfBoundsException targetOutOfBounds(Tensor target, int classes, long ignoreIndex) {
         String range = "(expected class indices in [0, " + (classes - 1) + "]).";
@@ -78,18 +138,42 @@ public final class Functional {
         return new IndexOutOfBoundsException("A target is out of bounds " + range);
     }
 
+    /** log(1 + exp(-x)) without overflow: relu(-x) + log1p(exp(-|x|)). */
     private static Tensor softplusOfNegative(Tensor x) {
         return x.neg().relu().add(x.abs().neg().exp().log1p());
     }
 
+    /**
+     * {@link #binaryCrossEntropyWithLogits(Tensor, Tensor, Tensor, Tensor, Reduction)} with no weights
+     * and {@link Reduction#MEAN}.
+     *
+     * @param input logits, any shape
+     * @param target targets in [0, 1], the shape of {@code input}
+     * @return the mean loss, a 0-d tensor
+     * @throws IllegalArgumentException if the shapes differ
+     */
     public static Tensor binaryCrossEntropyWithLogits(Tensor input, Tensor target) {
         return binaryCrossEntropyWithLogits(input, target, null, null, Reduction.MEAN);
     }
 
     /**
-     * Sigmoid and binary cross-entropy in one stable step (finite for logits of any size). {@code weight}
-     * rescales each element's loss, {@code posWeight} the positive term per class (both may be null,
-     * and broadcast to the input).
+     * Sigmoid and binary cross-entropy in one stable step, like
+     * {@code torch.nn.functional.binary_cross_entropy_with_logits}: per element
+     * {@code -w * (posWeight * y * log(sigmoid(x)) + (1 - y) * log(1 - sigmoid(x)))}, computed as
+     * {@code (1 - y) * x + (1 + (posWeight - 1) * y) * softplus(-x)} so it stays finite for logits of any
+     * size. Without {@code posWeight} the forward (and the backward, unless it is itself recorded) is one
+     * fused kernel. Gradients flow to all four tensors ({@code BinaryCrossEntropyWithLogitsBackward0}).
+     *
+     * @param input logits, any shape
+     * @param target targets in [0, 1] (soft labels allowed), the shape of {@code input}
+     * @param weight rescales each element's loss; broadcasts to {@code input}; null for none
+     * @param posWeight weight of the positive term, e.g. {@code [C]} for the last dim's classes; broadcasts
+     *        to {@code input}; null for none
+     * @param reduction how per-element losses are combined
+     * @return per-element losses of {@code input}'s shape ({@link Reduction#NONE}), or a 0-d tensor
+     * @throws IllegalArgumentException if {@code target}'s shape differs from {@code input}'s
+     *         ({@code Target size (torch.Size([2])) must be the same as input size (torch.Size([2, 1]))}),
+     *         or the operands differ in dtype or device
      */
     public static Tensor binaryCrossEntropyWithLogits(Tensor input, Tensor target, Tensor weight, Tensor posWeight,
                                                       Reduction reduction) {
@@ -140,11 +224,34 @@ public final class Functional {
         }, input, target, weight, posWeight);
     }
 
+    /**
+     * {@link #binaryCrossEntropy(Tensor, Tensor, Tensor, Reduction)} with no weight and
+     * {@link Reduction#MEAN}.
+     *
+     * @param input probabilities in [0, 1], any shape
+     * @param target targets in [0, 1], the shape of {@code input}
+     * @return the mean loss, a 0-d tensor
+     * @throws IllegalArgumentException if the shapes differ or an input is outside [0, 1]
+     */
     public static Tensor binaryCrossEntropy(Tensor input, Tensor target) {
         return binaryCrossEntropy(input, target, null, Reduction.MEAN);
     }
 
-    /** Binary cross-entropy of probabilities in [0, 1]; logs are clamped at -100 as in PyTorch. */
+    /**
+     * Binary cross-entropy of probabilities, like {@code torch.nn.functional.binary_cross_entropy}: per
+     * element {@code -w * (y * log(x) + (1 - y) * log(1 - x))}, with each log clamped at -100 as in PyTorch
+     * (so the loss is finite at 0 and 1). The range check reads the input's minimum and maximum back to the
+     * host (a synchronization on a GPU). Prefer {@link #binaryCrossEntropyWithLogits} on logits.
+     *
+     * @param input probabilities in [0, 1], any shape
+     * @param target targets in [0, 1], the shape of {@code input}
+     * @param weight rescales each element's loss; broadcasts to {@code input}; null for none
+     * @param reduction how per-element losses are combined
+     * @return per-element losses of {@code input}'s shape ({@link Reduction#NONE}), or a 0-d tensor
+     *         ({@code gradFn} {@code BinaryCrossEntropyBackward0})
+     * @throws IllegalArgumentException if the shapes differ, or an input element is outside [0, 1] (or NaN)
+     *         ({@code all elements of input should be between 0 and 1, got values in [-0.5, 0.7]})
+     */
     public static Tensor binaryCrossEntropy(Tensor input, Tensor target, Tensor weight, Reduction reduction) {
         checkSameShape(input, target);
         if (input.numel() > 0) {
@@ -177,11 +284,28 @@ public final class Functional {
         }, input, target, weight);
     }
 
+    /**
+     * {@link #mseLoss(Tensor, Tensor, Reduction)} with {@link Reduction#MEAN}.
+     *
+     * @param input any shape
+     * @param target the shape of {@code input}
+     * @return the mean squared error, a 0-d tensor
+     * @throws IllegalArgumentException if the shapes differ
+     */
     public static Tensor mseLoss(Tensor input, Tensor target) {
         return mseLoss(input, target, Reduction.MEAN);
     }
 
-    /** Mean squared error. */
+    /**
+     * Squared error {@code (x - y)^2} per element, like {@code torch.nn.functional.mse_loss}
+     * ({@code gradFn} {@code MseLossBackward0}; gradients flow to both operands).
+     *
+     * @param input any shape
+     * @param target the shape of {@code input} (no broadcasting)
+     * @param reduction how per-element losses are combined
+     * @return per-element losses of {@code input}'s shape ({@link Reduction#NONE}), or a 0-d tensor
+     * @throws IllegalArgumentException if the shapes differ, or the operands differ in dtype or device
+     */
     public static Tensor mseLoss(Tensor input, Tensor target, Reduction reduction) {
         checkSameShape(input, target);
         Tensor out;
@@ -196,23 +320,66 @@ public final class Functional {
         }, input, target);
     }
 
+    /**
+     * {@link #l1Loss(Tensor, Tensor, Reduction)} with {@link Reduction#MEAN}.
+     *
+     * @param input any shape
+     * @param target the shape of {@code input}
+     * @return the mean absolute error, a 0-d tensor
+     * @throws IllegalArgumentException if the shapes differ
+     */
     public static Tensor l1Loss(Tensor input, Tensor target) {
         return l1Loss(input, target, Reduction.MEAN);
     }
 
-    /** Mean absolute error (a composition, as in PyTorch 2: its gradFn is the reduction's). */
+    /**
+     * Absolute error {@code |x - y|} per element, like {@code torch.nn.functional.l1_loss}. A composition,
+     * as in PyTorch 2: its {@code gradFn} is the reduction's ({@code MeanBackward0}, {@code SumBackward0})
+     * or {@code AbsBackward0}.
+     *
+     * @param input any shape
+     * @param target the shape of {@code input} (no broadcasting)
+     * @param reduction how per-element losses are combined
+     * @return per-element losses of {@code input}'s shape ({@link Reduction#NONE}), or a 0-d tensor
+     * @throws IllegalArgumentException if the shapes differ, or the operands differ in dtype or device
+     */
     public static Tensor l1Loss(Tensor input, Tensor target, Reduction reduction) {
         checkSameShape(input, target);
         return reduce(input.sub(target).abs(), reduction);
     }
 
+    /**
+     * {@link #crossEntropy(Tensor, Tensor, Tensor, Reduction, int)} with no weight, {@link Reduction#MEAN}
+     * and {@code ignoreIndex = -100}.
+     *
+     * @param input logits {@code [N, C]} or {@code [C]}
+     * @param target int64 class indices {@code [N]} (or {@code []}), or class probabilities of
+     *        {@code input}'s shape
+     * @return the mean loss, a 0-d tensor
+     * @throws IllegalArgumentException if the shapes or dtypes do not fit
+     */
     public static Tensor crossEntropy(Tensor input, Tensor target) {
         return crossEntropy(input, target, null, Reduction.MEAN, -100);
     }
 
     /**
-     * Cross-entropy of logits [N, C] (or [C]) against int64 class indices [N] (or []), or against class
-     * probabilities of the input's shape: log-softmax over the class dim, then {@link #nllLoss}.
+     * Cross-entropy of logits, like {@code torch.nn.functional.cross_entropy}: log-softmax over the class
+     * dim (dim 1, or dim 0 for a 1-D input), then {@link #nllLoss} for class indices. For a floating-point
+     * {@code target} of {@code input}'s shape (class probabilities) the loss per sample is
+     * {@code -sum_c w[c] * target[c] * logSoftmax(input)[c]}; {@code ignoreIndex} then plays no part and
+     * {@link Reduction#MEAN} divides by N.
+     *
+     * @param input logits {@code [N, C]} or {@code [C]}
+     * @param target int64 class indices {@code [N]} (or {@code []} for a 1-D input), or floating-point class
+     *        probabilities of {@code input}'s shape
+     * @param weight per-class weight {@code [C]}; null for none
+     * @param reduction how per-sample losses are combined; {@link Reduction#MEAN} over class indices is the
+     *        weighted mean over the kept targets
+     * @param ignoreIndex a class index whose targets contribute neither loss nor gradient (PyTorch's
+     *        default is -100)
+     * @return per-sample losses {@code [N]} ({@link Reduction#NONE}), or a 0-d tensor
+     * @throws IllegalArgumentException if the shapes or the target's dtype do not fit (see {@link #nllLoss})
+     * @throws IndexOutOfBoundsException if a class index is outside {@code [0, C)} (see {@link #nllLoss})
      */
     public static Tensor crossEntropy(Tensor input, Tensor target, Tensor weight, Reduction reduction,
                                       int ignoreIndex) {
@@ -234,13 +401,42 @@ public final class Functional {
         return nllLoss(logProbabilities, target, weight, reduction, ignoreIndex);
     }
 
+    /**
+     * {@link #nllLoss(Tensor, Tensor, Tensor, Reduction, int)} with no weight, {@link Reduction#MEAN} and
+     * {@code ignoreIndex = -100}.
+     *
+     * @param input log-probabilities {@code [N, C]} or {@code [C]}
+     * @param target int64 class indices {@code [N]} (or {@code []})
+     * @return the mean loss, a 0-d tensor
+     * @throws IllegalArgumentException if the shapes or the target's dtype do not fit
+     */
     public static Tensor nllLoss(Tensor input, Tensor target) {
         return nllLoss(input, target, null, Reduction.MEAN, -100);
     }
 
     /**
-     * Negative log-likelihood of log-probabilities [N, C] (or [C]) at int64 class indices [N] (or []);
-     * {@code weight} [C] rescales classes, and targets equal to {@code ignoreIndex} count for nothing.
+     * Negative log-likelihood, like {@code torch.nn.functional.nll_loss}: per sample
+     * {@code -w[t] * input[n, t]} with {@code t = target[n]}. Only the target entries are read, so
+     * {@code -inf} elsewhere does no harm. Gradients flow to {@code input} only ({@code NllLossBackward0}).
+     * A class index out of range is checked on the device: on a GPU the exception comes at the next
+     * synchronization, as PyTorch's device-side assert does.
+     *
+     * @param input log-probabilities {@code [N, C]}, or {@code [C]} for one sample
+     * @param target int64 class indices {@code [N]}, or {@code []} for a 1-D input
+     * @param weight per-class weight {@code [C]}; null for none
+     * @param reduction {@link Reduction#MEAN} is the weighted mean {@code sum(loss) / sum(w[t])} over
+     *        the kept targets (NaN when none is kept, as in PyTorch)
+     * @param ignoreIndex a class index whose targets contribute neither loss nor gradient (PyTorch's
+     *        default is -100)
+     * @return per-sample losses {@code [N]} (or {@code []} for a 1-D input) with {@link Reduction#NONE},
+     *         or a 0-d tensor
+     * @throws IllegalArgumentException if {@code target} is not int64
+     *         ({@code expected scalar type Long but found Float (class-index targets must be int64)}), if
+     *         {@code input} is not 1-D or 2-D, if the batch sizes differ
+     *         ({@code Expected input batch_size (3) to match target batch_size (2); ...}), or if
+     *         {@code weight} is not {@code [C]}
+     * @throws IndexOutOfBoundsException if a kept target is outside {@code [0, C)}
+     *         ({@code Target 5 is out of bounds (expected class indices in [0, 2]).})
      */
     public static Tensor nllLoss(Tensor input, Tensor target, Tensor weight, Reduction reduction, int ignoreIndex) {
         if (target.dtype() != DType.INT64) {

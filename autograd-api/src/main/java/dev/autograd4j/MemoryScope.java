@@ -6,7 +6,8 @@ import java.util.IdentityHashMap;
 import java.util.Set;
 
 /**
- * Deterministic release of device memory. Tensors get their memory back when the garbage collector finds
+ * Deterministic release of device memory, like DJL's {@code NDManager} (PyTorch relies on reference
+ * counting instead). Tensors get their memory back when the garbage collector finds
  * them unreachable, which on a GPU can be late (see the CUDA backend's allocator). Inside
  * {@code try (var scope = MemoryScope.open()) { ... }} every storage created on this thread is released
  * when the scope closes, at once, whether or not the tensors are still referenced:
@@ -42,14 +43,26 @@ public final class MemoryScope implements AutoCloseable {
         this.parent = parent;
     }
 
-    /** Opens a scope on this thread, nested in the current one if any. */
+    /**
+     * Opens a scope on this thread, nested in the current one if any; storages created on this thread
+     * from now until it closes belong to it.
+     *
+     * @return the new scope, to close with try-with-resources
+     */
     public static MemoryScope open() {
         MemoryScope scope = new MemoryScope(CURRENT.get());
         CURRENT.set(scope);
         return scope;
     }
 
-    /** Keeps {@code tensor}'s storage (and so every view of it) alive past this scope; returns the tensor. */
+    /**
+     * Keeps {@code tensor}'s storage (and so every view of it) alive past this scope: it moves to the
+     * enclosing scope, or to the garbage collector when there is none. A storage this scope does not own
+     * is left where it is.
+     *
+     * @param tensor a tensor made inside this scope
+     * @return {@code tensor}, for chaining
+     */
     public Tensor keep(Tensor tensor) {
         Storage s = tensor.storageUnsafe();
         if (owned.remove(s) && parent != null) {
@@ -58,7 +71,11 @@ public final class MemoryScope implements AutoCloseable {
         return tensor;
     }
 
-    /** Number of storages this scope will release. */
+    /**
+     * The number of storages this scope will release when it closes.
+     *
+     * @return the count (0 once closed)
+     */
     public int size() {
         return owned.size();
     }
@@ -72,7 +89,13 @@ public final class MemoryScope implements AutoCloseable {
         return storage;
     }
 
-    /** Takes {@code tensor}'s storage out of every open scope of this thread (gradients, parameters, state). */
+    /**
+     * Takes {@code tensor}'s storage out of every open scope of this thread, leaving it to the garbage
+     * collector; the library calls this for gradients, parameters and optimizer state.
+     *
+     * @param tensor the tensor to keep; null is allowed and returned as is
+     * @return {@code tensor}, for chaining
+     */
     public static Tensor escape(Tensor tensor) {
         if (tensor != null) {
             Storage s = tensor.storageUnsafe();
@@ -83,7 +106,15 @@ public final class MemoryScope implements AutoCloseable {
         return tensor;
     }
 
-    /** Releases every storage created in this scope and not kept. */
+    /**
+     * Releases every storage created in this scope and not kept, and makes the enclosing scope current.
+     * Closing again does nothing.
+     *
+     * @throws IllegalStateException if called from another thread than the one that opened the scope
+     *         ({@code a MemoryScope must be closed by the thread that opened it (main), not by worker-1}),
+     *         or while a scope nested in this one is still open
+     *         ({@code MemoryScopes must be closed innermost first})
+     */
     @Override
     public void close() {
         if (closed) {

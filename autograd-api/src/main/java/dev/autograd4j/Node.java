@@ -5,9 +5,12 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * A recorded operation in the backward graph: a tensor's {@code gradFn}. It keeps the edges to the
- * nodes of its inputs, what each input looks like (to check the gradients flowing to it), and the
- * backward formula, which is dropped once used unless the graph is retained.
+ * A recorded operation in the backward graph: a tensor's {@code gradFn}, like PyTorch's
+ * {@code torch.autograd.graph.Node}. It keeps the edges to the nodes of its inputs, what each input
+ * looks like (to check the gradients flowing to it), and the backward formula, which is dropped once
+ * used unless the graph is retained. Nodes are made by the library as ops run (and by
+ * {@link CustomFunction#apply}); users only inspect them. Leaves that require grad get an
+ * {@code AccumulateGrad} node, reached through {@link #nextFunctions()}.
  */
 public final class Node {
     /** Computes the gradients of a node's inputs from the gradient of its output. */
@@ -115,12 +118,21 @@ public final class Node {
         return grad;
     }
 
-    /** The tensors this node saved for its formula (empty once released). */
+    /**
+     * The tensors this node saved for its backward formula, like PyTorch's {@code _saved_*} attributes.
+     *
+     * @return an unmodifiable list; empty for nodes that save nothing and once the graph is freed by a
+     *         backward pass without {@code retainGraph}
+     */
     public List<Tensor> savedTensors() {
         return saved == null ? List.of() : List.of(saved);
     }
 
-    /** For AccumulateGrad nodes: the leaf they accumulate into; null otherwise. */
+    /**
+     * The leaf an {@code AccumulateGrad} node accumulates into, like PyTorch's {@code variable} attribute.
+     *
+     * @return the leaf tensor, or null for operation nodes
+     */
     public Tensor variable() {
         return leaf;
     }
@@ -147,12 +159,23 @@ public final class Node {
         return new Node("AccumulateGrad", new Node[0], new int[0][], new DType[0], new Device[0], null, leaf);
     }
 
-    /** PyTorch's name for this node, e.g. {@code AddBackward0}. */
+    /**
+     * PyTorch's name for this node, e.g. {@code AddBackward0}, {@code AccumulateGrad}, or
+     * {@code MyExpBackward} for a {@link CustomFunction}.
+     *
+     * @return the name
+     */
     public String name() {
         return name;
     }
 
-    /** The nodes this one sends gradients to (null entries for inputs that need none), like {@code next_functions}. */
+    /**
+     * The nodes this one sends gradients to, one per input in input order, like PyTorch's
+     * {@code next_functions}: the input's {@code gradFn}, its {@code AccumulateGrad} node if it is a leaf
+     * that requires grad, or null where the input needs no gradient.
+     *
+     * @return an unmodifiable list (empty for {@code AccumulateGrad} nodes)
+     */
     public List<Node> nextFunctions() {
         List<Node> out = new ArrayList<>(next.length);
         Collections.addAll(out, next);
@@ -188,6 +211,11 @@ public final class Node {
         saved = null;
     }
 
+    /**
+     * The name in angle brackets, as PyTorch prints {@code grad_fn=<AddBackward0>}.
+     *
+     * @return e.g. {@code <AddBackward0>}
+     */
     @Override
     public String toString() {
         return "<" + name + ">";

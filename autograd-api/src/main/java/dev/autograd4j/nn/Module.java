@@ -22,20 +22,65 @@ import java.util.Map;
  * <p>Freezing: {@link #requiresGrad(boolean) requiresGrad(false)} on a module (or on a single parameter
  * tensor) makes its parameters receive no gradient; the backward pass does no work for them and
  * optimizers leave them untouched.
+ *
+ * <p>A subclass registers its parameters and children in its constructor and overrides
+ * {@link #forward(Tensor)}:
+ *
+ * <pre>{@code
+ * class Mlp extends Module {
+ *     private final Linear hidden = registerModule("hidden", new Linear(784, 128));
+ *     private final Linear out = registerModule("out", new Linear(128, 10));
+ *
+ *     @Override
+ *     public Tensor forward(Tensor x) {
+ *         return out.forward(hidden.forward(x).relu());
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>The name clashes with {@code java.lang.Module} (Java 9 and later), which every file imports
+ * implicitly: after {@code import dev.autograd4j.nn.*;} a bare {@code Module} matches both on-demand
+ * imports and fails to compile with "reference to Module is ambiguous". Import this class by name,
+ * {@code import dev.autograd4j.nn.Module;} (a single-type import wins over on-demand ones, and may sit
+ * beside {@code import dev.autograd4j.nn.*;}), or write {@code dev.autograd4j.nn.Module}. The name is
+ * kept because it is PyTorch's.
  */
 public abstract class Module {
     private final Map<String, Parameter> params = new LinkedHashMap<>();
     private final Map<String, Module> children = new LinkedHashMap<>();
     private boolean training = true;
 
-    /** Applies the module to one input. Modules with other arities (losses) define their own forward. */
+    /** A module with no parameters or children, in training mode. */
+    protected Module() {
+    }
+
+    /**
+     * Applies the module to one input, like {@code Module.forward}; call it directly (there is no
+     * {@code __call__}, so no forward hooks). Modules with other arities (losses) define their own
+     * forward.
+     *
+     * @param input the input
+     * @return the output
+     * @throws UnsupportedOperationException unless a subclass overrides it
+     *         ({@code MSELoss has no single-input forward})
+     */
     public Tensor forward(Tensor input) {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " has no single-input forward");
     }
 
     // ------------------------------------------------------------------ registration
 
-    /** Registers {@code tensor} (a leaf) as parameter {@code name}; it is made to require grad. */
+    /**
+     * Registers {@code tensor} as parameter {@code name}, like {@code Module.register_parameter} (or
+     * assigning an {@code nn.Parameter}); the tensor is made to require grad.
+     *
+     * @param name a non-empty name without {@code '.'}, not yet used by a parameter or child
+     * @param tensor a floating-point leaf tensor
+     * @return the parameter's slot
+     * @throws IllegalArgumentException if the name is invalid or taken
+     *         ({@code attribute 'weight' already exists in Linear}), or {@code tensor} is null or not a leaf
+     *         ({@code parameter 'w' must be a leaf tensor (got a result of MulBackward0); pass tensor.detach()})
+     */
     protected final Parameter registerParameter(String name, Tensor tensor) {
         checkName(name);
         if (params.containsKey(name) || children.containsKey(name)) {
@@ -46,7 +91,16 @@ public abstract class Module {
         return p;
     }
 
-    /** Registers (or, when the name exists, replaces) child module {@code name}; returns the module. */
+    /**
+     * Registers child module {@code name}, or replaces the child of that name, like
+     * {@code Module.add_module}. Children keep their registration order.
+     *
+     * @param <M> the module's type
+     * @param name a non-empty name without {@code '.'}, not used by a parameter
+     * @param module the child
+     * @return {@code module}, so a field can be initialized in one line
+     * @throws IllegalArgumentException if the name is invalid or is a parameter's, or {@code module} is null
+     */
     protected final <M extends Module> M registerModule(String name, M module) {
         checkName(name);
         if (module == null) {
@@ -68,12 +122,21 @@ public abstract class Module {
 
     // ------------------------------------------------------------------ traversal
 
-    /** Every parameter tensor of this module and its descendants (frozen ones included), in registration order. */
+    /**
+     * Every parameter tensor of this module and its descendants (frozen ones included), in registration
+     * order, depth first, like {@code Module.parameters()}.
+     *
+     * @return a new list of the current leaf tensors
+     */
     public final List<Tensor> parameters() {
         return new ArrayList<>(namedParameters().values());
     }
 
-    /** The parameter tensors that require grad: what to hand an optimizer when fine-tuning part of a model. */
+    /**
+     * The parameter tensors that require grad: what to hand an optimizer when fine-tuning part of a model.
+     *
+     * @return a new list, in {@link #parameters()} order
+     */
     public final List<Tensor> trainableParameters() {
         List<Tensor> out = new ArrayList<>();
         for (Tensor t : parameters()) {
@@ -84,7 +147,12 @@ public abstract class Module {
         return out;
     }
 
-    /** Parameters by dotted name ({@code "0.weight"}), in registration order. */
+    /**
+     * Parameters by dotted name ({@code "0.weight"}), in registration order, like
+     * {@code Module.named_parameters()}.
+     *
+     * @return a new map of the current leaf tensors
+     */
     public final Map<String, Tensor> namedParameters() {
         Map<String, Tensor> out = new LinkedHashMap<>();
         collect("", out);
@@ -100,21 +168,39 @@ public abstract class Module {
         }
     }
 
-    /** The parameters this module registered itself (not its children's). */
+    /**
+     * The parameters this module registered itself (not its children's).
+     *
+     * @return an unmodifiable live view, by name
+     */
     public final Map<String, Parameter> ownParameters() {
         return java.util.Collections.unmodifiableMap(params);
     }
 
-    /** Direct children by name. */
+    /**
+     * Direct children by name, in registration order, like {@code Module.named_children()}.
+     *
+     * @return an unmodifiable live view
+     */
     public final Map<String, Module> namedChildren() {
         return java.util.Collections.unmodifiableMap(children);
     }
 
+    /**
+     * Direct children in registration order, like {@code Module.children()}.
+     *
+     * @return a new list
+     */
     public final List<Module> children() {
         return new ArrayList<>(children.values());
     }
 
-    /** This module and all descendants, depth first, by dotted name ({@code ""} for this one). */
+    /**
+     * This module and all descendants, depth first, by dotted name ({@code ""} for this one), like
+     * {@code Module.named_modules()}.
+     *
+     * @return a new map
+     */
     public final Map<String, Module> namedModules() {
         Map<String, Module> out = new LinkedHashMap<>();
         collectModules("", out);
@@ -130,11 +216,22 @@ public abstract class Module {
 
     // ------------------------------------------------------------------ modes
 
+    /**
+     * Sets training mode on this module and its descendants, like {@code Module.train()}.
+     *
+     * @return this module
+     */
     public Module train() {
         return train(true);
     }
 
-    /** Sets training mode on this module and its descendants (affects {@link Dropout}). */
+    /**
+     * Sets training ({@code true}) or evaluation mode on this module and its descendants, like
+     * {@code Module.train(mode)}; it affects {@link Dropout}. Modules start in training mode.
+     *
+     * @param mode true for training
+     * @return this module
+     */
     public Module train(boolean mode) {
         for (Module m : namedModules().values()) {
             m.training = mode;
@@ -142,15 +239,32 @@ public abstract class Module {
         return this;
     }
 
+    /**
+     * Sets evaluation mode on this module and its descendants, like {@code Module.eval()}; same as
+     * {@code train(false)}. It does not turn off gradient recording: use {@code Autograd.noGrad()}.
+     *
+     * @return this module
+     */
     public Module eval() {
         return train(false);
     }
 
+    /**
+     * Whether this module is in training mode, like {@code Module.training}.
+     *
+     * @return true in training mode
+     */
     public boolean isTraining() {
         return training;
     }
 
-    /** Freezes ({@code false}) or unfreezes every parameter of this module and its descendants. */
+    /**
+     * Freezes ({@code false}) or unfreezes every parameter of this module and its descendants, like
+     * {@code Module.requires_grad_()}.
+     *
+     * @param requires whether the parameters should receive gradients
+     * @return this module
+     */
     public Module requiresGrad(boolean requires) {
         for (Tensor t : parameters()) {
             t.requiresGrad(requires);
@@ -158,7 +272,11 @@ public abstract class Module {
         return this;
     }
 
-    /** Clears ({@code setToNone}) or zeroes the gradients of all parameters. */
+    /**
+     * Clears or zeroes the gradients of every parameter, like {@code Module.zero_grad(set_to_none)}.
+     *
+     * @param setToNone true to set each {@code grad} to null, false to fill it with zeros in place
+     */
     public void zeroGrad(boolean setToNone) {
         for (Tensor t : parameters()) {
             Tensor g = t.grad();
@@ -175,6 +293,7 @@ public abstract class Module {
         }
     }
 
+    /** Sets every parameter's gradient to null, like {@code Module.zero_grad()} in PyTorch 2. */
     public void zeroGrad() {
         zeroGrad(true);
     }
@@ -182,14 +301,27 @@ public abstract class Module {
     // ------------------------------------------------------------------ device and dtype
 
     /**
-     * Moves every parameter (and its gradient) to {@code device}. Parameters on another device are
-     * replaced by new leaf tensors with the same {@code requiresGrad}; create optimizers after moving.
+     * Moves every parameter (and its gradient) to {@code device}, like {@code Module.to(device)}.
+     * Parameters on another device are replaced by new leaf tensors with the same {@code requiresGrad};
+     * create optimizers after moving.
+     *
+     * @param device the target device
+     * @return this module
      */
     public Module to(Device device) {
         return convert(t -> t.to(device));
     }
 
-    /** Casts every floating-point parameter (and its gradient) to {@code dtype}, like {@code module.double()}. */
+    /**
+     * Casts every floating-point parameter (and its gradient) to {@code dtype}, like
+     * {@code Module.to(dtype)} or {@code module.double()}. Cast parameters are new leaf tensors, as with
+     * {@link #to(Device)}; create optimizers after casting.
+     *
+     * @param dtype a floating-point dtype
+     * @return this module
+     * @throws IllegalArgumentException if {@code dtype} is not floating point
+     *         ({@code nn.Module.to only accepts floating point dtypes, but got torch.int64})
+     */
     public Module to(DType dtype) {
         if (!dtype.isFloatingPoint()) {
             throw new IllegalArgumentException("nn.Module.to only accepts floating point dtypes, but got " + dtype);
@@ -222,14 +354,23 @@ public abstract class Module {
 
     // ------------------------------------------------------------------ state dict
 
-    /** Every parameter by dotted name, detached (sharing storage with the parameters). */
+    /**
+     * Every parameter by dotted name, like {@code Module.state_dict()}.
+     *
+     * @return a new map of detached tensors sharing storage with the parameters
+     */
     public Map<String, Tensor> stateDict() {
         Map<String, Tensor> out = new LinkedHashMap<>();
         namedParameters().forEach((k, v) -> out.put(k, v.detach()));
         return out;
     }
 
-    /** {@link #loadStateDict(Map, boolean)} with {@code strict = true}. */
+    /**
+     * {@link #loadStateDict(Map, boolean)} with {@code strict = true}.
+     *
+     * @param state tensors by dotted name
+     * @throws IllegalArgumentException if a name or shape does not match
+     */
     public void loadStateDict(Map<String, Tensor> state) {
         loadStateDict(state, true);
     }
@@ -239,9 +380,13 @@ public abstract class Module {
      * tensors stay the same objects, so existing optimizers keep working; values are cast and moved to
      * each parameter's dtype and device). Shapes must match. With {@code strict}, the names must match
      * exactly too. On any error nothing is copied and the exception lists every missing, unexpected and
-     * mis-shaped entry, in PyTorch's wording.
+     * mis-shaped entry, in PyTorch's wording. Like {@code Module.load_state_dict}.
      *
+     * @param state tensors by dotted name (any dtype and device)
+     * @param strict whether missing and unexpected names are errors
      * @return the missing and unexpected keys (both empty after a successful strict load)
+     * @throws IllegalArgumentException listing the problems
+     *         ({@code Error(s) in loading state_dict for Sequential:\n\tMissing key(s) in state_dict: "0.bias".})
      */
     public LoadResult loadStateDict(Map<String, Tensor> state, boolean strict) {
         Map<String, Tensor> own = namedParameters();
@@ -296,16 +441,35 @@ public abstract class Module {
         return sb.toString();
     }
 
-    /** Keys that did not line up in a non-strict {@link #loadStateDict(Map, boolean)}. */
+    /**
+     * Keys that did not line up in a non-strict {@link #loadStateDict(Map, boolean)}, like PyTorch's
+     * {@code _IncompatibleKeys}.
+     *
+     * @param missingKeys parameters of the module that the state did not have
+     * @param unexpectedKeys names in the state that the module has no parameter for
+     */
     public record LoadResult(List<String> missingKeys, List<String> unexpectedKeys) {
     }
 
-    /** Writes {@link #stateDict()} to {@code file} in the {@link StateDict} format. */
+    /**
+     * Writes {@link #stateDict()} to {@code file} in the {@link StateDict} format (like
+     * {@code torch.save(model.state_dict(), file)}, in another format), creating parent directories.
+     *
+     * @param file the file to write (replaced if it exists)
+     * @throws IOException if writing fails
+     */
     public void save(Path file) throws IOException {
         StateDict.save(stateDict(), file);
     }
 
-    /** Reads a {@link StateDict} file and loads it strictly into this module. */
+    /**
+     * Reads a {@link StateDict} file and loads it strictly into this module, like
+     * {@code model.load_state_dict(torch.load(file))}.
+     *
+     * @param file a file written by {@link #save(Path)}
+     * @throws IOException if reading fails or the file is not in the format
+     * @throws IllegalArgumentException if the names or shapes do not match (the message starts with the file)
+     */
     public void load(Path file) throws IOException {
         try {
             loadStateDict(StateDict.load(file));
@@ -316,11 +480,22 @@ public abstract class Module {
 
     // ------------------------------------------------------------------ printing
 
-    /** The one-line description inside the parentheses, e.g. {@code in_features=4, out_features=2, bias=true}. */
+    /**
+     * The one-line description inside the parentheses of {@link #toString()}, like
+     * {@code Module.extra_repr}.
+     *
+     * @return e.g. {@code in_features=4, out_features=2, bias=true}; empty by default
+     */
     protected String extraRepr() {
         return "";
     }
 
+    /**
+     * The module tree as PyTorch prints it, e.g.
+     * {@code Sequential(\n  (0): Linear(in_features=4, out_features=2, bias=true)\n)}.
+     *
+     * @return the class name, {@link #extraRepr()} and the children, one per line
+     */
     @Override
     public String toString() {
         String name = getClass().getSimpleName();

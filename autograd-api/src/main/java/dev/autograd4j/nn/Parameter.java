@@ -3,9 +3,11 @@ package dev.autograd4j.nn;
 import dev.autograd4j.Tensor;
 
 /**
- * A module's named slot for a learnable tensor. The slot holds a leaf {@link Tensor}; that tensor is
- * what {@link Module#parameters()} returns and what optimizers update in place. Moving a module with
- * {@link Module#to(dev.autograd4j.Device)} puts a new leaf into the slot, so build optimizers after moving.
+ * A module's named slot for a learnable tensor, the counterpart of {@code torch.nn.Parameter} (which is a
+ * tensor subclass; here the tensor is held, not extended). Made by {@link Module#registerParameter}.
+ * The slot holds a leaf {@link Tensor}; that tensor is what {@link Module#parameters()} returns and what
+ * optimizers update in place. Moving a module with {@link Module#to(dev.autograd4j.Device)} puts a new
+ * leaf into the slot, so build optimizers after moving.
  */
 public final class Parameter {
     private final String name;
@@ -23,12 +25,20 @@ public final class Parameter {
         this.data = data;
     }
 
-    /** The parameter's name inside the module that registered it (e.g. {@code "weight"}). */
+    /**
+     * The parameter's name inside the module that registered it.
+     *
+     * @return e.g. {@code "weight"}
+     */
     public String name() {
         return name;
     }
 
-    /** The current leaf tensor. */
+    /**
+     * The tensor in the slot.
+     *
+     * @return the current leaf tensor
+     */
     public Tensor data() {
         return data;
     }
@@ -37,10 +47,20 @@ public final class Parameter {
         this.data = newData;
     }
 
+    /**
+     * Whether the parameter is trainable (not frozen).
+     *
+     * @return the current tensor's {@code requiresGrad}
+     */
     public boolean requiresGrad() {
         return data.requiresGrad();
     }
 
+    /**
+     * A one-line description.
+     *
+     * @return e.g. {@code Parameter weight [2, 4] torch.float32}, with {@code (frozen)} when it needs no grad
+     */
     @Override
     public String toString() {
         return "Parameter " + name + " " + data.shape() + " " + data.dtype() + (data.requiresGrad() ? "" : " (frozen)");

@@ -19,7 +19,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Reads and writes a state dict (tensors by name) as a small binary file. All numbers are big-endian
+ * Reads and writes a state dict (tensors by name) as a small binary file, the counterpart of
+ * {@code torch.save} / {@code torch.load} for state dicts (not PyTorch's file format). All numbers are
+ * big-endian
  * ({@link DataOutputStream}):
  *
  * <pre>
@@ -33,7 +35,7 @@ import java.util.Map;
  *   data       numel values, row-major: float32 / float64 (IEEE 754), int64, or one byte (0/1) for bool
  * </pre>
  *
- * Tensors are always written from the host (any device), and loaded onto the CPU; {@link Module#loadStateDict}
+ * <p>Tensors are always written from the host (any device), and loaded onto the CPU; {@link Module#loadStateDict}
  * then copies them to each parameter's device. A file that does not start with the magic, has an
  * unknown dtype code, or ends early is rejected with an {@link IOException} naming the file and what was expected.
  */
@@ -46,6 +48,13 @@ public final class StateDict {
     private StateDict() {
     }
 
+    /**
+     * Writes {@code state} to {@code file}, creating parent directories and replacing the file if it exists.
+     *
+     * @param state tensors by name, written in the map's iteration order (any device; read back to the host)
+     * @param file the file to write
+     * @throws IOException if writing fails, or a name is longer than 65535 bytes in UTF-8
+     */
     public static void save(Map<String, Tensor> state, Path file) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
@@ -56,6 +65,13 @@ public final class StateDict {
         }
     }
 
+    /**
+     * Writes {@code state} to a stream in the format; the stream is flushed, not closed.
+     *
+     * @param state tensors by name, written in the map's iteration order
+     * @param os the destination
+     * @throws IOException if writing fails
+     */
     public static void write(Map<String, Tensor> state, OutputStream os) throws IOException {
         DataOutputStream out = new DataOutputStream(new BufferedOutputStream(os, 1 << 16));
         out.write(MAGIC_BYTES);
@@ -104,14 +120,29 @@ public final class StateDict {
         throw new IllegalArgumentException("cannot save dtype " + dtype);
     }
 
-    /** Reads a file written by {@link #save}; the tensors are on the CPU, in file order. */
+    /**
+     * Reads a file written by {@link #save}.
+     *
+     * @param file the file to read
+     * @return the tensors by name, on the CPU, in file order
+     * @throws IOException if reading fails, or the file is not a state dict, is corrupt or is truncated
+     *         (e.g. {@code model.bin is truncated: the file ended inside entry 2 of 4 ("0.bias") of the state dict})
+     */
     public static Map<String, Tensor> load(Path file) throws IOException {
         try (InputStream is = Files.newInputStream(file)) {
             return read(is, file.toString());
         }
     }
 
-    /** Reads the format from a stream; {@code source} names it in error messages. */
+    /**
+     * Reads the format from a stream, which must hold exactly one state dict (trailing bytes are an error);
+     * the stream is not closed.
+     *
+     * @param is the source of the bytes
+     * @param source what to call the stream in error messages (e.g. a file name)
+     * @return the tensors by name, on the CPU, in stream order
+     * @throws IOException if reading fails, or the data is not a state dict, is corrupt or is truncated
+     */
     public static Map<String, Tensor> read(InputStream is, String source) throws IOException {
         DataInputStream in = new DataInputStream(new BufferedInputStream(is, 1 << 16));
         String where = "the header";

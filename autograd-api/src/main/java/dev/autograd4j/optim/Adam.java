@@ -30,10 +30,32 @@ public class Adam extends Optimizer {
         Tensor vMax;
     }
 
+    /**
+     * Adam with PyTorch's defaults: betas (0.9, 0.999), eps 1e-8, no weight decay, no amsgrad.
+     *
+     * @param parameters the tensors to optimize: floating-point leaves, each once, at least one requiring
+     *        grad (e.g. {@code module.parameters()})
+     * @param lr the learning rate (PyTorch's default is 1e-3)
+     * @throws IllegalArgumentException if the parameters or {@code lr} are invalid (see {@link Optimizer})
+     */
     public Adam(Iterable<Tensor> parameters, double lr) {
         this(parameters, lr, 0.9, 0.999, 1e-8, 0, false);
     }
 
+    /**
+     * Adam with every option, like {@code torch.optim.Adam(params, lr, betas, eps, weight_decay, amsgrad)}.
+     *
+     * @param parameters the tensors to optimize: floating-point leaves, each once, at least one requiring
+     *        grad (e.g. {@code module.parameters()})
+     * @param lr the learning rate
+     * @param beta1 decay of the first-moment average, in [0, 1)
+     * @param beta2 decay of the second-moment average, in [0, 1)
+     * @param eps added to the denominator, non-negative
+     * @param weightDecay L2 penalty added to the gradient, non-negative
+     * @param amsgrad whether to use the maximum of past second moments
+     * @throws IllegalArgumentException if an argument is invalid
+     *         ({@code Invalid beta parameter at index 1: 1.0}, {@code Invalid epsilon value: -1.0E-8})
+     */
     public Adam(Iterable<Tensor> parameters, double lr, double beta1, double beta2, double eps, double weightDecay,
                 boolean amsgrad) {
         super(parameters, lr);

@@ -22,6 +22,17 @@ public abstract class Optimizer {
     private double lr;
     private long stepCount;
 
+    /**
+     * Checks and keeps the parameter list.
+     *
+     * @param parameters the tensors to optimize: floating-point leaves, each once, at least one requiring
+     *        grad (e.g. {@code module.parameters()})
+     * @param lr the learning rate, finite and non-negative
+     * @throws IllegalArgumentException if the list is null or empty, holds a null, a non-leaf
+     *         ({@code can't optimize a non-leaf Tensor (parameter 0, made by MulBackward0)}), a non-floating
+     *         tensor or a duplicate, if every parameter is frozen, or if {@code lr} is invalid
+     *         ({@code Invalid learning rate: -0.1})
+     */
     protected Optimizer(Iterable<Tensor> parameters, double lr) {
         if (parameters == null) {
             throw new IllegalArgumentException("optimizer got no parameter list (null)");
@@ -81,32 +92,54 @@ public abstract class Optimizer {
         }
     }
 
-    /** The parameters, in the order given. */
+    /**
+     * The parameters, in the order given, like {@code param_groups[0]["params"]}.
+     *
+     * @return an unmodifiable list
+     */
     public final List<Tensor> parameters() {
         return params;
     }
 
+    /**
+     * The current learning rate, like {@code param_groups[0]["lr"]}.
+     *
+     * @return the rate
+     */
     public final double lr() {
         return lr;
     }
 
-    /** Sets the learning rate (what schedulers call). */
+    /**
+     * Sets the learning rate (what schedulers call); the next {@link #step()} uses it.
+     *
+     * @param lr the new rate, finite and non-negative
+     * @throws IllegalArgumentException if {@code lr} is negative, infinite or NaN
+     */
     public final void setLr(double lr) {
         checkLr(lr);
         this.lr = lr;
     }
 
-    /** How many times {@link #step()} has run. */
+    /**
+     * How many times {@link #step()} has run.
+     *
+     * @return the count
+     */
     public final long stepCount() {
         return stepCount;
     }
 
-    /** Sets every parameter's gradient to null. */
+    /** Sets every parameter's gradient to null, like {@code Optimizer.zero_grad()} in PyTorch 2. */
     public void zeroGrad() {
         zeroGrad(true);
     }
 
-    /** Sets gradients to null ({@code setToNone}) or fills them with zeros. */
+    /**
+     * Clears or zeroes every parameter's gradient, like {@code Optimizer.zero_grad(set_to_none)}.
+     *
+     * @param setToNone true to set each {@code grad} to null, false to fill it with zeros in place
+     */
     public void zeroGrad(boolean setToNone) {
         for (Tensor p : params) {
             Tensor g = p.grad();
@@ -123,7 +156,10 @@ public abstract class Optimizer {
         }
     }
 
-    /** One update of every parameter that has a gradient. */
+    /**
+     * One update of every parameter that has a gradient, like {@code Optimizer.step()}; parameters whose
+     * {@code grad} is null are skipped. Runs under no-grad and counts in {@link #stepCount()}.
+     */
     public final void step() {
         stepCount++;
         try (var g = Autograd.noGrad()) {
@@ -137,6 +173,14 @@ public abstract class Optimizer {
         }
     }
 
-    /** Updates {@code param} in place from {@code grad}; runs under no-grad. {@code state} is per parameter. */
+    /**
+     * Updates {@code param} in place from {@code grad}; {@link #step()} calls it under no-grad for each
+     * parameter with a gradient. Tensors kept in {@code state} should be passed through
+     * {@link dev.autograd4j.MemoryScope#escape} so that they outlive any scope.
+     *
+     * @param param the parameter (a leaf, updated in place)
+     * @param grad its gradient, detached, of its shape, dtype and device
+     * @param state this optimizer's state, keyed by parameter identity; put and read the entry for {@code param}
+     */
     protected abstract void update(Tensor param, Tensor grad, Map<Tensor, Object> state);
 }

@@ -13,6 +13,7 @@ import java.util.Map;
  *                    g = nesterov ? g + momentum * b : b
  * p = p - lr * g
  * </pre>
+ * The momentum buffer is a copy of the first step's {@code g}, as in PyTorch.
  */
 public class SGD extends Optimizer {
     private final double momentum;
@@ -20,14 +21,45 @@ public class SGD extends Optimizer {
     private final double weightDecay;
     private final boolean nesterov;
 
+    /**
+     * Plain SGD, {@code p = p - lr * grad}.
+     *
+     * @param parameters the tensors to optimize: floating-point leaves, each once, at least one requiring
+     *        grad (e.g. {@code module.parameters()})
+     * @param lr the learning rate
+     * @throws IllegalArgumentException if the parameters or {@code lr} are invalid (see {@link Optimizer})
+     */
     public SGD(Iterable<Tensor> parameters, double lr) {
         this(parameters, lr, 0, 0, 0, false);
     }
 
+    /**
+     * SGD with momentum, no dampening, no weight decay.
+     *
+     * @param parameters the tensors to optimize: floating-point leaves, each once, at least one requiring
+     *        grad (e.g. {@code module.parameters()})
+     * @param lr the learning rate
+     * @param momentum the momentum factor, non-negative (0 for none)
+     * @throws IllegalArgumentException if an argument is invalid ({@code Invalid momentum value: -0.9})
+     */
     public SGD(Iterable<Tensor> parameters, double lr, double momentum) {
         this(parameters, lr, momentum, 0, 0, false);
     }
 
+    /**
+     * SGD with every option, like {@code torch.optim.SGD(params, lr, momentum, dampening, weight_decay,
+     * nesterov)}.
+     *
+     * @param parameters the tensors to optimize: floating-point leaves, each once, at least one requiring
+     *        grad (e.g. {@code module.parameters()})
+     * @param lr the learning rate
+     * @param momentum the momentum factor, non-negative (0 for none)
+     * @param dampening dampening for momentum, finite
+     * @param weightDecay L2 penalty added to the gradient, non-negative
+     * @param nesterov whether to use Nesterov momentum (needs a positive momentum and zero dampening)
+     * @throws IllegalArgumentException if an argument is invalid
+     *         ({@code Nesterov momentum requires a momentum and zero dampening})
+     */
     public SGD(Iterable<Tensor> parameters, double lr, double momentum, double dampening, double weightDecay,
                boolean nesterov) {
         super(parameters, lr);

@@ -218,6 +218,12 @@ public final class Benchmark {
 
     // ------------------------------------------------------------------ main and reporting
 
+    /**
+     * Runs the selected workloads and prints the results.
+     *
+     * @param args {@code [--device cpu|cuda:0|best] [--only W1,W3] [--quick] [--large] [--json]}; a bad
+     *        argument prints the usage and exits with status 2
+     */
     public static void main(String[] args) {
         Options options = Options.parseOrExit(args, USAGE);
         Device device = options.device() == null ? DefaultDevice.best()

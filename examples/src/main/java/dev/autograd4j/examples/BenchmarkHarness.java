@@ -28,9 +28,22 @@ public final class BenchmarkHarness {
      * Command-line options: {@code --json}, {@code --quick}, {@code --large}, {@code --only W1,W3} and
      * {@code --device D} ({@code device} is null when not given; each program interprets it). {@code --large} picks
      * GPU-sized workloads: W2 also at hidden width 4096 and batch 512, W3 at n = 1024, 2048, 4096, W4 on 64M elements.
+     *
+     * @param device the {@code --device} value, or null
+     * @param json whether to print one JSON line instead of a table
+     * @param quick whether to use the short budget
+     * @param large whether to run the GPU-sized workloads
+     * @param only the workload ids to run, in order
      */
     public record Options(String device, boolean json, boolean quick, boolean large, Set<String> only) {
-        /** Parses {@code args}; throws IllegalArgumentException (naming {@code usage}) on a bad argument. */
+        /**
+         * Parses the command line; {@code --help} prints {@code usage} and exits.
+         *
+         * @param args the arguments
+         * @param usage the usage line, quoted in error messages
+         * @return the options
+         * @throws IllegalArgumentException on an unknown argument, a missing value or an unknown workload
+         */
         public static Options parse(String[] args, String usage) {
             String device = null;
             boolean json = false;
@@ -54,7 +67,13 @@ public final class BenchmarkHarness {
             return new Options(device, json, quick, large, only);
         }
 
-        /** Parses {@code args}, or prints the problem and exits with status 2. */
+        /**
+         * Parses {@code args}, or prints the problem and exits with status 2.
+         *
+         * @param args the arguments
+         * @param usage the usage line
+         * @return the options
+         */
         public static Options parseOrExit(String[] args, String usage) {
             return orExit(() -> parse(args, usage));
         }
@@ -66,7 +85,13 @@ public final class BenchmarkHarness {
             return args[i];
         }
 
-        /** A comma-separated list of workload ids (any case), checked against {@link #ALL_WORKLOADS}. */
+        /**
+         * Parses a comma-separated list of workload ids (any case), checked against {@link #ALL_WORKLOADS}.
+         *
+         * @param list e.g. {@code "w1,W3"}
+         * @return the ids, upper case, in the order given
+         * @throws IllegalArgumentException on an unknown id
+         */
         public static Set<String> parseWorkloads(String list) {
             Set<String> selected = new LinkedHashSet<>();
             for (String part : list.split(",")) {
@@ -82,7 +107,11 @@ public final class BenchmarkHarness {
             return selected;
         }
 
-        /** How long to warm up and to measure one workload (or one size of W3). */
+        /**
+         * How long to warm up and to measure one workload (or one size of W3).
+         *
+         * @return the short budget with {@code --quick}, the normal one otherwise
+         */
         public Budget budget() {
             return quick ? new Budget(50, 0.25, 200, 0.5) : new Budget(300, 1.0, 2000, 2.0);
         }
@@ -91,10 +120,22 @@ public final class BenchmarkHarness {
     /**
      * Warm-up runs until {@code warmupReps} or {@code warmupSeconds}, whichever first (at least one);
      * then timed runs until {@code maxReps} or {@code seconds}, whichever first (at least {@link #MIN_REPS}).
+     *
+     * @param warmupReps the most warm-up runs
+     * @param warmupSeconds the most warm-up time
+     * @param maxReps the most timed runs
+     * @param seconds the most timed time
      */
     public record Budget(int warmupReps, double warmupSeconds, int maxReps, double seconds) {
+        /** The fewest timed runs, whatever the time. */
         public static final int MIN_REPS = 3;
 
+        /**
+         * This budget with at most {@code reps} timed runs.
+         *
+         * @param reps the cap
+         * @return a new budget
+         */
         public Budget withMaxReps(int reps) {
             return new Budget(warmupReps, warmupSeconds, Math.min(maxReps, reps), seconds);
         }
@@ -102,6 +143,10 @@ public final class BenchmarkHarness {
         /**
          * W3's budget for an n x n product: on a CPU big products need little warm-up and few repetitions; with
          * {@code large} (a GPU, where even n = 4096 takes milliseconds) every size gets the normal budget.
+         *
+         * @param n the matrix size
+         * @param large whether {@code --large} is on
+         * @return the budget for that size
          */
         public Budget forMatmul(int n, boolean large) {
             return large ? new Budget(3, warmupSeconds, 50, seconds)
@@ -111,7 +156,13 @@ public final class BenchmarkHarness {
         }
     }
 
-    /** Returns what {@code parse} gives, or prints its IllegalArgumentException and exits with status 2. */
+    /**
+     * Returns what {@code parse} gives, or prints its IllegalArgumentException and exits with status 2.
+     *
+     * @param <T> the parsed type
+     * @param parse the parser
+     * @return its result
+     */
     public static <T> T orExit(Supplier<T> parse) {
         try {
             return parse.get();
@@ -122,21 +173,44 @@ public final class BenchmarkHarness {
         }
     }
 
-    /** W3's matrix sizes. */
+    /**
+     * W3's matrix sizes.
+     *
+     * @param options the options
+     * @return 1024..4096 with {@code --large}, 256..1024 with {@code --quick}, 256..2048 otherwise
+     */
     public static int[] matmulSizes(Options options) {
         return options.large() ? new int[] {1024, 2048, 4096}
                 : options.quick() ? new int[] {256, 512, 1024} : new int[] {256, 512, 1024, 2048};
     }
 
-    /** W4's element count. */
+    /**
+     * W4's element count.
+     *
+     * @param options the options
+     * @return 64M with {@code --large}, 4M otherwise
+     */
     public static int elementwiseSize(Options options) {
         return options.large() ? 64 * 1024 * 1024 : 4 * 1024 * 1024;
     }
 
     // ------------------------------------------------------------------ timing
 
-    /** The timed repetitions of one workload, in seconds, plus an optional throughput figure. */
+    /**
+     * The timed repetitions of one workload, in seconds, plus an optional throughput figure.
+     *
+     * @param id the workload id, e.g. {@code "W3"}
+     * @param workload what ran, e.g. {@code "matmul f32 n=512"}
+     * @param seconds the time of each timed repetition
+     * @param work units of work per repetition, for the throughput
+     * @param throughputUnit the unit of {@code work} per second, or null for no throughput
+     */
     public record Result(String id, String workload, double[] seconds, double work, String throughputUnit) {
+        /**
+         * The median time.
+         *
+         * @return seconds
+         */
         public double median() {
             double[] s = seconds.clone();
             Arrays.sort(s);
@@ -144,20 +218,38 @@ public final class BenchmarkHarness {
             return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
         }
 
+        /**
+         * The fastest time.
+         *
+         * @return seconds, or NaN when there are none
+         */
         public double min() {
             return Arrays.stream(seconds).min().orElse(Double.NaN);
         }
 
+        /**
+         * The slowest time.
+         *
+         * @return seconds, or NaN when there are none
+         */
         public double max() {
             return Arrays.stream(seconds).max().orElse(Double.NaN);
         }
 
-        /** {@code work} units per second at the median time, or NaN when the workload has no throughput. */
+        /**
+         * {@code work} units per second at the median time.
+         *
+         * @return the throughput, or NaN when the workload has none
+         */
         public double throughput() {
             return throughputUnit == null ? Double.NaN : work / median();
         }
 
-        /** The throughput and its unit, or "-" when the workload has none. */
+        /**
+         * The throughput and its unit, for the table.
+         *
+         * @return e.g. {@code "51.2 GFLOP/s"}, or {@code "-"} when the workload has none
+         */
         public String throughputText() {
             return throughputUnit == null ? "-" : String.format(Locale.ROOT, "%.1f %s", throughput(), throughputUnit);
         }
@@ -172,14 +264,27 @@ public final class BenchmarkHarness {
         /** Keeps results reachable so that no run can be optimised away. */
         private volatile Object sink;
 
+        /** A timer with nothing to wait for after each repetition (a synchronous device). */
         public Timer() {
             this(() -> { });
         }
 
+        /**
+         * A timer that runs {@code afterEach} after every repetition.
+         *
+         * @param afterEach e.g. a device synchronization
+         */
         public Timer(Runnable afterEach) {
             this.afterEach = afterEach;
         }
 
+        /**
+         * Warms up, then times repetitions of {@code body} within {@code budget}.
+         *
+         * @param budget how many runs and how long
+         * @param body the work; its result is kept reachable so that it cannot be optimized away
+         * @return the time of each timed repetition, in seconds (at least {@link Budget#MIN_REPS})
+         */
         public double[] measure(Budget budget, Supplier<?> body) {
             long warmupEnd = System.nanoTime() + (long) (budget.warmupSeconds() * 1e9);
             for (int i = 0; i == 0 || (i < budget.warmupReps() && System.nanoTime() < warmupEnd); i++) {
@@ -202,13 +307,29 @@ public final class BenchmarkHarness {
 
     // ------------------------------------------------------------------ running and reporting
 
-    /** What ran where. */
+    /**
+     * What ran where.
+     *
+     * @param device the device, e.g. {@code "cpu"}
+     * @param backend the backend's description
+     * @param jvm the JVM's name and version
+     * @param threads the number of worker threads
+     */
     public record Header(String device, String backend, String jvm, int threads) {
-        /** The running JVM's name and version. */
+        /**
+         * The running JVM's name and version.
+         *
+         * @return e.g. {@code "OpenJDK 64-Bit Server VM 17.0.15+6"}
+         */
         public static String jvmName() {
             return System.getProperty("java.vm.name") + " " + Runtime.version();
         }
 
+        /**
+         * The header as one line of text.
+         *
+         * @return {@code device: ... | backend: ... | JVM: ... | threads: ...}
+         */
         public String line() {
             return "device: " + device + " | backend: " + backend + " | JVM: " + jvm + " | threads: " + threads;
         }
@@ -217,6 +338,11 @@ public final class BenchmarkHarness {
     /**
      * Prints the header (text mode), runs the selected workloads through {@code workload} (id to its results),
      * then prints the results as {@code table} text plus a total line, or as one JSON line with {@code --json}.
+     *
+     * @param options the options
+     * @param header what runs where
+     * @param workload runs the workload of an id and returns its results
+     * @param table formats the results as text
      */
     public static void run(Options options, Header header, Function<String, List<Result>> workload,
             Function<List<Result>, String> table) {
@@ -246,6 +372,12 @@ public final class BenchmarkHarness {
         private Table() {
         }
 
+        /**
+         * Formats the results, one row each.
+         *
+         * @param results the results
+         * @return the table: a header row, then one row per result, each ending in a newline
+         */
         public static String of(List<Result> results) {
             StringBuilder out = new StringBuilder();
             out.append(String.format(Locale.ROOT, ROW, "id", "workload", "median", "min", "max", "unit", "throughput"));
@@ -285,6 +417,15 @@ public final class BenchmarkHarness {
         private Json() {
         }
 
+        /**
+         * Formats a whole run as one JSON object.
+         *
+         * @param header what ran where
+         * @param quick whether {@code --quick} was on
+         * @param results the results
+         * @param totalSeconds the run's wall time
+         * @return the JSON text, on one line (non-finite numbers as {@code null})
+         */
         public static String of(Header header, boolean quick, List<Result> results, double totalSeconds) {
             StringBuilder out = new StringBuilder("{");
             field(out, "device", header.device()).append(',');

@@ -38,6 +38,11 @@ public final class Demo {
         }
     }
 
+    /**
+     * Runs the tutorial and prints each step.
+     *
+     * @param args {@code [--device cpu|cuda:0|best] [--seed N]}
+     */
     public static void main(String[] args) {
         Device device = DefaultDevice.best();
         long seed = 0;

@@ -15,8 +15,18 @@ import java.util.zip.ZipException;
  * values row-major. Only the unsigned-byte type ({@code 0x08}) used by MNIST is read.
  */
 public final class Idx {
-    /** The sizes and raw unsigned bytes of one IDX file. */
+    /**
+     * The sizes and raw unsigned bytes of one IDX file.
+     *
+     * @param dims the sizes, e.g. {@code [count, rows, cols]}
+     * @param data the values, row-major
+     */
     public record Array(int[] dims, byte[] data) {
+        /**
+         * The size of the first dim: the number of images or labels.
+         *
+         * @return {@code dims[0]}
+         */
         public int count() {
             return dims[0];
         }
@@ -28,6 +38,15 @@ public final class Idx {
     /**
      * Reads one IDX array of {@code expectedDims} dimensions from {@code raw}; {@code source} (a file
      * name) and {@code what} ("images", "labels") name it in error messages.
+     *
+     * @param raw the stream, gzip-compressed or plain (not closed)
+     * @param source the stream's name, for messages
+     * @param expectedDims the number of dims the array must have (3 for images, 1 for labels)
+     * @param what what the array holds, for messages
+     * @return the array
+     * @throws IdxFormatException if the data is not an unsigned-byte IDX array of {@code expectedDims} dims,
+     *         or is truncated
+     * @throws IOException if reading fails
      */
     public static Array read(InputStream raw, String source, int expectedDims, String what) throws IOException {
         BufferedInputStream buffered = new BufferedInputStream(raw, 1 << 16);

@@ -11,6 +11,13 @@ public final class LossCurve {
     private LossCurve() {
     }
 
+    /**
+     * Writes one CSV row per epoch, with a header row.
+     *
+     * @param epochs the statistics, in order
+     * @param file the file to write (replaced if it exists)
+     * @throws IOException if writing fails
+     */
     public static void writeCsv(List<MnistTraining.EpochStats> epochs, Path file) throws IOException {
         StringBuilder sb = new StringBuilder("epoch,train_loss,train_accuracy,test_accuracy,learning_rate,"
                 + "images_per_second,elapsed_seconds\n");
@@ -24,6 +31,11 @@ public final class LossCurve {
     /**
      * Two panels side by side: training loss per epoch (left, its own scale from 0), and train and test
      * accuracy per epoch (right, in percent).
+     *
+     * @param epochs the statistics, in order
+     * @param title the chart's title
+     * @param file the file to write (replaced if it exists)
+     * @throws IOException if writing fails
      */
     public static void writeSvg(List<MnistTraining.EpochStats> epochs, String title, Path file) throws IOException {
         int n = epochs.size();

@@ -10,20 +10,42 @@ import java.nio.file.Path;
  * copy bundled in this module's resources ({@code /mnist/}) holds 10,000 real binarized digits:
  * {@code train-*} 9,000 images and {@code test-*} 1,000 (see {@code mnist/README.md}). The same loader
  * reads the full MNIST files from a directory ({@code --data DIR}), gzip-compressed or plain.
+ *
+ * @param count the number of examples
+ * @param rows the height of each image
+ * @param cols the width of each image
+ * @param pixels {@code count * rows * cols} unsigned bytes, image after image
+ * @param labels {@code count} classes 0..9
  */
 public record MnistData(int count, int rows, int cols, byte[] pixels, byte[] labels) {
+    /** The training images' file name (without {@code .gz}). */
     public static final String TRAIN_IMAGES = "train-images-idx3-ubyte";
+    /** The training labels' file name (without {@code .gz}). */
     public static final String TRAIN_LABELS = "train-labels-idx1-ubyte";
+    /** The test images' file name in the MNIST distribution (without {@code .gz}). */
     public static final String TEST_IMAGES = "t10k-images-idx3-ubyte";
+    /** Another name the test images go by. */
     public static final String TEST_IMAGES_ALT = "test-images-idx3-ubyte";
+    /** The test labels' file name in the MNIST distribution (without {@code .gz}). */
     public static final String TEST_LABELS = "t10k-labels-idx1-ubyte";
+    /** Another name the test labels go by. */
     public static final String TEST_LABELS_ALT = "test-labels-idx1-ubyte";
 
+    /**
+     * The size of one image.
+     *
+     * @return {@code rows * cols}
+     */
     public int pixelsPerImage() {
         return rows * cols;
     }
 
-    /** The first {@code n} examples (all when n is at least the count). */
+    /**
+     * The first {@code n} examples.
+     *
+     * @param n how many to keep
+     * @return a copy of the first {@code n}, or this when {@code n} is at least the count
+     */
     public MnistData subset(int n) {
         if (n >= count) {
             return this;
@@ -32,7 +54,16 @@ public record MnistData(int count, int rows, int cols, byte[] pixels, byte[] lab
         return new MnistData(n, rows, cols, p, java.util.Arrays.copyOf(labels, n));
     }
 
-    /** Pairs an images array and a labels array, checking that they fit together. */
+    /**
+     * Pairs an images array and a labels array, checking that they fit together.
+     *
+     * @param images a 3-D array {@code [count, rows, cols]}
+     * @param imagesSource its name, for messages
+     * @param labels a 1-D array {@code [count]}
+     * @param labelsSource its name, for messages
+     * @return the examples
+     * @throws IdxFormatException if the counts differ or a label is above 9
+     */
     public static MnistData of(Idx.Array images, String imagesSource, Idx.Array labels, String labelsSource)
             throws IdxFormatException {
         if (images.count() != labels.count()) {
@@ -49,7 +80,14 @@ public record MnistData(int count, int rows, int cols, byte[] pixels, byte[] lab
         return new MnistData(images.count(), images.dims()[1], images.dims()[2], images.data(), labels.data());
     }
 
-    /** Loads images and labels from two files (gzip or plain IDX). */
+    /**
+     * Loads images and labels from two files (gzip or plain IDX).
+     *
+     * @param images the images file
+     * @param labels the labels file
+     * @return the examples
+     * @throws IOException if reading fails or the files are not MNIST data ({@link IdxFormatException})
+     */
     public static MnistData load(Path images, Path labels) throws IOException {
         Idx.Array img;
         Idx.Array lab;
@@ -62,7 +100,13 @@ public record MnistData(int count, int rows, int cols, byte[] pixels, byte[] lab
         return of(img, images.toString(), lab, labels.toString());
     }
 
-    /** Loads the bundled copy: {@code split} is "train" or "test". */
+    /**
+     * Loads the copy bundled in this module's resources.
+     *
+     * @param split {@code "train"} (9,000 examples) or {@code "test"} (1,000)
+     * @return the examples
+     * @throws IOException if the resource is missing or corrupt
+     */
     public static MnistData bundled(String split) throws IOException {
         String images = "/mnist/" + split + "-images-idx3-ubyte.gz";
         String labels = "/mnist/" + split + "-labels-idx1-ubyte.gz";
@@ -88,6 +132,11 @@ public record MnistData(int count, int rows, int cols, byte[] pixels, byte[] lab
     /**
      * Loads "train" or "test" from a directory of MNIST files: {@code train-*} and {@code t10k-*} (or
      * {@code test-*}), each with or without {@code .gz}.
+     *
+     * @param dir the directory
+     * @param split {@code "train"}, or anything else for the test set
+     * @return the examples
+     * @throws IOException if a file is missing, reading fails, or the files are not MNIST data
      */
     public static MnistData fromDirectory(Path dir, String split) throws IOException {
         boolean train = split.equals("train");

@@ -39,49 +39,130 @@ import java.util.function.Consumer;
  * test); {@code --data DIR} reads the full MNIST files ({@code train-*}, {@code t10k-*}, gzip or plain).
  */
 public final class MnistTraining {
-    /** The command-line options. */
+    /**
+     * The command-line options (see {@code --help}).
+     *
+     * @param device the device to train on, as {@code Device.parse} reads it
+     * @param epochs passes over the training set
+     * @param batchSize images per step
+     * @param lr Adam's initial learning rate, annealed by a cosine schedule
+     * @param seed seeds the initialisation and the shuffling
+     * @param out where the CSV, the SVG chart and the model go
+     * @param hidden the hidden layer's width
+     * @param data a directory of MNIST IDX files, or null for the bundled copy
+     * @param trainLimit {@link #main} uses only the first this many training images
+     * @param testLimit a limit on test images for callers of {@link #train} to apply ({@link #main} does not
+     *        read it)
+     * @param shift augmentation: shift each training image by up to this many pixels each way (0 = off)
+     */
     public record Options(String device, int epochs, int batchSize, double lr, long seed, Path out, int hidden,
                           Path data, int trainLimit, int testLimit, int shift) {
+        /**
+         * The defaults: the best device, 15 epochs, batch 128, lr 0.002, seed 1, {@code target/mnist},
+         * hidden width 256, the bundled data, no limits, shift 1.
+         *
+         * @return the default options
+         */
         public static Options defaults() {
             return new Options(DefaultDevice.best().toString(), 15, 128, 2e-3, 1, Path.of("target/mnist"), 256, null,
                     Integer.MAX_VALUE, Integer.MAX_VALUE, 1);
         }
 
+        /**
+         * These options with another shift.
+         *
+         * @param s the shift in pixels
+         * @return new options
+         */
         public Options withShift(int s) {
             return new Options(device, epochs, batchSize, lr, seed, out, hidden, data, trainLimit, testLimit, s);
         }
 
+        /**
+         * These options with another batch size and learning rate.
+         *
+         * @param b the batch size
+         * @param rate the learning rate
+         * @return new options
+         */
         public Options withBatch(int b, double rate) {
             return new Options(device, epochs, b, rate, seed, out, hidden, data, trainLimit, testLimit, shift);
         }
 
+        /**
+         * These options with another epoch count.
+         *
+         * @param e the number of epochs
+         * @return new options
+         */
         public Options withEpochs(int e) {
             return new Options(device, e, batchSize, lr, seed, out, hidden, data, trainLimit, testLimit, shift);
         }
 
+        /**
+         * These options with another seed.
+         *
+         * @param s the seed
+         * @return new options
+         */
         public Options withSeed(long s) {
             return new Options(device, epochs, batchSize, lr, s, out, hidden, data, trainLimit, testLimit, shift);
         }
 
+        /**
+         * These options with another output directory.
+         *
+         * @param o the directory
+         * @return new options
+         */
         public Options withOut(Path o) {
             return new Options(device, epochs, batchSize, lr, seed, o, hidden, data, trainLimit, testLimit, shift);
         }
 
+        /**
+         * These options with another hidden width.
+         *
+         * @param h the width
+         * @return new options
+         */
         public Options withHidden(int h) {
             return new Options(device, epochs, batchSize, lr, seed, out, h, data, trainLimit, testLimit, shift);
         }
 
+        /**
+         * These options with another pair of limits.
+         *
+         * @param train the new {@code trainLimit}
+         * @param test the new {@code testLimit}
+         * @return new options
+         */
         public Options withLimits(int train, int test) {
             return new Options(device, epochs, batchSize, lr, seed, out, hidden, data, train, test, shift);
         }
     }
 
-    /** One epoch's statistics. */
+    /**
+     * One epoch's statistics.
+     *
+     * @param epoch the epoch, from 1
+     * @param loss the mean training loss over the epoch's batches (weighted by batch size)
+     * @param trainAccuracy the fraction of training images classified correctly during the epoch
+     * @param testAccuracy the fraction of test images classified correctly after the epoch
+     * @param lr the learning rate the epoch used
+     * @param imagesPerSecond training throughput
+     * @param elapsedSeconds time since training started
+     */
     public record EpochStats(int epoch, double loss, double trainAccuracy, double testAccuracy, double lr,
                              double imagesPerSecond, double elapsedSeconds) {
     }
 
-    /** What {@link #train} returns. */
+    /**
+     * What {@link #train} returns.
+     *
+     * @param model the trained model
+     * @param epochs each epoch's statistics
+     * @param testAccuracy the last epoch's test accuracy (0 with no epochs)
+     */
     public record Result(Sequential model, List<EpochStats> epochs, double testAccuracy) {
     }
 
@@ -104,6 +185,14 @@ public final class MnistTraining {
               --shift       augment: shift each training image by up to N pixels each way (default 1; 0 = off)
             """;
 
+    /**
+     * Parses the command line; {@code --help} prints the usage and exits.
+     *
+     * @param args the arguments
+     * @return the options
+     * @throws IllegalArgumentException on an unknown option, a missing or malformed value, or a non-positive
+     *         count or rate
+     */
     public static Options parse(String[] args) {
         Options o = Options.defaults();
         String device = o.device();
@@ -153,7 +242,15 @@ public final class MnistTraining {
         return v;
     }
 
-    /** The network: 784 -> hidden -> 10 with a ReLU, PyTorch's default initialisation from {@code seed}. */
+    /**
+     * The network: pixels, hidden, 10 with a ReLU between, PyTorch's default initialisation from {@code seed}.
+     *
+     * @param pixels the input size (784 for MNIST)
+     * @param hidden the hidden layer's width
+     * @param device where the parameters live
+     * @param seed seeds the initial values
+     * @return {@code Sequential(Linear, ReLU, Linear)}
+     */
     public static Sequential model(int pixels, int hidden, Device device, long seed) {
         Generator g = new Generator(seed);
         return new Sequential(new Linear(pixels, hidden, true, DType.FLOAT32, device, g), new ReLU(),
@@ -209,7 +306,15 @@ public final class MnistTraining {
         return c;
     }
 
-    /** Accuracy on {@code data}, in eval mode under {@code noGrad()}. */
+    /**
+     * Accuracy on {@code data}, in eval mode under {@code noGrad()}, in batches of 1,000; the model is left
+     * in training mode.
+     *
+     * @param model a classifier of {@code [n, pixels]} images to {@code [n, 10]} logits
+     * @param data the examples
+     * @param device the model's device
+     * @return the fraction classified correctly
+     */
     public static double evaluate(Module model, MnistData data, Device device) {
         model.eval();
         int c = 0;
@@ -223,7 +328,16 @@ public final class MnistTraining {
         return (double) c / data.count();
     }
 
-    /** Trains a fresh model; calls {@code log} with one line per epoch. */
+    /**
+     * Trains a fresh model with cross-entropy and Adam under a cosine schedule, each step in a
+     * {@link dev.autograd4j.MemoryScope}.
+     *
+     * @param o the options ({@code data}, {@code out} and the limits are not read here)
+     * @param trainData the training examples
+     * @param testData the examples evaluated after each epoch
+     * @param log receives one line per epoch
+     * @return the model and its statistics
+     */
     public static Result train(Options o, MnistData trainData, MnistData testData, Consumer<String> log) {
         Device device = DefaultDevice.parse(o.device());
         Sequential model = model(trainData.pixelsPerImage(), o.hidden(), device, o.seed());
@@ -317,6 +431,13 @@ public final class MnistTraining {
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
+    /**
+     * Trains, writes the loss curve and the model under {@code --out}, reloads the model and compares
+     * inference with and without graph recording.
+     *
+     * @param args the options (see {@code --help}); a bad one prints the problem and exits with status 2
+     * @throws IOException if the data cannot be read or the outputs cannot be written
+     */
     public static void main(String[] args) throws IOException {
         Options o;
         try {
