@@ -104,16 +104,6 @@ public final class Autograd {
         return grad(new Tensor[] {output}, inputs, null, false, false, false);
     }
 
-    /** {@code torch.autograd.gradcheck} with PyTorch's defaults: see {@link GradCheck}. */
-    public static boolean gradcheck(GradCheck.Fn f, Tensor... inputs) {
-        return GradCheck.gradcheck(f, inputs);
-    }
-
-    /** {@code torch.autograd.gradgradcheck}: see {@link GradCheck}. */
-    public static boolean gradgradcheck(GradCheck.Fn f, Tensor... inputs) {
-        return GradCheck.gradgradcheck(f, inputs);
-    }
-
     /** {@code tensor.backward(gradient, retainGraph, createGraph)}: accumulates into the leaves' {@code grad}. */
     public static void backward(Tensor tensor, Tensor gradient, boolean retainGraph, boolean createGraph) {
         Engine.backward(tensor, gradient, retainGraph, createGraph);

@@ -12,7 +12,23 @@ public final class Backends {
     private static final Logger LOG = LoggerFactory.getLogger(Backends.class);
     private static volatile Map<Device.Type, Backend> registry;
 
+    /** Environment variable that, set to {@code 1}, demands a usable CUDA device ({@link #cudaRequired()}). */
+    public static final String REQUIRE_CUDA_ENV = "AUTOGRAD_REQUIRE_CUDA";
+    /** System property that, set to {@code true}, demands a usable CUDA device ({@link #cudaRequired()}). */
+    public static final String REQUIRE_CUDA_PROPERTY = "autograd.requireCuda";
+
     private Backends() {
+    }
+
+    /**
+     * Whether this run demands a usable CUDA device: environment variable {@value #REQUIRE_CUDA_ENV}{@code =1}
+     * or system property {@value #REQUIRE_CUDA_PROPERTY}{@code =true}. Test suites then fail where they would
+     * otherwise skip a GPU case (the one place that reads either).
+     *
+     * @return true when a GPU must be there
+     */
+    public static boolean cudaRequired() {
+        return "1".equals(System.getenv(REQUIRE_CUDA_ENV)) || Boolean.getBoolean(REQUIRE_CUDA_PROPERTY);
     }
 
     private static Map<Device.Type, Backend> registry() {

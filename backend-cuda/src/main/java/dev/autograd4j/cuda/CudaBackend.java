@@ -39,11 +39,6 @@ import org.slf4j.LoggerFactory;
  * {@link #settings()}, with system properties as their defaults.
  */
 public final class CudaBackend implements Backend {
-    /** Environment variable that, set to {@code 1}, demands a usable CUDA device ({@link #cudaRequired()}). */
-    public static final String REQUIRE_CUDA_ENV = "AUTOGRAD_REQUIRE_CUDA";
-    /** System property that, set to {@code true}, demands a usable CUDA device ({@link #cudaRequired()}). */
-    public static final String REQUIRE_CUDA_PROPERTY = "autograd.requireCuda";
-
     private static final Logger LOG = LoggerFactory.getLogger(CudaBackend.class);
     private static final int THREADS = CudaDevice.THREADS;
 
@@ -128,15 +123,6 @@ public final class CudaBackend implements Backend {
     /** The CUDA backend's settings (cuBLAS, TF32, the allocator's collection hint), shared by every device. */
     public static CudaSettings settings() {
         return CudaSettings.GLOBAL;
-    }
-
-    /**
-     * Whether this run demands a usable CUDA device: environment variable {@value #REQUIRE_CUDA_ENV}{@code =1}
-     * or system property {@value #REQUIRE_CUDA_PROPERTY}{@code =true}. Test suites and tools then fail
-     * where they would otherwise skip or fall back to the CPU.
-     */
-    public static boolean cudaRequired() {
-        return "1".equals(System.getenv(REQUIRE_CUDA_ENV)) || Boolean.getBoolean(REQUIRE_CUDA_PROPERTY);
     }
 
     /** Bytes held by live tensors on a device (size classes, as PyTorch's memory_allocated). */

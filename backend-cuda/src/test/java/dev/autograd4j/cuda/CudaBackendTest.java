@@ -32,7 +32,7 @@ class CudaBackendTest {
     @BeforeAll
     static void needsGpu() {
         boolean available = Backends.isAvailable(Device.Type.CUDA);
-        if (!available && CudaBackend.cudaRequired()) {
+        if (!available && Backends.cudaRequired()) {
             fail("AUTOGRAD_REQUIRE_CUDA=1 but the CUDA backend is not available: "
                     + new CudaBackend().describe());
         }

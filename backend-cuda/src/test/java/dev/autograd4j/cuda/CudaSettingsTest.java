@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.autograd4j.spi.Backends;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -58,18 +59,18 @@ class CudaSettingsTest {
 
     @Test
     void cudaRequiredReadsTheEnvironmentOrTheProperty() {
-        Assumptions.assumeFalse("1".equals(System.getenv(CudaBackend.REQUIRE_CUDA_ENV)), "AUTOGRAD_REQUIRE_CUDA=1");
-        String before = System.getProperty(CudaBackend.REQUIRE_CUDA_PROPERTY);
+        Assumptions.assumeFalse("1".equals(System.getenv(Backends.REQUIRE_CUDA_ENV)), "AUTOGRAD_REQUIRE_CUDA=1");
+        String before = System.getProperty(Backends.REQUIRE_CUDA_PROPERTY);
         try {
-            System.clearProperty(CudaBackend.REQUIRE_CUDA_PROPERTY);
-            assertFalse(CudaBackend.cudaRequired());
-            System.setProperty(CudaBackend.REQUIRE_CUDA_PROPERTY, "true");
-            assertTrue(CudaBackend.cudaRequired());
+            System.clearProperty(Backends.REQUIRE_CUDA_PROPERTY);
+            assertFalse(Backends.cudaRequired());
+            System.setProperty(Backends.REQUIRE_CUDA_PROPERTY, "true");
+            assertTrue(Backends.cudaRequired());
         } finally {
             if (before == null) {
-                System.clearProperty(CudaBackend.REQUIRE_CUDA_PROPERTY);
+                System.clearProperty(Backends.REQUIRE_CUDA_PROPERTY);
             } else {
-                System.setProperty(CudaBackend.REQUIRE_CUDA_PROPERTY, before);
+                System.setProperty(Backends.REQUIRE_CUDA_PROPERTY, before);
             }
         }
     }
