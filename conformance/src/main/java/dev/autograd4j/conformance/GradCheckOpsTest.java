@@ -131,7 +131,7 @@ class GradCheckOpsTest {
      * function gradchecked, and where its 3x4 float64 input is drawn from (seeded by the name, so adding
      * a line changes no other case's input).
      */
-    record Unary(String name, Function<Tensor, Tensor> f, Domain domain) {
+    record Unary(String name, Function<Tensor, Tensor> f, Domain domain, String node) {
         @Override
         public String toString() {
             return name;
@@ -139,10 +139,15 @@ class GradCheckOpsTest {
     }
 
     static Unary unary(String name, Function<Tensor, Tensor> f, Domain domain) {
-        return new Unary(name, f, domain);
+        return new Unary(name, f, domain, null);
     }
 
-    /** The unary ops, one line each: {@code unary(name, function, domain)}. */
+    /** A table line that also pins the name of the op's node (PyTorch's {@code grad_fn} name). */
+    static Unary unary(String name, Function<Tensor, Tensor> f, Domain domain, String node) {
+        return new Unary(name, f, domain, node);
+    }
+
+    /** The unary ops, one line each: {@code unary(name, function, domain[, node name])}. */
     static final List<Unary> UNARY = List.of(
             unary("neg", Tensor::neg, Domain.REAL),
             unary("exp", Tensor::exp, Domain.REAL),
@@ -160,7 +165,32 @@ class GradCheckOpsTest {
             unary("sigmoid", Tensor::sigmoid, Domain.REAL),
             unary("tanh", Tensor::tanh, Domain.REAL),
             unary("sigmoid large", Tensor::sigmoid, Domain.awayFromZero(5, 20)),
-            unary("tanh large", Tensor::tanh, Domain.awayFromZero(3, 8)));
+            unary("tanh large", Tensor::tanh, Domain.awayFromZero(3, 8)),
+            unary("sign", Tensor::sign, Domain.NON_ZERO, "SignBackward0"),
+            unary("floor", Tensor::floor, Domain.NON_INTEGER, "FloorBackward0"),
+            unary("ceil", Tensor::ceil, Domain.NON_INTEGER, "CeilBackward0"),
+            unary("round", Tensor::round, Domain.NON_INTEGER, "RoundBackward0"),
+            unary("trunc", Tensor::trunc, Domain.NON_INTEGER, "TruncBackward0"),
+            unary("erf", Tensor::erf, Domain.REAL, "ErfBackward0"),
+            unary("erfc", Tensor::erfc, Domain.REAL, "ErfcBackward0"),
+            unary("expm1", Tensor::expm1, Domain.REAL, "Expm1Backward0"),
+            unary("log2", Tensor::log2, Domain.POSITIVE, "Log2Backward0"),
+            unary("log10", Tensor::log10, Domain.POSITIVE, "Log10Backward0"),
+            unary("rsqrt", Tensor::rsqrt, Domain.POSITIVE, "RsqrtBackward0"),
+            unary("square", Tensor::square, Domain.REAL, "PowBackward0"),
+            unary("gelu", Tensor::gelu, Domain.REAL, "GeluBackward0"),
+            unary("geluTanh", Tensor::geluTanh, Domain.REAL, "GeluBackward0"),
+            unary("leakyRelu(0.1)", t -> t.leakyRelu(0.1), Domain.NON_ZERO, "LeakyReluBackward0"),
+            unary("elu(0.7)", t -> t.elu(0.7), Domain.NON_ZERO, "EluBackward0"),
+            unary("selu", Tensor::selu, Domain.NON_ZERO, "EluBackward0"),
+            unary("softplus(1, 20)", t -> t.softplus(1, 20), Domain.REAL, "SoftplusBackward0"),
+            unary("softplus(2, 1)", t -> t.softplus(2, 1), Domain.avoiding(0.5), "SoftplusBackward0"),
+            unary("silu", Tensor::silu, Domain.REAL, "SiluBackward0"),
+            unary("mish", Tensor::mish, Domain.REAL, "MishBackward0"),
+            unary("hardtanh(-1, 1)", t -> t.hardtanh(-1, 1), Domain.avoiding(-1, 1), "HardtanhBackward0"),
+            unary("exp node", Tensor::exp, Domain.REAL, "ExpBackward0"),
+            unary("log1p node", Tensor::log1p, Domain.ABOVE_MINUS_ONE, "Log1PBackward0"),
+            unary("sigmoid node", Tensor::sigmoid, Domain.REAL, "SigmoidBackward0"));
 
     static Stream<Arguments> unaryCases() {
         return Devices.all().flatMap(d -> UNARY.stream().map(op -> Arguments.of(op, d)));
@@ -169,7 +199,11 @@ class GradCheckOpsTest {
     @ParameterizedTest(name = "{0} float64 {1}")
     @MethodSource("unaryCases")
     void unary(Unary op, Device d) {
-        check1(op.f(), op.domain().sample(d, op.name().hashCode(), 3, 4));
+        Tensor x = op.domain().sample(d, op.name().hashCode(), 3, 4);
+        check1(op.f(), x);
+        if (op.node() != null) {
+            assertEquals(op.node(), op.f().apply(x).gradFn().name());
+        }
     }
 
     /** A float64 leaf of normals scaled by {@code scale}, none within {@code margin} of any of the bounds. */

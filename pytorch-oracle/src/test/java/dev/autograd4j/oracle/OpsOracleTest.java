@@ -82,6 +82,31 @@ class OpsOracleTest {
                 (m, x) -> JniUtils.sigmoid(pt(x[0]))));
         c.add(op("tanh", List.of(randnScaled(2, 3, 4)), x -> x[0].tanh(), (m, x) -> x[0].tanh()));
         c.add(op("clamp", List.of(randnScaled(2, 3, 4)), x -> x[0].clamp(-0.5, 1.0), (m, x) -> x[0].clip(-0.5, 1.0)));
+        // the unary ops of the op table: libtorch's own kernels where DJL binds them, else PyTorch's formula
+        c.add(op("expm1", List.of(randn(3, 4)), x -> x[0].expm1(), (m, x) -> x[0].exp().sub(Oracle.k(x[0], 1.0))));
+        c.add(op("log2", List.of(uniform(0.1, 5, 3, 4)), x -> x[0].log2(), (m, x) -> JniUtils.log2(pt(x[0]))));
+        c.add(op("log10", List.of(uniform(0.1, 5, 3, 4)), x -> x[0].log10(), (m, x) -> JniUtils.log10(pt(x[0]))));
+        c.add(op("rsqrt", List.of(uniform(0.1, 5, 3, 4)), x -> x[0].rsqrt(), (m, x) -> x[0].sqrt().pow(Oracle.k(x[0], -1.0))));
+        c.add(op("square", List.of(randn(3, 4)), x -> x[0].square(), (m, x) -> JniUtils.square(pt(x[0]))));
+        c.add(op("erf", List.of(randnScaled(2, 3, 4)), x -> x[0].erf(), (m, x) -> JniUtils.erf(pt(x[0]))));
+        c.add(op("erfc", List.of(randnScaled(2, 3, 4)), x -> x[0].erfc(),
+                (m, x) -> JniUtils.erf(pt(x[0])).neg().add(Oracle.k(x[0], 1.0))));
+        c.add(op("floor", List.of(randnScaled(3, 3, 4)), x -> x[0].floor().mul(x[0]), (m, x) -> JniUtils.floor(pt(x[0])).mul(x[0])));
+        c.add(op("ceil", List.of(randnScaled(3, 3, 4)), x -> x[0].ceil().mul(x[0]), (m, x) -> JniUtils.ceil(pt(x[0])).mul(x[0])));
+        c.add(op("round", List.of(randnScaled(3, 3, 4)), x -> x[0].round().mul(x[0]), (m, x) -> JniUtils.round(pt(x[0])).mul(x[0])));
+        c.add(op("trunc", List.of(randnScaled(3, 3, 4)), x -> x[0].trunc().mul(x[0]), (m, x) -> JniUtils.trunc(pt(x[0])).mul(x[0])));
+        c.add(op("gelu", List.of(randnScaled(3, 3, 4)), x -> x[0].gelu(), (m, x) -> JniUtils.gelu(pt(x[0]))));
+        c.add(op("gelu tanh", List.of(randnScaled(3, 3, 4)), x -> x[0].geluTanh(),
+                (m, x) -> x[0].mul(Oracle.k(x[0], 0.5)).mul(x[0].pow(Oracle.k(x[0], 3.0)).mul(Oracle.k(x[0], 0.044715))
+                        .add(x[0]).mul(Oracle.k(x[0], Math.sqrt(2 / Math.PI))).tanh().add(Oracle.k(x[0], 1.0)))));
+        c.add(op("silu", List.of(randnScaled(3, 3, 4)), x -> x[0].silu(), (m, x) -> x[0].mul(JniUtils.sigmoid(pt(x[0])))));
+        c.add(op("mish", List.of(randnScaled(3, 3, 4)), x -> x[0].mish(),
+                (m, x) -> x[0].mul(JniUtils.softPlus(pt(x[0])).tanh())));
+        c.add(op("leakyRelu 0.1", List.of(randn(3, 4)), x -> x[0].leakyRelu(0.1), (m, x) -> JniUtils.leakyRelu(pt(x[0]), 0.1)));
+        c.add(op("elu 0.7", List.of(randnScaled(2, 3, 4)), x -> x[0].elu(0.7), (m, x) -> JniUtils.elu(pt(x[0]), 0.7)));
+        c.add(op("selu", List.of(randnScaled(2, 3, 4)), x -> x[0].selu(), (m, x) -> JniUtils.selu(pt(x[0]))));
+        c.add(op("softplus", List.of(randnScaled(8, 3, 4)), x -> x[0].softplus(1, 20), (m, x) -> JniUtils.softPlus(pt(x[0]))));
+        c.add(op("hardtanh", List.of(randnScaled(2, 3, 4)), x -> x[0].hardtanh(-1, 1), (m, x) -> x[0].clip(-1.0, 1.0)));
         c.add(op("clampMin", List.of(randn(3, 4)), x -> x[0].clampMin(0.2),
                 (m, x) -> x[0].clip(0.2, 1e30)));
         c.add(op("clampMax", List.of(randn(3, 4)), x -> x[0].clampMax(0.2), (m, x) -> x[0].clip(-1e30, 0.2)));
@@ -103,6 +128,22 @@ class OpsOracleTest {
         double[] atBounds = {-1, -0.5, 0, 0.5, 1, 1.5};
         List<Case> c = new ArrayList<>();
         c.add(op("abs at 0", List.of(fixed(withZero, 6)), x -> x[0].abs(), (m, x) -> x[0].abs()));
+        double[] halves = {-2.5, -1.5, -0.5, 0.5, 1.5, 2.5, -0.7, 0.7};
+        c.add(op("round halves to even", List.of(fixed(halves, 8)), x -> x[0].round(), (m, x) -> JniUtils.round(pt(x[0]))));
+        c.add(op("floor ceil trunc at halves", List.of(fixed(halves, 8)),
+                x -> x[0].floor().add(x[0].ceil().mul(10.0)).add(x[0].trunc().mul(100.0)),
+                (m, x) -> JniUtils.floor(pt(x[0])).add(JniUtils.ceil(pt(x[0])).mul(Oracle.k(x[0], 10.0)))
+                        .add(JniUtils.trunc(pt(x[0])).mul(Oracle.k(x[0], 100.0)))));
+        c.add(op("log2 of powers of two", List.of(fixed(new double[] {0.125, 1, 2, 1024, 3, 0}, 6)), x -> x[0].log2(),
+                (m, x) -> JniUtils.log2(pt(x[0]))));
+        c.add(op("erf in the tails", List.of(fixed(new double[] {-6, -3.5, -1e-3, 1e-3, 3.5, 6}, 6)), x -> x[0].erf(),
+                (m, x) -> JniUtils.erf(pt(x[0]))));
+        c.add(op("gelu in the tails", List.of(fixed(new double[] {-12, -6, -3, 3, 6, 12}, 6)), x -> x[0].gelu(),
+                (m, x) -> JniUtils.gelu(pt(x[0]))));
+        c.add(op("leakyRelu and elu at 0", List.of(fixed(withZero, 6)), x -> x[0].leakyRelu(0.2).add(x[0].elu(0.5)),
+                (m, x) -> JniUtils.leakyRelu(pt(x[0]), 0.2).add(JniUtils.elu(pt(x[0]), 0.5))));
+        c.add(op("softplus at the threshold", List.of(fixed(new double[] {19.99, 20, 20.01, -30, 0, 1}, 6)),
+                x -> x[0].softplus(1, 20), (m, x) -> JniUtils.softPlus(pt(x[0]))));
         c.add(op("relu at 0", List.of(fixed(withZero, 6)), x -> x[0].relu(), (m, x) -> JniUtils.relu(pt(x[0]))));
         c.add(op("clamp at its bounds", List.of(fixed(atBounds, 6)), x -> x[0].clamp(-0.5, 1.0),
                 (m, x) -> x[0].clip(-0.5, 1.0)));
