@@ -39,10 +39,6 @@ public final class Shape {
         return dims.clone();
     }
 
-    int[] dimsUnsafe() {
-        return dims;
-    }
-
     public int numel() {
         return numel(dims);
     }
@@ -83,16 +79,6 @@ public final class Shape {
                     + (r - 1) + "], but got " + dim + ")");
         }
         return dim < 0 ? dim + r : dim;
-    }
-
-    static int[] contiguousStrides(int[] dims) {
-        int[] strides = new int[dims.length];
-        int s = 1;
-        for (int i = dims.length - 1; i >= 0; i--) {
-            strides[i] = s;
-            s *= Math.max(dims[i], 1);
-        }
-        return strides;
     }
 
     @Override

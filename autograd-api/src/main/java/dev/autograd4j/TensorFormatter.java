@@ -1,5 +1,6 @@
 package dev.autograd4j;
 
+import dev.autograd4j.spi.Layout;
 import java.util.Locale;
 
 /** PyTorch's tensor printing (torch/_tensor_str.py): precision 4, shared width, summarised past 1000 elements. */
@@ -22,7 +23,7 @@ final class TensorFormatter {
         if (values.length == 0) {
             sb.append("[]");
         } else {
-            int[] strides = Shape.contiguousStrides(shape);
+            int[] strides = Layout.contiguous(shape).strides();
             appendDim(sb, values, shape, strides, 0, 0, fmt, PREFIX.length(), summarize);
         }
         if (t.device().isCuda()) {

@@ -243,7 +243,7 @@ public final class CpuBackend implements Backend {
         CpuStorage sa = cpu(a), sb = cpu(b), so = cpu(out);
         long flops = (long) m * n * Math.max(k, 1);
         // many small products: one per task; otherwise each product is parallel inside the GEMM
-        Parallel.forRange(batches, flops < 64 * 64 * 64 ? flops : 1, (from, to) -> {
+        Parallel.forRange(batches, flops < GemmKernel.INLINE_WORK ? flops : 1, (from, to) -> {
             for (int i = from; i < to; i++) {
                 int ao = aLayout.offset() + i * as[0], bo = bLayout.offset() + i * bs[0];
                 int oo = outLayout.offset() + i * os[0];

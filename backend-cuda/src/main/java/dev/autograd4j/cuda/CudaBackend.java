@@ -41,6 +41,14 @@ import org.slf4j.LoggerFactory;
 public final class CudaBackend implements Backend {
     private static final Logger LOG = LoggerFactory.getLogger(CudaBackend.class);
     private static final int THREADS = CudaDevice.THREADS;
+    /** Reductions of at most this many elements per row give each row a warp. */
+    private static final int WARP_ROW_MAX = 64;
+    /** Up to this many per row, a warp per row still wins when there are enough rows to fill the device. */
+    private static final int WARP_ROW_MAX_MANY_ROWS = 4096;
+    /** Rows per multiprocessor that count as "enough rows" for {@link #WARP_ROW_MAX_MANY_ROWS}. */
+    private static final int MANY_ROWS_PER_SM = 4;
+    /** Softmax rows up to this length run a warp per row (each lane keeps its share in registers). */
+    private static final int SOFTMAX_WARP_ROW_MAX = 1024;
 
     /** What discovery found: a device count, or why there is none. */
     private record State(int count, String reason, String driver) {
@@ -435,12 +443,11 @@ public final class CudaBackend implements Backend {
         CudaDevice d = so.owner;
         d.makeCurrent();
         CudaLayouts.Packed r = red.get(0);
-        boolean warpMode = inner <= 64 || (inner <= 4096 && outer >= 4L * d.multiprocessors);
+        boolean warpMode = inner <= WARP_ROW_MAX
+                || (inner <= WARP_ROW_MAX_MANY_ROWS && outer >= (long) MANY_ROWS_PER_SM * d.multiprocessors);
         String kernel = op.cudaSymbol(sx.dtype);
         for (CudaLayouts.Packed k : CudaLayouts.pack(keptShape, xKept, outLayout, il)) {
-            int perBlock = warpMode ? THREADS / 32 : 1;
-            int blocks = (int) Math.max(1, Math.min((k.numel() + perBlock - 1) / perBlock, 32L * d.multiprocessors));
-            d.launch(CudaModule.REDUCE, kernel, blocks, THREADS,
+            d.launch(CudaModule.REDUCE, kernel, d.blocksForRows(k.numel(), warpMode), THREADS,
                     Pointer.to(sx.ptr()), Pointer.to(k.strides()[0]), Pointer.to(r.strides()[0]),
                     Pointer.to(k.shape()), Pointer.to(r.shape()),
                     Pointer.to(so.ptr()), Pointer.to(k.strides()[1]),
@@ -449,7 +456,7 @@ public final class CudaBackend implements Backend {
         }
     }
 
-    /** One fused kernel: a warp per row for rows up to 1024 elements, a block per row above. */
+    /** One fused kernel: a warp per row for rows up to {@value #SOFTMAX_WARP_ROW_MAX} elements, a block above. */
     @Override
     public void softmax(boolean log, Storage x, Layout xLayout, Storage out, Layout outLayout) {
         CudaStorage sx = cuda(x), so = cuda(out);
@@ -463,12 +470,10 @@ public final class CudaBackend implements Backend {
         Layout outRows = new Layout(kept, Arrays.copyOf(outLayout.strides(), rank - 1), outLayout.offset());
         CudaDevice d = so.owner;
         d.makeCurrent();
-        boolean warpMode = n <= 1024;
-        int perBlock = warpMode ? THREADS / 32 : 1;
+        boolean warpMode = n <= SOFTMAX_WARP_ROW_MAX;
         int xs = xLayout.strides()[rank - 1], os = outLayout.strides()[rank - 1];
         for (CudaLayouts.Packed k : CudaLayouts.pack(kept, xRows, outRows)) {
-            int blocks = (int) Math.max(1, Math.min((k.numel() + perBlock - 1) / perBlock, 32L * d.multiprocessors));
-            d.launch(CudaModule.REDUCE, "softmax_" + sfx(sx.dtype), blocks, THREADS,
+            d.launch(CudaModule.REDUCE, "softmax_" + sfx(sx.dtype), d.blocksForRows(k.numel(), warpMode), THREADS,
                     Pointer.to(sx.ptr()), Pointer.to(k.strides()[0]), Pointer.to(new int[] {xs}),
                     Pointer.to(so.ptr()), Pointer.to(k.strides()[1]), Pointer.to(new int[] {os}),
                     Pointer.to(k.shape()), Pointer.to(new int[] {n}), Pointer.to(new int[] {log ? 1 : 0}),

@@ -38,7 +38,12 @@ import jcuda.driver.CUstream_flags;
  * allocator, and the kernels, loaded lazily per PTX module and cached by name.
  */
 final class CudaDevice {
+    /** Threads per block of the elementwise, reduction and softmax kernels. */
     static final int THREADS = 256;
+    /** Threads per warp, the unit the warp-per-row kernels hand a row to. */
+    static final int WARP = 32;
+    /** Resident blocks per multiprocessor a grid-stride launch asks for: enough to hide memory latency. */
+    static final int BLOCKS_PER_SM = 32;
 
     private final int index;
     private final Device device;
@@ -213,7 +218,13 @@ final class CudaDevice {
     /** Grid size for a grid-stride loop over n elements. */
     int blocksFor(long n) {
         long blocks = (n + THREADS - 1) / THREADS;
-        return (int) Math.max(1, Math.min(blocks, (long) multiprocessors * 32));
+        return (int) Math.max(1, Math.min(blocks, (long) multiprocessors * BLOCKS_PER_SM));
+    }
+
+    /** Grid size for kernels that give each of {@code rows} rows a warp ({@code warpPerRow}) or a whole block. */
+    int blocksForRows(long rows, boolean warpPerRow) {
+        int perBlock = warpPerRow ? THREADS / WARP : 1;
+        return (int) Math.max(1, Math.min((rows + perBlock - 1) / perBlock, (long) BLOCKS_PER_SM * multiprocessors));
     }
 
     /** Notes work queued on the stream by name (kernels, cuBLAS calls) for later error messages. */

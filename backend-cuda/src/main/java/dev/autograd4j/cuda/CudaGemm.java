@@ -25,6 +25,13 @@ import org.slf4j.LoggerFactory;
  * and its math mode follows the TF32 setting.
  */
 final class CudaGemm {
+    /** Output tile of the built-in kernel (gemm.cu's TILE): TILE x TILE elements per block. */
+    private static final int TILE = 32;
+    /** Threads per tile side: 16 x 16 threads, each computing 2 x 2 outputs. */
+    private static final int TILE_THREADS = 16;
+    /** The largest grid z-extent CUDA allows; more batches loop inside the kernel. */
+    private static final int MAX_GRID_Z = 65535;
+
     private static final Logger LOG = LoggerFactory.getLogger(CudaGemm.class);
     private static final AtomicBoolean WARNED = new AtomicBoolean();
 
@@ -155,8 +162,8 @@ final class CudaGemm {
 
     private void kernel(DType dtype, int batches, int m, int n, int k, CUdeviceptr a, int aOff, int[] as,
                         CUdeviceptr b, int bOff, int[] bs, CUdeviceptr c, int cOff, int[] cs) {
-        int gx = (n + 31) / 32, gy = (m + 31) / 32, gz = Math.min(batches, 65535);
-        device.launch(CudaModule.GEMM, "gemm_" + CudaLayouts.suffix(dtype), gx, gy, gz, 16, 16,
+        int gx = (n + TILE - 1) / TILE, gy = (m + TILE - 1) / TILE, gz = Math.min(batches, MAX_GRID_Z);
+        device.launch(CudaModule.GEMM, "gemm_" + CudaLayouts.suffix(dtype), gx, gy, gz, TILE_THREADS, TILE_THREADS,
                 Pointer.to(new int[] {batches}), Pointer.to(new int[] {m}), Pointer.to(new int[] {n}),
                 Pointer.to(new int[] {k}),
                 Pointer.to(a), Pointer.to(new int[] {aOff}), Pointer.to(new int[] {as[0]}),
