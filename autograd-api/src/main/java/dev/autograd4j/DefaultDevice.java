@@ -25,6 +25,7 @@ public final class DefaultDevice {
      * The device new tensors go to when no device is given: this thread's choice, else the
      * {@value #PROPERTY} property (parsed as {@link #parse}), else {@code cpu}.
      *
+     * @return the default device of the calling thread
      * @throws IllegalArgumentException if the property names a device that is not usable here
      */
     public static Device get() {
@@ -36,7 +37,11 @@ public final class DefaultDevice {
         return prop == null || prop.isBlank() ? Device.CPU : parse(prop);
     }
 
-    /** Sets this thread's default device; {@code null} goes back to the {@value #PROPERTY} property or cpu. */
+    /**
+     * Sets this thread's default device, like {@code torch.set_default_device} (per thread here).
+     *
+     * @param device the device, or {@code null} to go back to the {@value #PROPERTY} property or cpu
+     */
     public static void set(Device device) {
         if (device == null) {
             THREAD_DEFAULT.remove();
@@ -45,7 +50,11 @@ public final class DefaultDevice {
         }
     }
 
-    /** {@code cuda:0} when a CUDA backend is available with at least one device, otherwise {@code cpu}. */
+    /**
+     * The fastest device here.
+     *
+     * @return {@code cuda:0} when a CUDA backend is available with at least one device, otherwise {@code cpu}
+     */
     public static Device best() {
         return Backends.isAvailable(Device.Type.CUDA) ? Device.cuda(0) : Device.CPU;
     }
@@ -54,6 +63,8 @@ public final class DefaultDevice {
      * Parses {@code "cpu"}, {@code "cuda"} (= cuda:0), {@code "cuda:N"} or {@code "best"} (also {@code "auto"};
      * see {@link #best()}), and checks that a backend can run the device.
      *
+     * @param spec the device string
+     * @return a device that can run tensors here
      * @throws IllegalArgumentException if the string names no device (as {@link Device#parse}), or the device
      *         cannot be used here; the message says why (no backend on the class path, no NVIDIA driver,
      *         JCuda's natives failed to load, no GPU, or which devices exist)
@@ -67,6 +78,8 @@ public final class DefaultDevice {
     /**
      * The device, after checking that a backend can run it.
      *
+     * @param device the device to check
+     * @return the same device
      * @throws IllegalArgumentException saying why not (no backend, no driver, no GPU, no such index)
      */
     public static Device usable(Device device) {

@@ -20,7 +20,11 @@ public final class Device {
             this.label = label;
         }
 
-        /** The name in device strings: {@code cpu}, {@code cuda}. */
+        /**
+         * The name in device strings.
+         *
+         * @return {@code cpu} or {@code cuda}
+         */
         public String label() {
             return label;
         }
@@ -37,12 +41,22 @@ public final class Device {
         this.index = index;
     }
 
-    /** The CPU ({@link #CPU}). */
+    /**
+     * The CPU.
+     *
+     * @return {@link #CPU}
+     */
     public static Device cpu() {
         return CPU;
     }
 
-    /** CUDA device {@code index}, unchecked: whether it exists shows when a tensor is placed on it. */
+    /**
+     * CUDA device {@code index}, unchecked: whether it exists shows when a tensor is placed on it.
+     *
+     * @param index the device ordinal, 0 for the first GPU
+     * @return the device {@code cuda:index}
+     * @throws IllegalArgumentException for a negative index
+     */
     public static Device cuda(int index) {
         if (index < 0) {
             throw new IllegalArgumentException("Device index must not be negative, got " + index);
@@ -55,6 +69,8 @@ public final class Device {
      * whether the device exists here. {@link DefaultDevice#parse(String)} also accepts {@code "best"} and checks
      * that the device can be used.
      *
+     * @param spec the device string, as PyTorch writes it
+     * @return the device
      * @throws IllegalArgumentException for any other string; for {@code "best"}, pointing to
      *         {@link DefaultDevice#parse(String)}
      */
@@ -85,17 +101,29 @@ public final class Device {
         throw new IllegalArgumentException("Expected one of cpu, cuda, best device type at start of device string: " + spec);
     }
 
-    /** The kind of device. */
+    /**
+     * The kind of device.
+     *
+     * @return CPU or CUDA
+     */
     public Type type() {
         return type;
     }
 
-    /** Device index; -1 for the CPU. */
+    /**
+     * The device index.
+     *
+     * @return the ordinal of a CUDA device; -1 for the CPU
+     */
     public int index() {
         return index;
     }
 
-    /** Whether this is a CUDA device. */
+    /**
+     * Whether this is a CUDA device.
+     *
+     * @return true for {@code cuda:N}
+     */
     public boolean isCuda() {
         return type == Type.CUDA;
     }

@@ -10,7 +10,13 @@ public final class Shape {
         this.dims = dims;
     }
 
-    /** A shape; every size must be non-negative (0 makes an empty tensor). */
+    /**
+     * A shape, like {@code torch.Size([...])}.
+     *
+     * @param dims the sizes; each non-negative (0 makes an empty tensor)
+     * @return the shape
+     * @throws IllegalArgumentException for a negative size or more than 2^31-1 elements
+     */
     public static Shape of(int... dims) {
         int[] copy = dims.clone();
         for (int i = 0; i < copy.length; i++) {
@@ -27,18 +33,39 @@ public final class Shape {
         return new Shape(dims);
     }
 
+    /**
+     * The number of dims.
+     *
+     * @return the rank
+     */
     public int rank() {
         return dims.length;
     }
 
+    /**
+     * One size.
+     *
+     * @param i the dim, in {@code [0, rank)}
+     * @return its size
+     */
     public int get(int i) {
         return dims[i];
     }
 
+    /**
+     * The sizes.
+     *
+     * @return a copy of them
+     */
     public int[] toArray() {
         return dims.clone();
     }
 
+    /**
+     * The number of elements a tensor of this shape holds.
+     *
+     * @return the product of the sizes (1 for the 0-d shape)
+     */
     public int numel() {
         return numel(dims);
     }

@@ -48,12 +48,25 @@ public final class Backends {
         return r;
     }
 
+    /**
+     * Whether a backend for a device type is on the class path, usable, and has at least one device.
+     *
+     * @param type the device type
+     * @return true when tensors can be placed on a device of that type
+     */
     public static boolean isAvailable(Device.Type type) {
         Backend b = registry().get(type);
         return b != null && b.isAvailable() && b.deviceCount() > 0;
     }
 
-    /** The backend serving a device, or an exception saying why there is none. */
+    /**
+     * The backend serving a device.
+     *
+     * @param device the device
+     * @return its backend
+     * @throws IllegalStateException when no backend for its type is on the class path or it is not available
+     * @throws IllegalArgumentException when the device index does not exist here
+     */
     public static Backend forDevice(Device device) {
         Backend b = registry().get(device.type());
         if (b == null) {
@@ -70,7 +83,13 @@ public final class Backends {
         return b;
     }
 
-    /** "this machine has 1 cuda device: cuda:0", for messages about a device index that does not exist. */
+    /**
+     * Names the devices of a type, for messages about a device index that does not exist.
+     *
+     * @param type the device type
+     * @param count how many devices of that type exist
+     * @return e.g. "this machine has 1 cuda device: cuda:0"
+     */
     public static String describeDevices(Device.Type type, int count) {
         StringBuilder names = new StringBuilder();
         for (int i = 0; i < count; i++) {
@@ -79,7 +98,11 @@ public final class Backends {
         return "this machine has " + count + " " + type.label() + " device" + (count == 1 ? "" : "s") + names;
     }
 
-    /** Devices that can run tensors now: cpu plus each CUDA device. */
+    /**
+     * The devices that can run tensors now.
+     *
+     * @return cpu (when its backend is present) followed by each CUDA device
+     */
     public static java.util.List<Device> availableDevices() {
         java.util.List<Device> out = new java.util.ArrayList<>();
         if (isAvailable(Device.Type.CPU)) {

@@ -1,15 +1,12 @@
 package dev.autograd4j.spi;
 
 /**
- * Float64 formulas of the op tables that {@link Math} lacks (erf, erfc, GELU, softplus) or that need care at
+ * Float64 formulas of the op tables that {@link Math} lacks (erf, erfc, softplus) or that need care at
  * the edges (NaN, signed zeros, overflow). They are the CPU kernels and the reference for every other backend.
  */
 public final class ScalarFunctions {
     private static final double TWO_OVER_SQRT_PI = 1.1283791670955126;
     private static final double INV_SQRT_PI = 0.5641895835477563;
-    private static final double SQRT1_2 = 0.7071067811865476;
-    private static final double SQRT_2_OVER_PI = 0.7978845608028654;
-    private static final double GELU_KAPPA = 0.044715;
     private static final double LN2 = 0.6931471805599453;
     /** Where erfc switches from 1 - series to the continued fraction (which needs ~250 terms at 0.7). */
     private static final double ERFC_FRACTION_FROM = 0.7;
@@ -161,26 +158,6 @@ public final class ScalarFunctions {
         double hi = Double.longBitsToDouble(Double.doubleToRawLongBits(x) & 0xffffffff00000000L);
         double expNegX2 = Math.exp(-hi * hi) * Math.exp((hi - x) * (hi + x));
         return INV_SQRT_PI * expNegX2 / f;
-    }
-
-    /**
-     * The exact GELU, {@code x * Phi(x)}, written with erfc so that the left tail keeps its digits.
-     *
-     * @param x the value
-     * @return {@code 0.5 x (1 + erf(x / sqrt 2))}
-     */
-    public static double gelu(double x) {
-        return 0.5 * x * erfc(-x * SQRT1_2);
-    }
-
-    /**
-     * GELU's tanh approximation, PyTorch's {@code approximate='tanh'}.
-     *
-     * @param x the value
-     * @return {@code 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))}
-     */
-    public static double geluTanh(double x) {
-        return 0.5 * x * (1.0 + Math.tanh(SQRT_2_OVER_PI * (x + GELU_KAPPA * x * x * x)));
     }
 
     /**

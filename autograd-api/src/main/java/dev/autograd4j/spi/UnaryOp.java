@@ -56,10 +56,11 @@ public enum UnaryOp {
     ERF("erf", Kind.TRANSCENDENTAL, (x, p0, p1) -> ScalarFunctions.erf(x)),
     /** {@code 1 - erf(x)}, accurate where erf is near 1. */
     ERFC("erfc", Kind.TRANSCENDENTAL, (x, p0, p1) -> ScalarFunctions.erfc(x)),
-    /** {@code x * Phi(x)}, the exact GELU ({@code approximate='none'}). */
-    GELU("gelu", Kind.TRANSCENDENTAL, (x, p0, p1) -> ScalarFunctions.gelu(x)),
+    /** {@code x * Phi(x)}, the exact GELU ({@code approximate='none'}), as erfc so the left tail keeps its digits. */
+    GELU("gelu", Kind.TRANSCENDENTAL, (x, p0, p1) -> 0.5 * x * ScalarFunctions.erfc(-x * 0.7071067811865476)),
     /** The tanh approximation of GELU ({@code approximate='tanh'}). */
-    GELU_TANH("gelu_tanh", Kind.TRANSCENDENTAL, (x, p0, p1) -> ScalarFunctions.geluTanh(x)),
+    GELU_TANH("gelu_tanh", Kind.TRANSCENDENTAL,
+            (x, p0, p1) -> 0.5 * x * (1 + Math.tanh(0.7978845608028654 * (x + 0.044715 * x * x * x)))),
     /** {@code x * sigmoid(x)}. */
     SILU("silu", Kind.TRANSCENDENTAL, (x, p0, p1) -> x * ScalarFunctions.sigmoid(x)),
     /** {@code x * tanh(softplus(x))}. */

@@ -18,7 +18,11 @@ public final class CpuBackend implements Backend {
     /** Elementwise work above which a row is worth splitting (see {@link Parallel}). */
     private static final long SIMPLE = 1, TRANSCENDENTAL = 8;
 
-    /** The CPU backend's settings (threads, vector kernels), shared by every CPU tensor in this process. */
+    /**
+     * The CPU backend's settings, shared by every CPU tensor in this process.
+     *
+     * @return the settings object (threads, vector kernels)
+     */
     public static CpuSettings settings() {
         return CpuSettings.GLOBAL;
     }

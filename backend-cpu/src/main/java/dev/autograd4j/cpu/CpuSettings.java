@@ -50,7 +50,11 @@ public final class CpuSettings {
         vectorKernels = !"false".equalsIgnoreCase(properties.apply(VECTOR_PROPERTY));
     }
 
-    /** Worker threads for large kernels; 1 runs everything on the calling thread. */
+    /**
+     * Worker threads for large kernels.
+     *
+     * @return the thread count; 1 runs everything on the calling thread
+     */
     public int threads() {
         return threads;
     }
@@ -70,7 +74,11 @@ public final class CpuSettings {
         return this;
     }
 
-    /** Whether the Vector API kernels are wanted (they run only where {@code jdk.incubator.vector} is enabled). */
+    /**
+     * Whether the Vector API kernels are wanted (they run only where {@code jdk.incubator.vector} is enabled).
+     *
+     * @return true when wanted
+     */
     public synchronized boolean vectorKernels() {
         return vectorKernels;
     }

@@ -128,17 +128,31 @@ public final class CudaBackend implements Backend {
 
     // ------------------------------------------------------------------ public extras
 
-    /** The CUDA backend's settings (cuBLAS, TF32, the allocator's collection hint), shared by every device. */
+    /**
+     * The CUDA backend's settings, shared by every device.
+     *
+     * @return the settings object (cuBLAS, TF32, the allocator's collection hint)
+     */
     public static CudaSettings settings() {
         return CudaSettings.GLOBAL;
     }
 
-    /** Bytes held by live tensors on a device (size classes, as PyTorch's memory_allocated). */
+    /**
+     * Bytes held by live tensors on a device, like {@code torch.cuda.memory_allocated}.
+     *
+     * @param device the CUDA device index
+     * @return the bytes, counted in the allocator's size classes
+     */
     public static long memoryAllocated(int device) {
         return device(device).allocator.memoryAllocated();
     }
 
-    /** Bytes the allocator holds from the driver on a device, live or cached (PyTorch's memory_reserved). */
+    /**
+     * Bytes the allocator holds from the driver on a device, live or cached, like {@code torch.cuda.memory_reserved}.
+     *
+     * @param device the CUDA device index
+     * @return the bytes
+     */
     public static long memoryReserved(int device) {
         return device(device).allocator.memoryReserved();
     }
@@ -156,7 +170,12 @@ public final class CudaBackend implements Backend {
         }
     }
 
-    /** "cuBLAS" or "built-in GEMM kernel": what matrix products of a device run on. */
+    /**
+     * What matrix products of a device run on.
+     *
+     * @param device the CUDA device index
+     * @return "cuBLAS", "cuBLAS (TF32 on)" or "built-in GEMM kernel"
+     */
     public static String matmulImplementation(int device) {
         return device(device).gemm().describe();
     }

@@ -55,7 +55,11 @@ public final class CudaSettings {
         collectEveryMiB = mib;
     }
 
-    /** Whether matrix products run on cuBLAS (where it can be loaded) rather than the built-in kernel. */
+    /**
+     * Whether matrix products run on cuBLAS (where it can be loaded) rather than the built-in kernel.
+     *
+     * @return true for cuBLAS
+     */
     public boolean cublas() {
         return cublas;
     }
@@ -71,7 +75,11 @@ public final class CudaSettings {
         return this;
     }
 
-    /** Whether cuBLAS may use TF32 tensor cores for float32 products. */
+    /**
+     * Whether cuBLAS may use TF32 tensor cores for float32 products.
+     *
+     * @return true when TF32 is allowed
+     */
     public boolean tf32() {
         return tf32;
     }
@@ -87,7 +95,11 @@ public final class CudaSettings {
         return this;
     }
 
-    /** MiB handed out past the allocator's cache between two garbage collection hints; 0: never. */
+    /**
+     * MiB handed out past the allocator's cache between two garbage collection hints.
+     *
+     * @return the threshold in MiB; 0 means never
+     */
     public long collectEveryMiB() {
         return collectEveryMiB;
     }

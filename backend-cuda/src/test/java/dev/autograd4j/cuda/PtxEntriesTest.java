@@ -10,10 +10,12 @@ import dev.autograd4j.spi.UnaryOp;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -37,39 +39,26 @@ class PtxEntriesTest {
         }
     }
 
+    /** The symbols of every op x dtype of a table that the PTX lacks. */
+    private static <E> List<String> missing(Set<String> ptx, E[] ops, Function<E, List<DType>> dtypes,
+                                            BiFunction<E, DType, String> symbol) {
+        return Arrays.stream(ops).flatMap(op -> dtypes.apply(op).stream().map(t -> symbol.apply(op, t)))
+                .filter(name -> !ptx.contains(name)).toList();
+    }
+
     @Test
     void everyUnaryAndBinaryOpHasItsElementwiseKernels() throws IOException {
         Set<String> ptx = entries(CudaModule.ELEMENTWISE);
-        List<String> missing = new ArrayList<>();
-        for (UnaryOp op : UnaryOp.values()) {
-            for (DType t : op.dtypes()) {
-                if (!ptx.contains(op.cudaSymbol(t))) {
-                    missing.add(op.cudaSymbol(t));
-                }
-            }
-        }
-        for (BinaryOp op : BinaryOp.values()) {
-            for (DType t : op.dtypes()) {
-                if (!ptx.contains(op.cudaSymbol(t))) {
-                    missing.add(op.cudaSymbol(t));
-                }
-            }
-        }
-        assertEquals(List.of(), missing, "kernels the op tables declare but elementwise.ptx lacks");
+        assertEquals(List.of(), missing(ptx, UnaryOp.values(), UnaryOp::dtypes, UnaryOp::cudaSymbol),
+                "UnaryOp kernels elementwise.ptx lacks");
+        assertEquals(List.of(), missing(ptx, BinaryOp.values(), BinaryOp::dtypes, BinaryOp::cudaSymbol),
+                "BinaryOp kernels elementwise.ptx lacks");
     }
 
     @Test
     void everyReductionHasItsKernels() throws IOException {
-        Set<String> ptx = entries(CudaModule.REDUCE);
-        List<String> missing = new ArrayList<>();
-        for (ReduceOp op : ReduceOp.values()) {
-            for (DType t : op.dtypes()) {
-                if (!ptx.contains(op.cudaSymbol(t))) {
-                    missing.add(op.cudaSymbol(t));
-                }
-            }
-        }
-        assertEquals(List.of(), missing, "kernels ReduceOp declares but reduce.ptx lacks");
+        assertEquals(List.of(), missing(entries(CudaModule.REDUCE), ReduceOp.values(), ReduceOp::dtypes,
+                ReduceOp::cudaSymbol), "ReduceOp kernels reduce.ptx lacks");
     }
 
     @Test
