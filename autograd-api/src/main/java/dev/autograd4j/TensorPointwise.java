@@ -493,6 +493,16 @@ public sealed interface TensorPointwise permits Tensor {
     }
 
     /**
+     * {@code min(max(x + 3, 0), 6) / 6}, like {@code F.hardsigmoid}; the gradient passes strictly inside (-3, 3).
+     *
+     * @return a new tensor; {@code HardsigmoidBackward0}
+     */
+    default Tensor hardsigmoid() {
+        return unary(UnaryOp.HARDSIGMOID, "HardsigmoidBackward0", Saved.INPUT,
+                (x, y, g) -> g.mul(x.gt(-3.0).to(g.dtype()).mul(x.lt(3.0).to(g.dtype()))).div(6.0));
+    }
+
+    /**
      * x clamped to {@code [min, max]}, like {@code F.hardtanh}; the gradient passes strictly inside.
      *
      * @param min the lower bound (PyTorch's default is -1)

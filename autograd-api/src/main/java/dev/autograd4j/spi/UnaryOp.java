@@ -65,6 +65,8 @@ public enum UnaryOp {
     SILU("silu", Kind.TRANSCENDENTAL, (x, p0, p1) -> x * ScalarFunctions.sigmoid(x)),
     /** {@code x * tanh(softplus(x))}. */
     MISH("mish", Kind.TRANSCENDENTAL, (x, p0, p1) -> x * Math.tanh(ScalarFunctions.softplus(x, 1, 20))),
+    /** {@code min(max(x + 3, 0), 6) / 6}, keeping NaN. */
+    HARDSIGMOID("hardsigmoid", Kind.CHEAP_FLOAT, (x, p0, p1) -> x != x ? x : Math.min(Math.max(x + 3, 0), 6) / 6),
     /** {@code x > 0 ? x : p0 * x} (p0 is the negative slope). */
     LEAKY_RELU("leaky_relu", Kind.CHEAP_FLOAT, (x, p0, p1) -> x > 0 ? x : x * p0),
     /** {@code p1 * (x > 0 ? x : p0 * (e^x - 1))}: ELU with alpha p0 and scale p1 (SELU is one such pair). */

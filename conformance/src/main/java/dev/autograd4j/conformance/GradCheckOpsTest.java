@@ -187,6 +187,7 @@ class GradCheckOpsTest {
             unary("softplus(2, 1)", t -> t.softplus(2, 1), Domain.avoiding(0.5), "SoftplusBackward0"),
             unary("silu", Tensor::silu, Domain.REAL, "SiluBackward0"),
             unary("mish", Tensor::mish, Domain.REAL, "MishBackward0"),
+            unary("hardsigmoid", Tensor::hardsigmoid, Domain.avoiding(-3, 3), "HardsigmoidBackward0"),
             unary("hardtanh(-1, 1)", t -> t.hardtanh(-1, 1), Domain.avoiding(-1, 1), "HardtanhBackward0"),
             unary("exp node", Tensor::exp, Domain.REAL, "ExpBackward0"),
             unary("log1p node", Tensor::log1p, Domain.ABOVE_MINUS_ONE, "Log1PBackward0"),
