@@ -12,56 +12,193 @@ import java.util.function.Supplier;
  * with stride-0 layouts of the output's shape. Outputs may be strided too.
  */
 public interface Backend {
+    /**
+     * The kind of device this backend serves.
+     *
+     * @return the device type, e.g. {@link Device.Type#CPU}
+     */
     Device.Type deviceType();
 
-    /** Cheap, never throws: false when natives or devices are missing. */
+    /**
+     * Whether this backend can run here. Cheap, never throws: false when natives or devices are missing
+     * (like {@code torch.cuda.is_available()}).
+     *
+     * @return true when at least one device can be used
+     */
     boolean isAvailable();
 
+    /**
+     * The number of devices of this type (like {@code torch.cuda.device_count()}); 0 where the backend is not
+     * available, 1 for the CPU. Never throws.
+     *
+     * @return the device count; valid indices are 0 to count - 1
+     */
     int deviceCount();
 
-    /** One line for logs and demos, e.g. "cpu: Vector API kernels, 2 threads". */
+    /**
+     * One line for logs and demos, e.g. "cpu: Vector API kernels, 2 threads".
+     *
+     * @return a human-readable summary of the backend and its devices
+     */
     String describe();
 
-    /** New storage of {@code size} elements, zero-filled. */
+    /**
+     * New storage of {@code size} elements, zero-filled (like {@code torch.zeros}). On an asynchronous backend
+     * the fill is queued on the device's stream, ahead of any later work.
+     *
+     * @param device the device to allocate on; its index is below {@link #deviceCount()}
+     * @param dtype the element type
+     * @param size the number of elements, possibly 0
+     * @return a new storage of that device, dtype and size
+     * @throws IllegalArgumentException when the device index is out of range (the API checks it first)
+     */
     Storage allocate(Device device, DType dtype, int size);
 
     /**
-     * New storage of {@code size} elements whose contents are unspecified: for an op's output, which its
-     * kernel writes entirely. A backend whose fresh memory is zeroed anyway need not override this.
+     * New storage of {@code size} elements whose contents are unspecified (like {@code torch.empty}): for an
+     * op's output, which its kernel writes entirely. A backend whose fresh memory is zeroed anyway need not
+     * override this; the CUDA backend skips the zero fill.
+     *
+     * @param device the device to allocate on
+     * @param dtype the element type
+     * @param size the number of elements, possibly 0
+     * @return a new storage whose elements must be written before they are read
      */
     default Storage allocateUninitialized(Device device, DType dtype, int size) {
         return allocate(device, dtype, size);
     }
 
-    /** Storage holding a copy of a host array: float[], double[], long[] or boolean[] matching dtype. */
+    /**
+     * Storage holding the elements of a host array, its size the array's length. The backend may adopt the
+     * array rather than copy it (the CPU backend wraps it), so the caller hands over an array that nothing
+     * modifies afterwards; the API passes a fresh copy.
+     *
+     * @param device the device to place the elements on
+     * @param dtype the element type
+     * @param array a {@code float[]}, {@code double[]}, {@code long[]} or {@code boolean[]} matching
+     *     {@code dtype} (FLOAT32, FLOAT64, INT64, BOOL)
+     * @return a new storage of {@code array.length} elements
+     */
     Storage fromHost(Device device, DType dtype, Object array);
 
-    /** The viewed elements in row-major order as a new host array of the storage's dtype. */
+    /**
+     * The viewed elements in row-major order as a new host array of the storage's dtype (like
+     * {@code tensor.cpu().numpy()}). Waits for the work queued on the device, so it is a synchronization point;
+     * a non-contiguous view is gathered on the device first.
+     *
+     * @param storage the storage to read
+     * @param layout the view to read, any strides
+     * @return a new {@code float[]}, {@code double[]}, {@code long[]} or {@code boolean[]} of
+     *     {@code layout.numel()} elements
+     */
     Object toHost(Storage storage, Layout layout);
 
-    /** dst[...] = (cast) src[...], same shape; dtypes may differ (a cast). */
+    /**
+     * {@code dst[...] = (cast) src[...]} elementwise over one shape (like {@code Tensor.copy_}); the dtypes may
+     * differ, which makes it a cast. Either side may be a strided view, so this also makes views contiguous
+     * and writes into slices. The source may be broadcast (stride 0); the destination must not overlap itself
+     * or the source.
+     *
+     * @param src the storage to read
+     * @param srcLayout the view of {@code src} to read, of the destination's shape
+     * @param dst the storage to write
+     * @param dstLayout the view of {@code dst} to write
+     */
     void copy(Storage src, Layout srcLayout, Storage dst, Layout dstLayout);
 
+    /**
+     * Sets every element of the view to {@code value}, cast to the storage's dtype (like {@code Tensor.fill_}).
+     *
+     * @param dst the storage to write
+     * @param layout the view to fill, any strides
+     * @param value the value, converted as a cast from float64 would
+     */
     void fill(Storage dst, Layout layout, double value);
 
-    /** dst[i] = start + i * step in row-major order. */
+    /**
+     * {@code dst[i] = start + i * step} for i in row-major order (the kernel of {@code torch.arange}).
+     *
+     * @param dst the storage to write
+     * @param layout a 1-D view (the CPU backend reads only the first stride)
+     * @param start the first value
+     * @param step the increment
+     */
     void arange(Storage dst, Layout layout, double start, double step);
 
-    /** dst[i] = the standard uniform [0,1) or normal of {@link CounterRandom} at counter offset + i. */
+    /**
+     * {@code dst[i]} = the standard uniform [0, 1) or standard normal of {@link CounterRandom} at counter
+     * {@code offset + i}, so every backend draws the same numbers for one seed (the kernel of
+     * {@code torch.rand} and {@code torch.randn}). Integer dtypes get the float64 draw cast.
+     *
+     * @param normal true for {@link CounterRandom#normal}, false for {@link CounterRandom#uniform}
+     * @param dst the storage to write
+     * @param layout a contiguous view (offset allowed)
+     * @param seed the generator's seed
+     * @param offset the generator's counter for element 0, as reserved from the {@code Generator}
+     * @throws IllegalArgumentException when {@code layout} is not contiguous
+     */
     void random(boolean normal, Storage dst, Layout layout, long seed, long offset);
 
+    /**
+     * {@code out[...] = op(x[...], p0, p1)} elementwise over one shape. {@code out} may be {@code x} itself
+     * with the same layout (in-place ops): each position is read once, then written.
+     *
+     * @param op the function, whose formula is the reference for every backend
+     * @param x the input storage
+     * @param xLayout the view of {@code x}, of {@code out}'s shape (stride 0 where broadcast)
+     * @param out the output storage, normally of {@code x}'s dtype
+     * @param outLayout the view of {@code out} to write
+     * @param p0 the op's first scalar parameter (see {@link UnaryOp}); ignored by ops without one
+     * @param p1 the op's second scalar parameter; ignored by ops without one
+     */
     void unary(UnaryOp op, Storage x, Layout xLayout, Storage out, Layout outLayout, double p0, double p1);
 
+    /**
+     * {@code out[...] = op(a[...], b[...])} elementwise over one shape, with inputs already broadcast to it.
+     * Comparisons ({@link BinaryOp#isComparison()}) write BOOL; other ops write the inputs' dtype. {@code out}
+     * may alias {@code a} with the same layout (in-place ops such as {@code add_}).
+     *
+     * @param op the function
+     * @param a the left input storage
+     * @param aLayout the view of {@code a}, of {@code out}'s shape (stride 0 where broadcast)
+     * @param b the right input storage, of {@code a}'s dtype
+     * @param bLayout the view of {@code b}, of {@code out}'s shape (stride 0 where broadcast)
+     * @param out the output storage
+     * @param outLayout the view of {@code out} to write
+     */
     void binary(BinaryOp op, Storage a, Layout aLayout, Storage b, Layout bLayout, Storage out, Layout outLayout);
 
-    /** out = cond ? a : b, cond is BOOL. */
+    /**
+     * {@code out = cond ? a : b} elementwise over one shape (the kernel of {@code torch.where}).
+     *
+     * @param cond the BOOL condition storage
+     * @param condLayout the view of {@code cond}, of {@code out}'s shape
+     * @param a the storage read where {@code cond} is true, of {@code out}'s dtype
+     * @param aLayout the view of {@code a}, of {@code out}'s shape
+     * @param b the storage read where {@code cond} is false, of {@code out}'s dtype
+     * @param bLayout the view of {@code b}, of {@code out}'s shape
+     * @param out the output storage
+     * @param outLayout the view of {@code out} to write
+     */
     void where(Storage cond, Layout condLayout, Storage a, Layout aLayout, Storage b, Layout bLayout,
                Storage out, Layout outLayout);
 
     /**
      * Reduces the last {@code reducedDims} dims of x into out (shape = x's leading dims). For MAX/MIN,
      * {@code indices} (INT64, may be null) gets the flat index of the winner within the reduced dims;
-     * NaN wins, as in PyTorch.
+     * NaN wins, as in PyTorch. The API moves the reduced dims last with a view, so x may have any strides.
+     * SUM over an empty reduction writes 0; the API rejects MAX and MIN over an empty dim.
+     *
+     * @param op the reduction
+     * @param x the input storage
+     * @param xLayout the view of {@code x}, kept dims first, reduced dims last
+     * @param reducedDims how many trailing dims of {@code xLayout} to reduce, 0 to its rank
+     * @param out the output storage, of {@code x}'s dtype
+     * @param outLayout the view of {@code out}, shaped as the leading {@code rank - reducedDims} dims of x
+     * @param indices INT64 storage for the arg index (row-major within the reduced dims), or null for none;
+     *     written by MAX and MIN only
+     * @param indicesLayout the view of {@code indices}, of {@code outLayout}'s shape; null when
+     *     {@code indices} is
      */
     void reduce(ReduceOp op, Storage x, Layout xLayout, int reducedDims, Storage out, Layout outLayout,
                 Storage indices, Layout indicesLayout);
@@ -70,6 +207,14 @@ public interface Backend {
      * Softmax, or with {@code log} log-softmax, over the last dim of x (rank at least 1) into out, same shape,
      * any strides: per row {@code exp(x - max) / sum(exp(x - max))} or {@code x - max - log(sum(exp(x - max)))}.
      * The default composes the methods above through temporaries; a backend overrides it with one kernel.
+     * The API moves the softmax dim last with a view and never calls this for an empty tensor (the kernel of
+     * {@code torch.softmax} and {@code torch.log_softmax}).
+     *
+     * @param log true for log-softmax, false for softmax
+     * @param x the input storage, of a floating dtype
+     * @param xLayout the view of {@code x}, rank at least 1
+     * @param out the output storage, of {@code x}'s dtype
+     * @param outLayout the view of {@code out}, of {@code x}'s shape
      */
     default void softmax(boolean log, Storage x, Layout xLayout, Storage out, Layout outLayout) {
         int rank = xLayout.rank();
@@ -100,6 +245,12 @@ public interface Backend {
      * device (class indices in range, say) reports bad input. A backend that queues work asynchronously may
      * throw at its next synchronization instead (a host read or {@link #synchronize}), as PyTorch's device-side
      * asserts do, so that the check costs no wait; the default reads the flags now.
+     *
+     * @param flags BOOL storage of per-element failures
+     * @param layout the view of {@code flags} to check
+     * @param failure makes the exception to throw; called only when a flag is set
+     * @throws RuntimeException the exception from {@code failure} when a flag is set (here or, on an
+     *     asynchronous backend, at a later synchronization)
      */
     default void assertNoneSet(Storage flags, Layout layout, Supplier<? extends RuntimeException> failure) {
         for (boolean set : (boolean[]) toHost(flags, layout)) {
@@ -109,9 +260,29 @@ public interface Backend {
         }
     }
 
-    /** Batched product: a is [B, m, k], b is [B, k, n], out is [B, m, n]; any strides. */
+    /**
+     * Batched matrix product {@code out[i] = a[i] @ b[i]} (the kernel of {@code torch.bmm}, which
+     * {@code matmul} reduces to): a is [B, m, k], b is [B, k, n], out is [B, m, n]. The inputs may have any
+     * strides (transposed views, stride-0 broadcast batches) and are not copied; the API passes a contiguous
+     * out, and the CPU backend assumes out's rows are contiguous. {@code k == 0} writes zeros. The dtype is
+     * FLOAT32 or FLOAT64, the same for all three.
+     *
+     * @param a the left storage
+     * @param aLayout the rank-3 view [B, m, k] of {@code a}
+     * @param b the right storage
+     * @param bLayout the rank-3 view [B, k, n] of {@code b}
+     * @param out the output storage, overwritten (not accumulated into)
+     * @param outLayout the rank-3 view [B, m, n] of {@code out}
+     */
     void matmul(Storage a, Layout aLayout, Storage b, Layout bLayout, Storage out, Layout outLayout);
 
-    /** Waits for queued work on the device (no-op on the CPU). */
+    /**
+     * Waits for the work queued on the device (like {@code torch.cuda.synchronize()}); errors of queued work,
+     * a kernel's fault or a deferred {@link #assertNoneSet} failure, surface here. A no-op on the CPU, whose
+     * kernels finish before they return.
+     *
+     * @param device the device to wait for
+     * @throws RuntimeException the failure of queued work, on an asynchronous backend
+     */
     void synchronize(Device device);
 }

@@ -9,6 +9,14 @@ public final class CounterRandom {
     private CounterRandom() {
     }
 
+    /**
+     * 64 random bits for one counter of one seed: SplitMix64's finalizer applied to
+     * {@code seed + golden * (counter + 1)}. Pure, so any thread or device can compute any element.
+     *
+     * @param seed the generator's seed
+     * @param counter the element's counter
+     * @return the mixed bits
+     */
     public static long mix(long seed, long counter) {
         long z = seed + 0x9E3779B97F4A7C15L * (counter + 1);
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
@@ -16,12 +24,25 @@ public final class CounterRandom {
         return z ^ (z >>> 31);
     }
 
-    /** Uniform in [0, 1) with 53 random bits. */
+    /**
+     * Uniform in [0, 1) with 53 random bits (what {@code torch.rand} draws per element).
+     *
+     * @param seed the generator's seed
+     * @param counter the element's counter
+     * @return a double in [0, 1)
+     */
     public static double uniform(long seed, long counter) {
         return (mix(seed, counter) >>> 11) * 0x1.0p-53;
     }
 
-    /** Standard normal by Box-Muller over two counters of an independent stream. */
+    /**
+     * Standard normal by Box-Muller over two counters ({@code 2 * counter} and {@code 2 * counter + 1}) of
+     * an independent stream (what {@code torch.randn} draws per element). Always finite.
+     *
+     * @param seed the generator's seed
+     * @param counter the element's counter
+     * @return a sample of N(0, 1)
+     */
     public static double normal(long seed, long counter) {
         double u1 = ((mix(seed, 2 * counter) >>> 11) + 1) * 0x1.0p-53; // (0, 1]: log is finite
         double u2 = (mix(seed, 2 * counter + 1) >>> 11) * 0x1.0p-53;

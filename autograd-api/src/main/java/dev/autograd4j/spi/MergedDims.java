@@ -4,10 +4,20 @@ package dev.autograd4j.spi;
  * The dims several operands of one shape are walked over, simplified for kernels: size-1 dims
  * dropped, and neighbouring dims merged where every operand is contiguous across them, so
  * contiguous operands become a single dim of stride 1. {@code strides[k]} belongs to operand k;
- * rank may be 0 (a single element).
+ * rank may be 0 (a single element). Kernels use it to run long inner loops over few dims.
+ *
+ * @param shape the merged sizes, none of them 1
+ * @param strides per operand, its element stride for each merged dim
  */
 public record MergedDims(int[] shape, int[][] strides) {
 
+    /**
+     * Merges the dims of operands that share one shape.
+     *
+     * @param shape the common shape
+     * @param operandStrides per operand, its strides over {@code shape} (stride 0 where broadcast)
+     * @return the simplified dims; an empty shape (rank 0) when every dim has size 1
+     */
     public static MergedDims of(int[] shape, int[][] operandStrides) {
         int ops = operandStrides.length;
         int[] mShape = new int[shape.length];
@@ -41,7 +51,12 @@ public record MergedDims(int[] shape, int[][] strides) {
         return new MergedDims(java.util.Arrays.copyOf(mShape, r), strides);
     }
 
-    /** For operands given as layouts of one shape. */
+    /**
+     * Merges the dims of operands given as layouts of one shape; offsets are ignored (the caller adds them).
+     *
+     * @param operands the layouts, at least one, all of the first one's shape
+     * @return the simplified dims, operand k's strides at index k
+     */
     public static MergedDims of(Layout... operands) {
         int[][] strides = new int[operands.length][];
         for (int k = 0; k < operands.length; k++) {
@@ -50,6 +65,11 @@ public record MergedDims(int[] shape, int[][] strides) {
         return of(operands[0].shape(), strides);
     }
 
+    /**
+     * The number of merged dims.
+     *
+     * @return the rank, possibly 0
+     */
     public int rank() {
         return shape.length;
     }

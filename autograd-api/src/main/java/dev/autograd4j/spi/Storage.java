@@ -5,17 +5,33 @@ import dev.autograd4j.Device;
 
 /** A backend's flat buffer of elements. Tensors view it through a {@link Layout}. */
 public interface Storage {
+    /**
+     * Where the elements live.
+     *
+     * @return the device of this storage
+     */
     Device device();
 
+    /**
+     * The type of every element.
+     *
+     * @return the element type
+     */
     DType dtype();
 
-    /** Number of elements the buffer holds. */
+    /**
+     * Number of elements the buffer holds (not bytes); views may cover less of it.
+     *
+     * @return the element count
+     */
     int size();
 
     /**
      * Gives the memory back now ({@link dev.autograd4j.MemoryScope}); the storage must not be used afterwards,
      * and a backend that can tell should throw when it is. Backends whose memory the garbage collector
-     * manages well (the CPU's Java arrays) may do nothing.
+     * manages well (the CPU's Java arrays) may do nothing. The CUDA backend returns the block to its caching
+     * allocator and throws {@link IllegalStateException} on later use; storage nobody releases is freed when
+     * it becomes unreachable.
      */
     default void release() {
     }
