@@ -71,11 +71,13 @@ public final class Device {
      *
      * @param spec the device string, as PyTorch writes it
      * @return the device
-     * @throws IllegalArgumentException for any other string; for {@code "best"}, pointing to
+     * @throws IllegalArgumentException for any other string; for a negative index
+     *         ({@code Device index must not be negative, got -1}); for {@code "best"}, pointing to
      *         {@link DefaultDevice#parse(String)}
+     * @throws NullPointerException if {@code spec} is null
      */
     public static Device parse(String spec) {
-        Objects.requireNonNull(spec, "device string");
+        Objects.requireNonNull(spec, "spec must not be null");
         String s = spec.trim().toLowerCase(java.util.Locale.ROOT);
         if (s.equals("cpu")) {
             return CPU;
@@ -84,14 +86,21 @@ public final class Device {
             return cuda(0);
         }
         if (s.startsWith("cuda:")) {
-            int index;
-            try {
-                index = Integer.parseInt(s.substring(5));
-            } catch (NumberFormatException e) {
-                index = -1;
-            }
-            if (index >= 0) {
-                return cuda(index);
+            String digits = s.substring(5);
+            if (digits.matches("[+-]?[0-9]+")) {
+                long index;
+                try {
+                    index = Long.parseLong(digits);
+                } catch (NumberFormatException e) {
+                    index = digits.startsWith("-") ? Long.MIN_VALUE : Long.MAX_VALUE;
+                }
+                if (index < 0) {
+                    throw new IllegalArgumentException("Device index must not be negative, got " + digits);
+                }
+                if (index > Integer.MAX_VALUE) {
+                    throw new IllegalArgumentException("Device index is too large, got " + digits);
+                }
+                return cuda((int) index);
             }
         }
         if (s.equals("best") || s.equals("auto")) {

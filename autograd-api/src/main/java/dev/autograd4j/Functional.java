@@ -1,6 +1,8 @@
 package dev.autograd4j;
 
 import dev.autograd4j.spi.BinaryOp;
+import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * Losses and activations as static functions, like {@code torch.nn.functional}; the modules in
@@ -27,6 +29,7 @@ public final class Functional {
      *         ({@code "relu" not implemented for 'Long'})
      */
     public static Tensor relu(Tensor x) {
+        Objects.requireNonNull(x, "x must not be null");
         return x.relu();
     }
 
@@ -38,6 +41,7 @@ public final class Functional {
      * @throws IllegalArgumentException if {@code x} is not floating point
      */
     public static Tensor sigmoid(Tensor x) {
+        Objects.requireNonNull(x, "x must not be null");
         return x.sigmoid();
     }
 
@@ -49,6 +53,7 @@ public final class Functional {
      * @throws IllegalArgumentException if {@code x} is not floating point
      */
     public static Tensor tanh(Tensor x) {
+        Objects.requireNonNull(x, "x must not be null");
         return x.tanh();
     }
 
@@ -65,6 +70,7 @@ public final class Functional {
      *         ({@code Dimension out of range (expected to be in range of [-2, 1], but got 2)})
      */
     public static Tensor softmax(Tensor x, int dim) {
+        Objects.requireNonNull(x, "x must not be null");
         return x.softmax(dim);
     }
 
@@ -79,6 +85,7 @@ public final class Functional {
      * @throws IndexOutOfBoundsException if {@code dim} is out of range
      */
     public static Tensor logSoftmax(Tensor x, int dim) {
+        Objects.requireNonNull(x, "x must not be null");
         return x.logSoftmax(dim);
     }
 
@@ -94,6 +101,7 @@ public final class Functional {
      *         in dtype or device
      */
     public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
+        Objects.requireNonNull(x, "x must not be null");
         Tensor out = x.matmul(weight.t());
         return bias == null ? out : out.add(bias);
     }
@@ -153,6 +161,8 @@ public final class Functional {
      * @throws IllegalArgumentException if the shapes differ
      */
     public static Tensor binaryCrossEntropyWithLogits(Tensor input, Tensor target) {
+        Objects.requireNonNull(input, "input must not be null");
+        Objects.requireNonNull(target, "target must not be null");
         return binaryCrossEntropyWithLogits(input, target, null, null, Reduction.MEAN);
     }
 
@@ -177,6 +187,9 @@ public final class Functional {
      */
     public static Tensor binaryCrossEntropyWithLogits(Tensor input, Tensor target, Tensor weight, Tensor posWeight,
                                                       Reduction reduction) {
+        Objects.requireNonNull(input, "input must not be null");
+        Objects.requireNonNull(target, "target must not be null");
+        Objects.requireNonNull(reduction, "reduction must not be null");
         checkSameShape(input, target);
         Tensor out;
         try (var g = Autograd.noGrad()) {
@@ -234,6 +247,8 @@ public final class Functional {
      * @throws IllegalArgumentException if the shapes differ or an input is outside [0, 1]
      */
     public static Tensor binaryCrossEntropy(Tensor input, Tensor target) {
+        Objects.requireNonNull(input, "input must not be null");
+        Objects.requireNonNull(target, "target must not be null");
         return binaryCrossEntropy(input, target, null, Reduction.MEAN);
     }
 
@@ -253,6 +268,9 @@ public final class Functional {
      *         ({@code all elements of input should be between 0 and 1, got values in [-0.5, 0.7]})
      */
     public static Tensor binaryCrossEntropy(Tensor input, Tensor target, Tensor weight, Reduction reduction) {
+        Objects.requireNonNull(input, "input must not be null");
+        Objects.requireNonNull(target, "target must not be null");
+        Objects.requireNonNull(reduction, "reduction must not be null");
         checkSameShape(input, target);
         if (input.numel() > 0) {
             try (var g = Autograd.noGrad()) {
@@ -293,6 +311,8 @@ public final class Functional {
      * @throws IllegalArgumentException if the shapes differ
      */
     public static Tensor mseLoss(Tensor input, Tensor target) {
+        Objects.requireNonNull(input, "input must not be null");
+        Objects.requireNonNull(target, "target must not be null");
         return mseLoss(input, target, Reduction.MEAN);
     }
 
@@ -307,6 +327,9 @@ public final class Functional {
      * @throws IllegalArgumentException if the shapes differ, or the operands differ in dtype or device
      */
     public static Tensor mseLoss(Tensor input, Tensor target, Reduction reduction) {
+        Objects.requireNonNull(input, "input must not be null");
+        Objects.requireNonNull(target, "target must not be null");
+        Objects.requireNonNull(reduction, "reduction must not be null");
         checkSameShape(input, target);
         Tensor out;
         try (var g = Autograd.noGrad()) {
@@ -329,6 +352,8 @@ public final class Functional {
      * @throws IllegalArgumentException if the shapes differ
      */
     public static Tensor l1Loss(Tensor input, Tensor target) {
+        Objects.requireNonNull(input, "input must not be null");
+        Objects.requireNonNull(target, "target must not be null");
         return l1Loss(input, target, Reduction.MEAN);
     }
 
@@ -344,6 +369,9 @@ public final class Functional {
      * @throws IllegalArgumentException if the shapes differ, or the operands differ in dtype or device
      */
     public static Tensor l1Loss(Tensor input, Tensor target, Reduction reduction) {
+        Objects.requireNonNull(input, "input must not be null");
+        Objects.requireNonNull(target, "target must not be null");
+        Objects.requireNonNull(reduction, "reduction must not be null");
         checkSameShape(input, target);
         return reduce(input.sub(target).abs(), reduction);
     }
@@ -352,96 +380,138 @@ public final class Functional {
      * {@link #crossEntropy(Tensor, Tensor, Tensor, Reduction, int)} with no weight, {@link Reduction#MEAN}
      * and {@code ignoreIndex = -100}.
      *
-     * @param input logits {@code [N, C]} or {@code [C]}
-     * @param target int64 class indices {@code [N]} (or {@code []}), or class probabilities of
+     * @param input logits {@code [N, C, d1, ...]}, {@code [N, C]} or {@code [C]}
+     * @param target int64 class indices {@code [N, d1, ...]} (or {@code []}), or class probabilities of
      *        {@code input}'s shape
      * @return the mean loss, a 0-d tensor
      * @throws IllegalArgumentException if the shapes or dtypes do not fit
+     * @throws NullPointerException if {@code input} or {@code target} is null
      */
     public static Tensor crossEntropy(Tensor input, Tensor target) {
+        Objects.requireNonNull(input, "input must not be null");
+        Objects.requireNonNull(target, "target must not be null");
         return crossEntropy(input, target, null, Reduction.MEAN, -100);
     }
 
     /**
      * Cross-entropy of logits, like {@code torch.nn.functional.cross_entropy}: log-softmax over the class
      * dim (dim 1, or dim 0 for a 1-D input), then {@link #nllLoss} for class indices. For a floating-point
-     * {@code target} of {@code input}'s shape (class probabilities) the loss per sample is
-     * {@code -sum_c w[c] * target[c] * logSoftmax(input)[c]}; {@code ignoreIndex} then plays no part and
-     * {@link Reduction#MEAN} divides by N.
+     * {@code target} of {@code input}'s shape (class probabilities) the loss per element is
+     * {@code -sum_c w[c] * target[n, c, ...] * logSoftmax(input)[n, c, ...]} (the weight applies along the
+     * class dim); {@code ignoreIndex} then plays no part and {@link Reduction#MEAN} divides by
+     * {@code N * d1 * ...} (the number of per-element losses), as PyTorch does.
      *
-     * @param input logits {@code [N, C]} or {@code [C]}
-     * @param target int64 class indices {@code [N]} (or {@code []} for a 1-D input), or floating-point class
-     *        probabilities of {@code input}'s shape
+     * @param input logits {@code [N, C, d1, ...]} (e.g. {@code [N, C, H, W]} for segmentation),
+     *        {@code [N, C]} or {@code [C]}
+     * @param target int64 class indices {@code [N, d1, ...]} (or {@code []} for a 1-D input), or
+     *        floating-point class probabilities of {@code input}'s shape
      * @param weight per-class weight {@code [C]}; null for none
-     * @param reduction how per-sample losses are combined; {@link Reduction#MEAN} over class indices is the
+     * @param reduction how per-element losses are combined; {@link Reduction#MEAN} over class indices is the
      *        weighted mean over the kept targets
      * @param ignoreIndex a class index whose targets contribute neither loss nor gradient (PyTorch's
      *        default is -100)
-     * @return per-sample losses {@code [N]} ({@link Reduction#NONE}), or a 0-d tensor
+     * @return per-element losses {@code [N, d1, ...]} ({@link Reduction#NONE}), or a 0-d tensor
      * @throws IllegalArgumentException if the shapes or the target's dtype do not fit (see {@link #nllLoss})
      * @throws IndexOutOfBoundsException if a class index is outside {@code [0, C)} (see {@link #nllLoss})
+     * @throws NullPointerException if {@code input}, {@code target} or {@code reduction} is null
      */
     public static Tensor crossEntropy(Tensor input, Tensor target, Tensor weight, Reduction reduction,
                                       int ignoreIndex) {
+        Objects.requireNonNull(input, "input must not be null");
+        Objects.requireNonNull(target, "target must not be null");
+        Objects.requireNonNull(reduction, "reduction must not be null");
+        if (input.dim() == 0) {
+            throw new IllegalArgumentException("Expected 1 or more dimensions (got 0)");
+        }
         int classDim = input.dim() == 1 ? 0 : 1;
-        Tensor logProbabilities = input.logSoftmax(classDim);
         if (target.dtype().isFloatingPoint()) {
             checkSameShape(input, target);
+            int classes = input.size(classDim);
+            checkClassWeight(weight, classes);
+            Tensor logProbabilities = input.logSoftmax(classDim);
             Tensor perClass = logProbabilities.mul(target);
             if (weight != null) {
-                perClass = perClass.mul(input.dim() == 1 ? weight : weight.reshape(1, -1));
+                // along the class dim: [C] for a 1-D input, else [1, C, 1, ...]
+                int[] along = new int[input.dim()];
+                Arrays.fill(along, 1);
+                along[classDim] = classes;
+                perClass = perClass.mul(weight.reshape(along));
             }
-            Tensor loss = perClass.sum(classDim).neg();
+            // one loss per element of [N, d1, ...]: the mean divides by their count
+            int count = 1;
+            for (int i = 0; i < input.dim(); i++) {
+                count *= i == classDim ? 1 : input.size(i);
+            }
+            final int elements = count;
             return switch (reduction) {
-                case NONE -> loss;
-                case SUM -> loss.sum();
-                case MEAN -> loss.sum().div(input.dim() == 1 ? 1 : input.size(0));
+                case NONE -> perClass.sum(classDim).neg();
+                case SUM -> perClass.sum().neg();
+                case MEAN -> perClass.sum().neg().div(elements);
             };
         }
-        return nllLoss(logProbabilities, target, weight, reduction, ignoreIndex);
+        return nllLoss(input.logSoftmax(classDim), target, weight, reduction, ignoreIndex);
+    }
+
+    private static void checkClassWeight(Tensor weight, int classes) {
+        if (weight != null && (weight.dim() != 1 || weight.size(0) != classes)) {
+            throw new IllegalArgumentException("weight tensor should be defined either for all " + classes
+                    + " classes or no classes but got weight tensor of shape: " + weight.shape());
+        }
     }
 
     /**
      * {@link #nllLoss(Tensor, Tensor, Tensor, Reduction, int)} with no weight, {@link Reduction#MEAN} and
      * {@code ignoreIndex = -100}.
      *
-     * @param input log-probabilities {@code [N, C]} or {@code [C]}
-     * @param target int64 class indices {@code [N]} (or {@code []})
+     * @param input log-probabilities {@code [N, C, d1, ...]}, {@code [N, C]} or {@code [C]}
+     * @param target int64 class indices {@code [N, d1, ...]} (or {@code []})
      * @return the mean loss, a 0-d tensor
      * @throws IllegalArgumentException if the shapes or the target's dtype do not fit
+     * @throws NullPointerException if {@code input} or {@code target} is null
      */
     public static Tensor nllLoss(Tensor input, Tensor target) {
+        Objects.requireNonNull(input, "input must not be null");
+        Objects.requireNonNull(target, "target must not be null");
         return nllLoss(input, target, null, Reduction.MEAN, -100);
     }
 
     /**
-     * Negative log-likelihood, like {@code torch.nn.functional.nll_loss}: per sample
-     * {@code -w[t] * input[n, t]} with {@code t = target[n]}. Only the target entries are read, so
-     * {@code -inf} elsewhere does no harm. Gradients flow to {@code input} only ({@code NllLossBackward0}).
-     * A class index out of range is checked on the device: on a GPU the exception comes at the next
-     * synchronization, as PyTorch's device-side assert does.
+     * Negative log-likelihood, like {@code torch.nn.functional.nll_loss}: per element
+     * {@code -w[t] * input[n, t, d1, ...]} with {@code t = target[n, d1, ...]}. Only the target entries are
+     * read, so {@code -inf} elsewhere does no harm. Gradients flow to {@code input} only
+     * ({@code NllLossBackward0}; {@code NllLoss2DBackward0} for inputs of 3 or more dims, whose class dim is
+     * dim 1, as for segmentation maps). A class index out of range is checked on the device: on a GPU the
+     * exception comes at the next synchronization, as PyTorch's device-side assert does.
      *
-     * @param input log-probabilities {@code [N, C]}, or {@code [C]} for one sample
-     * @param target int64 class indices {@code [N]}, or {@code []} for a 1-D input
+     * @param input log-probabilities {@code [N, C, d1, ...]}, {@code [N, C]}, or {@code [C]} for one sample
+     * @param target int64 class indices {@code [N, d1, ...]}, or {@code []} for a 1-D input
      * @param weight per-class weight {@code [C]}; null for none
      * @param reduction {@link Reduction#MEAN} is the weighted mean {@code sum(loss) / sum(w[t])} over
      *        the kept targets (NaN when none is kept, as in PyTorch)
      * @param ignoreIndex a class index whose targets contribute neither loss nor gradient (PyTorch's
      *        default is -100)
-     * @return per-sample losses {@code [N]} (or {@code []} for a 1-D input) with {@link Reduction#NONE},
-     *         or a 0-d tensor
+     * @return per-element losses {@code [N, d1, ...]} (or {@code []} for a 1-D input) with
+     *         {@link Reduction#NONE}, or a 0-d tensor
      * @throws IllegalArgumentException if {@code target} is not int64
      *         ({@code expected scalar type Long but found Float (class-index targets must be int64)}), if
-     *         {@code input} is not 1-D or 2-D, if the batch sizes differ
-     *         ({@code Expected input batch_size (3) to match target batch_size (2); ...}), or if
-     *         {@code weight} is not {@code [C]}
+     *         {@code input} is 0-d, if the batch sizes differ
+     *         ({@code Expected input batch_size (3) to match target batch_size (2); ...}), if the target's
+     *         other sizes differ from the input's {@code d1, ...} ({@code Expected target size [2, 4], got [2, 3]}),
+     *         or if {@code weight} is not {@code [C]}
      * @throws IndexOutOfBoundsException if a kept target is outside {@code [0, C)}
      *         ({@code Target 5 is out of bounds (expected class indices in [0, 2]).})
+     * @throws NullPointerException if {@code input}, {@code target} or {@code reduction} is null
      */
     public static Tensor nllLoss(Tensor input, Tensor target, Tensor weight, Reduction reduction, int ignoreIndex) {
+        Objects.requireNonNull(input, "input must not be null");
+        Objects.requireNonNull(target, "target must not be null");
+        Objects.requireNonNull(reduction, "reduction must not be null");
         if (target.dtype() != DType.INT64) {
             throw new IllegalArgumentException("expected scalar type Long but found " + target.dtype().scalarTypeName()
                     + " (class-index targets must be int64)");
+        }
+        if (input.dim() == 0) {
+            throw new IllegalArgumentException("Expected 1 or more dimensions (got 0)");
         }
         if (input.dim() == 1) {
             if (target.dim() != 0) {
@@ -451,20 +521,41 @@ public final class Functional {
             Tensor out = nllLoss(input.unsqueeze(0), target.reshape(1), weight, reduction, ignoreIndex);
             return reduction == Reduction.NONE ? out.reshape() : out;
         }
-        if (input.dim() != 2) {
-            throw new IllegalArgumentException("nll_loss expects an input of 1 or 2 dimensions ([C] or [N, C]), got "
-                    + input.shape());
-        }
-        if (target.dim() != 1 || target.size(0) != input.size(0)) {
+        if (target.dim() == 0 || target.size(0) != input.size(0)) {
             throw new IllegalArgumentException("Expected input batch_size (" + input.size(0)
-                    + ") to match target batch_size (" + (target.dim() == 1 ? target.size(0) : target.numel())
+                    + ") to match target batch_size (" + (target.dim() >= 1 ? target.size(0) : target.numel())
                     + "); input " + input.shape() + ", target " + target.shape() + ".");
         }
-        int classes = input.size(1);
-        if (weight != null && (weight.dim() != 1 || weight.size(0) != classes)) {
-            throw new IllegalArgumentException("weight tensor should be defined either for all " + classes
-                    + " classes or no classes but got weight tensor of shape: " + weight.shape());
+        if (input.dim() == 2) {
+            if (target.dim() != 1) {
+                throw new IllegalArgumentException("Expected a 1D target of shape [" + input.size(0) + "] for a 2D "
+                        + "input, got target of shape " + target.shape());
+            }
+            return nllLoss2d(input, target, weight, reduction, ignoreIndex, "NllLossBackward0", null);
         }
+        // [N, C, d1, ...]: the class dim moves last, then each of the N * d1 * ... elements is a row
+        int[] outShape = new int[input.dim() - 1];
+        outShape[0] = input.size(0);
+        for (int i = 2; i < input.dim(); i++) {
+            outShape[i - 1] = input.size(i);
+        }
+        if (!Arrays.equals(outShape, target.shape().toArray())) {
+            throw new IllegalArgumentException("Expected target size " + Arrays.toString(outShape) + ", got "
+                    + target.shape());
+        }
+        int[] classLast = new int[input.dim()];
+        for (int i = 0; i < input.dim(); i++) {
+            classLast[i] = i == 0 ? 0 : i == input.dim() - 1 ? 1 : i + 1;
+        }
+        Tensor rows = input.permute(classLast).reshape(-1, input.size(1));
+        return nllLoss2d(rows, target.reshape(-1), weight, reduction, ignoreIndex, "NllLoss2DBackward0", outShape);
+    }
+
+    /** nll_loss of rows {@code [M, C]} and targets {@code [M]}; with {@code NONE} the losses take outShape. */
+    private static Tensor nllLoss2d(Tensor input, Tensor target, Tensor weight, Reduction reduction, int ignoreIndex,
+                                    String node, int[] outShape) {
+        int classes = input.size(1);
+        checkClassWeight(weight, classes);
         Tensor selection;
         Tensor out;
         try (var g = Autograd.noGrad()) {
@@ -483,13 +574,13 @@ public final class Functional {
             Tensor picked = Tensor.where(hit, input, Tensor.zerosLike(input));
             Tensor perSample = picked.mul(selection).sum(1).neg();
             out = switch (reduction) {
-                case NONE -> perSample;
+                case NONE -> outShape == null ? perSample : perSample.reshape(outShape);
                 case SUM -> perSample.sum();
                 case MEAN -> perSample.sum().div(selection.sum());
             };
         }
         final Tensor chosen = selection;
-        return Tensor.record("NllLossBackward0", out, (g, needs) -> {
+        return Tensor.record(node, out, (g, needs) -> {
             Tensor rowScale = switch (reduction) {
                 case NONE -> g.reshape(-1, 1);
                 case SUM -> g;

@@ -9,6 +9,7 @@ import dev.autograd4j.spi.Storage;
 import dev.autograd4j.spi.UnaryOp;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
@@ -70,7 +71,7 @@ public final class Tensor implements TensorPointwise, TensorReductions, TensorVi
 
     /** A new tensor on this one's device for an op's output: the op's kernel writes every element. */
     Tensor emptyLike(int[] shape, DType dtype) {
-        return new Tensor(MemoryScope.track(backend.allocateUninitialized(device(), dtype, Shape.numel(shape))),
+        return new Tensor(MemoryScope.track(Allocation.storage(backend, device(), dtype, shape, false)),
                 Layout.contiguous(shape), backend, new int[1]);
     }
 
@@ -104,7 +105,7 @@ public final class Tensor implements TensorPointwise, TensorReductions, TensorVi
 
     private static Tensor empty(int[] shape, DType dtype, Device device) {
         Backend backend = Backends.forDevice(device);
-        return new Tensor(MemoryScope.track(backend.allocate(device, dtype, Shape.numel(shape))),
+        return new Tensor(MemoryScope.track(Allocation.storage(backend, device, dtype, shape, true)),
                 Layout.contiguous(shape), backend, new int[1]);
     }
 
@@ -115,6 +116,7 @@ public final class Tensor implements TensorPointwise, TensorReductions, TensorVi
      * @return a new leaf
      */
     public static Tensor zeros(int... shape) {
+        Objects.requireNonNull(shape, "shape must not be null");
         return zeros(Shape.of(shape), DType.FLOAT32, DefaultDevice.get());
     }
 
@@ -127,6 +129,7 @@ public final class Tensor implements TensorPointwise, TensorReductions, TensorVi
      * @return a new leaf
      */
     public static Tensor zeros(Shape shape, DType dtype, Device device) {
+        Allocation.check(shape, dtype, device);
         return empty(shape.toArray(), dtype, device);
     }
 
@@ -137,6 +140,7 @@ public final class Tensor implements TensorPointwise, TensorReductions, TensorVi
      * @return a new leaf
      */
     public static Tensor ones(int... shape) {
+        Objects.requireNonNull(shape, "shape must not be null");
         return full(Shape.of(shape), 1.0, DType.FLOAT32, DefaultDevice.get());
     }
 
@@ -149,6 +153,7 @@ public final class Tensor implements TensorPointwise, TensorReductions, TensorVi
      * @return a new leaf
      */
     public static Tensor ones(Shape shape, DType dtype, Device device) {
+        Allocation.check(shape, dtype, device);
         return full(shape, 1.0, dtype, device);
     }
 
@@ -160,6 +165,7 @@ public final class Tensor implements TensorPointwise, TensorReductions, TensorVi
      * @return a new leaf
      */
     public static Tensor full(double value, int... shape) {
+        Objects.requireNonNull(shape, "shape must not be null");
         return full(Shape.of(shape), value, DType.FLOAT32, DefaultDevice.get());
     }
 
@@ -173,6 +179,7 @@ public final class Tensor implements TensorPointwise, TensorReductions, TensorVi
      * @return a new leaf
      */
     public static Tensor full(Shape shape, double value, DType dtype, Device device) {
+        Allocation.check(shape, dtype, device);
         Tensor t = empty(shape.toArray(), dtype, device);
         t.kernels().fill(t.storage, t.layout, value);
         return t;
@@ -185,6 +192,7 @@ public final class Tensor implements TensorPointwise, TensorReductions, TensorVi
      * @return a new leaf
      */
     public static Tensor zerosLike(Tensor t) {
+        Objects.requireNonNull(t, "t must not be null");
         return zeros(t.shape(), t.dtype(), t.device());
     }
 
@@ -195,6 +203,7 @@ public final class Tensor implements TensorPointwise, TensorReductions, TensorVi
      * @return a new leaf
      */
     public static Tensor onesLike(Tensor t) {
+        Objects.requireNonNull(t, "t must not be null");
         return ones(t.shape(), t.dtype(), t.device());
     }
 
@@ -215,6 +224,7 @@ public final class Tensor implements TensorPointwise, TensorReductions, TensorVi
      * @return a new leaf
      */
     public static Tensor rand(int... shape) {
+        Objects.requireNonNull(shape, "shape must not be null");
         return rand(Shape.of(shape), DType.FLOAT32, DefaultDevice.get(), Generator.defaultGenerator());
     }
 
@@ -229,6 +239,8 @@ public final class Tensor implements TensorPointwise, TensorReductions, TensorVi
      * @throws IllegalArgumentException for a non-floating dtype
      */
     public static Tensor rand(Shape shape, DType dtype, Device device, Generator generator) {
+        Allocation.check(shape, dtype, device);
+        Objects.requireNonNull(generator, "generator must not be null");
         return random(false, shape, dtype, device, generator);
     }
 
@@ -239,6 +251,7 @@ public final class Tensor implements TensorPointwise, TensorReductions, TensorVi
      * @return a new leaf
      */
     public static Tensor randn(int... shape) {
+        Objects.requireNonNull(shape, "shape must not be null");
         return randn(Shape.of(shape), DType.FLOAT32, DefaultDevice.get(), Generator.defaultGenerator());
     }
 
@@ -253,6 +266,8 @@ public final class Tensor implements TensorPointwise, TensorReductions, TensorVi
      * @throws IllegalArgumentException for a non-floating dtype
      */
     public static Tensor randn(Shape shape, DType dtype, Device device, Generator generator) {
+        Allocation.check(shape, dtype, device);
+        Objects.requireNonNull(generator, "generator must not be null");
         return random(true, shape, dtype, device, generator);
     }
 
@@ -295,6 +310,7 @@ public final class Tensor implements TensorPointwise, TensorReductions, TensorVi
      * @throws IllegalArgumentException when step is 0 or points away from end
      */
     public static Tensor arange(double start, double end, double step, DType dtype, Device device) {
+        Allocation.check(dtype, device);
         if (step == 0) {
             throw new IllegalArgumentException("step must be nonzero");
         }
@@ -327,6 +343,7 @@ public final class Tensor implements TensorPointwise, TensorReductions, TensorVi
      * @return a new leaf
      */
     public static Tensor eye(int rows, int cols, DType dtype, Device device) {
+        Allocation.check(dtype, device);
         Tensor t = empty(Shape.of(rows, cols).toArray(), dtype, device);
         int diag = Math.min(rows, cols);
         t.kernels().fill(t.storage, new Layout(new int[] {diag}, new int[] {cols + 1}, 0), 1.0);
@@ -342,6 +359,7 @@ public final class Tensor implements TensorPointwise, TensorReductions, TensorVi
      * @throws IllegalArgumentException when the shape does not hold data's length
      */
     public static Tensor of(float[] data, int... shape) {
+        Allocation.check(data, shape);
         return fromHost(data.clone(), data.length, DType.FLOAT32, shape);
     }
 
@@ -354,6 +372,7 @@ public final class Tensor implements TensorPointwise, TensorReductions, TensorVi
      * @throws IllegalArgumentException when the shape does not hold data's length
      */
     public static Tensor of(double[] data, int... shape) {
+        Allocation.check(data, shape);
         return fromHost(data.clone(), data.length, DType.FLOAT64, shape);
     }
 
@@ -366,6 +385,7 @@ public final class Tensor implements TensorPointwise, TensorReductions, TensorVi
      * @throws IllegalArgumentException when the shape does not hold data's length
      */
     public static Tensor of(long[] data, int... shape) {
+        Allocation.check(data, shape);
         return fromHost(data.clone(), data.length, DType.INT64, shape);
     }
 
@@ -378,6 +398,7 @@ public final class Tensor implements TensorPointwise, TensorReductions, TensorVi
      * @throws IllegalArgumentException when the shape does not hold data's length
      */
     public static Tensor of(boolean[] data, int... shape) {
+        Allocation.check(data, shape);
         return fromHost(data.clone(), data.length, DType.BOOL, shape);
     }
 
@@ -748,7 +769,8 @@ public final class Tensor implements TensorPointwise, TensorReductions, TensorVi
                 dims[n++] = i;
             }
         }
-        return sum(Arrays.copyOf(dims, n), true).reshape(target);
+        return n == 0 // nothing to sum, only leading 1s differ (sum(new int[0]) would reduce every dim)
+                 ? reshape(target) : sum(Arrays.copyOf(dims, n), true).reshape(target);
     }
 
     // ------------------------------------------------------------------ static forms of ops
@@ -764,6 +786,7 @@ public final class Tensor implements TensorPointwise, TensorReductions, TensorVi
      * @throws IllegalArgumentException when condition is not BOOL, or dtypes, devices or shapes do not match
      */
     public static Tensor where(Tensor condition, Tensor a, Tensor b) {
+        Objects.requireNonNull(a, "a must not be null");
         return a.where(condition, b);
     }
 
@@ -775,6 +798,7 @@ public final class Tensor implements TensorPointwise, TensorReductions, TensorVi
      * @return a new tensor; {@code PowBackward2}
      */
     public static Tensor pow(double base, Tensor exponent) {
+        Objects.requireNonNull(exponent, "exponent must not be null");
         Kernels.requireFloating(exponent.dtype(), "pow");
         Tensor out = Kernels.unary(exponent, UnaryOp.RPOW_SCALAR, base, 0);
         return record("PowBackward2", out, saved(out),
@@ -790,6 +814,7 @@ public final class Tensor implements TensorPointwise, TensorReductions, TensorVi
      * @throws IllegalArgumentException with PyTorch's message when the tensors do not fit together
      */
     public static Tensor cat(List<Tensor> tensors, int dim) {
+        Objects.requireNonNull(tensors, "tensors must not be null");
         return Joins.cat(tensors, dim);
     }
 
@@ -801,6 +826,7 @@ public final class Tensor implements TensorPointwise, TensorReductions, TensorVi
      * @return a new tensor; {@code CatBackward0}
      */
     public static Tensor cat(int dim, Tensor... tensors) {
+        Objects.requireNonNull(tensors, "tensors must not be null");
         return Joins.cat(List.of(tensors), dim);
     }
 
@@ -813,6 +839,7 @@ public final class Tensor implements TensorPointwise, TensorReductions, TensorVi
      * @throws IllegalArgumentException when the shapes differ
      */
     public static Tensor stack(List<Tensor> tensors, int dim) {
+        Objects.requireNonNull(tensors, "tensors must not be null");
         return Joins.stack(tensors, dim);
     }
 
@@ -824,6 +851,7 @@ public final class Tensor implements TensorPointwise, TensorReductions, TensorVi
      * @return a new tensor; {@code StackBackward0}
      */
     public static Tensor stack(int dim, Tensor... tensors) {
+        Objects.requireNonNull(tensors, "tensors must not be null");
         return Joins.stack(List.of(tensors), dim);
     }
 

@@ -3,6 +3,7 @@ package dev.autograd4j;
 import dev.autograd4j.spi.BinaryOp;
 import dev.autograd4j.spi.UnaryOp;
 import java.util.Arrays;
+import java.util.Objects;
 import java.util.function.UnaryOperator;
 
 /**
@@ -84,6 +85,7 @@ public sealed interface TensorInPlace permits Tensor {
      * @return this tensor
      */
     default Tensor add_(Tensor other) {
+        Objects.requireNonNull(other, "other must not be null");
         return writesDirectly(other) ? binaryInto("add_", BinaryOp.ADD, other) : inPlace("add_", t -> t.add(other));
     }
 
@@ -95,6 +97,7 @@ public sealed interface TensorInPlace permits Tensor {
      * @return this tensor
      */
     default Tensor add_(Tensor other, double alpha) {
+        Objects.requireNonNull(other, "other must not be null");
         if (writesDirectly(other)) {
             try (var g = Autograd.noGrad()) {
                 return binaryInto("add_", BinaryOp.ADD, other.mul(alpha));
@@ -120,6 +123,7 @@ public sealed interface TensorInPlace permits Tensor {
      * @return this tensor
      */
     default Tensor sub_(Tensor other) {
+        Objects.requireNonNull(other, "other must not be null");
         return writesDirectly(other) ? binaryInto("sub_", BinaryOp.SUB, other) : inPlace("sub_", t -> t.sub(other));
     }
 
@@ -140,6 +144,7 @@ public sealed interface TensorInPlace permits Tensor {
      * @return this tensor
      */
     default Tensor mul_(Tensor other) {
+        Objects.requireNonNull(other, "other must not be null");
         return writesDirectly(other) ? binaryInto("mul_", BinaryOp.MUL, other) : inPlace("mul_", t -> t.mul(other));
     }
 
@@ -160,6 +165,7 @@ public sealed interface TensorInPlace permits Tensor {
      * @return this tensor
      */
     default Tensor div_(Tensor other) {
+        Objects.requireNonNull(other, "other must not be null");
         return writesDirectly(other) ? binaryInto("div_", BinaryOp.DIV, other) : inPlace("div_", t -> t.div(other));
     }
 
@@ -221,6 +227,7 @@ public sealed interface TensorInPlace permits Tensor {
      * @return this tensor
      */
     default Tensor copy_(Tensor src) {
+        Objects.requireNonNull(src, "src must not be null");
         int[] target = self().shapeUnsafe();
         return inPlace("copy_", t -> {
             Tensor moved = src.to(t.device()).to(t.dtype());

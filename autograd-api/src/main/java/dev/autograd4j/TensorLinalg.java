@@ -2,6 +2,7 @@ package dev.autograd4j;
 
 import dev.autograd4j.spi.Layout;
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * Matrix products of {@link Tensor}, all lowered to the backend's batched product {@code [B, m, k] x [B, k, n]}
@@ -22,6 +23,7 @@ public sealed interface TensorLinalg permits Tensor {
      * @throws IllegalArgumentException when either is 0-D or the inner sizes differ
      */
     default Tensor matmul(Tensor other) {
+        Objects.requireNonNull(other, "other must not be null");
         Tensor x = self();
         int ra = x.dim(), rb = other.dim();
         if (ra == 0 || rb == 0) {
@@ -77,6 +79,7 @@ public sealed interface TensorLinalg permits Tensor {
      * @throws IllegalArgumentException when either is not a matrix or the inner sizes differ
      */
     default Tensor mm(Tensor other) {
+        Objects.requireNonNull(other, "other must not be null");
         Tensor x = self();
         if (x.dim() != 2 || other.dim() != 2) {
             throw new IllegalArgumentException(x.dim() != 2 ? "self must be a matrix" : "mat2 must be a matrix");
@@ -101,6 +104,7 @@ public sealed interface TensorLinalg permits Tensor {
      * @throws IllegalArgumentException when either is not 3-D or the sizes do not fit
      */
     default Tensor bmm(Tensor other) {
+        Objects.requireNonNull(other, "other must not be null");
         Tensor x = self();
         if (x.dim() != 3 || other.dim() != 3) {
             throw new IllegalArgumentException("batch1 must be a 3D tensor, got " + x.shape() + " and "
@@ -125,6 +129,7 @@ public sealed interface TensorLinalg permits Tensor {
      * @throws IllegalArgumentException when either is not 1-D or the lengths differ
      */
     default Tensor dot(Tensor other) {
+        Objects.requireNonNull(other, "other must not be null");
         Tensor x = self();
         if (x.dim() != 1 || other.dim() != 1) {
             throw new IllegalArgumentException("1D tensors expected, but got " + x.dim() + "D and " + other.dim()
@@ -153,6 +158,7 @@ public sealed interface TensorLinalg permits Tensor {
      * @throws IllegalArgumentException when the shapes do not fit
      */
     default Tensor mv(Tensor vec) {
+        Objects.requireNonNull(vec, "vec must not be null");
         Tensor x = self();
         if (x.dim() != 2 || vec.dim() != 1) {
             throw new IllegalArgumentException("vector + matrix @ vector expected, got " + x.dim() + ", " + vec.dim());

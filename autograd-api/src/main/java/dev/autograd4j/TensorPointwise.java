@@ -3,6 +3,7 @@ package dev.autograd4j;
 import dev.autograd4j.spi.BinaryOp;
 import dev.autograd4j.spi.UnaryOp;
 import dev.autograd4j.Kernels.Saved;
+import java.util.Objects;
 
 /**
  * Elementwise ops of {@link Tensor}: arithmetic with broadcasting, elementwise math and activations,
@@ -46,6 +47,7 @@ public sealed interface TensorPointwise permits Tensor {
      * @throws IllegalArgumentException when dtypes, devices or shapes do not match
      */
     default Tensor add(Tensor other) {
+        Objects.requireNonNull(other, "other must not be null");
         Tensor x = self();
         Tensor out = Kernels.binary(x, BinaryOp.ADD, other);
         return Tensor.record("AddBackward0", out, (g, needs) -> new Tensor[] {
@@ -72,6 +74,7 @@ public sealed interface TensorPointwise permits Tensor {
      * @throws IllegalArgumentException when dtypes, devices or shapes do not match
      */
     default Tensor sub(Tensor other) {
+        Objects.requireNonNull(other, "other must not be null");
         Tensor x = self();
         Tensor out = Kernels.binary(x, BinaryOp.SUB, other);
         return Tensor.record("SubBackward0", out, (g, needs) -> new Tensor[] {
@@ -108,6 +111,7 @@ public sealed interface TensorPointwise permits Tensor {
      * @throws IllegalArgumentException when dtypes, devices or shapes do not match
      */
     default Tensor mul(Tensor other) {
+        Objects.requireNonNull(other, "other must not be null");
         Tensor x = self();
         Tensor out = Kernels.binary(x, BinaryOp.MUL, other);
         return Tensor.record("MulBackward0", out, Tensor.saved(x, other), (g, needs) -> new Tensor[] {
@@ -134,6 +138,7 @@ public sealed interface TensorPointwise permits Tensor {
      * @throws IllegalArgumentException when dtypes, devices or shapes do not match
      */
     default Tensor div(Tensor other) {
+        Objects.requireNonNull(other, "other must not be null");
         Tensor x = self();
         Tensor out = Kernels.binary(x, BinaryOp.DIV, other);
         return Tensor.record("DivBackward0", out, Tensor.saved(x, other), (g, needs) -> new Tensor[] {
@@ -566,6 +571,7 @@ public sealed interface TensorPointwise permits Tensor {
      * @return a new tensor; {@code MaximumBackward0}
      */
     default Tensor maximum(Tensor other) {
+        Objects.requireNonNull(other, "other must not be null");
         return extremum(BinaryOp.MAXIMUM, "MaximumBackward0", other);
     }
 
@@ -576,6 +582,7 @@ public sealed interface TensorPointwise permits Tensor {
      * @return a new tensor; {@code MinimumBackward0}
      */
     default Tensor minimum(Tensor other) {
+        Objects.requireNonNull(other, "other must not be null");
         return extremum(BinaryOp.MINIMUM, "MinimumBackward0", other);
     }
 
@@ -633,6 +640,7 @@ public sealed interface TensorPointwise permits Tensor {
      * @return a new BOOL tensor
      */
     default Tensor eq(Tensor other) {
+        Objects.requireNonNull(other, "other must not be null");
         return Kernels.binary(self(), BinaryOp.EQ, other);
     }
 
@@ -643,6 +651,7 @@ public sealed interface TensorPointwise permits Tensor {
      * @return a new BOOL tensor
      */
     default Tensor ne(Tensor other) {
+        Objects.requireNonNull(other, "other must not be null");
         return Kernels.binary(self(), BinaryOp.NE, other);
     }
 
@@ -653,6 +662,7 @@ public sealed interface TensorPointwise permits Tensor {
      * @return a new BOOL tensor
      */
     default Tensor lt(Tensor other) {
+        Objects.requireNonNull(other, "other must not be null");
         return Kernels.binary(self(), BinaryOp.LT, other);
     }
 
@@ -663,6 +673,7 @@ public sealed interface TensorPointwise permits Tensor {
      * @return a new BOOL tensor
      */
     default Tensor le(Tensor other) {
+        Objects.requireNonNull(other, "other must not be null");
         return Kernels.binary(self(), BinaryOp.LE, other);
     }
 
@@ -673,6 +684,7 @@ public sealed interface TensorPointwise permits Tensor {
      * @return a new BOOL tensor
      */
     default Tensor gt(Tensor other) {
+        Objects.requireNonNull(other, "other must not be null");
         return Kernels.binary(self(), BinaryOp.GT, other);
     }
 
@@ -683,6 +695,7 @@ public sealed interface TensorPointwise permits Tensor {
      * @return a new BOOL tensor
      */
     default Tensor ge(Tensor other) {
+        Objects.requireNonNull(other, "other must not be null");
         return Kernels.binary(self(), BinaryOp.GE, other);
     }
 
@@ -756,6 +769,8 @@ public sealed interface TensorPointwise permits Tensor {
      * @throws IllegalArgumentException when condition is not BOOL, or dtypes, devices or shapes do not match
      */
     default Tensor where(Tensor condition, Tensor other) {
+        Objects.requireNonNull(condition, "condition must not be null");
+        Objects.requireNonNull(other, "other must not be null");
         Tensor a = self();
         if (condition.dtype() != DType.BOOL) {
             throw new IllegalArgumentException("where expected condition to be a boolean tensor, but got a tensor with "

@@ -3,6 +3,7 @@ package dev.autograd4j;
 import dev.autograd4j.spi.ReduceOp;
 import dev.autograd4j.spi.UnaryOp;
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * Reductions of {@link Tensor}: sums, means, extremes and (log-)softmax over dims. Dims may be negative
@@ -12,6 +13,11 @@ public sealed interface TensorReductions permits Tensor {
 
     private Tensor self() {
         return (Tensor) this;
+    }
+
+    /** Normalized, sorted dims to reduce; an empty list means every dim, as PyTorch's {@code dim=[]}. */
+    private static int[] reductionDims(Tensor x, int[] dims) {
+        return dims.length == 0 ? Kernels.allDims(x.dim()) : Kernels.normalizeDims(x, dims);
     }
 
     /** The shape of x with the reduced dims kept as size 1. */
@@ -35,26 +41,31 @@ public sealed interface TensorReductions permits Tensor {
     }
 
     /**
-     * Sum over dims, dropping them, like {@code tensor.sum(dims)}.
+     * Sum over dims, dropping them, like {@code tensor.sum(dims)}; an empty list reduces every dim, as in
+     * PyTorch ({@code x.sum(new int[0])} is {@link #sum()} recorded as {@code SumBackward1}).
      *
-     * @param dims the dims to reduce (none reduces nothing)
+     * @param dims the dims to reduce (an empty list reduces all)
      * @return a new tensor; {@code SumBackward1}
+     * @throws NullPointerException if {@code dims} is null
      */
     default Tensor sum(int... dims) {
+        Objects.requireNonNull(dims, "dims must not be null");
         return sum(dims, false);
     }
 
     /**
      * Sum over dims, like {@code tensor.sum(dims, keepdim)}.
      *
-     * @param dims the dims to reduce
+     * @param dims the dims to reduce; an empty list reduces all of them, as in PyTorch
      * @param keepDim keep them as size 1
      * @return a new tensor; {@code SumBackward1}
      * @throws IllegalArgumentException when a dim repeats
+     * @throws NullPointerException if {@code dims} is null
      */
     default Tensor sum(int[] dims, boolean keepDim) {
+        Objects.requireNonNull(dims, "dims must not be null");
         Tensor x = self();
-        int[] nd = Kernels.normalizeDims(x, dims);
+        int[] nd = reductionDims(x, dims);
         Tensor out = Kernels.reduce(x, ReduceOp.SUM, nd, false)[0];
         int[] kept = keptShape(x, nd);
         if (keepDim) {
@@ -80,26 +91,30 @@ public sealed interface TensorReductions permits Tensor {
     }
 
     /**
-     * Mean over dims, dropping them.
+     * Mean over dims, dropping them; an empty list reduces every dim, as in PyTorch.
      *
-     * @param dims the dims to reduce
+     * @param dims the dims to reduce (an empty list reduces all)
      * @return a new tensor; {@code MeanBackward1}
+     * @throws NullPointerException if {@code dims} is null
      */
     default Tensor mean(int... dims) {
+        Objects.requireNonNull(dims, "dims must not be null");
         return mean(dims, false);
     }
 
     /**
      * Mean over dims, like {@code tensor.mean(dims, keepdim)} (floating dtypes).
      *
-     * @param dims the dims to reduce
+     * @param dims the dims to reduce; an empty list reduces all of them, as in PyTorch
      * @param keepDim keep them as size 1
      * @return a new tensor; {@code MeanBackward1}
+     * @throws NullPointerException if {@code dims} is null
      */
     default Tensor mean(int[] dims, boolean keepDim) {
+        Objects.requireNonNull(dims, "dims must not be null");
         Tensor x = self();
         Kernels.requireFloating(x.dtype(), "mean");
-        int[] nd = Kernels.normalizeDims(x, dims);
+        int[] nd = reductionDims(x, dims);
         int count = 1;
         for (int d : nd) {
             count *= x.shapeUnsafe()[d];

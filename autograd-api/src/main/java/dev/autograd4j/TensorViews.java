@@ -2,6 +2,7 @@ package dev.autograd4j;
 
 import dev.autograd4j.spi.Layout;
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * Views and reshapes of {@link Tensor}: new shapes, dim orders, slices and broadcasts over the same storage
@@ -23,6 +24,7 @@ public sealed interface TensorViews permits Tensor {
      * @throws IllegalStateException when the strides do not allow a view (use {@link #reshape})
      */
     default Tensor view(int... shape) {
+        Objects.requireNonNull(shape, "shape must not be null");
         Tensor x = self();
         Layout view = x.layout().viewAs(Layout.inferShape(shape, x.numel()));
         if (view == null) {
@@ -41,6 +43,7 @@ public sealed interface TensorViews permits Tensor {
      * @throws IllegalArgumentException when the shape does not hold this tensor's elements
      */
     default Tensor reshape(int... shape) {
+        Objects.requireNonNull(shape, "shape must not be null");
         Tensor x = self();
         int[] target = Layout.inferShape(shape, x.numel());
         if (Arrays.equals(target, x.shapeUnsafe())) {
@@ -129,6 +132,7 @@ public sealed interface TensorViews permits Tensor {
      * @throws IllegalArgumentException when dims is not a permutation
      */
     default Tensor permute(int... dims) {
+        Objects.requireNonNull(dims, "dims must not be null");
         Tensor x = self();
         if (dims.length != x.dim()) {
             throw new IllegalArgumentException("permute(): number of dimensions in the tensor input does not match "
@@ -203,6 +207,7 @@ public sealed interface TensorViews permits Tensor {
      * @throws IllegalArgumentException with PyTorch's message when a size cannot be expanded
      */
     default Tensor expand(int... sizes) {
+        Objects.requireNonNull(sizes, "sizes must not be null");
         Tensor x = self();
         Layout expanded = x.layout().expand(sizes);
         if (Arrays.equals(expanded.shape(), x.shapeUnsafe())) {

@@ -8,15 +8,20 @@ import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UTFDataFormatException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
+import java.util.zip.CRC32;
+import java.util.zip.CheckedOutputStream;
 
 /**
  * Reads and writes a state dict (tensors by name) as a small binary file, the counterpart of
@@ -25,7 +30,7 @@ import java.util.Map;
  * ({@link DataOutputStream}):
  *
  * <pre>
- * magic        8 bytes   ASCII "AG4JSTD1"
+ * magic        8 bytes   ASCII "AG4JSTD2"
  * count        int32     number of entries
  * per entry, in order:
  *   name       UTF-8, as DataOutputStream.writeUTF (uint16 byte length, then the bytes)
@@ -33,17 +38,25 @@ import java.util.Map;
  *   rank       int32
  *   dims       rank x int32
  *   data       numel values, row-major: float32 / float64 (IEEE 754), int64, or one byte (0/1) for bool
+ * checksum     int32     CRC-32 of every byte before it (magic included)
  * </pre>
  *
- * <p>Tensors are always written from the host (any device), and loaded onto the CPU; {@link Module#loadStateDict}
- * then copies them to each parameter's device. A file that does not start with the magic, has an
- * unknown dtype code, or ends early is rejected with an {@link IOException} naming the file and what was expected.
+ * <p>Files of the first version (magic {@code "AG4JSTD1"}, the same layout without the checksum) are still
+ * read. Tensors are always written from the host (any device), and loaded onto the CPU;
+ * {@link Module#loadStateDict} then copies them to each parameter's device. A file that does not start with
+ * the magic, has an unknown dtype code, a shape whose data cannot be in the file, a repeated name, a wrong
+ * checksum, or ends early is rejected with an {@link IOException} naming the file, the entry and what was
+ * expected; a corrupted length never makes the reader allocate more than the file holds.
  */
 public final class StateDict {
-    /** The first eight bytes of every file. */
-    public static final String MAGIC = "AG4JSTD1";
+    /** The first eight bytes of every file written now (version 2, with a checksum). */
+    public static final String MAGIC = "AG4JSTD2";
     private static final byte[] MAGIC_BYTES = MAGIC.getBytes(StandardCharsets.US_ASCII);
+    /** Version 1: the same layout without the trailing checksum; still read. */
+    private static final byte[] MAGIC_V1_BYTES = "AG4JSTD1".getBytes(StandardCharsets.US_ASCII);
     private static final DType[] CODES = {DType.FLOAT32, DType.FLOAT64, DType.INT64, DType.BOOL};
+    /** Elements allocated up front when the stream's length is unknown; arrays grow as the data arrives. */
+    private static final int FIRST_CHUNK = 1 << 16;
 
     private StateDict() {
     }
@@ -54,8 +67,11 @@ public final class StateDict {
      * @param state tensors by name, written in the map's iteration order (any device; read back to the host)
      * @param file the file to write
      * @throws IOException if writing fails, or a name is longer than 65535 bytes in UTF-8
+     * @throws NullPointerException if {@code state}, {@code file}, a name or a tensor is null
      */
     public static void save(Map<String, Tensor> state, Path file) throws IOException {
+        Objects.requireNonNull(state, "state must not be null");
+        Objects.requireNonNull(file, "file must not be null");
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
@@ -71,13 +87,19 @@ public final class StateDict {
      * @param state tensors by name, written in the map's iteration order
      * @param os the destination
      * @throws IOException if writing fails
+     * @throws NullPointerException if {@code state}, {@code os}, a name or a tensor is null
      */
     public static void write(Map<String, Tensor> state, OutputStream os) throws IOException {
-        DataOutputStream out = new DataOutputStream(new BufferedOutputStream(os, 1 << 16));
+        Objects.requireNonNull(state, "state must not be null");
+        Objects.requireNonNull(os, "os must not be null");
+        CRC32 crc = new CRC32();
+        DataOutputStream out = new DataOutputStream(
+                new CheckedOutputStream(new BufferedOutputStream(os, 1 << 16), crc));
         out.write(MAGIC_BYTES);
         out.writeInt(state.size());
         for (Map.Entry<String, Tensor> e : state.entrySet()) {
-            Tensor t = e.getValue();
+            Objects.requireNonNull(e.getKey(), "state dict name must not be null");
+            Tensor t = Objects.requireNonNull(e.getValue(), () -> "tensor \"" + e.getKey() + "\" must not be null");
             out.writeUTF(e.getKey());
             out.writeByte(code(t.dtype()));
             int[] dims = t.shape().toArray();
@@ -108,6 +130,7 @@ public final class StateDict {
                 }
             }
         }
+        out.writeInt((int) crc.getValue());
         out.flush();
     }
 
@@ -126,30 +149,44 @@ public final class StateDict {
      * @param file the file to read
      * @return the tensors by name, on the CPU, in file order
      * @throws IOException if reading fails, or the file is not a state dict, is corrupt or is truncated
-     *         (e.g. {@code model.bin is truncated: the file ended inside entry 2 of 4 ("0.bias") of the state dict})
+     *         (e.g. {@code model.bin is truncated: the file ended inside entry 2 of 4 ("0.bias") of the state dict},
+     *         {@code model.bin: entry 1 of 4 ("0.weight") has shape [1073741832, 4] (17179869312 bytes of float32
+     *         data) but only 436 bytes remain in the file})
+     * @throws NullPointerException if {@code file} is null
      */
     public static Map<String, Tensor> load(Path file) throws IOException {
+        Objects.requireNonNull(file, "file must not be null");
         try (InputStream is = Files.newInputStream(file)) {
-            return read(is, file.toString());
+            return read(is, file.toString(), Files.size(file));
         }
     }
 
     /**
      * Reads the format from a stream, which must hold exactly one state dict (trailing bytes are an error);
-     * the stream is not closed.
+     * the stream is not closed. Arrays grow as their data arrives, so a corrupted length costs no more memory
+     * than the stream holds.
      *
      * @param is the source of the bytes
      * @param source what to call the stream in error messages (e.g. a file name)
      * @return the tensors by name, on the CPU, in stream order
      * @throws IOException if reading fails, or the data is not a state dict, is corrupt or is truncated
+     * @throws NullPointerException if {@code is} is null
      */
     public static Map<String, Tensor> read(InputStream is, String source) throws IOException {
-        DataInputStream in = new DataInputStream(new BufferedInputStream(is, 1 << 16));
+        return read(is, source, -1);
+    }
+
+    /** Reads the format; {@code length} is the number of bytes the stream holds, or -1 if unknown. */
+    private static Map<String, Tensor> read(InputStream is, String source, long length) throws IOException {
+        Objects.requireNonNull(is, "is must not be null");
+        Tracked tracked = new Tracked(new BufferedInputStream(is, 1 << 16));
+        DataInputStream in = new DataInputStream(tracked);
         String where = "the header";
         try {
             byte[] magic = new byte[MAGIC_BYTES.length];
             in.readFully(magic);
-            if (!Arrays.equals(magic, MAGIC_BYTES)) {
+            boolean checksummed = Arrays.equals(magic, MAGIC_BYTES);
+            if (!checksummed && !Arrays.equals(magic, MAGIC_V1_BYTES)) {
                 throw new IOException(source + " is not an autograd4j state dict: expected the magic \"" + MAGIC
                         + "\" in its first 8 bytes, found " + printable(magic));
             }
@@ -160,8 +197,16 @@ public final class StateDict {
             Map<String, Tensor> out = new LinkedHashMap<>();
             for (int i = 0; i < count; i++) {
                 where = "entry " + (i + 1) + " of " + count;
-                String name = in.readUTF();
+                String name;
+                try {
+                    name = in.readUTF();
+                } catch (UTFDataFormatException e) {
+                    throw new IOException(source + ": corrupt state dict, " + where + " has a malformed name", e);
+                }
                 where = "entry " + (i + 1) + " of " + count + " (\"" + name + "\")";
+                if (out.containsKey(name)) {
+                    throw new IOException(source + ": corrupt state dict, " + where + " repeats an earlier name");
+                }
                 int code = in.readUnsignedByte();
                 if (code >= CODES.length) {
                     throw new IOException(source + ": " + where + " has unknown dtype code " + code
@@ -179,43 +224,39 @@ public final class StateDict {
                     if (dims[d] < 0) {
                         throw new IOException(source + ": " + where + " has a negative dimension " + dims[d]);
                     }
+                    // as Shape checks it: every partial product must fit (the product stays below 2^62 here)
                     numel *= dims[d];
-                }
-                if (numel > Integer.MAX_VALUE) {
-                    throw new IOException(source + ": " + where + " is too large (" + numel + " elements)");
+                    if (numel > Integer.MAX_VALUE) {
+                        throw new IOException(source + ": " + where + " has shape starting "
+                                + Arrays.toString(Arrays.copyOf(dims, d + 1))
+                                + " of more than 2^31-1 elements (a corrupted length?)");
+                    }
                 }
                 int n = (int) numel;
-                Tensor t = switch (dtype) {
-                    case FLOAT32 -> {
-                        float[] v = new float[n];
-                        for (int k = 0; k < n; k++) {
-                            v[k] = in.readFloat();
-                        }
-                        yield Tensor.of(v, dims);
-                    }
-                    case FLOAT64 -> {
-                        double[] v = new double[n];
-                        for (int k = 0; k < n; k++) {
-                            v[k] = in.readDouble();
-                        }
-                        yield Tensor.of(v, dims);
-                    }
-                    case INT64 -> {
-                        long[] v = new long[n];
-                        for (int k = 0; k < n; k++) {
-                            v[k] = in.readLong();
-                        }
-                        yield Tensor.of(v, dims);
-                    }
-                    default -> {
-                        boolean[] v = new boolean[n];
-                        for (int k = 0; k < n; k++) {
-                            v[k] = in.readByte() != 0;
-                        }
-                        yield Tensor.of(v, dims);
-                    }
-                };
-                out.put(name, t.to(Device.cpu()));
+                long bytes = numel * dataBytes(dtype);
+                long left = length < 0 ? -1 : length - tracked.count;
+                if (left >= 0 && bytes > left) {
+                    throw new IOException(source + ": " + where + " has shape " + Arrays.toString(dims) + " ("
+                            + bytes + " bytes of " + dtype + " data) but only " + left + " bytes remain in the file");
+                }
+                int first = left >= 0 ? n : Math.min(n, FIRST_CHUNK);
+                Tensor t;
+                try {
+                    t = readData(in, dtype, n, first, dims);
+                } catch (RuntimeException e) {
+                    throw new IOException(source + ": " + where + " cannot be made a tensor: " + e.getMessage(), e);
+                }
+                out.put(name, t);
+            }
+            where = "the checksum";
+            if (checksummed) {
+                int computed = (int) tracked.crc.getValue();
+                int stored = in.readInt();
+                if (stored != computed) {
+                    throw new IOException(source + ": corrupt state dict, the checksum does not match (stored "
+                            + String.format("0x%08x", stored) + ", computed " + String.format("0x%08x", computed)
+                            + ")");
+                }
             }
             if (in.read() != -1) {
                 throw new IOException(source + ": unexpected data after the " + count + " entries of the state dict");
@@ -224,6 +265,101 @@ public final class StateDict {
         } catch (EOFException e) {
             throw new IOException(source + " is truncated: the file ended inside " + where
                     + " of the state dict", e);
+        }
+    }
+
+    private static int dataBytes(DType dtype) {
+        return dtype == DType.BOOL ? 1 : dtype.byteSize();
+    }
+
+    /** Reads n values, starting with an array of {@code first} elements that doubles as the data arrives. */
+    private static Tensor readData(DataInputStream in, DType dtype, int n, int first, int[] dims) throws IOException {
+        Tensor t = switch (dtype) {
+            case FLOAT32 -> {
+                float[] v = new float[first];
+                for (int k = 0; k < n; k++) {
+                    if (k == v.length) {
+                        v = Arrays.copyOf(v, grow(v.length, n));
+                    }
+                    v[k] = in.readFloat();
+                }
+                yield Tensor.of(v, dims);
+            }
+            case FLOAT64 -> {
+                double[] v = new double[first];
+                for (int k = 0; k < n; k++) {
+                    if (k == v.length) {
+                        v = Arrays.copyOf(v, grow(v.length, n));
+                    }
+                    v[k] = in.readDouble();
+                }
+                yield Tensor.of(v, dims);
+            }
+            case INT64 -> {
+                long[] v = new long[first];
+                for (int k = 0; k < n; k++) {
+                    if (k == v.length) {
+                        v = Arrays.copyOf(v, grow(v.length, n));
+                    }
+                    v[k] = in.readLong();
+                }
+                yield Tensor.of(v, dims);
+            }
+            default -> {
+                boolean[] v = new boolean[first];
+                for (int k = 0; k < n; k++) {
+                    if (k == v.length) {
+                        v = Arrays.copyOf(v, grow(v.length, n));
+                    }
+                    v[k] = in.readByte() != 0;
+                }
+                yield Tensor.of(v, dims);
+            }
+        };
+        return t.to(Device.cpu());
+    }
+
+    private static int grow(int length, int n) {
+        return (int) Math.min(n, Math.max(1L, 2L * length));
+    }
+
+    /** Counts the bytes read and keeps their CRC-32. */
+    private static final class Tracked extends FilterInputStream {
+        final CRC32 crc = new CRC32();
+        long count;
+
+        Tracked(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = in.read();
+            if (b >= 0) {
+                crc.update(b);
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int r = in.read(b, off, len);
+            if (r > 0) {
+                crc.update(b, off, r);
+                count += r;
+            }
+            return r;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            throw new IOException("skip is not supported");
+        }
+
+        @Override
+        public boolean markSupported() {
+            return false;
         }
     }
 

@@ -16,13 +16,25 @@ final class CpuStorage implements Storage {
         this.size = java.lang.reflect.Array.getLength(data);
     }
 
+    /**
+     * A zeroed array of {@code size} elements; when the heap cannot hold it, an OutOfMemoryError naming the bytes
+     * and dtype (the API adds the shape). The failed request leaves the heap as it was.
+     */
     static CpuStorage allocate(DType dtype, int size) {
-        return new CpuStorage(dtype, switch (dtype) {
-            case FLOAT32 -> new float[size];
-            case FLOAT64 -> new double[size];
-            case INT64 -> new long[size];
-            case BOOL -> new boolean[size];
-        });
+        try {
+            return new CpuStorage(dtype, switch (dtype) {
+                case FLOAT32 -> new float[size];
+                case FLOAT64 -> new double[size];
+                case INT64 -> new long[size];
+                case BOOL -> new boolean[size];
+            });
+        } catch (OutOfMemoryError e) {
+            OutOfMemoryError named = new OutOfMemoryError("not enough memory: you tried to allocate "
+                    + (long) size * dtype.byteSize() + " bytes for " + size + " " + dtype.pythonName()
+                    + " elements on the Java heap (max " + Runtime.getRuntime().maxMemory() + " bytes; raise -Xmx)");
+            named.initCause(e);
+            throw named;
+        }
     }
 
     float[] f() {

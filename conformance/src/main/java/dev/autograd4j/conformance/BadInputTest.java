@@ -24,6 +24,54 @@ class BadInputTest {
         return Tensor.ones(Shape.of(shape), DType.FLOAT32, device);
     }
 
+    /** A null argument names the parameter, never a JDK message about an internal variable. */
+    @AllDevices
+    void nullArgumentsNameTheParameter(Device device) {
+        Tensor a = t(device, 2, 2);
+        Tensor target = Tensor.of(new long[] {0, 1}, 2).to(device);
+        java.util.Map<String, Executable> calls = new java.util.LinkedHashMap<>();
+        calls.put("other", () -> a.add(null));
+        calls.put("other ", () -> a.sub((Tensor) null));
+        calls.put("other  ", () -> a.mul((Tensor) null));
+        calls.put("other   ", () -> a.div((Tensor) null));
+        calls.put("other    ", () -> a.matmul(null));
+        calls.put("other     ", () -> a.mm(null));
+        calls.put("other      ", () -> a.add_((Tensor) null));
+        calls.put("src", () -> a.copy_(null));
+        calls.put("condition", () -> a.where(null, a));
+        calls.put("dims", () -> a.sum((int[]) null, false));
+        calls.put("dims ", () -> a.mean((int[]) null, false));
+        calls.put("dims  ", () -> a.permute((int[]) null));
+        calls.put("shape", () -> a.reshape((int[]) null));
+        calls.put("a", () -> Tensor.where(a.gt(0), null, a));
+        calls.put("tensors", () -> Tensor.cat(0, (Tensor[]) null));
+        calls.put("t", () -> Tensor.zerosLike(null));
+        calls.put("data", () -> Tensor.of((float[]) null, 2));
+        calls.put("dtype", () -> Tensor.zeros(Shape.of(2), null, device));
+        calls.put("device", () -> Tensor.zeros(Shape.of(2), DType.FLOAT32, null));
+        calls.put("input", () -> Functional.crossEntropy(null, target));
+        calls.put("target", () -> Functional.nllLoss(a, null));
+        calls.put("target ", () -> Functional.mseLoss(a, null));
+        calls.put("reduction", () -> Functional.mseLoss(a, a, null));
+        calls.put("x", () -> Functional.relu(null));
+        calls.put("spec", () -> Device.parse(null));
+        for (var e : calls.entrySet()) {
+            assertEquals(e.getKey().strip() + " must not be null",
+                    message(NullPointerException.class, e.getValue()), e.getKey());
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aNegativeDeviceIndexIsNamed() {
+        assertEquals("Device index must not be negative, got -1",
+                message(IllegalArgumentException.class, () -> Device.parse("cuda:-1")));
+        assertEquals("Device index must not be negative, got -1",
+                message(IllegalArgumentException.class, () -> Device.cuda(-1)));
+        assertEquals(Device.cuda(3), Device.parse("cuda:3"));
+        assertTrue(message(IllegalArgumentException.class, () -> Device.parse("cuda:x"))
+                .startsWith("Expected one of cpu, cuda"));
+    }
+
     @AllDevices
     void matrixShapesThatDoNotFit(Device device) {
         assertEquals("mat1 and mat2 shapes cannot be multiplied (1x5 and 4x3)",

@@ -154,6 +154,119 @@ class GradCheckLossesTest {
         all(cases);
     }
 
+    /** Reference cross-entropy of [N, C, S] logits (S = d1 * ...) per element [N, S], in plain loops. */
+    static double[] referenceCrossEntropy(double[] x, int n, int c, int spatial, double[] probs, long[] targets,
+                                          double[] weight, int ignore, double[] elementWeight) {
+        double[] loss = new double[n * spatial];
+        for (int i = 0; i < n; i++) {
+            for (int p = 0; p < spatial; p++) {
+                double max = Double.NEGATIVE_INFINITY;
+                for (int k = 0; k < c; k++) {
+                    max = Math.max(max, x[(i * c + k) * spatial + p]);
+                }
+                double sum = 0;
+                for (int k = 0; k < c; k++) {
+                    sum += Math.exp(x[(i * c + k) * spatial + p] - max);
+                }
+                double lse = max + Math.log(sum);
+                double l = 0;
+                if (probs != null) {
+                    for (int k = 0; k < c; k++) {
+                        double w = weight == null ? 1 : weight[k];
+                        l -= w * probs[(i * c + k) * spatial + p] * (x[(i * c + k) * spatial + p] - lse);
+                    }
+                    elementWeight[i * spatial + p] = 1;
+                } else {
+                    long t = targets[i * spatial + p];
+                    double w = t == ignore ? 0 : weight == null ? 1 : weight[(int) t];
+                    l = t == ignore ? 0 : -w * (x[(i * c + (int) t) * spatial + p] - lse);
+                    elementWeight[i * spatial + p] = w;
+                }
+                loss[i * spatial + p] = l;
+            }
+        }
+        return loss;
+    }
+
+    /**
+     * (N, C, d1, ...) inputs, as for segmentation: class probabilities (the mean divides by N * d1 * ...,
+     * the weight applies along dim 1) and class indices (nll_loss over every element, weighted mean over the
+     * kept ones), values against loops and gradcheck.
+     */
+    @AllDevices
+    void crossEntropyWithSpatialDims(Device d) {
+        Tensor logits = randn(d, 60, 2, 3, 2, 2);
+        Tensor probs = randn(d, 61, 2, 3, 2, 2).detach().softmax(1).requiresGrad(true);
+        Tensor weight = constant(d, new double[] {0.5, 2.0, 1.25}, 3);
+        long[] t = {0, 2, 1, 1, 2, 0, -100, 1};
+        long[] t1 = {0, 2, 1, 1, 2, 0, 1, 1};
+        Tensor targets = Tensor.of(t, 2, 2, 2).to(d);
+        Tensor targetsIgnore1 = Tensor.of(t1, 2, 2, 2).to(d);
+        List<Executable> cases = new ArrayList<>();
+        for (Reduction r : REDUCTIONS) {
+            cases.add(named("probabilities " + r, () -> check2((x, p) ->
+                    Functional.crossEntropy(x, p, null, r, -100), logits, probs)));
+            cases.add(named("probabilities weight " + r, () -> check2((x, p) ->
+                    Functional.crossEntropy(x, p, weight, r, -100), logits, probs)));
+            cases.add(named("class indices " + r, () -> check(in ->
+                    Functional.crossEntropy(in.get(0), in.get(1), null, r, -100), logits, targets)));
+            cases.add(named("class indices weight ignoreIndex -100 " + r, () -> check(in ->
+                    Functional.crossEntropy(in.get(0), in.get(1), weight, r, -100), logits, targets)));
+            cases.add(named("nllLoss weight ignoreIndex 1 " + r, () -> check(in ->
+                    Functional.nllLoss(in.get(0).logSoftmax(1), in.get(1), weight, r, 1), logits, targetsIgnore1)));
+            cases.add(named("3-D input " + r, () -> check(in ->
+                    Functional.crossEntropy(in.get(0), in.get(1), weight, r, -100),
+                    randn(d, 62, 2, 3, 3), Tensor.of(new long[] {2, 0, 1, -100, 1, 2}, 2, 3).to(d))));
+        }
+        cases.add(named("permuted (non-contiguous) input", () -> check(in ->
+                Functional.crossEntropy(in.get(0).permute(0, 3, 1, 2), in.get(1), weight, Reduction.MEAN, -100),
+                randn(d, 63, 2, 2, 2, 3), targets)));
+        all(cases);
+
+        double[] x = logits.toDoubleArray();
+        double[] w = {0.5, 2.0, 1.25};
+        double[] ew = new double[8];
+        double[] soft = referenceCrossEntropy(x, 2, 3, 4, probs.toDoubleArray(), null, w, -100, ew);
+        Tensor none = Functional.crossEntropy(logits, probs, weight, Reduction.NONE, -100);
+        assertEquals(dev.autograd4j.Shape.of(2, 2, 2), none.shape(), "per element [N, d1, d2]");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(soft, none.toDoubleArray(), 1e-12);
+        double sum = java.util.Arrays.stream(soft).sum();
+        assertEquals(sum, Functional.crossEntropy(logits, probs, weight, Reduction.SUM, -100).item(), 1e-12);
+        assertEquals(sum / 8, Functional.crossEntropy(logits, probs, weight, Reduction.MEAN, -100).item(), 1e-12,
+                "the mean divides by N * d1 * d2");
+
+        double[] hard = referenceCrossEntropy(x, 2, 3, 4, null, t, w, -100, ew);
+        Tensor hardNone = Functional.crossEntropy(logits, targets, weight, Reduction.NONE, -100);
+        assertEquals(dev.autograd4j.Shape.of(2, 2, 2), hardNone.shape());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(hard, hardNone.toDoubleArray(), 1e-12);
+        double hardSum = java.util.Arrays.stream(hard).sum();
+        assertEquals(hardSum, Functional.crossEntropy(logits, targets, weight, Reduction.SUM, -100).item(), 1e-12);
+        assertEquals(hardSum / java.util.Arrays.stream(ew).sum(),
+                Functional.crossEntropy(logits, targets, weight, Reduction.MEAN, -100).item(), 1e-12,
+                "weighted mean over the kept elements");
+        assertEquals("NllLoss2DBackward0", Functional.crossEntropy(logits, targets).gradFn().name());
+
+        // (2, 3, 1) with NONE: one loss per element, [2, 1]
+        assertEquals(dev.autograd4j.Shape.of(2, 1), Functional.crossEntropy(randn(d, 64, 2, 3, 1),
+                randn(d, 65, 2, 3, 1).detach().softmax(1), null, Reduction.NONE, -100).shape());
+    }
+
+    @AllDevices
+    void spatialTargetsOfTheWrongShapeOrRangeAreRefused(Device d) {
+        Tensor logits = randn(d, 66, 2, 3, 4);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Functional.crossEntropy(logits, Tensor.of(new long[] {0, 1, 2, 0, 1, 2}, 2, 3).to(d)));
+        assertEquals("Expected target size [2, 4], got [2, 3]", e.getMessage());
+        e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Functional.crossEntropy(logits, Tensor.of(new long[] {0, 1, 2, 0}, 1, 4).to(d)));
+        assertEquals("Expected input batch_size (2) to match target batch_size (1); input [2, 3, 4], "
+                + "target [1, 4].", e.getMessage());
+        IndexOutOfBoundsException oob = org.junit.jupiter.api.Assertions.assertThrows(
+                IndexOutOfBoundsException.class, () -> Functional.crossEntropy(logits,
+                        Tensor.of(new long[] {0, 1, 2, 0, 1, 7, 0, 0}, 2, 4).to(d)).item());
+        assertEquals("Target 7 is out of bounds (expected class indices in [0, 2]).", oob.getMessage());
+    }
+
     @AllDevices
     void nllLoss(Device d) {
         Tensor logProbs = randn(d, 30, 4, 5);

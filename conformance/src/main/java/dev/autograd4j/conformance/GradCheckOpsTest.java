@@ -311,6 +311,29 @@ class GradCheckOpsTest {
 
     // ------------------------------------------------------------------ reductions
 
+    /** PyTorch reduces every dim for an empty dim list: {@code x.sum(dim=[])} is the total (SumBackward1). */
+    @AllDevices
+    void anEmptyDimListReducesEveryDim(Device d) {
+        Tensor v = Tensor.of(new double[] {1, 2, 3}, 3).to(d).requiresGrad(true);
+        Tensor s = v.sum(new int[0], false);
+        org.junit.jupiter.api.Assertions.assertEquals(0, s.dim());
+        org.junit.jupiter.api.Assertions.assertEquals(6.0, s.item());
+        org.junit.jupiter.api.Assertions.assertEquals("SumBackward1", s.gradFn().name());
+        org.junit.jupiter.api.Assertions.assertEquals("SumBackward1", v.sum(new int[0]).gradFn().name());
+        org.junit.jupiter.api.Assertions.assertEquals("SumBackward0", v.sum().gradFn().name());
+        Tensor m = randn(d, 41, 2, 3);
+        Tensor kept = m.sum(new int[0], true);
+        org.junit.jupiter.api.Assertions.assertEquals(Shape.of(1, 1), kept.shape());
+        org.junit.jupiter.api.Assertions.assertEquals(m.sum().item(), kept.item(), 1e-12);
+        Tensor mean = m.mean(new int[0], false);
+        org.junit.jupiter.api.Assertions.assertEquals(0, mean.dim());
+        org.junit.jupiter.api.Assertions.assertEquals(m.mean().item(), mean.item(), 1e-12);
+        org.junit.jupiter.api.Assertions.assertEquals("MeanBackward1", mean.gradFn().name());
+        org.junit.jupiter.api.Assertions.assertEquals(Shape.of(1, 1), m.mean(new int[0], true).shape());
+        s.backward();
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {1, 1, 1}, v.grad().toDoubleArray());
+    }
+
     @AllDevices
     void sumAndMean(Device d) {
         Tensor x = randn(d, 40, 2, 3, 4);
@@ -331,6 +354,10 @@ class GradCheckOpsTest {
         cases.add(named("sum of 0-d", () -> check1(Tensor::sum, s)));
         cases.add(named("mean of 0-d", () -> check1(Tensor::mean, s)));
         cases.add(named("sum of transposed", () -> check1(t -> t.transpose(0, 2).sum(new int[] {0}, false), x)));
+        for (boolean keep : new boolean[] {false, true}) {
+            cases.add(named("sum(dims=[]) keepDim=" + keep, () -> check1(t -> t.sum(new int[0], keep), x)));
+            cases.add(named("mean(dims=[]) keepDim=" + keep, () -> check1(t -> t.mean(new int[0], keep), x)));
+        }
         all(cases);
     }
 

@@ -96,6 +96,81 @@ class LossOracleTest {
         };
     }
 
+    /**
+     * nll_loss of [N, C, d1, ...] log-probabilities at targets [N, d1, ...] (class dim 1), as torch: gather
+     * along dim 1, weights w_t (0 where ignored), weighted mean sum(w_t * -lp_t) / sum(w_t).
+     */
+    static NDArray nllNd(NDManager m, NDArray lp, long[] targets, double[] classWeight, int ignore, Reduction r) {
+        long[] lpShape = lp.getShape().getShape();
+        long[] outShape = new long[lpShape.length - 1];
+        long[] indexShape = lpShape.clone();
+        outShape[0] = lpShape[0];
+        indexShape[1] = 1;
+        System.arraycopy(lpShape, 2, outShape, 1, lpShape.length - 2);
+        int n = targets.length;
+        long[] safe = new long[n];
+        double[] w = new double[n];
+        for (int i = 0; i < n; i++) {
+            boolean ignored = targets[i] == ignore;
+            safe[i] = ignored ? 0 : targets[i];
+            w[i] = ignored ? 0 : classWeight == null ? 1 : classWeight[(int) targets[i]];
+        }
+        NDArray idx = m.create(safe, new Shape(indexShape));
+        NDArray wt = m.create(w, new Shape(outShape)).toType(lp.getDataType(), false);
+        NDArray picked = lp.gather(idx, 1).reshape(new Shape(outShape)).neg().mul(wt);
+        return switch (r) {
+            case NONE -> picked;
+            case SUM -> picked.sum();
+            case MEAN -> picked.sum().div(wt.sum());
+        };
+    }
+
+    /** (N, C, d1, ...) inputs: class indices (with weight and ignoreIndex) and class probabilities (weight on dim 1). */
+    static List<Case> spatialCases() {
+        List<Case> c = new ArrayList<>();
+        double[] cw = {0.5, 2.0, 1.25};
+        long[] t4 = {0, 2, 1, -100, 2, 0, 1, 1};
+        long[] t3 = {2, 0, 1, 1, 1, 2};
+        for (Reduction r : Reduction.values()) {
+            c.add(op("crossEntropy [2,3,2,2] class indices weight ignoreIndex " + r,
+                    List.of(randn(2, 3, 2, 2), longs(t4, 2, 2, 2)),
+                    x -> Functional.crossEntropy(x[0], x[1], classWeights(cw, x[0]), r, -100),
+                    (m, x) -> nllNd(m, x[0].logSoftmax(1), t4, cw, -100, r)));
+            c.add(op("crossEntropy [2,3,3] class indices ignoreIndex=1 " + r,
+                    List.of(randn(2, 3, 3), longs(t3, 2, 3)),
+                    x -> Functional.crossEntropy(x[0], x[1], null, r, 1),
+                    (m, x) -> nllNd(m, x[0].logSoftmax(1), t3, null, 1, r)));
+            c.add(op("nllLoss [2,3,2,1,2] weight " + r,
+                    List.of(randn(2, 3, 2, 1, 2), longs(t4, 2, 2, 1, 2)),
+                    x -> Functional.nllLoss(x[0], x[1], classWeights(cw, x[0]), r, -100),
+                    (m, x) -> nllNd(m, x[0], t4, cw, -100, r)));
+            c.add(op("crossEntropy [2,3,3] probabilities weight " + r,
+                    List.of(randn(2, 3, 3), uniform(0, 1, 2, 3, 3).noGrad()),
+                    x -> Functional.crossEntropy(x[0], x[1].div(x[1].sum(new int[] {1}, true)),
+                            classWeights(cw, x[0]), r, -100),
+                    (m, x) -> {
+                        NDArray p = x[1].div(x[1].sum(new int[] {1}, true));
+                        NDArray w = m.create(cw, new Shape(1, 3, 1)).toType(x[0].getDataType(), false);
+                        return reduce(x[0].logSoftmax(1).mul(p).mul(w).sum(new int[] {1}).neg(), r);
+                    }));
+            c.add(op("crossEntropy [2,3,1] probabilities " + r,
+                    List.of(randn(2, 3, 1), uniform(0, 1, 2, 3, 1)),
+                    x -> Functional.crossEntropy(x[0], x[1], null, r, -100),
+                    (m, x) -> reduce(x[0].logSoftmax(1).mul(x[1]).sum(new int[] {1}).neg(), r)));
+        }
+        return c;
+    }
+
+    static Stream<Arguments> spatialLossCases() {
+        return Oracle.bothDtypes(spatialCases());
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("spatialLossCases")
+    void spatialLoss(Case c, DType dtype) {
+        Oracle.check(c, dtype);
+    }
+
     static Tensor classWeights(double[] w, Tensor like) {
         return Tensor.of(w, w.length).to(like.dtype());
     }
