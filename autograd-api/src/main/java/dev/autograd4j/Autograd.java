@@ -1,12 +1,18 @@
 package dev.autograd4j;
 
 /**
- * Grad mode and the entry points of the backward pass. Grad mode is per thread and scopes nest:
- * {@code try (var g = Autograd.noGrad()) { ... }} restores the previous mode on close.
+ * Grad mode and the entry points of the backward pass. Grad mode, inference mode and anomaly mode are per
+ * thread and their scopes nest: {@code try (var g = Autograd.noGrad()) { ... }} restores the previous mode
+ * on close. Backward passes may run in several threads at once, also into shared leaves: each leaf's
+ * gradient is accumulated under a lock, as PyTorch's {@code AccumulateGrad} does.
  */
 public final class Autograd {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Autograd.class);
     private static final ThreadLocal<boolean[]> GRAD_ENABLED = ThreadLocal.withInitial(() -> new boolean[] {true});
     private static final ThreadLocal<boolean[]> ANOMALY = ThreadLocal.withInitial(() -> new boolean[] {false});
+    private static final ThreadLocal<boolean[]> INFERENCE = ThreadLocal.withInitial(() -> new boolean[] {false});
+    private static final java.util.concurrent.atomic.AtomicBoolean ANOMALY_WARNED =
+            new java.util.concurrent.atomic.AtomicBoolean();
 
     /** Removes a hook it was returned for (like PyTorch's {@code RemovableHandle}). */
     @FunctionalInterface
@@ -76,6 +82,63 @@ public final class Autograd {
     }
 
     /**
+     * Whether this thread is inside an {@link #inferenceMode()} scope, like
+     * {@code torch.is_inference_mode_enabled()}.
+     *
+     * @return true inside an inference-mode scope
+     */
+    public static boolean isInferenceModeEnabled() {
+        return INFERENCE.get()[0];
+    }
+
+    /**
+     * PyTorch's inference mode ({@code torch.inference_mode()}): like {@link #noGrad()} no graph is recorded,
+     * and the tensors made in the scope are inference tensors ({@link Tensor#isInference()}): they keep no
+     * version counter (in-place ops on them bump nothing), and outside the scope they refuse to be saved for
+     * backward ("Inference tensors cannot be saved for backward...": make a {@code copy()} to use one in
+     * autograd), to require grad, or to be written in place. In-place ops on tensors made outside the scope
+     * still bump their version counters.
+     *
+     * @return a scope that restores the previous grad and inference modes on close
+     */
+    public static InferenceModeScope inferenceMode() {
+        return new InferenceModeScope();
+    }
+
+    /**
+     * PyTorch's refusal of an in-place write to an inference tensor outside inference mode, for the in-place
+     * ops to call before they write.
+     */
+    static void checkInPlaceAllowed(Tensor t) {
+        if (t.isInference() && !isInferenceModeEnabled()) {
+            throw new IllegalStateException("Inplace update to inference tensor outside InferenceMode is not allowed."
+                    + "You can make a clone to get a normal tensor before doing inplace update.See "
+                    + "https://github.com/pytorch/rfcs/pull/17 for more details.");
+        }
+    }
+
+    /** Restores the grad mode and inference mode that were in force when it opened. */
+    public static final class InferenceModeScope implements AutoCloseable {
+        private final boolean previousInference = INFERENCE.get()[0];
+        private final GradModeScope grad;
+        private boolean closed;
+
+        private InferenceModeScope() {
+            grad = new GradModeScope(false);
+            INFERENCE.get()[0] = true;
+        }
+
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                INFERENCE.get()[0] = previousInference;
+                grad.close();
+            }
+        }
+    }
+
+    /**
      * Whether anomaly detection is on in this thread (see {@link #detectAnomaly()}; like
      * {@code torch.is_anomaly_enabled()}).
      *
@@ -87,13 +150,19 @@ public final class Autograd {
 
     /**
      * A scope in which each recorded node remembers the stack trace of the forward call that made
-     * it, and a backward formula that produces NaN or infinity throws an error naming the node,
-     * caused by that trace (like {@code torch.autograd.detect_anomaly()}). It costs a stack trace per
-     * op and a device-to-host check per gradient: use it for debugging only.
+     * it, and a backward formula that produces NaN throws an error naming the node ("Function
+     * 'SqrtBackward0' returned nan values in its 0th output."), caused by that trace (like
+     * {@code torch.autograd.detect_anomaly()}; infinite gradients pass, as in PyTorch). It costs a stack
+     * trace per op and a device-to-host check per gradient: use it for debugging only. The first use in a
+     * JVM logs PyTorch's warning saying so.
      *
      * @return a scope that restores the previous setting on close
      */
     public static AnomalyScope detectAnomaly() {
+        if (ANOMALY_WARNED.compareAndSet(false, true)) {
+            LOG.warn("Anomaly Detection has been enabled. This mode will increase the runtime and should only be "
+                    + "enabled for debugging.");
+        }
         return new AnomalyScope();
     }
 
@@ -121,8 +190,8 @@ public final class Autograd {
      * @param inputs the tensors to differentiate with respect to; each must require grad
      * @param gradOutputs one vector per output for the vector-Jacobian product, of that output's shape, or
      *     null (or null elements) for scalar outputs, which get 1
-     * @param retainGraph keep the graph's saved tensors so it can be walked again (implied by
-     *     {@code createGraph})
+     * @param retainGraph keep the graph's saved tensors so it can be walked again (pass {@code createGraph}
+     *     for PyTorch's default; false frees the graph even with {@code createGraph})
      * @param createGraph record the backward pass itself, so the results require grad
      * @param allowUnused give null for inputs the outputs do not depend on instead of throwing
      * @return one gradient per input, of its shape, in order
@@ -138,7 +207,7 @@ public final class Autograd {
             throw new IllegalArgumentException("grad requires one gradOutput per output: got " + gradOutputs.length
                     + " for " + outputs.length + " outputs");
         }
-        return Engine.grad(outputs, inputs, gradOutputs, retainGraph || createGraph, createGraph, allowUnused);
+        return Engine.grad(outputs, inputs, gradOutputs, retainGraph, createGraph, allowUnused);
     }
 
     /**
@@ -171,5 +240,41 @@ public final class Autograd {
      */
     public static void backward(Tensor tensor, Tensor gradient, boolean retainGraph, boolean createGraph) {
         Engine.backward(tensor, gradient, retainGraph, createGraph);
+    }
+
+    /**
+     * Backward from several roots at once, like {@code torch.autograd.backward(tensors, grad_tensors,
+     * retain_graph, create_graph, inputs=inputs)}: the gradients of all roots are summed where their graphs
+     * meet and each node runs once. With {@code inputs}, only those tensors' {@code grad} is accumulated (a
+     * non-leaf among them gets {@link Tensor#retainGrad()}), only the part of the graph leading to them runs,
+     * and every other leaf is left alone; an input the roots do not reach keeps its {@code grad}.
+     *
+     * @param tensors the roots; each must require grad
+     * @param gradTensors one gradient per root, of its shape, or null (or null elements) for one-element roots,
+     *     which get 1
+     * @param retainGraph keep the graph's saved tensors so it can be walked again (pass {@code createGraph} for
+     *     PyTorch's default)
+     * @param createGraph record the backward pass, so the accumulated gradients can be differentiated again
+     * @param inputs the tensors whose {@code grad} accumulates, or null for every leaf of the graph
+     * @throws IllegalArgumentException when {@code tensors} is empty, {@code gradTensors} and {@code tensors}
+     *     differ in length, {@code inputs} is empty or holds a tensor that does not require grad, or a
+     *     gradient's shape or device does not match its root
+     * @throws IllegalStateException when a root does not require grad, a root with more than one element has
+     *     no gradient, or the graph was already freed or a saved tensor was modified in place
+     */
+    public static void backward(Tensor[] tensors, Tensor[] gradTensors, boolean retainGraph, boolean createGraph,
+                                Tensor[] inputs) {
+        if (tensors.length == 0) {
+            throw new IllegalArgumentException("backward() needs at least one tensor to differentiate");
+        }
+        if (gradTensors != null && gradTensors.length != tensors.length) {
+            throw new IllegalArgumentException("got " + tensors.length + " tensors and " + gradTensors.length
+                    + " gradients");
+        }
+        if (inputs != null && inputs.length == 0) {
+            throw new IllegalArgumentException("'inputs' argument to backward() cannot be empty.");
+        }
+        Engine.backward(tensors, gradTensors == null ? new Tensor[tensors.length] : gradTensors.clone(), retainGraph,
+                createGraph, inputs);
     }
 }

@@ -20,17 +20,36 @@ final class Engine {
         run(new Tensor[] {root}, new Tensor[] {gradient}, retainGraph, createGraph, null, false);
     }
 
-    /** {@code torch.autograd.grad}: gradients of the outputs with respect to inputs, one per input. */
-    static Tensor[] grad(Tensor[] outputs, Tensor[] inputs, Tensor[] gradOutputs, boolean retainGraph,
-                         boolean createGraph, boolean allowUnused) {
+    /**
+     * {@code torch.autograd.backward}: several roots; with {@code inputs} non-null only their {@code grad}
+     * accumulates (non-leaves among them retain their gradient).
+     */
+    static void backward(Tensor[] roots, Tensor[] gradients, boolean retainGraph, boolean createGraph,
+                         Tensor[] inputs) {
+        if (inputs != null) {
+            requireGrad(inputs);
+            for (Tensor input : inputs) {
+                input.retainGrad(); // a no-op on leaves, as PyTorch's run_backward does
+            }
+        }
+        run(roots, gradients, retainGraph, createGraph, inputs, true);
+    }
+
+    private static void requireGrad(Tensor[] inputs) {
         for (int i = 0; i < inputs.length; i++) {
             if (!inputs[i].requiresGrad()) {
                 throw new IllegalArgumentException("One of the differentiated Tensors (input " + i
                         + ") does not require grad");
             }
         }
+    }
+
+    /** {@code torch.autograd.grad}: gradients of the outputs with respect to inputs, one per input. */
+    static Tensor[] grad(Tensor[] outputs, Tensor[] inputs, Tensor[] gradOutputs, boolean retainGraph,
+                         boolean createGraph, boolean allowUnused) {
+        requireGrad(inputs);
         Tensor[] result = run(outputs, gradOutputs == null ? new Tensor[outputs.length] : gradOutputs, retainGraph,
-                createGraph, inputs, allowUnused);
+                createGraph, inputs, false);
         for (int i = 0; i < result.length; i++) {
             if (result[i] == null && !allowUnused) {
                 throw new IllegalStateException("One of the differentiated Tensors (input " + i + ") appears to not "
@@ -67,11 +86,13 @@ final class Engine {
     }
 
     /**
-     * Runs the graph from the roots. With {@code captured} null, leaves accumulate; otherwise the
-     * gradient reaching each captured tensor's node is returned (null where none arrived).
+     * Runs the graph from the roots. With {@code captured} null, leaves accumulate; otherwise only the nodes
+     * leading to the captured tensors run, and the gradient reaching each captured tensor's node is returned
+     * (null where none arrived) or, with {@code accumulate}, accumulated into the captured leaves (captured
+     * non-leaves retain theirs through their retain-grad hook).
      */
     private static Tensor[] run(Tensor[] roots, Tensor[] gradients, boolean retainGraph, boolean createGraph,
-                                Tensor[] captured, boolean allowUnused) {
+                                Tensor[] captured, boolean accumulate) {
         Map<Node, Tensor> buffers = new IdentityHashMap<>();
         Node[] starts = new Node[roots.length];
         for (int i = 0; i < roots.length; i++) {
@@ -109,15 +130,15 @@ final class Engine {
                 if (grad != null) {
                     grad = node.applyPreHooks(grad);
                 }
-                if (capture != null && grad != null) {
+                if (capture != null && grad != null && !accumulate) {
                     results[capture] = createGraph ? grad : grad.detach();
                 }
-                if (!run) {
+                if (!run && !(accumulate && node.isAccumulator())) {
                     continue;
                 }
                 if (node.isAccumulator()) {
-                    if (grad != null && captured == null) {
-                        node.leaf.accumulateGrad(grad, createGraph);
+                    if (grad != null && (captured == null || accumulate)) {
+                        accumulateGrad(node.leaf, grad, createGraph);
                     }
                     continue;
                 }
@@ -127,7 +148,7 @@ final class Engine {
                     node.checkSavedVersions();
                     inputGrads = formula.apply(grad, node.needsInputGrad());
                     if (anomaly || node.forwardTrace != null) {
-                        checkFinite(node, inputGrads);
+                        checkNan(node, inputGrads);
                     }
                 }
                 if (!retainGraph) {
@@ -153,20 +174,62 @@ final class Engine {
         return results;
     }
 
-    /** Anomaly mode: a gradient with NaN or infinity names the node and the forward call that made it. */
-    private static void checkFinite(Node node, Tensor[] grads) {
+    /**
+     * PyTorch's AccumulateGrad: adds a gradient into a leaf's {@code grad} under the leaf's lock, so backward
+     * passes running in several threads into one leaf lose no update.
+     */
+    static void accumulateGrad(Tensor leaf, Tensor g, boolean createGraph) {
+        if (!createGraph) {
+            g = g.detach();
+        }
+        synchronized (leaf) {
+            Tensor grad = leaf.gradUnsafe();
+            if (grad == null) {
+                // A private copy: the incoming gradient may be shared with other leaves or the caller.
+                grad = createGraph ? g : g.contiguousCopy();
+            } else if (createGraph || grad.requiresGrad()) {
+                grad = createGraph ? grad.add(g) : addNoGrad(grad.detach(), g);
+            } else {
+                // in place, as PyTorch's AccumulateGrad does outside grad mode: no new memory per backward
+                try (var noGrad = Autograd.noGrad()) {
+                    grad.add_(g);
+                }
+            }
+            leaf.gradUnsafe(grad);
+        }
+    }
+
+    /** The retain-grad action ({@link Tensor#retainGrad()}): accumulates a detached copy under the tensor's lock. */
+    static void retainGradient(Tensor t, Tensor g) {
+        synchronized (t) {
+            Tensor previous = t.gradUnsafe();
+            t.gradUnsafe(previous == null ? g.detach().contiguousCopy() : addNoGrad(previous, g.detach()));
+        }
+    }
+
+    private static Tensor addNoGrad(Tensor a, Tensor b) {
+        try (var off = Autograd.noGrad()) {
+            return a.add(b);
+        }
+    }
+
+    /**
+     * Anomaly mode: a gradient with NaN names the node and the forward call that made it. Infinite values pass,
+     * as in PyTorch's engine.
+     */
+    private static void checkNan(Node node, Tensor[] grads) {
         for (int i = 0; i < grads.length; i++) {
             Tensor g = grads[i];
             if (g == null || g.numel() == 0) {
                 continue;
             }
-            double probe;
+            boolean hasNan;
             try (var off = Autograd.noGrad()) {
-                probe = g.sub(g).sum().item(); // NaN exactly when some element is NaN or infinite
+                hasNan = g.isnan().to(g.dtype()).sum().item() > 0;
             }
-            if (Double.isNaN(probe)) {
+            if (hasNan) {
                 IllegalStateException e = new IllegalStateException("Function '" + node.name()
-                        + "' returned nan or infinite values in its " + i + "th output.");
+                        + "' returned nan values in its " + i + "th output.");
                 if (node.forwardTrace != null) {
                     e.initCause(node.forwardTrace);
                 }

@@ -28,15 +28,20 @@ public final class Node {
     final int[][] inputShapes;
     final DType[] inputDtypes;
     final Device[] inputDevices;
-    private BackwardFormula formula;
+    private volatile BackwardFormula formula;
     /** Tensors the formula reads, the version each had when saved, and what made it (for messages). */
-    private Tensor[] saved;
+    private volatile Tensor[] saved;
     private int[] savedVersions;
     private String[] savedOrigins;
     /** The leaf this node accumulates into; null for operation nodes. */
     final Tensor leaf;
-    /** Tensor hooks: run on the gradient arriving here, before the formula (or the accumulation). */
-    private List<java.util.function.UnaryOperator<Tensor>> preHooks;
+    /**
+     * Tensor hooks: run on the gradient arriving here, before the formula (or the accumulation). Copy on
+     * write, so a backward pass in one thread can read it while another thread registers a hook.
+     */
+    private volatile List<java.util.function.UnaryOperator<Tensor>> preHooks = List.of();
+    /** The tensor that {@link Tensor#retainGrad()} made keep the gradient arriving here, after the hooks ran. */
+    private volatile Tensor retainer;
     /** Where the forward call that made this node came from, recorded in anomaly mode. */
     Throwable forwardTrace;
     /** Sequence number: later nodes run first among ready ones, as PyTorch orders them. */
@@ -77,45 +82,92 @@ public final class Node {
         }
         int count = 0;
         for (Tensor t : saved) {
+            if (t != null && t.isInference()) {
+                throw new IllegalStateException("Inference tensors cannot be saved for backward. To work around you "
+                        + "can make a clone to get a normal tensor and use it in autograd.");
+            }
             count += t == null ? 0 : 1;
         }
-        node.saved = new Tensor[count];
+        Tensor[] kept = new Tensor[count];
         node.savedVersions = new int[count];
         node.savedOrigins = new String[count];
         int i = 0;
         for (Tensor t : saved) {
             if (t != null) {
-                node.saved[i] = t;
+                kept[i] = t;
                 node.savedVersions[i] = t.version();
                 // a saved result has no gradFn yet: it is this node's output
                 node.savedOrigins[i++] = t.gradFn() != null ? ", which is output 0 of " + t.gradFn().name() + ","
                         : t.isLeaf() && t.requiresGrad() ? "" : ", which is output 0 of " + name + ",";
             }
         }
+        node.saved = kept;
         return node;
     }
 
-    /** Adds a hook; the returned handle removes it. */
+    /** Adds a hook; the returned handle removes it. Safe while another thread runs a backward pass. */
     Autograd.HookHandle addPreHook(java.util.function.UnaryOperator<Tensor> hook) {
-        if (preHooks == null) {
-            preHooks = new ArrayList<>(2);
+        synchronized (this) {
+            List<java.util.function.UnaryOperator<Tensor>> added = new ArrayList<>(preHooks);
+            added.add(hook);
+            preHooks = List.copyOf(added);
         }
-        preHooks.add(hook);
-        return () -> preHooks.remove(hook);
+        return () -> {
+            synchronized (this) {
+                List<java.util.function.UnaryOperator<Tensor>> left = new ArrayList<>(preHooks);
+                left.remove(hook);
+                preHooks = List.copyOf(left);
+            }
+        };
     }
 
-    /** Runs the hooks in order; a hook returning null keeps the gradient it was given. */
+    /** Makes {@code tensor} (null: none) keep the gradient arriving here; see {@link Tensor#retainGrad()}. */
+    void setRetainer(Tensor tensor) {
+        retainer = tensor;
+    }
+
+    /**
+     * Runs the hooks in order (a hook returning null keeps the gradient it was given), then records the
+     * result in the retaining tensor's {@code grad}, as PyTorch runs retains_grad hooks after tensor hooks.
+     *
+     * @throws IllegalStateException when a hook changes the gradient's size, dtype or device
+     */
     Tensor applyPreHooks(Tensor grad) {
-        if (preHooks == null) {
-            return grad;
-        }
-        for (var hook : List.copyOf(preHooks)) {
+        for (var hook : preHooks) {
             Tensor replaced = hook.apply(grad);
             if (replaced != null) {
+                checkHookResult(grad, replaced);
                 grad = replaced;
             }
         }
+        Tensor keeper = retainer;
+        if (keeper != null) {
+            Engine.retainGradient(keeper, grad);
+        }
         return grad;
+    }
+
+    /** PyTorch's check_variable_result: a hook may change the values of a gradient, nothing else. */
+    private static void checkHookResult(Tensor original, Tensor result) {
+        String hookName = "hook"; // Java lambdas have no __name__
+        Device was = original.device();
+        Device got = result.device();
+        if (original.dtype() != result.dtype() || was.type() != got.type()) {
+            throw new IllegalStateException("hook '" + hookName + "' has changed the type of value (was "
+                    + typeString(original) + " got " + typeString(result) + ")");
+        }
+        if (!was.equals(got)) {
+            throw new IllegalStateException("hook '" + hookName + "' has changed the device of value (was " + was
+                    + " got " + got + ")");
+        }
+        if (!java.util.Arrays.equals(original.shapeUnsafe(), result.shapeUnsafe())) {
+            throw new IllegalStateException("hook '" + hookName + "' has changed the size of value");
+        }
+    }
+
+    /** ATen's {@code Tensor::toString()}: dispatch key and scalar type, e.g. {@code CPUFloatType}. */
+    private static String typeString(Tensor t) {
+        return (t.device().isCuda() ? "CUDA" : "CPU") + t.dtype().scalarTypeName() + "Type";
     }
 
     /**
@@ -125,7 +177,8 @@ public final class Node {
      *         backward pass without {@code retainGraph}
      */
     public List<Tensor> savedTensors() {
-        return saved == null ? List.of() : List.of(saved);
+        Tensor[] kept = saved;
+        return kept == null ? List.of() : List.of(kept);
     }
 
     /**
@@ -139,13 +192,14 @@ public final class Node {
 
     /** PyTorch's check that no saved tensor was modified in place since it was saved. */
     void checkSavedVersions() {
-        if (saved == null) {
+        Tensor[] kept = saved;
+        if (kept == null) {
             return;
         }
-        for (int i = 0; i < saved.length; i++) {
-            int now = saved[i].version();
+        for (int i = 0; i < kept.length; i++) {
+            int now = kept[i].version();
             if (now != savedVersions[i]) {
-                Tensor t = saved[i];
+                Tensor t = kept[i];
                 String type = (t.device().isCuda() ? "torch.cuda." : "torch.") + t.dtype().scalarTypeName() + "Tensor";
                 throw new IllegalStateException("one of the variables needed for gradient computation has been "
                         + "modified by an inplace operation: [" + type + " " + t.shape() + "]" + savedOrigins[i]
@@ -195,20 +249,28 @@ public final class Node {
     }
 
     BackwardFormula formulaOrThrow() {
-        if (formula == null) {
+        BackwardFormula f = formula;
+        if (f == null) {
             throw new IllegalStateException("Trying to backward through the graph a second time (or directly access "
                     + "saved tensors after they have already been freed). Saved intermediate values of the graph are "
                     + "freed when you call .backward() or autograd.grad(). Specify retainGraph=true if you need to "
                     + "backward through the graph a second time or if you need to access saved tensors after calling "
                     + "backward.");
         }
-        return formula;
+        return f;
     }
 
-    /** Frees the formula and, with it, the tensors it saved. */
+    /**
+     * Frees the formula and, with it, the tensors it saved, once a backward pass that does not retain the
+     * graph has used it. As in PyTorch, a node that saved no tensor keeps its formula: walking it again
+     * needs nothing that was freed.
+     */
     void release() {
-        formula = null;
-        saved = null;
+        Tensor[] kept = saved;
+        if (kept != null && kept.length > 0) {
+            formula = null;
+            saved = null;
+        }
     }
 
     /**

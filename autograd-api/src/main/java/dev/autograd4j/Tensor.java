@@ -11,7 +11,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
-import java.util.function.UnaryOperator;
 
 /**
  * An n-dimensional array that records the operations applied to it, like {@code torch.Tensor}.
@@ -20,11 +19,12 @@ import java.util.function.UnaryOperator;
  * autograd entry points. The ops are grouped by family in the interfaces it implements, where each op's forward
  * sits next to its derivative: {@link TensorPointwise} (arithmetic, elementwise math, comparisons),
  * {@link TensorReductions}, {@link TensorViews} (views, reshapes), {@link TensorLinalg} (matrix products) and
- * {@link TensorInPlace}. Every op reads as check, dispatch to the backend's kernel, then {@link #record} of its
- * backward formula (written in Tensor ops, so it can itself be differentiated) when grad mode is on and an
+ * {@link TensorInPlace}; {@link TensorAutograd} holds {@code backward}, hooks and {@code detach_()}. Every op
+ * reads as check, dispatch to the backend's kernel, then {@link #record} of its backward formula (written in Tensor ops, so it can itself be differentiated) when grad mode is on and an
  * input requires grad. Only {@code Tensor} implements those interfaces.
  */
-public final class Tensor implements TensorPointwise, TensorReductions, TensorViews, TensorLinalg, TensorInPlace {
+public final class Tensor implements TensorPointwise, TensorReductions, TensorViews, TensorLinalg, TensorInPlace,
+        TensorAutograd {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Tensor.class);
     private static final Tensor[] NOTHING_SAVED = {};
 
@@ -35,10 +35,13 @@ public final class Tensor implements TensorPointwise, TensorReductions, TensorVi
     private final int[] version;
     private boolean requiresGrad;
     private Node gradFn;
-    private Tensor grad;
-    private Node accumulator;
+    /** Written under this tensor's lock (concurrent backward passes accumulate into one leaf); read freely. */
+    private volatile Tensor grad;
+    private volatile Node accumulator;
     private boolean retainsGrad;
     private boolean warnedNonLeafGrad;
+    /** Made in {@link Autograd#inferenceMode()} (or a view of such a tensor): no version counter, no graph. */
+    private boolean inference;
     /** For views made by view ops: the tensor that owns the storage (in-place writes through views need it). */
     private Tensor viewBase;
 
@@ -47,6 +50,7 @@ public final class Tensor implements TensorPointwise, TensorReductions, TensorVi
         this.layout = layout;
         this.backend = backend;
         this.version = version;
+        this.inference = Autograd.isInferenceModeEnabled();
     }
 
     // ------------------------------------------------------------------ internals for the op families
@@ -79,6 +83,7 @@ public final class Tensor implements TensorPointwise, TensorReductions, TensorVi
     Tensor view(Layout newLayout) {
         Tensor v = new Tensor(storage, newLayout, backend, version);
         v.viewBase = viewBase != null ? viewBase : this;
+        v.inference = inference; // a view is an inference tensor exactly when its base is
         return v;
     }
 
@@ -86,11 +91,25 @@ public final class Tensor implements TensorPointwise, TensorReductions, TensorVi
         return viewBase != null;
     }
 
-    /** After an in-place write: bumps the version counter shared with the views and, if recorded, takes the node. */
+    /**
+     * After an in-place write: bumps the version counter shared with the views (inference tensors have none)
+     * and, if recorded, takes the node; a {@link #retainGrad()} moves to it, so the new version's gradient is
+     * the one retained.
+     */
     void commitInPlace(Node node) {
-        version[0]++;
+        if (!inference) {
+            version[0]++;
+        }
         if (node != null) {
-            gradFn = node;
+            synchronized (this) {
+                if (retainsGrad) {
+                    if (gradFn != null) {
+                        gradFn.setRetainer(null);
+                    }
+                    node.setRetainer(this);
+                }
+                gradFn = node;
+            }
         }
     }
 
@@ -499,6 +518,17 @@ public final class Tensor implements TensorPointwise, TensorReductions, TensorVi
         return version[0];
     }
 
+    /**
+     * Whether this tensor was made in {@link Autograd#inferenceMode()} (or is a view or detached alias of one),
+     * like {@code tensor.is_inference()}. Inference tensors keep no version counter and cannot be saved for
+     * backward outside inference mode.
+     *
+     * @return true for an inference tensor
+     */
+    public boolean isInference() {
+        return inference;
+    }
+
     // ------------------------------------------------------------------ autograd state
 
     /**
@@ -511,15 +541,20 @@ public final class Tensor implements TensorPointwise, TensorReductions, TensorVi
     }
 
     /**
-     * Sets whether this leaf records operations, like {@code requires_grad_()}.
+     * Sets whether this leaf records operations, like {@code requires_grad_()}. On a non-leaf (which already
+     * requires grad) {@code true} changes nothing and {@code false} is refused, as in PyTorch.
      *
      * @param requires the new flag
      * @return this tensor
-     * @throws IllegalStateException on a non-leaf
+     * @throws IllegalStateException for {@code false} on a non-leaf, or {@code true} on an inference tensor
+     *     outside inference mode
      * @throws IllegalArgumentException for a non-floating dtype
      */
     public Tensor requiresGrad(boolean requires) {
         if (gradFn != null) {
+            if (requires) {
+                return this;
+            }
             throw new IllegalStateException("you can only change requires_grad flags of leaf variables. If you want to "
                     + "use a computed variable in a subgraph that doesn't require differentiation use "
                     + "var_no_grad = var.detach().");
@@ -527,6 +562,10 @@ public final class Tensor implements TensorPointwise, TensorReductions, TensorVi
         if (requires && !dtype().isFloatingPoint()) {
             throw new IllegalArgumentException("only Tensors of floating point dtype can require gradients, got "
                     + dtype());
+        }
+        if (requires && inference && !Autograd.isInferenceModeEnabled()) {
+            throw new IllegalStateException("Setting requires_grad=True on inference tensor outside InferenceMode is "
+                    + "not allowed.");
         }
         this.requiresGrad = requires;
         if (requires) {
@@ -570,36 +609,20 @@ public final class Tensor implements TensorPointwise, TensorReductions, TensorVi
     }
 
     /**
-     * Registers a hook called with this tensor's gradient each time it is computed, like
-     * {@code tensor.register_hook}.
-     *
-     * @param hook returns a replacement gradient, or null to keep it
-     * @return a handle whose {@code remove()} unregisters the hook
-     * @throws IllegalStateException when this tensor does not require grad
-     */
-    public Autograd.HookHandle registerHook(UnaryOperator<Tensor> hook) {
-        if (!requiresGrad()) {
-            throw new IllegalStateException("cannot register a hook on a tensor that doesn't require gradient");
-        }
-        return (gradFn != null ? gradFn : gradAccumulator()).addPreHook(hook);
-    }
-
-    /**
      * Makes backward fill {@code grad} of this non-leaf too (a no-op on leaves), like {@code retain_grad()}.
+     * The gradient is recorded after this tensor's hooks ran; after an in-place op on this tensor, it is the
+     * gradient of the new version that is kept.
      *
      * @return this tensor
      * @throws IllegalStateException when this tensor does not require grad
      */
-    public Tensor retainGrad() {
+    public synchronized Tensor retainGrad() {
         if (!requiresGrad()) {
             throw new IllegalStateException("can't retain_grad on Tensor that has requires_grad=False");
         }
         if (gradFn != null && !retainsGrad) {
             retainsGrad = true;
-            gradFn.addPreHook(g -> {
-                grad = MemoryScope.escape(grad == null ? g.detach().contiguousCopy() : grad.addNoGrad(g.detach()));
-                return null;
-            });
+            gradFn.setRetainer(this);
         }
         return this;
     }
@@ -609,7 +632,7 @@ public final class Tensor implements TensorPointwise, TensorReductions, TensorVi
      *
      * @return true if its gradient is kept
      */
-    public boolean retainsGrad() {
+    public synchronized boolean retainsGrad() {
         return retainsGrad;
     }
 
@@ -630,73 +653,33 @@ public final class Tensor implements TensorPointwise, TensorReductions, TensorVi
                         + newGrad.dtype() + " on " + newGrad.device() + " vs " + dtype() + " on " + device());
             }
         }
-        this.grad = MemoryScope.escape(newGrad);
+        synchronized (this) {
+            this.grad = MemoryScope.escape(newGrad);
+        }
     }
 
+    /** The gradient without the non-leaf warning; write it only while holding this tensor's lock. */
+    Tensor gradUnsafe() {
+        return grad;
+    }
+
+    void gradUnsafe(Tensor newGrad) {
+        grad = MemoryScope.escape(newGrad); // .grad outlives the scope of the backward pass that made it
+    }
+
+    /** This leaf's {@code AccumulateGrad} node, made once even when threads record ops on it concurrently. */
     Node gradAccumulator() {
-        if (accumulator == null) {
-            accumulator = Node.accumulator(this);
-        }
-        return accumulator;
-    }
-
-    void accumulateGrad(Tensor g, boolean createGraph) {
-        if (!createGraph) {
-            g = g.detach();
-        }
-        if (grad == null) {
-            // A private copy: the incoming gradient may be shared with other leaves or the caller.
-            grad = createGraph ? g : g.contiguousCopy();
-        } else if (createGraph || grad.requiresGrad()) {
-            grad = createGraph ? grad.add(g) : grad.detach().addNoGrad(g);
-        } else {
-            // in place, as PyTorch's AccumulateGrad does outside grad mode: no new memory per backward
-            try (var noGrad = Autograd.noGrad()) {
-                grad.add_(g);
+        Node node = accumulator;
+        if (node == null) {
+            synchronized (this) {
+                node = accumulator;
+                if (node == null) {
+                    node = Node.accumulator(this);
+                    accumulator = node;
+                }
             }
         }
-        MemoryScope.escape(grad); // .grad outlives the scope of the backward pass that made it
-    }
-
-    private Tensor addNoGrad(Tensor other) {
-        try (var g = Autograd.noGrad()) {
-            return add(other);
-        }
-    }
-
-    /** Computes the gradient of this scalar with respect to the graph's leaves, like {@code loss.backward()}. */
-    public void backward() {
-        Engine.backward(this, null, false, false);
-    }
-
-    /**
-     * Backward with an explicit gradient of this tensor (needed for non-scalars).
-     *
-     * @param gradient the gradient of some scalar with respect to this tensor, of its shape
-     */
-    public void backward(Tensor gradient) {
-        Engine.backward(this, gradient, false, false);
-    }
-
-    /**
-     * Backward that may keep the graph for another pass.
-     *
-     * @param gradient this tensor's gradient, or null for a scalar
-     * @param retainGraph keep the saved tensors so backward can run through the graph again
-     */
-    public void backward(Tensor gradient, boolean retainGraph) {
-        Engine.backward(this, gradient, retainGraph, false);
-    }
-
-    /**
-     * Backward that can record itself, for higher-order gradients.
-     *
-     * @param gradient this tensor's gradient, or null for a scalar
-     * @param retainGraph keep the graph for another pass
-     * @param createGraph record the backward pass (implies retainGraph)
-     */
-    public void backward(Tensor gradient, boolean retainGraph, boolean createGraph) {
-        Engine.backward(this, gradient, retainGraph || createGraph, createGraph);
+        return node;
     }
 
     /**
@@ -705,7 +688,19 @@ public final class Tensor implements TensorPointwise, TensorReductions, TensorVi
      * @return the detached tensor
      */
     public Tensor detach() {
-        return new Tensor(storage, layout, backend, version);
+        Tensor d = new Tensor(storage, layout, backend, version);
+        d.inference = inference;
+        return d;
+    }
+
+    /** {@link TensorAutograd#detach_()} on this tensor's state: a leaf that does not require grad. */
+    synchronized void detachState() {
+        if (gradFn != null && retainsGrad) {
+            gradFn.setRetainer(null);
+        }
+        retainsGrad = false;
+        gradFn = null;
+        requiresGrad = false;
     }
 
     /** Records {@code out} as the result of a differentiable op when grad mode is on and an input needs it. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -36,6 +37,9 @@ class AutogradSemanticsTest {
         assertFalse(c.requiresGrad());
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> b.requiresGrad(false));
         assertTrue(e.getMessage().startsWith("you can only change requires_grad flags of leaf variables."));
+        assertSame(b, b.requiresGrad(true), "requiresGrad(true) on a non-leaf that requires grad is a no-op");
+        assertFalse(b.isLeaf());
+        assertTrue(b.requiresGrad());
         IllegalArgumentException ints = assertThrows(IllegalArgumentException.class,
                 () -> Tensor.of(new long[] {1, 2}, 2).requiresGrad(true));
         assertTrue(ints.getMessage().contains("only Tensors of floating point dtype can require gradients"));
@@ -66,6 +70,39 @@ class AutogradSemanticsTest {
         loss.backward();
         IllegalStateException e = assertThrows(IllegalStateException.class, loss::backward);
         assertTrue(e.getMessage().startsWith("Trying to backward through the graph a second time"), e.getMessage());
+    }
+
+    @AllDevices
+    void aSecondBackwardThroughAGraphThatSavedNothingWorks(Device device) {
+        Tensor a = leaf(device, 1, 2);
+        Tensor loss = a.mul(2.0).add(1.0).sum(); // MulBackward1, AddBackward1, SumBackward0 save no tensor
+        loss.backward();
+        loss.backward();
+        assertArrayEquals(new double[] {4, 4}, a.grad().toDoubleArray(), 1e-12);
+        // a graph that saved tensors is still refused once freed
+        Tensor saving = a.mul(a).add(a.mul(2.0)).sum();
+        saving.backward();
+        IllegalStateException e = assertThrows(IllegalStateException.class, saving::backward);
+        assertTrue(e.getMessage().startsWith("Trying to backward through the graph a second time"), e.getMessage());
+    }
+
+    @AllDevices
+    void createGraphWithoutRetainGraphFreesTheGraph(Device device) {
+        Tensor a = leaf(device, 1, 2);
+        Tensor loss = a.exp().sum();
+        loss.backward(null, false, true); // PyTorch: retain_graph=False, create_graph=True
+        assertArrayEquals(new double[] {Math.exp(1), Math.exp(2)}, a.grad().toDoubleArray(), 1e-12);
+        assertTrue(a.grad().requiresGrad());
+        IllegalStateException e = assertThrows(IllegalStateException.class, loss::backward);
+        assertTrue(e.getMessage().startsWith("Trying to backward through the graph a second time"), e.getMessage());
+
+        Tensor y = a.exp().sum();
+        Autograd.grad(new Tensor[] {y}, new Tensor[] {a}, null, false, true, false);
+        assertThrows(IllegalStateException.class, () -> Autograd.grad(y, a));
+        // retainGraph = createGraph = true keeps it (PyTorch's default for create_graph=True)
+        Tensor z = a.exp().sum();
+        Autograd.grad(new Tensor[] {z}, new Tensor[] {a}, null, true, true, false);
+        assertArrayEquals(new double[] {Math.exp(1), Math.exp(2)}, Autograd.grad(z, a)[0].toDoubleArray(), 1e-12);
     }
 
     @AllDevices

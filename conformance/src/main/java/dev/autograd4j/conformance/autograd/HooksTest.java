@@ -10,10 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.autograd4j.Autograd;
+import dev.autograd4j.DType;
 import dev.autograd4j.Device;
 import dev.autograd4j.Tensor;
 import dev.autograd4j.conformance.AllDevices;
 import dev.autograd4j.conformance.ConformanceNames;
+import dev.autograd4j.conformance.Devices;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.DisplayNameGeneration;
@@ -101,5 +103,51 @@ class HooksTest {
         Tensor constant = constant(device, new double[] {1}, 1);
         assertThrows(IllegalStateException.class, constant::retainGrad);
         assertThrows(IllegalStateException.class, () -> constant.registerHook(g -> g));
+    }
+
+    @AllDevices
+    void aHookMayNotChangeTheGradientsSizeTypeOrDevice(Device device) {
+        Tensor x = leaf(device, new double[] {1, 2}, 2);
+        x.registerHook(g -> Tensor.ones(3).to(DType.FLOAT64).to(device));
+        IllegalStateException size = assertThrows(IllegalStateException.class, () -> x.mul(2.0).sum().backward());
+        assertEquals("hook 'hook' has changed the size of value", size.getMessage());
+        assertNull(x.grad());
+
+        Tensor y = leaf(device, new double[] {1, 2}, 2);
+        Tensor h = y.mul(2.0);
+        h.registerHook(g -> g.to(DType.FLOAT32));
+        IllegalStateException type = assertThrows(IllegalStateException.class, () -> h.sum().backward());
+        String prefix = device.isCuda() ? "CUDA" : "CPU";
+        assertEquals("hook 'hook' has changed the type of value (was " + prefix + "DoubleType got " + prefix
+                + "FloatType)", type.getMessage());
+
+        for (Device other : Devices.list()) {
+            if (other.type() != device.type()) {
+                Tensor z = leaf(device, new double[] {1, 2}, 2);
+                z.registerHook(g -> g.to(other));
+                IllegalStateException moved = assertThrows(IllegalStateException.class,
+                        () -> z.mul(2.0).sum().backward());
+                String otherPrefix = other.isCuda() ? "CUDA" : "CPU";
+                assertEquals("hook 'hook' has changed the type of value (was " + prefix + "DoubleType got "
+                        + otherPrefix + "DoubleType)", moved.getMessage());
+            }
+        }
+    }
+
+    @AllDevices
+    void retainGradFollowsAnInPlaceOpAndSeesTheOtherHooks(Device device) {
+        Tensor x = leaf(device, new double[] {1, 2}, 2);
+        Tensor h = x.mul(1.0);
+        h.retainGrad();
+        h.mul_(3.0); // h is now the new version; its retained grad is that version's
+        h.mul(h).sum().backward();
+        assertArrayEquals(new double[] {6, 12}, h.grad().toDoubleArray(), 1e-12); // 2 * (3x)
+        assertArrayEquals(new double[] {18, 36}, x.grad().toDoubleArray(), 1e-12);
+
+        // a hook registered after retainGrad still runs before the gradient is recorded
+        Tensor k = x.mul(2.0).retainGrad();
+        k.registerHook(g -> g.mul(10.0));
+        k.sum().backward();
+        assertArrayEquals(new double[] {10, 10}, k.grad().toDoubleArray(), 1e-12);
     }
 }
