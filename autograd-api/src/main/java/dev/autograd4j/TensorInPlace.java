@@ -12,6 +12,9 @@ import java.util.function.UnaryOperator;
  * grad refuses them (wrap optimizer-style updates in {@link Autograd#noGrad()}); when the result is part of
  * the graph this tensor takes over the op's node, and backward fails, as in PyTorch, if a tensor saved for it
  * was overwritten. Outside the graph the kernel writes straight into the storage, with no temporary.
+ * Writes through memory that overlaps are refused with PyTorch's messages: a destination whose elements share
+ * storage (an expanded tensor) and an input that partly overlaps the destination (as {@code x.add_(x.t())});
+ * the same tensor or the same memory element for element ({@code x.add_(x)}) is allowed.
  */
 public sealed interface TensorInPlace permits Tensor {
 
