@@ -1,6 +1,7 @@
 package dev.autograd4j;
 
 import dev.autograd4j.spi.BinaryOp;
+import dev.autograd4j.spi.Layout;
 import dev.autograd4j.spi.UnaryOp;
 import java.util.Arrays;
 import java.util.Objects;
@@ -12,6 +13,9 @@ import java.util.function.UnaryOperator;
  * grad refuses them (wrap optimizer-style updates in {@link Autograd#noGrad()}); when the result is part of
  * the graph this tensor takes over the op's node, and backward fails, as in PyTorch, if a tensor saved for it
  * was overwritten. Outside the graph the kernel writes straight into the storage, with no temporary.
+ * Writes through memory that overlaps are refused with PyTorch's messages: a destination whose elements share
+ * storage (an expanded tensor) and an input that partly overlaps the destination (as {@code x.add_(x.t())});
+ * the same tensor or the same memory element for element ({@code x.add_(x)}) is allowed.
  */
 public sealed interface TensorInPlace permits Tensor {
 
@@ -25,6 +29,9 @@ public sealed interface TensorInPlace permits Tensor {
      */
     private Tensor inPlace(String op, UnaryOperator<Tensor> outOfPlace) {
         Tensor x = self();
+        if (!op.equals("fill_")) { // fill_ writes one value: PyTorch lets it through overlapping memory
+            checkOverlap(null);
+        }
         boolean grad = Autograd.isGradEnabled();
         if (grad && x.requiresGrad() && x.isLeaf()) {
             throw new IllegalStateException("a leaf Variable that requires grad is being used in an in-place operation."
@@ -73,9 +80,30 @@ public sealed interface TensorInPlace permits Tensor {
 
     private Tensor unaryInto(UnaryOp kernel, double p0) {
         Tensor x = self();
+        checkOverlap(null);
         x.kernels().unary(kernel, x.storageUnsafe(), x.layout(), x.storageUnsafe(), x.layout(), p0, 0);
         x.commitInPlace(null);
         return x;
+    }
+
+    /**
+     * PyTorch's memory-overlap checks before a write into this tensor (TensorIterator's
+     * {@code compute_mem_overlaps}): the written-to tensor must not repeat a storage position, and an input over
+     * the same storage must overlap it fully or not at all ({@link Layout#overlapWith}); a layout PyTorch finds
+     * too hard to decide goes through. The check is layout math, so it holds on every backend.
+     */
+    private void checkOverlap(Tensor src) {
+        Tensor x = self();
+        if (x.layout().hasInternalOverlap()) {
+            throw new IllegalArgumentException("unsupported operation: more than one element of the written-to tensor "
+                    + "refers to a single memory location. Please clone() the tensor before performing the operation.");
+        }
+        if (src != null && src != x && src.storageUnsafe() == x.storageUnsafe()
+                && x.layout().overlapWith(src.layout()) == Layout.Overlap.PARTIAL) {
+            throw new IllegalArgumentException("unsupported operation: some elements of the input tensor and the "
+                    + "written-to tensor refer to a single memory location. Please clone() the tensor before "
+                    + "performing the operation.");
+        }
     }
 
     /**
@@ -86,6 +114,7 @@ public sealed interface TensorInPlace permits Tensor {
      */
     default Tensor add_(Tensor other) {
         Objects.requireNonNull(other, "other must not be null");
+        checkOverlap(other);
         return writesDirectly(other) ? binaryInto("add_", BinaryOp.ADD, other) : inPlace("add_", t -> t.add(other));
     }
 
@@ -98,6 +127,7 @@ public sealed interface TensorInPlace permits Tensor {
      */
     default Tensor add_(Tensor other, double alpha) {
         Objects.requireNonNull(other, "other must not be null");
+        checkOverlap(other);
         if (writesDirectly(other)) {
             try (var g = Autograd.noGrad()) {
                 return binaryInto("add_", BinaryOp.ADD, other.mul(alpha));
@@ -124,6 +154,7 @@ public sealed interface TensorInPlace permits Tensor {
      */
     default Tensor sub_(Tensor other) {
         Objects.requireNonNull(other, "other must not be null");
+        checkOverlap(other);
         return writesDirectly(other) ? binaryInto("sub_", BinaryOp.SUB, other) : inPlace("sub_", t -> t.sub(other));
     }
 
@@ -145,6 +176,7 @@ public sealed interface TensorInPlace permits Tensor {
      */
     default Tensor mul_(Tensor other) {
         Objects.requireNonNull(other, "other must not be null");
+        checkOverlap(other);
         return writesDirectly(other) ? binaryInto("mul_", BinaryOp.MUL, other) : inPlace("mul_", t -> t.mul(other));
     }
 
@@ -166,6 +198,7 @@ public sealed interface TensorInPlace permits Tensor {
      */
     default Tensor div_(Tensor other) {
         Objects.requireNonNull(other, "other must not be null");
+        checkOverlap(other);
         return writesDirectly(other) ? binaryInto("div_", BinaryOp.DIV, other) : inPlace("div_", t -> t.div(other));
     }
 
@@ -228,6 +261,7 @@ public sealed interface TensorInPlace permits Tensor {
      */
     default Tensor copy_(Tensor src) {
         Objects.requireNonNull(src, "src must not be null");
+        checkOverlap(src);
         int[] target = self().shapeUnsafe();
         return inPlace("copy_", t -> {
             Tensor moved = src.to(t.device()).to(t.dtype());

@@ -8,7 +8,8 @@ import java.util.Arrays;
  * Arrays are never modified after construction.
  *
  * <p>All view math lives here (as candle's {@code layout.rs}): broadcasting, view strides, permute, transpose,
- * squeeze, unsqueeze, expand, narrow, select and the orders reductions and softmax walk in. Dims passed in are
+ * squeeze, unsqueeze, expand, narrow, select, the orders reductions and softmax walk in, and the memory-overlap
+ * tests in-place writes make ({@link #hasInternalOverlap}, {@link #overlapWith}). Dims passed in are
  * already normalized to {@code [0, rank)} and in range (the API checks them, with PyTorch's messages); each
  * method returns a new layout over the same storage.
  *
@@ -73,6 +74,107 @@ public record Layout(int[] shape, int[] strides, int offset) {
             s *= shape[i];
         }
         return true;
+    }
+
+    // ------------------------------------------------------------------ memory overlap
+
+    /**
+     * How the elements of two layouts over one storage relate, as PyTorch's {@code MemOverlapStatus}
+     * ({@code get_overlap_status} in ATen's MemoryOverlap.cpp).
+     */
+    public enum Overlap {
+        /** Every element sits where the other layout's element of the same index does (same memory, same strides). */
+        FULL,
+        /** Some memory is shared, but not element for element: a write through one changes reads of the other. */
+        PARTIAL,
+        /** No memory in common. */
+        NO,
+        /** Not decided: one of the layouts has gaps or repeats, where PyTorch does not look further. */
+        TOO_HARD
+    }
+
+    /**
+     * Whether the elements cover one run of storage exactly once, in some order of the dims (PyTorch's
+     * {@code is_non_overlapping_and_dense}): contiguous, or a permutation of a contiguous layout.
+     *
+     * @return whether the layout is dense and free of repeats
+     */
+    public boolean isNonOverlappingAndDense() {
+        if (isContiguous()) {
+            return true;
+        }
+        int n = 0;
+        int[] dims = new int[rank()];
+        for (int i = 0; i < rank(); i++) {
+            if (shape[i] >= 2) { // size-0 tensors are contiguous; size-1 dims step nowhere
+                dims[n++] = i;
+            }
+        }
+        long[] byStride = new long[n]; // stride in the high bits, dim in the low ones: sorted by stride
+        for (int i = 0; i < n; i++) {
+            byStride[i] = ((long) strides[dims[i]] << 32) | dims[i];
+        }
+        Arrays.sort(byStride);
+        long required = 1;
+        for (long packed : byStride) {
+            int d = (int) packed;
+            if (strides[d] != required) {
+                return false;
+            }
+            required *= shape[d];
+        }
+        return true;
+    }
+
+    /**
+     * Whether two elements of this layout sit at one storage position, decided as PyTorch's
+     * {@code has_internal_overlap} decides it: a dense layout has none; a dim of size above 1 with stride 0 (an
+     * expanded or broadcast dim) has them; anything else is "too hard" and reported as no overlap, so writes
+     * go through, as in PyTorch. For the layouts autograd4j's views produce (no {@code as_strided}, no
+     * {@code unfold}) the rule is exact: repeats only come from stride 0.
+     *
+     * @return true when in-place writes through this layout must be refused
+     */
+    public boolean hasInternalOverlap() {
+        if (isNonOverlappingAndDense()) {
+            return false;
+        }
+        for (int i = 0; i < rank(); i++) {
+            if (shape[i] > 1 && strides[i] == 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * How this layout's memory relates to another layout's over the same storage (the caller checks that the
+     * storage is the same object), as PyTorch's {@code get_overlap_status}: identical layouts overlap fully; an
+     * empty one overlaps nothing; when either layout is not {@linkplain #isNonOverlappingAndDense() dense} the
+     * answer is {@link Overlap#TOO_HARD}; otherwise the element ranges {@code [offset, offset + numel)} are
+     * compared: the same range with the same strides is {@link Overlap#FULL}, the same range with other strides
+     * or intersecting ranges {@link Overlap#PARTIAL}, disjoint ranges {@link Overlap#NO}. Comparing ranges is
+     * conservative, as in PyTorch.
+     *
+     * @param other another layout over the same storage
+     * @return the overlap status
+     */
+    public Overlap overlapWith(Layout other) {
+        if (Arrays.equals(shape, other.shape) && Arrays.equals(strides, other.strides) && offset == other.offset) {
+            return Overlap.FULL;
+        }
+        if (numel() == 0 || other.numel() == 0) {
+            return Overlap.NO;
+        }
+        if (!isNonOverlappingAndDense() || !other.isNonOverlappingAndDense()) {
+            return Overlap.TOO_HARD;
+        }
+        long begin = offset, end = begin + numel();
+        long otherBegin = other.offset, otherEnd = otherBegin + other.numel();
+        if (begin == otherBegin && end == otherEnd) {
+            return Arrays.equals(strides, other.strides) ? Overlap.FULL : Overlap.PARTIAL;
+        }
+        return begin < otherEnd && otherBegin < end ? Overlap.PARTIAL : Overlap.NO;
     }
 
     // ------------------------------------------------------------------ shape inference

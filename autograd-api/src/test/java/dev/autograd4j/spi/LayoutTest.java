@@ -103,4 +103,50 @@ class LayoutTest {
         assertLayout(new int[] {1}, new int[] {1}, 7, new Layout(new int[0], new int[0], 7).moveDimLast(0));
         assertLayout(new int[] {1, 3, 4}, new int[] {0, 4, 1}, 0, Layout.contiguous(new int[] {3, 4}).asBatchOfOne());
     }
+
+    @Test
+    void denseLayoutsAreContiguousOrPermutedContiguous() {
+        assertTrue(L234.isNonOverlappingAndDense());
+        assertTrue(L234.permute(new int[] {2, 0, 1}).isNonOverlappingAndDense());
+        assertTrue(L234.narrow(0, 1, 1).isNonOverlappingAndDense()); // one contiguous run at offset 12
+        assertTrue(new Layout(new int[] {0, 3}, new int[] {1, 0}, 0).isNonOverlappingAndDense()); // empty
+        assertTrue(new Layout(new int[] {3, 1}, new int[] {1, 7}, 2).isNonOverlappingAndDense()); // size-1 stride
+        assertFalse(L234.narrow(2, 0, 2).isNonOverlappingAndDense()); // gaps
+        assertFalse(L234.select(2, 0).isNonOverlappingAndDense());
+        assertFalse(Layout.contiguous(new int[] {1, 3}).expand(new int[] {4, 3}).isNonOverlappingAndDense());
+    }
+
+    @Test
+    void internalOverlapIsAnExpandedDimAsInPyTorch() {
+        Layout row = Layout.contiguous(new int[] {1, 3});
+        assertTrue(row.expand(new int[] {4, 3}).hasInternalOverlap());
+        assertTrue(row.broadcastTo(new int[] {2, 1, 3}).narrow(2, 0, 2).hasInternalOverlap()); // gaps and repeats
+        assertFalse(row.expand(new int[] {1, 3}).hasInternalOverlap());
+        assertFalse(new Layout(new int[] {1, 3}, new int[] {0, 1}, 0).hasInternalOverlap()); // stride 0, size 1
+        assertFalse(new Layout(new int[] {0, 3}, new int[] {0, 0}, 0).hasInternalOverlap()); // nothing to write
+        assertFalse(L234.hasInternalOverlap());
+        assertFalse(L234.transpose(0, 2).hasInternalOverlap());
+        assertFalse(L234.narrow(2, 1, 2).hasInternalOverlap()); // gaps, no repeats
+        // PyTorch's "too hard": repeats without a stride-0 dim (no autograd4j view makes one) go through
+        assertFalse(new Layout(new int[] {3, 2}, new int[] {1, 1}, 0).hasInternalOverlap());
+    }
+
+    @Test
+    void overlapBetweenLayoutsComparesMemoryRangesAsPyTorch() {
+        Layout x = Layout.contiguous(new int[] {2, 2});
+        assertEquals(Layout.Overlap.FULL, x.overlapWith(x));
+        assertEquals(Layout.Overlap.FULL, x.overlapWith(Layout.contiguous(new int[] {2, 2})));
+        assertEquals(Layout.Overlap.FULL, x.overlapWith(x.viewAs(new int[] {4}).viewAs(new int[] {2, 2})));
+        assertEquals(Layout.Overlap.PARTIAL, x.overlapWith(x.transpose(0, 1))); // same range, other strides
+        assertEquals(Layout.Overlap.PARTIAL, x.overlapWith(x.viewAs(new int[] {4}))); // strides [1] vs [2, 1]
+        assertEquals(Layout.Overlap.PARTIAL, x.overlapWith(x.narrow(0, 0, 1))); // a row inside the whole
+        assertEquals(Layout.Overlap.PARTIAL, L234.narrow(0, 0, 1).overlapWith(L234.select(0, 0).select(0, 1)));
+        assertEquals(Layout.Overlap.NO, x.narrow(0, 0, 1).overlapWith(x.narrow(0, 1, 1)));
+        assertEquals(Layout.Overlap.NO, x.select(0, 1).overlapWith(x.select(0, 0)));
+        assertEquals(Layout.Overlap.NO, x.overlapWith(x.narrow(0, 0, 0))); // empty
+        // either layout with gaps or repeats: PyTorch does not decide, and lets the write through
+        assertEquals(Layout.Overlap.TOO_HARD, x.overlapWith(x.narrow(1, 0, 1)));
+        assertEquals(Layout.Overlap.TOO_HARD, L234.narrow(2, 0, 2).overlapWith(L234.narrow(2, 2, 2)));
+        assertEquals(Layout.Overlap.TOO_HARD, x.overlapWith(x.select(0, 0).broadcastTo(new int[] {2, 2})));
+    }
 }
