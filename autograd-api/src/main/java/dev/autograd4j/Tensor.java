@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * An n-dimensional array that records the operations applied to it, like {@code torch.Tensor}.
@@ -44,6 +45,10 @@ public final class Tensor implements TensorPointwise, TensorReductions, TensorVi
     private boolean inference;
     /** For views made by view ops: the tensor that owns the storage (in-place writes through views need it). */
     private Tensor viewBase;
+    /** For views: how to make this view from {@link #viewBase} again (PyTorch's view replay). */
+    private UnaryOperator<Tensor> replay;
+    /** For views: the version counter's value when {@link #gradFn} was last derived from the base's history. */
+    private int fnVersion;
 
     private Tensor(Storage storage, Layout layout, Backend backend, int[] version) {
         this.storage = storage;
@@ -79,16 +84,40 @@ public final class Tensor implements TensorPointwise, TensorReductions, TensorVi
                 Layout.contiguous(shape), backend, new int[1]);
     }
 
-    /** A view sharing storage and version counter, remembered as a view of this tensor's base. */
-    Tensor view(Layout newLayout) {
+    /**
+     * A view sharing storage and version counter, remembered as a view of this tensor's base together with
+     * {@code op}, the view op that makes it from this tensor: when the base is written in place, the view's
+     * history is derived again from the base's new one by replaying the chain of view ops.
+     */
+    Tensor view(Layout newLayout, UnaryOperator<Tensor> op) {
         Tensor v = new Tensor(storage, newLayout, backend, version);
         v.viewBase = viewBase != null ? viewBase : this;
+        UnaryOperator<Tensor> before = replay;
+        v.replay = before == null ? op : t -> op.apply(before.apply(t));
+        v.fnVersion = version[0];
         v.inference = inference; // a view is an inference tensor exactly when its base is
         return v;
     }
 
     boolean isView() {
         return viewBase != null;
+    }
+
+    /** The tensor that owns this view's storage (null when this is no view). */
+    Tensor viewBase() {
+        return viewBase;
+    }
+
+    /** The chain of view ops that makes this view from {@link #viewBase()}. */
+    UnaryOperator<Tensor> viewReplay() {
+        return replay;
+    }
+
+    /** A tensor over the same memory carrying this tensor's current history: an input edge to it as it is now. */
+    Tensor withCurrentHistory() {
+        Tensor alias = detach();
+        alias.gradFn = gradFn();
+        return alias;
     }
 
     /**
@@ -537,7 +566,7 @@ public final class Tensor implements TensorPointwise, TensorReductions, TensorVi
      * @return true when it takes part in the graph
      */
     public boolean requiresGrad() {
-        return requiresGrad || gradFn != null;
+        return requiresGrad || gradFn() != null;
     }
 
     /**
@@ -551,7 +580,7 @@ public final class Tensor implements TensorPointwise, TensorReductions, TensorVi
      * @throws IllegalArgumentException for a non-floating dtype
      */
     public Tensor requiresGrad(boolean requires) {
-        if (gradFn != null) {
+        if (gradFn() != null) {
             if (requires) {
                 return this;
             }
@@ -580,7 +609,7 @@ public final class Tensor implements TensorPointwise, TensorReductions, TensorVi
      * @return true when it has no gradFn
      */
     public boolean isLeaf() {
-        return gradFn == null;
+        return gradFn() == null;
     }
 
     /**
@@ -589,7 +618,27 @@ public final class Tensor implements TensorPointwise, TensorReductions, TensorVi
      * @return the node, or null for leaves and tensors made without grad
      */
     public Node gradFn() {
+        if (replay != null && fnVersion != version[0]) {
+            rederiveViewHistory();
+        }
         return gradFn;
+    }
+
+    /**
+     * The base of this view was written in place since this view's node was made: its values now come from the
+     * base's new history, so derive the node again by replaying the view ops on the base (PyTorch regenerates
+     * a view's grad_fn the same way, as an AsStridedBackward0 node).
+     */
+    private synchronized void rederiveViewHistory() {
+        if (fnVersion == version[0]) {
+            return;
+        }
+        fnVersion = version[0];
+        if (viewBase.requiresGrad() && !inference) {
+            try (var g = Autograd.enableGrad()) {
+                gradFn = replay.apply(viewBase).gradFn;
+            }
+        }
     }
 
     /**
@@ -599,7 +648,7 @@ public final class Tensor implements TensorPointwise, TensorReductions, TensorVi
      * @return the gradient, or null until a backward pass reaches it
      */
     public Tensor grad() {
-        if (gradFn != null && !retainsGrad && !warnedNonLeafGrad) {
+        if (gradFn() != null && !retainsGrad && !warnedNonLeafGrad) {
             warnedNonLeafGrad = true;
             LOG.warn("The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute "
                     + "won't be populated during autograd.backward(). If you indeed want the .grad field to be populated "
@@ -620,7 +669,7 @@ public final class Tensor implements TensorPointwise, TensorReductions, TensorVi
         if (!requiresGrad()) {
             throw new IllegalStateException("can't retain_grad on Tensor that has requires_grad=False");
         }
-        if (gradFn != null && !retainsGrad) {
+        if (gradFn() != null && !retainsGrad) {
             retainsGrad = true;
             gradFn.setRetainer(this);
         }

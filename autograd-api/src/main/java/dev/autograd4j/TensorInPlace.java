@@ -29,6 +29,7 @@ public sealed interface TensorInPlace permits Tensor {
      */
     private Tensor inPlace(String op, UnaryOperator<Tensor> outOfPlace) {
         Tensor x = self();
+        Autograd.checkInPlaceAllowed(x);
         if (!op.equals("fill_")) { // fill_ writes one value: PyTorch lets it through overlapping memory
             checkOverlap(null);
         }
@@ -37,19 +38,45 @@ public sealed interface TensorInPlace permits Tensor {
             throw new IllegalStateException("a leaf Variable that requires grad is being used in an in-place operation."
                     + " (" + op + "; wrap optimizer-style updates in Autograd.noGrad())");
         }
+        if (grad && x.isView() && x.viewBase().isLeaf() && x.viewBase().requiresGrad()) {
+            throw new IllegalStateException("a view of a leaf Variable that requires grad is being used in an in-place "
+                    + "operation. (" + op + ")");
+        }
         Tensor result = grad && x.requiresGrad() ? outOfPlace.apply(x.copy()) : outOfPlace.apply(x.detach());
         Node node = result.gradFn();
-        if (node != null && x.isView()) {
-            throw new UnsupportedOperationException(op + ": in-place operations on a view of a tensor that is part of "
-                    + "the graph are not supported by autograd4j; write to a copy instead (e.g. x = x.add(y))");
-        }
         if (!Arrays.equals(result.shapeUnsafe(), x.shapeUnsafe())) {
             throw new IllegalArgumentException("output with shape " + x.shape() + " doesn't match the broadcast shape "
                     + result.shape());
         }
         Kernels.checkSameDevice(x, result);
+        if (node != null && x.isView()) {
+            return writeThroughView(x, result);
+        }
         x.kernels().copy(result.storageUnsafe(), result.layout(), x.storageUnsafe(), x.layout());
         x.commitInPlace(node);
+        return x;
+    }
+
+    /**
+     * A recorded in-place op on a view: the base's history is rebased on a {@code CopySlices} node (PyTorch's
+     * name) whose gradient goes to the base's old history outside the view's region and, read through the same
+     * view ops, to the op's result inside it. The view's own node is derived again from the base's new history
+     * when next asked for ({@link Tensor#gradFn()}).
+     */
+    private static Tensor writeThroughView(Tensor x, Tensor result) {
+        Tensor base = x.viewBase();
+        UnaryOperator<Tensor> replay = x.viewReplay();
+        Tensor before = base.withCurrentHistory();
+        Tensor outside = Tensor.ones(base.shape(), base.dtype(), base.device());
+        try (var g = Autograd.noGrad()) {
+            replay.apply(outside).fill_(0.0);
+        }
+        x.kernels().copy(result.storageUnsafe(), result.layout(), x.storageUnsafe(), x.layout());
+        Node copySlices = Node.operation("CopySlices", new Tensor[] {before, result}, Tensor.saved(),
+                (g, needs) -> new Tensor[] {
+                    needs[0] ? g.mul(outside) : null,
+                    needs[1] ? replay.apply(g) : null});
+        base.commitInPlace(copySlices);
         return x;
     }
 
@@ -65,6 +92,7 @@ public sealed interface TensorInPlace permits Tensor {
 
     private Tensor binaryInto(String op, BinaryOp kernel, Tensor other) {
         Tensor x = self();
+        Autograd.checkInPlaceAllowed(x);
         Kernels.checkSameDevice(x, other);
         Kernels.checkSameDtype(op, x, other);
         int[] shape = Shape.broadcast(x.shapeUnsafe(), other.shapeUnsafe());
@@ -80,6 +108,7 @@ public sealed interface TensorInPlace permits Tensor {
 
     private Tensor unaryInto(UnaryOp kernel, double p0) {
         Tensor x = self();
+        Autograd.checkInPlaceAllowed(x);
         checkOverlap(null);
         x.kernels().unary(kernel, x.storageUnsafe(), x.layout(), x.storageUnsafe(), x.layout(), p0, 0);
         x.commitInPlace(null);

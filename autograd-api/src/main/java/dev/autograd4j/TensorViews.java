@@ -32,7 +32,8 @@ public sealed interface TensorViews permits Tensor {
                     + "one dimension spans across two contiguous subspaces). Use .reshape(...) instead.");
         }
         int[] from = x.shapeUnsafe();
-        return Tensor.record("ViewBackward0", x.view(view), (g, needs) -> new Tensor[] {g.reshape(from)}, x);
+        return Tensor.record("ViewBackward0", x.view(view, t -> t.view(view.shape())),
+                (g, needs) -> new Tensor[] {g.reshape(from)}, x);
     }
 
     /**
@@ -102,7 +103,7 @@ public sealed interface TensorViews permits Tensor {
         if (x.dim() == 0) {
             return x;
         }
-        return Tensor.record("TransposeBackward0", x.view(x.layout().transpose(a, b)),
+        return Tensor.record("TransposeBackward0", x.view(x.layout().transpose(a, b), t -> t.transpose(a, b)),
                 (g, needs) -> new Tensor[] {g.transpose(a, b)}, x);
     }
 
@@ -121,7 +122,8 @@ public sealed interface TensorViews permits Tensor {
         if (x.dim() < 2) {
             return x;
         }
-        return Tensor.record("TBackward0", x.view(x.layout().transpose(0, 1)), (g, needs) -> new Tensor[] {g.t()}, x);
+        return Tensor.record("TBackward0", x.view(x.layout().transpose(0, 1), Tensor::t),
+                (g, needs) -> new Tensor[] {g.t()}, x);
     }
 
     /**
@@ -150,7 +152,7 @@ public sealed interface TensorViews permits Tensor {
             perm[i] = d;
             inverse[d] = i;
         }
-        return Tensor.record("PermuteBackward0", x.view(x.layout().permute(perm)),
+        return Tensor.record("PermuteBackward0", x.view(x.layout().permute(perm), t -> t.permute(perm)),
                 (g, needs) -> new Tensor[] {g.permute(inverse)}, x);
     }
 
@@ -162,7 +164,7 @@ public sealed interface TensorViews permits Tensor {
     default Tensor squeeze() {
         Tensor x = self();
         int[] from = x.shapeUnsafe();
-        return Tensor.record("SqueezeBackward0", x.view(x.layout().squeeze()),
+        return Tensor.record("SqueezeBackward0", x.view(x.layout().squeeze(), Tensor::squeeze),
                 (g, needs) -> new Tensor[] {g.reshape(from)}, x);
     }
 
@@ -181,7 +183,7 @@ public sealed interface TensorViews permits Tensor {
         if (x.shapeUnsafe()[d] != 1) {
             return x;
         }
-        return Tensor.record("SqueezeBackward1", x.view(x.layout().squeeze(d)),
+        return Tensor.record("SqueezeBackward1", x.view(x.layout().squeeze(d), t -> t.squeeze(d)),
                 (g, needs) -> new Tensor[] {g.unsqueeze(d)}, x);
     }
 
@@ -194,7 +196,7 @@ public sealed interface TensorViews permits Tensor {
     default Tensor unsqueeze(int dim) {
         Tensor x = self();
         int d = Shape.normalizeDim(dim, x.dim() + 1);
-        return Tensor.record("UnsqueezeBackward0", x.view(x.layout().unsqueeze(d)),
+        return Tensor.record("UnsqueezeBackward0", x.view(x.layout().unsqueeze(d), t -> t.unsqueeze(d)),
                 (g, needs) -> new Tensor[] {g.squeeze(d)}, x);
     }
 
@@ -214,7 +216,8 @@ public sealed interface TensorViews permits Tensor {
             return x;
         }
         int[] from = x.shapeUnsafe();
-        return Tensor.record("ExpandBackward0", x.view(expanded), (g, needs) -> new Tensor[] {g.sumToShape(from)}, x);
+        return Tensor.record("ExpandBackward0", x.view(expanded, t -> t.expand(expanded.shape())),
+                (g, needs) -> new Tensor[] {g.sumToShape(from)}, x);
     }
 
     /**
@@ -239,7 +242,7 @@ public sealed interface TensorViews permits Tensor {
                     + size + ") of dim " + d + " in tensor of shape " + x.shape());
         }
         int[] from = x.shapeUnsafe();
-        return Tensor.record("SliceBackward0", x.view(x.layout().narrow(d, s0, length)),
+        return Tensor.record("SliceBackward0", x.view(x.layout().narrow(d, s0, length), t -> t.narrow(d, s0, length)),
                 (g, needs) -> new Tensor[] {sliceBackward(g, from, d, s0)}, x);
     }
 
@@ -273,7 +276,7 @@ public sealed interface TensorViews permits Tensor {
         }
         int i = index < 0 ? index + size : index;
         int[] from = x.shapeUnsafe();
-        return Tensor.record("SelectBackward0", x.view(x.layout().select(d, i)),
+        return Tensor.record("SelectBackward0", x.view(x.layout().select(d, i), t -> t.select(d, i)),
                 (g, needs) -> new Tensor[] {sliceBackward(g.unsqueeze(d), from, d, i)}, x);
     }
 

@@ -100,6 +100,10 @@ class BackwardApiTest {
         IllegalStateException saved = assertThrows(IllegalStateException.class, () -> w.mul(made));
         assertEquals("Inference tensors cannot be saved for backward. To work around you can make a clone to get a "
                 + "normal tensor and use it in autograd.", saved.getMessage());
+        IllegalStateException inPlace = assertThrows(IllegalStateException.class, () -> made.add_(1.0));
+        assertTrue(inPlace.getMessage().startsWith("Inplace update to inference tensor outside InferenceMode is not "
+                + "allowed."), inPlace.getMessage());
+        assertArrayEquals(new double[] {3, 5}, made.toDoubleArray(), 1e-12, "nothing was written");
         IllegalStateException requires = assertThrows(IllegalStateException.class, () -> made.requiresGrad(true));
         assertTrue(requires.getMessage().startsWith("Setting requires_grad=True on inference tensor outside "
                 + "InferenceMode is not allowed."), requires.getMessage());
