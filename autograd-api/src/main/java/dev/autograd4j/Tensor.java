@@ -838,6 +838,43 @@ public final class Tensor implements TensorPointwise, TensorReductions, TensorVi
     // ------------------------------------------------------------------ conversion
 
     /**
+     * The dtype of a binary op on a and b, like {@code torch.result_type}: categories bool &lt; integer &lt;
+     * floating; tensors with dims decide within a category, 0-d tensors only when of a higher category; two
+     * floating dtypes give the wider. Every binary op promotes its operands so.
+     *
+     * @param a a tensor
+     * @param b another tensor
+     * @return the result type
+     */
+    public static DType resultType(Tensor a, Tensor b) {
+        return Kernels.resultType(a, b);
+    }
+
+    /**
+     * The dtype of a binary op on a tensor and a Java double, taken as a Python float: it counts only by its
+     * category, so float tensors keep their dtype and integer or bool tensors give float32 (the default dtype).
+     *
+     * @param a a tensor
+     * @param scalar the scalar (only its type matters)
+     * @return the result type
+     */
+    public static DType resultType(Tensor a, double scalar) {
+        return Kernels.resultType(a, DType.FLOAT64);
+    }
+
+    /**
+     * The dtype of a binary op on a tensor and a Java long, taken as a Python int: float and int64 tensors keep
+     * their dtype, bool tensors give int64.
+     *
+     * @param a a tensor
+     * @param scalar the scalar (only its type matters)
+     * @return the result type
+     */
+    public static DType resultType(Tensor a, long scalar) {
+        return Kernels.resultType(a, DType.INT64);
+    }
+
+    /**
      * A copy with another dtype, like {@code tensor.to(dtype)}; differentiable between floating dtypes.
      *
      * @param target the dtype
@@ -888,21 +925,26 @@ public final class Tensor implements TensorPointwise, TensorReductions, TensorVi
     }
 
     /**
+     * The single value of a one-element tensor as a long, exact for int64 (floats truncate toward zero), like
+     * {@code tensor.item()} of an integer tensor.
+     *
+     * @return the value
+     * @throws IllegalStateException when the tensor has more or fewer than one element
+     */
+    public long itemLong() {
+        if (numel() != 1) {
+            throw new IllegalStateException("a Tensor with " + numel() + " elements cannot be converted to Scalar");
+        }
+        return toLongArray()[0];
+    }
+
+    /**
      * The elements in row-major order as float32 values (waits for the device).
      *
      * @return a new array
      */
     public float[] toFloatArray() {
-        Object host = hostArray();
-        if (host instanceof float[] f) {
-            return f;
-        }
-        double[] d = toDoubleArray();
-        float[] f = new float[d.length];
-        for (int i = 0; i < d.length; i++) {
-            f[i] = (float) d[i];
-        }
-        return f;
+        return HostArrays.floats(hostArray());
     }
 
     /**
@@ -911,45 +953,17 @@ public final class Tensor implements TensorPointwise, TensorReductions, TensorVi
      * @return a new array
      */
     public double[] toDoubleArray() {
-        Object host = hostArray();
-        if (host instanceof double[] d) {
-            return d;
-        }
-        int n = numel();
-        double[] d = new double[n];
-        if (host instanceof float[] f) {
-            for (int i = 0; i < n; i++) {
-                d[i] = f[i];
-            }
-        } else if (host instanceof long[] l) {
-            for (int i = 0; i < n; i++) {
-                d[i] = l[i];
-            }
-        } else {
-            boolean[] b = (boolean[]) host;
-            for (int i = 0; i < n; i++) {
-                d[i] = b[i] ? 1 : 0;
-            }
-        }
-        return d;
+        return HostArrays.doubles(hostArray());
     }
 
     /**
-     * The elements in row-major order as int64 values; floats are truncated toward zero (waits for the device).
+     * The elements in row-major order as int64 values, exact for int64; floats are truncated toward zero (waits
+     * for the device).
      *
      * @return a new array
      */
     public long[] toLongArray() {
-        Object host = hostArray();
-        if (host instanceof long[] l) {
-            return l;
-        }
-        double[] d = toDoubleArray();
-        long[] l = new long[d.length];
-        for (int i = 0; i < d.length; i++) {
-            l[i] = (long) d[i];
-        }
-        return l;
+        return HostArrays.longs(hostArray());
     }
 
     private Object hostArray() {
