@@ -139,6 +139,18 @@ final class Kernels {
         }
     }
 
+    /** PyTorch's refusal of subtraction with bool operands (a scalar operand given by its kind). */
+    static void checkSubtractable(Tensor a, DType other) {
+        if (a.dtype() == DType.BOOL && other == DType.BOOL) {
+            throw new IllegalArgumentException("Subtraction, the `-` operator, with two bool tensors is not supported. "
+                    + "Use the `^` or `logical_xor()` operator instead.");
+        }
+        if (a.dtype() == DType.BOOL || other == DType.BOOL) {
+            throw new IllegalArgumentException("Subtraction, the `-` operator, with a bool tensor is not supported. "
+                    + "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.");
+        }
+    }
+
     /** True division's dtype: the result type, or float32 (the default dtype) for integer and bool results. */
     static DType floatingOr32(DType t) {
         return t.isFloatingPoint() ? t : DType.FLOAT32;

@@ -108,9 +108,10 @@ public sealed interface TensorPointwise permits Tensor {
      *
      * @param other same device, a shape that broadcasts with this one; any dtype ({@link Tensor#resultType})
      * @return a new tensor of the broadcast shape and the result type; {@code SubBackward0}
-     * @throws IllegalArgumentException when devices or shapes do not match
+     * @throws IllegalArgumentException when devices or shapes do not match, or an operand is bool (as PyTorch)
      */
     default Tensor sub(Tensor other) {
+        Kernels.checkSubtractable(self(), other.dtype());
         Tensor[] p = both(self(), other, Kernels.resultType(self(), other));
         Tensor x = p[0], y = p[1];
         Tensor out = Kernels.binary(x, BinaryOp.SUB, y);
@@ -126,6 +127,7 @@ public sealed interface TensorPointwise permits Tensor {
      * @return a new tensor; {@code SubBackward0}, whose scalar edge is null
      */
     default Tensor sub(double value) {
+        Kernels.checkSubtractable(self(), DType.FLOAT64);
         Tensor x = withDouble();
         Tensor out = Kernels.unary(x, UnaryOp.ADD_SCALAR, -value, 0);
         return Tensor.record("SubBackward0", out, (g, needs) -> new Tensor[] {g, null}, x, null);
@@ -138,6 +140,7 @@ public sealed interface TensorPointwise permits Tensor {
      * @return a new tensor; {@code SubBackward0} for floating tensors
      */
     default Tensor sub(long value) {
+        Kernels.checkSubtractable(self(), DType.INT64);
         return integral() ? integerScalar(BinaryOp.SUB, value) : sub((double) value);
     }
 
