@@ -30,6 +30,8 @@ class IntegerExactTest {
         assertEquals(BIG, Tensor.of(new long[] {BIG}, 1).to(d).itemLong());
         assertArrayEquals(new long[] {BIG, Long.MAX_VALUE}, x.reshape(2, 2).t().contiguous().select(0, 0)
                 .toLongArray());
+        assertEquals("tensor([ 9007199254740993, -9007199254740993]", x.reshape(2, 2).select(0, 0).toString()
+                .substring(0, 45));
         Tensor c = Tensor.zeros(Shape.of(4), DType.INT64, d);
         c.copy_(x);
         assertArrayEquals(x.toLongArray(), c.toLongArray());
