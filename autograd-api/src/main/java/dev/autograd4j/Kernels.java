@@ -151,6 +151,18 @@ final class Kernels {
         }
     }
 
+    /**
+     * Whether a unary op computes integer and bool inputs in float32 (the default dtype), as PyTorch's
+     * floating-point math functions do ({@code torch.tensor([1, 4]).sqrt()} is float32); activations refuse them.
+     */
+    static boolean promotesIntegers(UnaryOp op) {
+        return switch (op) {
+            case EXP, EXPM1, LOG, LOG1P, LOG2, LOG10, SQRT, RSQRT, SIN, COS, TANH, SIGMOID, ERF, ERFC, POW_SCALAR,
+                 RPOW_SCALAR, RDIV_SCALAR -> true;
+            default -> false;
+        };
+    }
+
     /** True division's dtype: the result type, or float32 (the default dtype) for integer and bool results. */
     static DType floatingOr32(DType t) {
         return t.isFloatingPoint() ? t : DType.FLOAT32;

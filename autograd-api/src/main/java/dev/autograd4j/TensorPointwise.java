@@ -11,8 +11,9 @@ import dev.autograd4j.Kernels.Saved;
  *
  * <p>Binary ops broadcast as PyTorch does and promote their operands' dtypes as {@code torch.result_type}
  * ({@link Tensor#resultType}); the operands must share a device, and the gradient of a broadcast or promoted
- * operand is summed back to its shape and cast back to its dtype. Elementwise math on
- * floating-point functions requires a floating dtype ({@code "exp" not implemented for 'Long'} otherwise).
+ * operand is summed back to its shape and cast back to its dtype. The floating-point math functions
+ * ({@code exp}, {@code log}, {@code sqrt}, {@code pow}, ...) compute integer and bool tensors in float32, as
+ * PyTorch; activations require a floating dtype ({@code "gelu" not implemented for 'Long'} otherwise).
  */
 public sealed interface TensorPointwise permits Tensor {
 
@@ -23,7 +24,7 @@ public sealed interface TensorPointwise permits Tensor {
     /** Check, dispatch, record: one unary kernel with scalar parameters, its node and its derivative. */
     private Tensor unary(UnaryOp op, double p0, double p1, String node, Kernels.Saved saved,
                          Kernels.UnaryDerivative derivative) {
-        Tensor x = self();
+        Tensor x = Kernels.promotesIntegers(op) ? self().to(Kernels.floatingOr32(self().dtype())) : self();
         Tensor y = Kernels.unary(x, op, p0, p1);
         Tensor[] keep = switch (saved) {
             case INPUT -> Tensor.saved(x);
@@ -274,7 +275,6 @@ public sealed interface TensorPointwise permits Tensor {
      * @return a new tensor; {@code PowBackward0}
      */
     default Tensor pow(double exponent) {
-        Kernels.requireFloating(self().dtype(), "pow");
         return unary(UnaryOp.POW_SCALAR, exponent, 0, "PowBackward0", Saved.INPUT, (x, y, g) ->
                 exponent == 0 ? Tensor.zerosLike(x) : g.mul(x.pow(exponent - 1).mul(exponent)));
     }
@@ -395,7 +395,6 @@ public sealed interface TensorPointwise permits Tensor {
      * @return a new tensor; {@code ReciprocalBackward0}
      */
     default Tensor reciprocal() {
-        Kernels.requireFloating(self().dtype(), "reciprocal");
         return unary(UnaryOp.RDIV_SCALAR, 1.0, 0, "ReciprocalBackward0", Saved.RESULT,
                 (x, y, g) -> g.mul(y.mul(y)).neg());
     }

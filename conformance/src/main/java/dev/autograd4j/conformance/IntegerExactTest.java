@@ -56,6 +56,9 @@ class IntegerExactTest {
         assertArrayEquals(new long[] {BIG / 3}, longs(d, BIG).floorDivide(longs(d, 3)).toLongArray());
         assertArrayEquals(new long[] {Long.MIN_VALUE}, longs(d, Long.MIN_VALUE).div(longs(d, -1), "trunc")
                 .toLongArray());
+        assertEquals(BIG + 2, longs(d, BIG, 1, 1).sum().itemLong());
+        assertArrayEquals(new long[] {BIG + 1, 2}, longs(d, BIG, 1, 1, 1).reshape(2, 2).sum(new int[] {1}, false)
+                .toLongArray());
         Tensor acc = longs(d, BIG);
         acc.add_(longs(d, 1)).mul_(2);
         assertArrayEquals(new long[] {2 * (BIG + 1)}, acc.toLongArray());

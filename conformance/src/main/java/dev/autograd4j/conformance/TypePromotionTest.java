@@ -89,6 +89,21 @@ class TypePromotionTest {
     }
 
     @AllDevices
+    void mathFunctionsComputeIntegersInFloat32AndBoolsSumToInt64(Device d) {
+        Tensor r = longs(d, 1, 4).sqrt();
+        assertEquals(DType.FLOAT32, r.dtype());
+        assertArrayEquals(new double[] {1, 2}, r.toDoubleArray());
+        assertEquals(DType.FLOAT32, longs(d, 2, 3).pow(2).dtype());
+        assertArrayEquals(new double[] {4, 9}, longs(d, 2, 3).pow(2).toDoubleArray());
+        assertEquals(DType.FLOAT32, bools(d, true).exp().dtype());
+        Tensor count = bools(d, true, true, false).sum();
+        assertEquals(DType.INT64, count.dtype());
+        assertEquals(2, count.itemLong());
+        assertArrayEquals(new long[] {1, 1}, bools(d, true, false, true, false).reshape(2, 2).sum(new int[] {1}, false)
+                .toLongArray());
+    }
+
+    @AllDevices
     void comparisonsPromote(Device d) {
         Tensor i = longs(d, 1, 2);
         assertArrayEquals(new double[] {1, 0}, i.lt(1.5).toDoubleArray());

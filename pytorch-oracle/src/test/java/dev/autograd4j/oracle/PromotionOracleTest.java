@@ -112,6 +112,23 @@ class PromotionOracleTest {
     }
 
     @Test
+    void mathFunctionsAndSumsOfIntegersAsTorch() {
+        try (NDManager m = Oracle.base().newSubManager()) {
+            NDArray ints = m.create(new long[] {1, 4, 9});
+            NDArray bools = m.create(new boolean[] {true, false, true});
+            Tensor jInts = Tensor.of(new long[] {1, 4, 9});
+            Tensor jBools = Tensor.of(new boolean[] {true, false, true});
+            List<NDArray> torch = List.of(ints.sqrt(), ints.exp(), bools.log(), bools.sum(), ints.sum());
+            List<Tensor> ours = List.of(jInts.sqrt(), jInts.exp(), jBools.log(), jBools.sum(), jInts.sum());
+            for (int i = 0; i < torch.size(); i++) {
+                assertEquals(ours(torch.get(i).getDataType()), ours.get(i).dtype(), "case " + i);
+                Oracle.assertClose("case " + i, Oracle.djlDoubles(torch.get(i)), ours.get(i).toDoubleArray(), 1e-6,
+                        1e-6);
+            }
+        }
+    }
+
+    @Test
     void inPlaceOpsRefuseWhatTorchRefuses() {
         try (NDManager m = Oracle.base().newSubManager()) {
             NDArray longs = m.create(new long[] {1, 2});
