@@ -49,16 +49,36 @@ template <> __device__ __forceinline__ long long from_d<long long>(double v) {
 }
 template <> __device__ __forceinline__ b8 from_d<b8>(double v) { return v != 0.0 ? (b8)1 : (b8)0; }
 
-// The type elementwise math runs in: float for float32 (as PyTorch), double for everything else
-// (float64, and int64/bool, which the CPU backend computes in double too).
+// The type elementwise math runs in: float for float32 (as PyTorch), long long for int64 (exact, with
+// two's complement wrap-around, as the CPU backend's int64 formulas), double for float64 and bool.
 template <typename T> struct Comp { typedef double type; };
 template <> struct Comp<float> { typedef float type; };
+template <> struct Comp<long long> { typedef long long type; };
 
-// Loads as C and stores from C; both round trips through double are exact for float.
+// Loads as C and stores from C; the round trips through double are exact for float, and int64 never
+// goes through double.
 template <typename T> __device__ __forceinline__ typename Comp<T>::type load_c(T v) {
     return (typename Comp<T>::type)to_d(v);
 }
-template <typename T, typename C> __device__ __forceinline__ T store_c(C v) { return from_d<T>((double)v); }
+template <> __device__ __forceinline__ long long load_c<long long>(long long v) { return v; }
+template <typename T, typename C> struct StoreC {
+    static __device__ __forceinline__ T f(C v) { return from_d<T>((double)v); }
+};
+template <> struct StoreC<long long, long long> {
+    static __device__ __forceinline__ long long f(long long v) { return v; }
+};
+template <typename T, typename C> __device__ __forceinline__ T store_c(C v) { return StoreC<T, C>::f(v); }
+
+// Integer arithmetic that wraps on overflow (through unsigned, where C++ defines it), as Java's long.
+__device__ __forceinline__ long long wrap_add(long long a, long long b) {
+    return (long long)((unsigned long long)a + (unsigned long long)b);
+}
+__device__ __forceinline__ long long wrap_sub(long long a, long long b) {
+    return (long long)((unsigned long long)a - (unsigned long long)b);
+}
+__device__ __forceinline__ long long wrap_mul(long long a, long long b) {
+    return (long long)((unsigned long long)a * (unsigned long long)b);
+}
 
 // ---------------------------------------------------------------- offsets
 

@@ -27,6 +27,30 @@ MATH1(m_trunc, truncf, trunc)
 MATH1(m_erf, erff, erf)
 MATH1(m_erfc, erfcf, erfc)
 
+// int64 overloads (Comp<long long> is long long): exact, wrapping as Java's long
+__device__ __forceinline__ long long m_abs(long long x) { return x < 0 ? wrap_sub(0, x) : x; }
+__device__ __forceinline__ long long m_neg(long long x) { return wrap_sub(0, x); }
+__device__ __forceinline__ float m_neg(float x) { return -x; }
+__device__ __forceinline__ double m_neg(double x) { return -x; }
+__device__ __forceinline__ long long m_floor(long long x) { return x; }
+__device__ __forceinline__ long long m_ceil(long long x) { return x; }
+__device__ __forceinline__ long long m_rint(long long x) { return x; }
+__device__ __forceinline__ long long m_trunc(long long x) { return x; }
+__device__ __forceinline__ bool m_signbit(float x) { return signbit(x); }
+__device__ __forceinline__ bool m_signbit(double x) { return signbit(x); }
+__device__ __forceinline__ bool m_signbit(long long x) { return x < 0; }
+#define ARITH2(name, op, wrap) \
+    __device__ __forceinline__ float name(float a, float b) { return a op b; } \
+    __device__ __forceinline__ double name(double a, double b) { return a op b; } \
+    __device__ __forceinline__ long long name(long long a, long long b) { return wrap(a, b); }
+ARITH2(m_add, +, wrap_add)
+ARITH2(m_sub, -, wrap_sub)
+ARITH2(m_mul, *, wrap_mul)
+
+// The real type an int64 op falls back to for formulas without an integer form (as the CPU's float64 formula).
+template <typename C> struct Real { typedef C type; };
+template <> struct Real<long long> { typedef double type; };
+
 // 1 / (1 + e^-x) without overflow, as ScalarFunctions.sigmoid
 template <typename C> __device__ __forceinline__ C m_sigmoid(C x) {
     return x >= (C)0 ? (C)1 / ((C)1 + m_exp(-x)) : m_exp(x) / ((C)1 + m_exp(x));
@@ -79,14 +103,14 @@ __device__ __forceinline__ void unary_impl(const T* x, const Strides& xs, T* out
 #define UOP_FLOAT(Name, expr) UOP_STRUCT(Name, expr) \
     UNARY_KERNEL(Name, float, f32) UNARY_KERNEL(Name, double, f64)
 
-UOP(neg, -x)
-UOP(exp, m_exp(x))
+UOP(neg, m_neg(x))
+UOP_FLOAT(exp, m_exp(x))
 UOP_FLOAT(expm1, m_expm1(x))
-UOP(log, m_log(x))
-UOP(log1p, m_log1p(x))
+UOP_FLOAT(log, m_log(x))
+UOP_FLOAT(log1p, m_log1p(x))
 UOP_FLOAT(log2, m_log2(x))
 UOP_FLOAT(log10, m_log10(x))
-UOP(sqrt, m_sqrt(x))
+UOP_FLOAT(sqrt, m_sqrt(x))
 UOP_FLOAT(rsqrt, m_rsqrt(x))
 UOP(abs, m_abs(x))
 // Math.signum: NaN and signed zeros come back unchanged
@@ -95,11 +119,11 @@ UOP(floor, m_floor(x))
 UOP(ceil, m_ceil(x))
 UOP(round, m_rint(x))  // halves to even, as torch.round
 UOP(trunc, m_trunc(x))
-UOP(relu, x > (C)0 ? x : (x != x ? x : (C)0))
-UOP(sigmoid, m_sigmoid(x))
-UOP(tanh, m_tanh(x))
-UOP(sin, m_sin(x))
-UOP(cos, m_cos(x))
+UOP_FLOAT(relu, x > (C)0 ? x : (x != x ? x : (C)0))
+UOP_FLOAT(sigmoid, m_sigmoid(x))
+UOP_FLOAT(tanh, m_tanh(x))
+UOP_FLOAT(sin, m_sin(x))
+UOP_FLOAT(cos, m_cos(x))
 UOP_FLOAT(erf, m_erf(x))
 UOP_FLOAT(erfc, m_erfc(x))
 UOP_FLOAT(gelu, (C)0.5 * x * m_erfc(-x * (C)0.70710678118654752440))
@@ -110,14 +134,14 @@ UOP_FLOAT(hardsigmoid, x != x ? x : fmin(fmax(x + (C)3, (C)0), (C)6) / (C)6)
 UOP_FLOAT(leaky_relu, x > (C)0 ? x : (C)((double)x * p0))
 UOP_FLOAT(elu, (C)(p1 * (x > (C)0 ? (double)x : p0 * expm1((double)x))))
 UOP_FLOAT(softplus, (double)x * p0 > p1 ? x : (C)(log1p(exp((double)x * p0)) / p0))
-UOP(pow_scalar, (C)(p0 == 2.0 ? (double)x * (double)x
+UOP_FLOAT(pow_scalar, (C)(p0 == 2.0 ? (double)x * (double)x
                   : p0 == 1.0 ? (double)x
                   : p0 == 0.5 ? sqrt((double)x)
                   : pow((double)x, p0)))
-UOP(rpow_scalar, (C)pow(p0, (double)x))
+UOP_FLOAT(rpow_scalar, (C)pow(p0, (double)x))
 UOP(add_scalar, (C)((double)x + p0))
 UOP(mul_scalar, (C)((double)x * p0))
-UOP(rdiv_scalar, (C)(p0 / (double)x))
+UOP_FLOAT(rdiv_scalar, (C)(p0 / (double)x))
 UOP(step, x <= (C)0 ? (C)0 : (C)1)
 UOP(inside, ((p0 != p0 || (double)x >= p0) && (p1 != p1 || (double)x <= p1)) ? (C)1 : (C)0)
 
@@ -184,13 +208,47 @@ __device__ __forceinline__ void binary_impl(const T* a, const Strides& as, const
     }; \
     BINARY_KERNELS(Name, BOOL_TYPE)
 
-BOP(add, a + b)
-BOP(sub, a - b)
-BOP(mul, a * b)
-BOP(div, a / b)
-// binary_cross_entropy_with_logits, fused: the per-element loss and its derivative by the logits a
-BOP(bce_with_logits, ((C)1 - b) * a + (a < (C)0 ? -a : (C)0) + m_log1p(m_exp(-m_abs(a))))
-BOP(sigmoid_sub, m_sigmoid(a) - b)
+BOP(add, m_add(a, b))
+BOP(sub, m_sub(a, b))
+BOP(mul, m_mul(a, b))
+// true division; int64 (which the API promotes first) goes through double, as the CPU's float64 formula
+BOP(div, (C)((typename Real<C>::type)a / (typename Real<C>::type)b))
+// binary_cross_entropy_with_logits, fused: the per-element loss and its derivative by the logits a; in the
+// real type R (double for int64, which the API never sends)
+template <typename R> __device__ __forceinline__ R bce_r(R a, R b) {
+    return ((R)1 - b) * a + (a < (R)0 ? -a : (R)0) + m_log1p(m_exp(-m_abs(a)));
+}
+BOP(bce_with_logits, (C)bce_r<typename Real<C>::type>(a, b))
+BOP(sigmoid_sub, (C)(m_sigmoid<typename Real<C>::type>(a) - b))
+
+// floor(a / b) and trunc(a / b) (torch.div rounding modes): floats as PyTorch's div_floor_floating and
+// trunc(a / b); int64 exact, 0 where b is 0 (the API raises ZeroDivisionError through a device-side
+// assert before), -a (wrapping) where b is -1 so LLONG_MIN / -1 cannot fault
+template <typename C> __device__ __forceinline__ C floor_div_f(C a, C b) {
+    if (b == (C)0) return a / b;
+    C mod = fmod(a, b);
+    C div = (a - mod) / b;
+    if (mod != (C)0 && (b < (C)0) != (mod < (C)0)) div -= (C)1;
+    if (div == (C)0) return copysign((C)0, a / b);
+    C fl = m_floor(div);
+    return div - fl > (C)0.5 ? fl + (C)1 : fl;
+}
+__device__ __forceinline__ long long floor_div_i(long long a, long long b) {
+    if (b == 0) return 0;
+    if (b == -1) return wrap_sub(0, a);
+    long long q = a / b;
+    return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+}
+__device__ __forceinline__ float floor_div(float a, float b) { return floor_div_f(a, b); }
+__device__ __forceinline__ double floor_div(double a, double b) { return floor_div_f(a, b); }
+__device__ __forceinline__ long long floor_div(long long a, long long b) { return floor_div_i(a, b); }
+__device__ __forceinline__ float trunc_div(float a, float b) { return truncf(a / b); }
+__device__ __forceinline__ double trunc_div(double a, double b) { return trunc(a / b); }
+__device__ __forceinline__ long long trunc_div(long long a, long long b) {
+    return b == 0 ? 0 : (b == -1 ? wrap_sub(0, a) : a / b);
+}
+BOP(floor_div, floor_div(a, b))
+BOP(trunc_div, trunc_div(a, b))
 CMP(eq, a == b)
 CMP(ne, a != b)
 CMP(lt, a < b)
@@ -202,7 +260,7 @@ CMP(ge, a >= b)
 struct B_maximum {
     template <typename C> __device__ __forceinline__ static C f(C a, C b) {
         if (a != a || b != b) return a != a ? a : b;
-        if (a == b && a == (C)0) return signbit(a) ? b : a;
+        if (a == b && a == (C)0) return m_signbit(a) ? b : a;
         return a > b ? a : b;
     }
 };
@@ -210,7 +268,7 @@ BINARY_KERNELS(maximum, SAME_TYPE)
 struct B_minimum {
     template <typename C> __device__ __forceinline__ static C f(C a, C b) {
         if (a != a || b != b) return a != a ? a : b;
-        if (a == b && a == (C)0) return signbit(a) ? a : b;
+        if (a == b && a == (C)0) return m_signbit(a) ? a : b;
         return a < b ? a : b;
     }
 };

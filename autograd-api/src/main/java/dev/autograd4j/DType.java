@@ -1,9 +1,9 @@
 package dev.autograd4j;
 
 /**
- * Element types, like {@code torch.dtype}. Only floating types can require gradients; INT64 and BOOL come
- * out of indexing, class targets and comparisons. There is no type promotion: binary ops need operands of
- * one dtype (convert with {@code Tensor.to(DType)}).
+ * Element types, like {@code torch.dtype}. Only floating types can require gradients; INT64 (computed exactly,
+ * in integers) and BOOL come out of indexing, class targets and comparisons. Binary ops promote their operands
+ * as PyTorch does ({@code Tensor.resultType}); {@code Tensor.to(DType)} converts explicitly.
  */
 public enum DType {
     /** 32-bit IEEE 754 float, {@code torch.float32}: the default for new tensors. */

@@ -56,7 +56,122 @@ final class Kernels {
     static void checkSameDtype(String op, Tensor a, Tensor b) {
         if (a.dtype() != b.dtype()) {
             throw new IllegalArgumentException(op + ": expected both tensors to have the same dtype, but got "
-                    + a.dtype() + " and " + b.dtype() + " (autograd4j does not promote types: use .to(DType))");
+                    + a.dtype() + " and " + b.dtype());
+        }
+    }
+
+    // ------------------------------------------------------------------ type promotion (torch.result_type)
+
+    /** Position in PyTorch's promotion lattice for these dtypes: bool < int64 < float32 < float64. */
+    private static int rank(DType t) {
+        return switch (t) {
+            case BOOL -> 0;
+            case INT64 -> 1;
+            case FLOAT32 -> 2;
+            case FLOAT64 -> 3;
+        };
+    }
+
+    /** {@code torch.promote_types}: the smaller dtype that holds both (null, PyTorch's Undefined, is ignored). */
+    static DType promoteTypes(DType a, DType b) {
+        if (a == null || b == null) {
+            return a == null ? b : a;
+        }
+        return rank(a) >= rank(b) ? a : b;
+    }
+
+    /**
+     * PyTorch's {@code combine_categories}: the higher-priority operands' dtype wins unless the lower ones are of
+     * a higher category (bool &lt; integer &lt; floating); then the two promote.
+     */
+    private static DType combineCategories(DType higher, DType lower) {
+        if (higher == null) {
+            return lower;
+        }
+        if (higher.isFloatingPoint()) {
+            return higher;
+        }
+        if (higher == DType.BOOL || (lower != null && lower.isFloatingPoint())) {
+            return promoteTypes(higher, lower);
+        }
+        return higher;
+    }
+
+    /**
+     * {@code torch.result_type(a, b)} for two tensors: tensors with dims take part fully, 0-d tensors only by a
+     * higher category. The one promotion function every op's check calls.
+     */
+    static DType resultType(Tensor a, Tensor b) {
+        DType dims = null, zeroDim = null;
+        for (Tensor t : new Tensor[] {a, b}) {
+            if (t.dim() > 0) {
+                dims = promoteTypes(dims, t.dtype());
+            } else {
+                zeroDim = promoteTypes(zeroDim, t.dtype());
+            }
+        }
+        return combineCategories(dims, zeroDim);
+    }
+
+    /**
+     * {@code torch.result_type(a, scalar)}: a Java scalar takes part only by its category, as a Python number:
+     * a double as the default float dtype (float32), a long as int64, a boolean as bool.
+     *
+     * @param scalarKind FLOAT64 for a double, INT64 for a long, BOOL for a boolean
+     */
+    static DType resultType(Tensor a, DType scalarKind) {
+        return combineCategories(a.dtype(), scalarKind.isFloatingPoint() ? DType.FLOAT32 : scalarKind);
+    }
+
+    /** PyTorch's {@code canCast}: no floating to integer or bool, no non-bool to bool. */
+    static boolean canCast(DType from, DType to) {
+        if (from.isFloatingPoint() && !to.isFloatingPoint()) {
+            return false;
+        }
+        return from == DType.BOOL || to != DType.BOOL;
+    }
+
+    /** An in-place op's check that its destination can hold the result type, with PyTorch's message. */
+    static void checkCastsTo(DType result, DType destination) {
+        if (!canCast(result, destination)) {
+            throw new IllegalArgumentException("result type " + result.scalarTypeName()
+                    + " can't be cast to the desired output type " + destination.scalarTypeName());
+        }
+    }
+
+    /** PyTorch's refusal of subtraction with bool operands (a scalar operand given by its kind). */
+    static void checkSubtractable(Tensor a, DType other) {
+        if (a.dtype() == DType.BOOL && other == DType.BOOL) {
+            throw new IllegalArgumentException("Subtraction, the `-` operator, with two bool tensors is not supported. "
+                    + "Use the `^` or `logical_xor()` operator instead.");
+        }
+        if (a.dtype() == DType.BOOL || other == DType.BOOL) {
+            throw new IllegalArgumentException("Subtraction, the `-` operator, with a bool tensor is not supported. "
+                    + "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.");
+        }
+    }
+
+    /**
+     * Whether a unary op computes integer and bool inputs in float32 (the default dtype), as PyTorch's
+     * floating-point math functions do ({@code torch.tensor([1, 4]).sqrt()} is float32); activations refuse them.
+     */
+    static boolean promotesIntegers(UnaryOp op) {
+        return switch (op) {
+            case EXP, EXPM1, LOG, LOG1P, LOG2, LOG10, SQRT, RSQRT, SIN, COS, TANH, SIGMOID, ERF, ERFC, POW_SCALAR,
+                 RPOW_SCALAR, RDIV_SCALAR -> true;
+            default -> false;
+        };
+    }
+
+    /** True division's dtype: the result type, or float32 (the default dtype) for integer and bool results. */
+    static DType floatingOr32(DType t) {
+        return t.isFloatingPoint() ? t : DType.FLOAT32;
+    }
+
+    /** The ZeroDivisionError of integer division, raised (on a GPU at the next synchronization) where b has 0. */
+    static void checkNoIntegerZero(Tensor b) {
+        if (!b.dtype().isFloatingPoint()) {
+            b.assertNoneSet(b.eq(0L), () -> new ArithmeticException("ZeroDivisionError"));
         }
     }
 
@@ -89,10 +204,19 @@ final class Kernels {
         return out;
     }
 
-    /** {@code op(a, b)} broadcast, same dtype and device; comparisons give BOOL. */
+    /**
+     * {@code op(a, b)} broadcast, same device; operands of different dtypes are cast (outside the graph) to their
+     * {@link #resultType}, which the result has; comparisons give BOOL. Differentiable ops cast with
+     * {@code to(DType)} before, so that each input's gradient flows back in its own dtype.
+     */
     static Tensor binary(Tensor a, BinaryOp op, Tensor b) {
         checkSameDevice(a, b);
-        checkSameDtype(op.kernelName(), a, b);
+        if (a.dtype() != b.dtype()) {
+            DType common = resultType(a, b);
+            try (var g = Autograd.noGrad()) {
+                return binary(a.to(common), op, b.to(common));
+            }
+        }
         int[] shape = Shape.broadcast(a.shapeUnsafe(), b.shapeUnsafe());
         Tensor out = a.emptyLike(shape, op.isComparison() ? DType.BOOL : a.dtype());
         a.kernels().binary(op, a.storageUnsafe(), a.layout().broadcastTo(shape), b.storageUnsafe(),
@@ -103,6 +227,16 @@ final class Kernels {
     /** A 0-d tensor of x's dtype and device, for scalar operands of binary kernels. */
     static Tensor scalarLike(Tensor x, double value) {
         return Tensor.full(Shape.of(), value, x.dtype(), x.device());
+    }
+
+    /** A 0-d tensor of a dtype on x's device holding a long exactly (through the host beyond 2^53). */
+    static Tensor scalarLike(Tensor x, long value, DType dtype) {
+        if (dtype != DType.INT64 || Math.abs(value) <= (1L << 53)) {
+            return Tensor.full(Shape.of(), value, dtype, x.device());
+        }
+        try (var g = Autograd.noGrad()) {
+            return Tensor.of(new long[] {value}).to(x.device());
+        }
     }
 
     /** Reduces the given (normalized, sorted) dims of x; returns {values, indices or null}. */

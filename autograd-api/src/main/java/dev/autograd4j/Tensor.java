@@ -25,6 +25,7 @@ import java.util.function.UnaryOperator;
  * input requires grad. Only {@code Tensor} implements those interfaces.
  */
 public final class Tensor implements TensorPointwise, TensorReductions, TensorViews, TensorLinalg, TensorInPlace,
+        TensorConversions,
         TensorAutograd {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Tensor.class);
     private static final Tensor[] NOTHING_SAVED = {};
@@ -907,124 +908,52 @@ public final class Tensor implements TensorPointwise, TensorReductions, TensorVi
     public record ValuesIndices(Tensor values, Tensor indices) {
     }
 
-    // ------------------------------------------------------------------ conversion
+    // ------------------------------------------------------------------ promotion and conversion
 
-    /**
-     * A copy with another dtype, like {@code tensor.to(dtype)}; differentiable between floating dtypes.
-     *
-     * @param target the dtype
-     * @return this tensor when it already has the dtype, else a copy; {@code ToCopyBackward0}
-     */
-    public Tensor to(DType target) {
-        if (target == dtype()) {
-            return this;
-        }
-        Tensor out = emptyLike(layout.shape(), target);
-        kernels().copy(storage, layout, out.storage, out.layout);
-        DType from = dtype();
-        if (!target.isFloatingPoint() || !from.isFloatingPoint()) {
-            return out;
-        }
-        return record("ToCopyBackward0", out, (g, needs) -> new Tensor[] {g.to(from)}, this);
+    /** A new leaf over a storage of {@code backend}, contiguous with the given shape. */
+    static Tensor wrap(Storage storage, int[] shape, Backend backend) {
+        return new Tensor(MemoryScope.track(storage), Layout.contiguous(shape), backend, new int[1]);
     }
 
     /**
-     * A copy on another device, like {@code tensor.to(device)}; gradients flow back across devices.
+     * The dtype of a binary op on a and b, like {@code torch.result_type}: categories bool &lt; integer &lt;
+     * floating; tensors with dims decide within a category, 0-d tensors only when of a higher category; two
+     * floating dtypes give the wider. Every binary op promotes its operands so.
      *
-     * @param target the device
-     * @return this tensor when already there, else a copy; {@code ToCopyBackward0}
+     * @param a a tensor
+     * @param b another tensor
+     * @return the result type
      */
-    public Tensor to(Device target) {
-        if (target.equals(device())) {
-            return this;
-        }
-        Backend targetBackend = Backends.forDevice(target);
-        Object host = hostArray();
-        Tensor out = new Tensor(MemoryScope.track(targetBackend.fromHost(target, dtype(), host)),
-                Layout.contiguous(layout.shape()), targetBackend, new int[1]);
-        Device from = device();
-        return record("ToCopyBackward0", out, (g, needs) -> new Tensor[] {g.to(from)}, this);
+    public static DType resultType(Tensor a, Tensor b) {
+        return Kernels.resultType(a, b);
     }
 
     /**
-     * The single value of a one-element tensor, like {@code tensor.item()}.
+     * The dtype of a binary op on a tensor and a Java double, taken as a Python float: it counts only by its
+     * category, so float tensors keep their dtype and integer or bool tensors give float32 (the default dtype).
      *
-     * @return the value as a double
-     * @throws IllegalStateException when the tensor has more or fewer than one element
+     * @param a a tensor
+     * @param scalar the scalar (only its type matters)
+     * @return the result type
      */
-    public double item() {
-        if (numel() != 1) {
-            throw new IllegalStateException("a Tensor with " + numel() + " elements cannot be converted to Scalar");
-        }
-        return toDoubleArray()[0];
+    public static DType resultType(Tensor a, double scalar) {
+        return Kernels.resultType(a, DType.FLOAT64);
     }
 
     /**
-     * The elements in row-major order as float32 values (waits for the device).
+     * The dtype of a binary op on a tensor and a Java long, taken as a Python int: float and int64 tensors keep
+     * their dtype, bool tensors give int64.
      *
-     * @return a new array
+     * @param a a tensor
+     * @param scalar the scalar (only its type matters)
+     * @return the result type
      */
-    public float[] toFloatArray() {
-        Object host = hostArray();
-        if (host instanceof float[] f) {
-            return f;
-        }
-        double[] d = toDoubleArray();
-        float[] f = new float[d.length];
-        for (int i = 0; i < d.length; i++) {
-            f[i] = (float) d[i];
-        }
-        return f;
+    public static DType resultType(Tensor a, long scalar) {
+        return Kernels.resultType(a, DType.INT64);
     }
 
-    /**
-     * The elements in row-major order as float64 values (waits for the device).
-     *
-     * @return a new array
-     */
-    public double[] toDoubleArray() {
-        Object host = hostArray();
-        if (host instanceof double[] d) {
-            return d;
-        }
-        int n = numel();
-        double[] d = new double[n];
-        if (host instanceof float[] f) {
-            for (int i = 0; i < n; i++) {
-                d[i] = f[i];
-            }
-        } else if (host instanceof long[] l) {
-            for (int i = 0; i < n; i++) {
-                d[i] = l[i];
-            }
-        } else {
-            boolean[] b = (boolean[]) host;
-            for (int i = 0; i < n; i++) {
-                d[i] = b[i] ? 1 : 0;
-            }
-        }
-        return d;
-    }
-
-    /**
-     * The elements in row-major order as int64 values; floats are truncated toward zero (waits for the device).
-     *
-     * @return a new array
-     */
-    public long[] toLongArray() {
-        Object host = hostArray();
-        if (host instanceof long[] l) {
-            return l;
-        }
-        double[] d = toDoubleArray();
-        long[] l = new long[d.length];
-        for (int i = 0; i < d.length; i++) {
-            l[i] = (long) d[i];
-        }
-        return l;
-    }
-
-    private Object hostArray() {
+    /** The elements in row-major order as a host array of this dtype, after waiting for the device. */
+    Object hostArray() {
         backend.synchronize(device());
         return kernels().toHost(storage, layout);
     }

@@ -16,10 +16,13 @@ final class TensorFormatter {
 
     static String format(Tensor t) {
         StringBuilder sb = new StringBuilder(PREFIX);
-        double[] values = t.toDoubleArray();
+        // int64 prints its exact values: the walk below then carries element indices instead of the values
+        long[] longs = t.dtype() == DType.INT64 ? t.toLongArray() : null;
+        double[] values = longs == null ? t.toDoubleArray() : java.util.stream.IntStream.range(0, longs.length)
+                .asDoubleStream().toArray();
         int[] shape = t.shape().toArray();
         boolean summarize = values.length > THRESHOLD;
-        ElementFormat fmt = new ElementFormat(t.dtype(), values, shape, summarize);
+        ElementFormat fmt = new ElementFormat(t.dtype(), values, longs, summarize);
         if (values.length == 0) {
             sb.append("[]");
         } else {
@@ -96,12 +99,14 @@ final class TensorFormatter {
     /** How every element of one tensor is written, so that all share one width. */
     private static final class ElementFormat {
         private final DType dtype;
+        private final long[] longs;
         private final boolean intMode;
         private final boolean sciMode;
         final int width;
 
-        ElementFormat(DType dtype, double[] values, int[] shape, boolean summarize) {
+        ElementFormat(DType dtype, double[] values, long[] longs, boolean summarize) {
             this.dtype = dtype;
+            this.longs = longs;
             double max = 0, min = Double.POSITIVE_INFINITY;
             boolean allInts = true;
             for (double x : values) {
@@ -133,7 +138,7 @@ final class TensorFormatter {
                 return x != 0 ? "True" : "False";
             }
             if (dtype == DType.INT64) {
-                return Long.toString((long) x);
+                return Long.toString(longs[(int) x]);
             }
             if (Double.isNaN(x)) {
                 return "nan";

@@ -15,7 +15,9 @@ import java.util.function.UnaryOperator;
  * was overwritten. Outside the graph the kernel writes straight into the storage, with no temporary.
  * Writes through memory that overlaps are refused with PyTorch's messages: a destination whose elements share
  * storage (an expanded tensor) and an input that partly overlaps the destination (as {@code x.add_(x.t())});
- * the same tensor or the same memory element for element ({@code x.add_(x)}) is allowed.
+ * the same tensor or the same memory element for element ({@code x.add_(x)}) is allowed. The result type
+ * ({@link Tensor#resultType}) must be one this tensor can hold, as in PyTorch: an int64 tensor refuses
+ * {@code add_(0.5)} with "result type Float can't be cast to the desired output type Long".
  */
 public sealed interface TensorInPlace permits Tensor {
 
@@ -49,6 +51,11 @@ public sealed interface TensorInPlace permits Tensor {
                     + result.shape());
         }
         Kernels.checkSameDevice(x, result);
+        Kernels.checkCastsTo(result.dtype(), x.dtype());
+        if (result.dtype() != x.dtype()) {
+            result = result.to(x.dtype());
+            node = result.gradFn();
+        }
         if (node != null && x.isView()) {
             return writeThroughView(x, result);
         }
@@ -94,16 +101,39 @@ public sealed interface TensorInPlace permits Tensor {
         Tensor x = self();
         Autograd.checkInPlaceAllowed(x);
         Kernels.checkSameDevice(x, other);
-        Kernels.checkSameDtype(op, x, other);
+        DType common = Kernels.resultType(x, other);
+        Kernels.checkCastsTo(common, x.dtype());
         int[] shape = Shape.broadcast(x.shapeUnsafe(), other.shapeUnsafe());
         if (!Arrays.equals(shape, x.shapeUnsafe())) {
             throw new IllegalArgumentException("output with shape " + x.shape() + " doesn't match the broadcast shape "
                     + Shape.wrap(shape));
         }
-        x.kernels().binary(kernel, x.storageUnsafe(), x.layout(), other.storageUnsafe(),
-                other.layout().broadcastTo(shape), x.storageUnsafe(), x.layout());
+        if (common != x.dtype() || other.dtype() != common) {
+            // promoted: computed in the result type, then cast into this tensor's dtype
+            Tensor result;
+            try (var g = Autograd.noGrad()) {
+                result = Kernels.binary(x.to(common), kernel, other.to(common)).to(x.dtype());
+            }
+            x.kernels().copy(result.storageUnsafe(), result.layout(), x.storageUnsafe(), x.layout());
+        } else {
+            x.kernels().binary(kernel, x.storageUnsafe(), x.layout(), other.storageUnsafe(),
+                    other.layout().broadcastTo(shape), x.storageUnsafe(), x.layout());
+        }
         x.commitInPlace(null);
         return x;
+    }
+
+    /** The check of an in-place op with a double scalar (a Python float): integer and bool tensors refuse it. */
+    private void checkDoubleScalar() {
+        Kernels.checkCastsTo(Kernels.resultType(self(), DType.FLOAT64), self().dtype());
+    }
+
+    /** {@code op_(long)} on an integer or bool tensor: exact in int64 (bool tensors refuse the int64 result). */
+    private Tensor integerScalarInto(String op, BinaryOp kernel, long value) {
+        Tensor x = self();
+        checkOverlap(null);
+        Kernels.checkCastsTo(Kernels.resultType(x, DType.INT64), x.dtype());
+        return binaryInto(op, kernel, Kernels.scalarLike(x, value, DType.INT64));
     }
 
     private Tensor unaryInto(UnaryOp kernel, double p0) {
@@ -172,7 +202,19 @@ public sealed interface TensorInPlace permits Tensor {
      * @return this tensor
      */
     default Tensor add_(double value) {
+        checkDoubleScalar();
         return writesDirectly(null) ? unaryInto(UnaryOp.ADD_SCALAR, value) : inPlace("add_", t -> t.add(value));
+    }
+
+    /**
+     * In place {@code this += value}, the scalar as a Python int: exact in int64 for integer tensors.
+     *
+     * @param value the scalar
+     * @return this tensor
+     * @throws IllegalArgumentException for a bool tensor, which cannot hold the int64 result
+     */
+    default Tensor add_(long value) {
+        return self().dtype().isFloatingPoint() ? add_((double) value) : integerScalarInto("add_", BinaryOp.ADD, value);
     }
 
     /**
@@ -194,7 +236,19 @@ public sealed interface TensorInPlace permits Tensor {
      * @return this tensor
      */
     default Tensor sub_(double value) {
+        checkDoubleScalar();
         return writesDirectly(null) ? unaryInto(UnaryOp.ADD_SCALAR, -value) : inPlace("sub_", t -> t.sub(value));
+    }
+
+    /**
+     * In place {@code this -= value}, the scalar as a Python int: exact in int64 for integer tensors.
+     *
+     * @param value the scalar
+     * @return this tensor
+     * @throws IllegalArgumentException for a bool tensor, which cannot hold the int64 result
+     */
+    default Tensor sub_(long value) {
+        return self().dtype().isFloatingPoint() ? sub_((double) value) : integerScalarInto("sub_", BinaryOp.SUB, value);
     }
 
     /**
@@ -216,7 +270,19 @@ public sealed interface TensorInPlace permits Tensor {
      * @return this tensor
      */
     default Tensor mul_(double value) {
+        checkDoubleScalar();
         return writesDirectly(null) ? unaryInto(UnaryOp.MUL_SCALAR, value) : inPlace("mul_", t -> t.mul(value));
+    }
+
+    /**
+     * In place {@code this *= value}, the scalar as a Python int: exact in int64 for integer tensors.
+     *
+     * @param value the scalar
+     * @return this tensor
+     * @throws IllegalArgumentException for a bool tensor, which cannot hold the int64 result
+     */
+    default Tensor mul_(long value) {
+        return self().dtype().isFloatingPoint() ? mul_((double) value) : integerScalarInto("mul_", BinaryOp.MUL, value);
     }
 
     /**
@@ -228,6 +294,7 @@ public sealed interface TensorInPlace permits Tensor {
     default Tensor div_(Tensor other) {
         Objects.requireNonNull(other, "other must not be null");
         checkOverlap(other);
+        Kernels.checkCastsTo(Kernels.floatingOr32(Kernels.resultType(self(), other)), self().dtype());
         return writesDirectly(other) ? binaryInto("div_", BinaryOp.DIV, other) : inPlace("div_", t -> t.div(other));
     }
 
@@ -238,6 +305,7 @@ public sealed interface TensorInPlace permits Tensor {
      * @return this tensor
      */
     default Tensor div_(double value) {
+        checkDoubleScalar();
         return writesDirectly(null) ? unaryInto(UnaryOp.MUL_SCALAR, 1.0 / value) : inPlace("div_", t -> t.div(value));
     }
 

@@ -1,8 +1,8 @@
 package dev.autograd4j;
 
+import dev.autograd4j.Kernels.Saved;
 import dev.autograd4j.spi.BinaryOp;
 import dev.autograd4j.spi.UnaryOp;
-import dev.autograd4j.Kernels.Saved;
 import java.util.Objects;
 
 /**
@@ -10,9 +10,11 @@ import java.util.Objects;
  * comparisons and selection. Each op declares its kernel (an {@link UnaryOp} or {@link BinaryOp} constant,
  * the op table the backends serve) together with its derivative and the name of its node, as PyTorch names it.
  *
- * <p>Binary ops broadcast as PyTorch does and need operands of one dtype and device (autograd4j does not
- * promote types); the gradient of a broadcast operand is summed back to its shape. Elementwise math on
- * floating-point functions requires a floating dtype ({@code "exp" not implemented for 'Long'} otherwise).
+ * <p>Binary ops broadcast as PyTorch does and promote their operands' dtypes as {@code torch.result_type}
+ * ({@link Tensor#resultType}); the operands must share a device, and the gradient of a broadcast or promoted
+ * operand is summed back to its shape and cast back to its dtype. The floating-point math functions
+ * ({@code exp}, {@code log}, {@code sqrt}, {@code pow}, ...) compute integer and bool tensors in float32, as
+ * PyTorch; activations require a floating dtype ({@code "gelu" not implemented for 'Long'} otherwise).
  */
 public sealed interface TensorPointwise permits Tensor {
 
@@ -23,7 +25,7 @@ public sealed interface TensorPointwise permits Tensor {
     /** Check, dispatch, record: one unary kernel with scalar parameters, its node and its derivative. */
     private Tensor unary(UnaryOp op, double p0, double p1, String node, Kernels.Saved saved,
                          Kernels.UnaryDerivative derivative) {
-        Tensor x = self();
+        Tensor x = Kernels.promotesIntegers(op) ? self().to(Kernels.floatingOr32(self().dtype())) : self();
         Tensor y = Kernels.unary(x, op, p0, p1);
         Tensor[] keep = switch (saved) {
             case INPUT -> Tensor.saved(x);
@@ -38,59 +40,112 @@ public sealed interface TensorPointwise permits Tensor {
     }
 
     // ------------------------------------------------------------------ arithmetic
+    // Type promotion: the operands are cast with the differentiable to(DType) to their result type
+    // (Kernels.resultType, torch.result_type) before the kernel, so each input's gradient flows back in its own
+    // dtype. A Java double takes part as a Python float, a long as a Python int; an op with a scalar records
+    // the scalar's edge as null, as PyTorch's wrapped numbers (AddBackward0 for both x + y and x + 2.0).
+
+    /** Both operands cast (differentiably) to {@code dtype}. */
+    private static Tensor[] both(Tensor a, Tensor b, DType dtype) {
+        return new Tensor[] {a.to(dtype), b.to(dtype)};
+    }
+
+    /** This tensor cast to its result type with a double scalar (a Python float). */
+    private Tensor withDouble() {
+        return self().to(Kernels.resultType(self(), DType.FLOAT64));
+    }
+
+    /** {@code op(this, value)} for a long scalar on an integer or bool tensor: exact, in int64; no graph. */
+    private Tensor integerScalar(BinaryOp op, long value) {
+        Tensor x = self().to(DType.INT64);
+        return Kernels.binary(x, op, Kernels.scalarLike(x, value, DType.INT64));
+    }
+
+    /** Whether a long scalar keeps this tensor's category integral (bool or int64 tensors): PyTorch's int rule. */
+    private boolean integral() {
+        return !self().dtype().isFloatingPoint();
+    }
 
     /**
-     * {@code this + other} with broadcasting, like {@code torch.add}.
+     * {@code this + other} with broadcasting and type promotion, like {@code torch.add}.
      *
-     * @param other same dtype and device, a shape that broadcasts with this one
-     * @return a new tensor of the broadcast shape; {@code AddBackward0}
-     * @throws IllegalArgumentException when dtypes, devices or shapes do not match
+     * @param other same device, a shape that broadcasts with this one; any dtype ({@link Tensor#resultType})
+     * @return a new tensor of the broadcast shape and the result type; {@code AddBackward0}
+     * @throws IllegalArgumentException when devices or shapes do not match
      */
     default Tensor add(Tensor other) {
         Objects.requireNonNull(other, "other must not be null");
-        Tensor x = self();
-        Tensor out = Kernels.binary(x, BinaryOp.ADD, other);
+        Tensor[] p = both(self(), other, Kernels.resultType(self(), other));
+        Tensor x = p[0], y = p[1];
+        Tensor out = Kernels.binary(x, BinaryOp.ADD, y);
         return Tensor.record("AddBackward0", out, (g, needs) -> new Tensor[] {
             needs[0] ? g.sumToShape(x.shapeUnsafe()) : null,
-            needs[1] ? g.sumToShape(other.shapeUnsafe()) : null}, x, other);
+            needs[1] ? g.sumToShape(y.shapeUnsafe()) : null}, x, y);
     }
 
     /**
-     * {@code this + value}.
+     * {@code this + value}, the scalar as a Python float: integer and bool tensors give float32.
      *
      * @param value the scalar
-     * @return a new tensor; {@code AddBackward1}
+     * @return a new tensor; {@code AddBackward0}, whose scalar edge is null
      */
     default Tensor add(double value) {
-        Tensor out = Kernels.unary(self(), UnaryOp.ADD_SCALAR, value, 0);
-        return Tensor.record("AddBackward1", out, (g, needs) -> new Tensor[] {g}, self());
+        Tensor x = withDouble();
+        Tensor out = Kernels.unary(x, UnaryOp.ADD_SCALAR, value, 0);
+        return Tensor.record("AddBackward0", out, (g, needs) -> new Tensor[] {g, null}, x, null);
     }
 
     /**
-     * {@code this - other} with broadcasting, like {@code torch.sub}.
+     * {@code this + value}, the scalar as a Python int: exact in int64 for integer tensors (wrapping on
+     * overflow), int64 for bool tensors, the tensor's dtype for floating ones.
      *
-     * @param other same dtype and device, a shape that broadcasts with this one
-     * @return a new tensor of the broadcast shape; {@code SubBackward0}
-     * @throws IllegalArgumentException when dtypes, devices or shapes do not match
+     * @param value the scalar
+     * @return a new tensor; {@code AddBackward0} for floating tensors
+     */
+    default Tensor add(long value) {
+        return integral() ? integerScalar(BinaryOp.ADD, value) : add((double) value);
+    }
+
+    /**
+     * {@code this - other} with broadcasting and type promotion, like {@code torch.sub}.
+     *
+     * @param other same device, a shape that broadcasts with this one; any dtype ({@link Tensor#resultType})
+     * @return a new tensor of the broadcast shape and the result type; {@code SubBackward0}
+     * @throws IllegalArgumentException when devices or shapes do not match, or an operand is bool (as PyTorch)
      */
     default Tensor sub(Tensor other) {
         Objects.requireNonNull(other, "other must not be null");
-        Tensor x = self();
-        Tensor out = Kernels.binary(x, BinaryOp.SUB, other);
+        Kernels.checkSubtractable(self(), other.dtype());
+        Tensor[] p = both(self(), other, Kernels.resultType(self(), other));
+        Tensor x = p[0], y = p[1];
+        Tensor out = Kernels.binary(x, BinaryOp.SUB, y);
         return Tensor.record("SubBackward0", out, (g, needs) -> new Tensor[] {
             needs[0] ? g.sumToShape(x.shapeUnsafe()) : null,
-            needs[1] ? g.neg().sumToShape(other.shapeUnsafe()) : null}, x, other);
+            needs[1] ? g.neg().sumToShape(y.shapeUnsafe()) : null}, x, y);
     }
 
     /**
-     * {@code this - value}.
+     * {@code this - value}, the scalar as a Python float.
      *
      * @param value the scalar
-     * @return a new tensor; {@code SubBackward1}
+     * @return a new tensor; {@code SubBackward0}, whose scalar edge is null
      */
     default Tensor sub(double value) {
-        Tensor out = Kernels.unary(self(), UnaryOp.ADD_SCALAR, -value, 0);
-        return Tensor.record("SubBackward1", out, (g, needs) -> new Tensor[] {g}, self());
+        Kernels.checkSubtractable(self(), DType.FLOAT64);
+        Tensor x = withDouble();
+        Tensor out = Kernels.unary(x, UnaryOp.ADD_SCALAR, -value, 0);
+        return Tensor.record("SubBackward0", out, (g, needs) -> new Tensor[] {g, null}, x, null);
+    }
+
+    /**
+     * {@code this - value}, the scalar as a Python int (exact in int64 for integer and bool tensors).
+     *
+     * @param value the scalar
+     * @return a new tensor; {@code SubBackward0} for floating tensors
+     */
+    default Tensor sub(long value) {
+        Kernels.checkSubtractable(self(), DType.INT64);
+        return integral() ? integerScalar(BinaryOp.SUB, value) : sub((double) value);
     }
 
     /**
@@ -104,57 +159,120 @@ public sealed interface TensorPointwise permits Tensor {
     }
 
     /**
-     * {@code this * other} with broadcasting, like {@code torch.mul}.
+     * {@code this * other} with broadcasting and type promotion, like {@code torch.mul}.
      *
-     * @param other same dtype and device, a shape that broadcasts with this one
-     * @return a new tensor of the broadcast shape; {@code MulBackward0}
-     * @throws IllegalArgumentException when dtypes, devices or shapes do not match
+     * @param other same device, a shape that broadcasts with this one; any dtype ({@link Tensor#resultType})
+     * @return a new tensor of the broadcast shape and the result type; {@code MulBackward0}
+     * @throws IllegalArgumentException when devices or shapes do not match
      */
     default Tensor mul(Tensor other) {
         Objects.requireNonNull(other, "other must not be null");
-        Tensor x = self();
-        Tensor out = Kernels.binary(x, BinaryOp.MUL, other);
-        return Tensor.record("MulBackward0", out, Tensor.saved(x, other), (g, needs) -> new Tensor[] {
-            needs[0] ? g.mul(other).sumToShape(x.shapeUnsafe()) : null,
-            needs[1] ? g.mul(x).sumToShape(other.shapeUnsafe()) : null}, x, other);
+        Tensor[] p = both(self(), other, Kernels.resultType(self(), other));
+        Tensor x = p[0], y = p[1];
+        Tensor out = Kernels.binary(x, BinaryOp.MUL, y);
+        return Tensor.record("MulBackward0", out, Tensor.saved(x, y), (g, needs) -> new Tensor[] {
+            needs[0] ? g.mul(y).sumToShape(x.shapeUnsafe()) : null,
+            needs[1] ? g.mul(x).sumToShape(y.shapeUnsafe()) : null}, x, y);
     }
 
     /**
-     * {@code this * value}.
+     * {@code this * value}, the scalar as a Python float: integer and bool tensors give float32.
      *
      * @param value the scalar
-     * @return a new tensor; {@code MulBackward1}
+     * @return a new tensor; {@code MulBackward0}, whose scalar edge is null
      */
     default Tensor mul(double value) {
-        Tensor out = Kernels.unary(self(), UnaryOp.MUL_SCALAR, value, 0);
-        return Tensor.record("MulBackward1", out, (g, needs) -> new Tensor[] {g.mul(value)}, self());
+        Tensor x = withDouble();
+        Tensor out = Kernels.unary(x, UnaryOp.MUL_SCALAR, value, 0);
+        return Tensor.record("MulBackward0", out, (g, needs) -> new Tensor[] {g.mul(value), null}, x, null);
     }
 
     /**
-     * {@code this / other} with broadcasting (true division), like {@code torch.div}.
+     * {@code this * value}, the scalar as a Python int: exact in int64 for integer tensors (wrapping on
+     * overflow), int64 for bool tensors ({@code bool * 2} is int64), the tensor's dtype for floating ones.
      *
-     * @param other same dtype and device, a shape that broadcasts with this one
-     * @return a new tensor of the broadcast shape; {@code DivBackward0}
-     * @throws IllegalArgumentException when dtypes, devices or shapes do not match
+     * @param value the scalar
+     * @return a new tensor; {@code MulBackward0} for floating tensors
+     */
+    default Tensor mul(long value) {
+        return integral() ? integerScalar(BinaryOp.MUL, value) : mul((double) value);
+    }
+
+    /**
+     * {@code this / other} with broadcasting, true division like {@code torch.div}: integer and bool operands
+     * give float32 (the default dtype).
+     *
+     * @param other same device, a shape that broadcasts with this one; any dtype ({@link Tensor#resultType})
+     * @return a new floating tensor of the broadcast shape; {@code DivBackward0}
+     * @throws IllegalArgumentException when devices or shapes do not match
      */
     default Tensor div(Tensor other) {
         Objects.requireNonNull(other, "other must not be null");
-        Tensor x = self();
-        Tensor out = Kernels.binary(x, BinaryOp.DIV, other);
-        return Tensor.record("DivBackward0", out, Tensor.saved(x, other), (g, needs) -> new Tensor[] {
-            needs[0] ? g.div(other).sumToShape(x.shapeUnsafe()) : null,
-            needs[1] ? g.neg().mul(x).div(other.mul(other)).sumToShape(other.shapeUnsafe()) : null}, x, other);
+        Tensor[] p = both(self(), other, Kernels.floatingOr32(Kernels.resultType(self(), other)));
+        Tensor x = p[0], y = p[1];
+        Tensor out = Kernels.binary(x, BinaryOp.DIV, y);
+        return Tensor.record("DivBackward0", out, Tensor.saved(x, y), (g, needs) -> new Tensor[] {
+            needs[0] ? g.div(y).sumToShape(x.shapeUnsafe()) : null,
+            needs[1] ? g.neg().mul(x).div(y.mul(y)).sumToShape(y.shapeUnsafe()) : null}, x, y);
     }
 
     /**
-     * {@code this / value}.
+     * {@code this / value}, true division: integer and bool tensors give float32.
      *
      * @param value the scalar
-     * @return a new tensor; {@code DivBackward1}
+     * @return a new floating tensor; {@code DivBackward0}, whose scalar edge is null
      */
     default Tensor div(double value) {
-        Tensor out = Kernels.unary(self(), UnaryOp.MUL_SCALAR, 1.0 / value, 0);
-        return Tensor.record("DivBackward1", out, (g, needs) -> new Tensor[] {g.div(value)}, self());
+        Tensor x = self().to(Kernels.floatingOr32(self().dtype()));
+        Tensor out = Kernels.unary(x, UnaryOp.MUL_SCALAR, 1.0 / value, 0);
+        return Tensor.record("DivBackward0", out, (g, needs) -> new Tensor[] {g.div(value), null}, x, null);
+    }
+
+    /**
+     * {@code this / other} rounded, like {@code torch.div(this, other, rounding_mode=mode)}: {@code "floor"}
+     * rounds toward negative infinity, {@code "trunc"} toward zero, null is true division. Integer operands give
+     * an exact integer result; an integer division by zero throws {@code ZeroDivisionError} (on a GPU at the next
+     * synchronization). The rounded quotient has a zero gradient.
+     *
+     * @param other same device, broadcastable; any dtype ({@link Tensor#resultType})
+     * @param roundingMode {@code "floor"}, {@code "trunc"} or null
+     * @return a new tensor of the result type; {@code DivBackward2} when rounded
+     * @throws IllegalArgumentException for another rounding mode or bool operands
+     * @throws ArithmeticException {@code ZeroDivisionError} for integer division by zero
+     */
+    default Tensor div(Tensor other, String roundingMode) {
+        Objects.requireNonNull(other, "other must not be null");
+        if (roundingMode == null) {
+            return div(other);
+        }
+        BinaryOp op = switch (roundingMode) {
+            case "floor" -> BinaryOp.FLOOR_DIV;
+            case "trunc" -> BinaryOp.TRUNC_DIV;
+            default -> throw new IllegalArgumentException("div expected rounding_mode to be one of None, 'trunc', or "
+                    + "'floor' but found '" + roundingMode + "'");
+        };
+        DType dtype = Kernels.resultType(self(), other);
+        if (dtype == DType.BOOL) {
+            throw new IllegalArgumentException("\"div_" + roundingMode + "\" not implemented for 'Bool'");
+        }
+        Tensor[] p = both(self(), other, dtype);
+        Tensor x = p[0], y = p[1];
+        Kernels.checkNoIntegerZero(y);
+        Tensor out = Kernels.binary(x, op, y);
+        return Tensor.record("DivBackward2", out, (g, needs) -> new Tensor[] {
+            needs[0] ? Tensor.zerosLike(x) : null, needs[1] ? Tensor.zerosLike(y) : null}, x, y);
+    }
+
+    /**
+     * {@code floor(this / other)}, like {@code torch.floor_divide}: {@code div(other, "floor")}.
+     *
+     * @param other same device, broadcastable; any dtype
+     * @return a new tensor of the result type
+     * @throws ArithmeticException {@code ZeroDivisionError} for integer division by zero
+     */
+    default Tensor floorDivide(Tensor other) {
+        Objects.requireNonNull(other, "other must not be null");
+        return div(other, "floor");
     }
 
     /**
@@ -164,7 +282,6 @@ public sealed interface TensorPointwise permits Tensor {
      * @return a new tensor; {@code PowBackward0}
      */
     default Tensor pow(double exponent) {
-        Kernels.requireFloating(self().dtype(), "pow");
         return unary(UnaryOp.POW_SCALAR, exponent, 0, "PowBackward0", Saved.INPUT, (x, y, g) ->
                 exponent == 0 ? Tensor.zerosLike(x) : g.mul(x.pow(exponent - 1).mul(exponent)));
     }
@@ -285,7 +402,6 @@ public sealed interface TensorPointwise permits Tensor {
      * @return a new tensor; {@code ReciprocalBackward0}
      */
     default Tensor reciprocal() {
-        Kernels.requireFloating(self().dtype(), "reciprocal");
         return unary(UnaryOp.RDIV_SCALAR, 1.0, 0, "ReciprocalBackward0", Saved.RESULT,
                 (x, y, g) -> g.mul(y.mul(y)).neg());
     }
@@ -587,15 +703,16 @@ public sealed interface TensorPointwise permits Tensor {
     }
 
     private Tensor extremum(BinaryOp op, String node, Tensor other) {
-        Tensor x = self();
-        Tensor out = Kernels.binary(x, op, other);
-        return Tensor.record(node, out, Tensor.saved(x, other, out), (g, needs) -> {
-            Tensor mine = x.eq(out).to(g.dtype()), theirs = other.eq(out).to(g.dtype());
+        Tensor[] p = both(self(), other, Kernels.resultType(self(), other));
+        Tensor x = p[0], y = p[1];
+        Tensor out = Kernels.binary(x, op, y);
+        return Tensor.record(node, out, Tensor.saved(x, y, out), (g, needs) -> {
+            Tensor mine = x.eq(out).to(g.dtype()), theirs = y.eq(out).to(g.dtype());
             Tensor share = mine.add(theirs);
             return new Tensor[] {
                 needs[0] ? g.mul(mine.div(share)).sumToShape(x.shapeUnsafe()) : null,
-                needs[1] ? g.mul(theirs.div(share)).sumToShape(other.shapeUnsafe()) : null};
-        }, x, other);
+                needs[1] ? g.mul(theirs.div(share)).sumToShape(y.shapeUnsafe()) : null};
+        }, x, y);
     }
 
     // ------------------------------------------------------------------ tests of values (BOOL, no gradient)
@@ -632,6 +749,17 @@ public sealed interface TensorPointwise permits Tensor {
     }
 
     // ------------------------------------------------------------------ comparisons (BOOL, no gradient)
+    // Operands are promoted to their result type (outside the graph) before they are compared.
+
+    /** A double as a 0-d operand of this tensor's result type with a Python float. */
+    private Tensor scalar(double value) {
+        return Tensor.full(Shape.of(), value, Kernels.resultType(self(), DType.FLOAT64), self().device());
+    }
+
+    /** A long as a 0-d operand of this tensor's result type with a Python int (exact in int64). */
+    private Tensor scalar(long value) {
+        return Kernels.scalarLike(self(), value, Kernels.resultType(self(), DType.INT64));
+    }
 
     /**
      * {@code this == other} elementwise with broadcasting, like {@code torch.eq}.
@@ -700,63 +828,123 @@ public sealed interface TensorPointwise permits Tensor {
     }
 
     /**
-     * {@code this == value} elementwise.
+     * {@code this == value} elementwise, the scalar as a Python float (integer tensors compare in float32).
      *
-     * @param value the scalar, cast to this dtype
+     * @param value the scalar
      * @return a new BOOL tensor
      */
     default Tensor eq(double value) {
-        return eq(Kernels.scalarLike(self(), value));
+        return Kernels.binary(self(), BinaryOp.EQ, scalar(value));
     }
 
     /**
-     * {@code this != value} elementwise.
+     * {@code this == value} elementwise, the scalar as a Python int (integer tensors compare exactly).
      *
-     * @param value the scalar, cast to this dtype
+     * @param value the scalar
+     * @return a new BOOL tensor
+     */
+    default Tensor eq(long value) {
+        return Kernels.binary(self(), BinaryOp.EQ, scalar(value));
+    }
+
+    /**
+     * {@code this != value} elementwise, the scalar as a Python float (integer tensors compare in float32).
+     *
+     * @param value the scalar
      * @return a new BOOL tensor
      */
     default Tensor ne(double value) {
-        return ne(Kernels.scalarLike(self(), value));
+        return Kernels.binary(self(), BinaryOp.NE, scalar(value));
     }
 
     /**
-     * {@code this < value} elementwise.
+     * {@code this != value} elementwise, the scalar as a Python int (integer tensors compare exactly).
      *
-     * @param value the scalar, cast to this dtype
+     * @param value the scalar
+     * @return a new BOOL tensor
+     */
+    default Tensor ne(long value) {
+        return Kernels.binary(self(), BinaryOp.NE, scalar(value));
+    }
+
+    /**
+     * {@code this < value} elementwise, the scalar as a Python float (integer tensors compare in float32).
+     *
+     * @param value the scalar
      * @return a new BOOL tensor
      */
     default Tensor lt(double value) {
-        return lt(Kernels.scalarLike(self(), value));
+        return Kernels.binary(self(), BinaryOp.LT, scalar(value));
     }
 
     /**
-     * {@code this <= value} elementwise.
+     * {@code this < value} elementwise, the scalar as a Python int (integer tensors compare exactly).
      *
-     * @param value the scalar, cast to this dtype
+     * @param value the scalar
+     * @return a new BOOL tensor
+     */
+    default Tensor lt(long value) {
+        return Kernels.binary(self(), BinaryOp.LT, scalar(value));
+    }
+
+    /**
+     * {@code this <= value} elementwise, the scalar as a Python float (integer tensors compare in float32).
+     *
+     * @param value the scalar
      * @return a new BOOL tensor
      */
     default Tensor le(double value) {
-        return le(Kernels.scalarLike(self(), value));
+        return Kernels.binary(self(), BinaryOp.LE, scalar(value));
     }
 
     /**
-     * {@code this > value} elementwise.
+     * {@code this <= value} elementwise, the scalar as a Python int (integer tensors compare exactly).
      *
-     * @param value the scalar, cast to this dtype
+     * @param value the scalar
+     * @return a new BOOL tensor
+     */
+    default Tensor le(long value) {
+        return Kernels.binary(self(), BinaryOp.LE, scalar(value));
+    }
+
+    /**
+     * {@code this > value} elementwise, the scalar as a Python float (integer tensors compare in float32).
+     *
+     * @param value the scalar
      * @return a new BOOL tensor
      */
     default Tensor gt(double value) {
-        return gt(Kernels.scalarLike(self(), value));
+        return Kernels.binary(self(), BinaryOp.GT, scalar(value));
     }
 
     /**
-     * {@code this >= value} elementwise.
+     * {@code this > value} elementwise, the scalar as a Python int (integer tensors compare exactly).
      *
-     * @param value the scalar, cast to this dtype
+     * @param value the scalar
+     * @return a new BOOL tensor
+     */
+    default Tensor gt(long value) {
+        return Kernels.binary(self(), BinaryOp.GT, scalar(value));
+    }
+
+    /**
+     * {@code this >= value} elementwise, the scalar as a Python float (integer tensors compare in float32).
+     *
+     * @param value the scalar
      * @return a new BOOL tensor
      */
     default Tensor ge(double value) {
-        return ge(Kernels.scalarLike(self(), value));
+        return Kernels.binary(self(), BinaryOp.GE, scalar(value));
+    }
+
+    /**
+     * {@code this >= value} elementwise, the scalar as a Python int (integer tensors compare exactly).
+     *
+     * @param value the scalar
+     * @return a new BOOL tensor
+     */
+    default Tensor ge(long value) {
+        return Kernels.binary(self(), BinaryOp.GE, scalar(value));
     }
 
     /**
@@ -778,7 +966,10 @@ public sealed interface TensorPointwise permits Tensor {
         }
         Kernels.checkSameDevice(condition, a);
         Kernels.checkSameDevice(a, other);
-        Kernels.checkSameDtype("where", a, other);
+        if (a.dtype() != other.dtype()) {
+            DType common = Kernels.resultType(a, other);
+            return a.to(common).where(condition, other.to(common));
+        }
         int[] shape = Shape.broadcast(Shape.broadcast(condition.shapeUnsafe(), a.shapeUnsafe()), other.shapeUnsafe());
         Tensor out = a.emptyLike(shape, a.dtype());
         a.kernels().where(condition.storageUnsafe(), condition.layout().broadcastTo(shape), a.storageUnsafe(),

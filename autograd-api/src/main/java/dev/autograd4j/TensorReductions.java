@@ -30,12 +30,12 @@ public sealed interface TensorReductions permits Tensor {
     }
 
     /**
-     * Sum of all elements, like {@code tensor.sum()}.
+     * Sum of all elements, like {@code tensor.sum()}; bool tensors sum to int64, int64 sums exactly.
      *
      * @return a 0-d tensor; {@code SumBackward0}
      */
     default Tensor sum() {
-        Tensor x = self();
+        Tensor x = self().dtype() == DType.BOOL ? self().to(DType.INT64) : self(); // PyTorch: bool sums are int64
         Tensor out = Kernels.reduce(x, ReduceOp.SUM, Kernels.allDims(x.dim()), false)[0];
         return Tensor.record("SumBackward0", out, (g, needs) -> new Tensor[] {g.expand(x.shapeUnsafe())}, x);
     }
@@ -64,7 +64,7 @@ public sealed interface TensorReductions permits Tensor {
      */
     default Tensor sum(int[] dims, boolean keepDim) {
         Objects.requireNonNull(dims, "dims must not be null");
-        Tensor x = self();
+        Tensor x = self().dtype() == DType.BOOL ? self().to(DType.INT64) : self(); // PyTorch: bool sums are int64
         int[] nd = reductionDims(x, dims);
         Tensor out = Kernels.reduce(x, ReduceOp.SUM, nd, false)[0];
         int[] kept = keptShape(x, nd);

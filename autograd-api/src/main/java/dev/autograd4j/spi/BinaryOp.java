@@ -14,34 +14,42 @@ import java.util.List;
  */
 public enum BinaryOp {
     /** {@code a + b}. */
-    ADD("add", false, (a, b) -> a + b),
+    ADD("add", false, (a, b) -> a + b, (a, b) -> a + b),
     /** {@code a - b}. */
-    SUB("sub", false, (a, b) -> a - b),
+    SUB("sub", false, (a, b) -> a - b, (a, b) -> a - b),
     /** {@code a * b}. */
-    MUL("mul", false, (a, b) -> a * b),
-    /** {@code a / b}. */
-    DIV("div", false, (a, b) -> a / b),
+    MUL("mul", false, (a, b) -> a * b, (a, b) -> a * b),
+    /** {@code a / b} (true division: the API promotes integer operands to a floating dtype first). */
+    DIV("div", false, (a, b) -> a / b, null),
+    /**
+     * {@code floor(a / b)}, as {@code torch.div(a, b, rounding_mode='floor')}: for integers exact, rounding toward
+     * negative infinity (0 where b is 0: the API raises ZeroDivisionError before); for floats PyTorch's
+     * {@code div_floor_floating}.
+     */
+    FLOOR_DIV("floor_div", false, ScalarFunctions::floorDivide, (a, b) -> b == 0 ? 0 : Math.floorDiv(a, b)),
+    /** {@code trunc(a / b)}, as {@code rounding_mode='trunc'}: for integers Java's {@code /} (0 where b is 0). */
+    TRUNC_DIV("trunc_div", false, (a, b) -> ScalarFunctions.trunc(a / b), (a, b) -> b == 0 ? 0 : a / b),
     /** The larger; NaN wins. */
-    MAXIMUM("maximum", false, (a, b) -> a != a || b != b ? Double.NaN : Math.max(a, b)),
+    MAXIMUM("maximum", false, (a, b) -> a != a || b != b ? Double.NaN : Math.max(a, b), Math::max),
     /** The smaller; NaN wins. */
-    MINIMUM("minimum", false, (a, b) -> a != a || b != b ? Double.NaN : Math.min(a, b)),
+    MINIMUM("minimum", false, (a, b) -> a != a || b != b ? Double.NaN : Math.min(a, b), Math::min),
     /** {@code a == b}. */
-    EQ("eq", true, (a, b) -> a == b ? 1 : 0),
+    EQ("eq", true, (a, b) -> a == b ? 1 : 0, (a, b) -> a == b ? 1 : 0),
     /** {@code a != b}. */
-    NE("ne", true, (a, b) -> a != b ? 1 : 0),
+    NE("ne", true, (a, b) -> a != b ? 1 : 0, (a, b) -> a != b ? 1 : 0),
     /** {@code a < b}. */
-    LT("lt", true, (a, b) -> a < b ? 1 : 0),
+    LT("lt", true, (a, b) -> a < b ? 1 : 0, (a, b) -> a < b ? 1 : 0),
     /** {@code a <= b}. */
-    LE("le", true, (a, b) -> a <= b ? 1 : 0),
+    LE("le", true, (a, b) -> a <= b ? 1 : 0, (a, b) -> a <= b ? 1 : 0),
     /** {@code a > b}. */
-    GT("gt", true, (a, b) -> a > b ? 1 : 0),
+    GT("gt", true, (a, b) -> a > b ? 1 : 0, (a, b) -> a > b ? 1 : 0),
     /** {@code a >= b}. */
-    GE("ge", true, (a, b) -> a >= b ? 1 : 0),
+    GE("ge", true, (a, b) -> a >= b ? 1 : 0, (a, b) -> a >= b ? 1 : 0),
     /** The per-element loss of binary_cross_entropy_with_logits (logits a, targets b). */
     BCE_WITH_LOGITS("bce_with_logits", false,
-            (a, b) -> (1 - b) * a + Math.max(-a, 0) + Math.log1p(Math.exp(-Math.abs(a)))),
+            (a, b) -> (1 - b) * a + Math.max(-a, 0) + Math.log1p(Math.exp(-Math.abs(a))), null),
     /** {@code sigmoid(a) - b}: that loss's derivative by the logits. */
-    SIGMOID_SUB("sigmoid_sub", false, (a, b) -> ScalarFunctions.sigmoid(a) - b);
+    SIGMOID_SUB("sigmoid_sub", false, (a, b) -> ScalarFunctions.sigmoid(a) - b, null);
 
     /** A binary formula in float64. */
     @FunctionalInterface
@@ -56,14 +64,32 @@ public enum BinaryOp {
         double apply(double a, double b);
     }
 
+    /**
+     * A binary formula in int64, for the ops that serve integers exactly: two's complement wrap-around on
+     * overflow, as Java's and PyTorch's integer arithmetic.
+     */
+    @FunctionalInterface
+    public interface LongFormula {
+        /**
+         * Evaluates the formula.
+         *
+         * @param a the first operand's element
+         * @param b the second operand's element
+         * @return f(a, b); comparisons give 1 or 0
+         */
+        long apply(long a, long b);
+    }
+
     private final String kernelName;
     private final boolean comparison;
     private final Formula formula;
+    private final LongFormula longFormula;
 
-    BinaryOp(String kernelName, boolean comparison, Formula formula) {
+    BinaryOp(String kernelName, boolean comparison, Formula formula, LongFormula longFormula) {
         this.kernelName = kernelName;
         this.comparison = comparison;
         this.formula = formula;
+        this.longFormula = longFormula;
     }
 
     /**
@@ -93,6 +119,31 @@ public enum BinaryOp {
      */
     public double apply(double a, double b) {
         return formula.apply(a, b);
+    }
+
+    /**
+     * Whether the op has an int64 formula ({@link #applyLong}): INT64 operands are then computed in integers,
+     * exactly. The others compute INT64 through their float64 formula.
+     *
+     * @return true for add, sub, mul, floor_div, trunc_div, maximum, minimum and the comparisons
+     */
+    public boolean hasLongFormula() {
+        return longFormula != null;
+    }
+
+    /**
+     * The formula in int64: the CPU kernel for INT64 operands and the reference of every other backend.
+     *
+     * @param a the first operand's element
+     * @param b the second operand's element
+     * @return the result (1 or 0 for comparisons)
+     * @throws UnsupportedOperationException when the op has no int64 formula
+     */
+    public long applyLong(long a, long b) {
+        if (longFormula == null) {
+            throw new UnsupportedOperationException(kernelName + " has no int64 formula");
+        }
+        return longFormula.apply(a, b);
     }
 
     /**

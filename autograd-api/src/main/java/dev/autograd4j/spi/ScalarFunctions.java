@@ -81,6 +81,30 @@ public final class ScalarFunctions {
     }
 
     /**
+     * {@code floor(a / b)} as PyTorch's {@code div_floor_floating}: from {@code fmod}, so the quotient of exact
+     * multiples is exact; IEEE {@code a / b} where b is 0.
+     *
+     * @param a the dividend
+     * @param b the divisor
+     * @return the floored quotient
+     */
+    public static double floorDivide(double a, double b) {
+        if (b == 0) {
+            return a / b;
+        }
+        double mod = a % b;
+        double div = (a - mod) / b;
+        if (mod != 0 && (b < 0) != (mod < 0)) {
+            div -= 1;
+        }
+        if (div == 0) {
+            return Math.copySign(0.0, a / b);
+        }
+        double floor = Math.floor(div);
+        return div - floor > 0.5 ? floor + 1 : floor;
+    }
+
+    /**
      * Base-2 logarithm from the binary exponent and the logarithm of the significand, so powers of two are exact.
      *
      * @param x the value

@@ -13,7 +13,7 @@ import java.util.List;
  */
 public enum UnaryOp {
     /** {@code -x}. */
-    NEG("neg", Kind.CHEAP_ANY, (x, p0, p1) -> -x),
+    NEG("neg", Kind.CHEAP_ANY, (x, p0, p1) -> -x, x -> -x),
     /** {@code e^x}. */
     EXP("exp", Kind.TRANSCENDENTAL, (x, p0, p1) -> Math.exp(x)),
     /** {@code e^x - 1}, accurate near 0. */
@@ -31,17 +31,17 @@ public enum UnaryOp {
     /** {@code 1 / sqrt(x)}. */
     RSQRT("rsqrt", Kind.TRANSCENDENTAL, (x, p0, p1) -> 1.0 / Math.sqrt(x)),
     /** Absolute value. */
-    ABS("abs", Kind.CHEAP_ANY, (x, p0, p1) -> Math.abs(x)),
+    ABS("abs", Kind.CHEAP_ANY, (x, p0, p1) -> Math.abs(x), Math::abs),
     /** -1, 0 or 1 ({@code Math.signum}: NaN and signed zeros come back unchanged). */
-    SIGN("sign", Kind.CHEAP_ANY, (x, p0, p1) -> Math.signum(x)),
+    SIGN("sign", Kind.CHEAP_ANY, (x, p0, p1) -> Math.signum(x), Long::signum),
     /** Largest integer not above x. */
-    FLOOR("floor", Kind.CHEAP_ANY, (x, p0, p1) -> Math.floor(x)),
+    FLOOR("floor", Kind.CHEAP_ANY, (x, p0, p1) -> Math.floor(x), x -> x),
     /** Smallest integer not below x. */
-    CEIL("ceil", Kind.CHEAP_ANY, (x, p0, p1) -> Math.ceil(x)),
+    CEIL("ceil", Kind.CHEAP_ANY, (x, p0, p1) -> Math.ceil(x), x -> x),
     /** Nearest integer, halves to even (as {@code torch.round}). */
-    ROUND("round", Kind.CHEAP_ANY, (x, p0, p1) -> Math.rint(x)),
+    ROUND("round", Kind.CHEAP_ANY, (x, p0, p1) -> Math.rint(x), x -> x),
     /** Integer part, rounding toward zero. */
-    TRUNC("trunc", Kind.CHEAP_ANY, (x, p0, p1) -> ScalarFunctions.trunc(x)),
+    TRUNC("trunc", Kind.CHEAP_ANY, (x, p0, p1) -> ScalarFunctions.trunc(x), x -> x),
     /** {@code max(x, 0)}, keeping NaN. */
     RELU("relu", Kind.CHEAP_FLOAT, (x, p0, p1) -> x > 0 ? x : (x != x ? x : 0.0)),
     /** {@code 1 / (1 + e^-x)}, computed without overflow. */
@@ -105,6 +105,18 @@ public enum UnaryOp {
         double apply(double x, double p0, double p1);
     }
 
+    /** A unary formula in int64 (two's complement wrap-around, as Java and PyTorch), for the ops that have one. */
+    @FunctionalInterface
+    public interface LongFormula {
+        /**
+         * Evaluates the formula.
+         *
+         * @param x the element
+         * @return f(x)
+         */
+        long apply(long x);
+    }
+
     /** Cost class and dtype coverage together, since they go hand in hand for these ops. */
     private enum Kind {
         CHEAP_ANY(true, false), CHEAP_FLOAT(true, true), TRANSCENDENTAL(false, true);
@@ -121,11 +133,17 @@ public enum UnaryOp {
     private final String kernelName;
     private final Kind kind;
     private final Formula formula;
+    private final LongFormula longFormula;
 
     UnaryOp(String kernelName, Kind kind, Formula formula) {
+        this(kernelName, kind, formula, null);
+    }
+
+    UnaryOp(String kernelName, Kind kind, Formula formula, LongFormula longFormula) {
         this.kernelName = kernelName;
         this.kind = kind;
         this.formula = formula;
+        this.longFormula = longFormula;
     }
 
     /**
@@ -147,6 +165,30 @@ public enum UnaryOp {
      */
     public double apply(double x, double p0, double p1) {
         return formula.apply(x, p0, p1);
+    }
+
+    /**
+     * Whether the op has an int64 formula ({@link #applyLong}): INT64 inputs are then computed in integers,
+     * exactly; the others compute INT64 through their float64 formula.
+     *
+     * @return true for neg, abs, sign, floor, ceil, round and trunc
+     */
+    public boolean hasLongFormula() {
+        return longFormula != null;
+    }
+
+    /**
+     * The formula in int64: the CPU kernel for INT64 inputs and the reference of every other backend.
+     *
+     * @param x the element
+     * @return f(x)
+     * @throws UnsupportedOperationException when the op has no int64 formula
+     */
+    public long applyLong(long x) {
+        if (longFormula == null) {
+            throw new UnsupportedOperationException(kernelName + " has no int64 formula");
+        }
+        return longFormula.apply(x);
     }
 
     /**

@@ -94,6 +94,13 @@ public final class CpuBackend implements Backend {
                     }
                 }
             });
+        } else if (s.dtype == DType.INT64 && d.dtype == DType.INT64) {
+            long[] x = s.l(), o = d.l();
+            Strided.forEach(ls, SIMPLE, (n, off, st) -> {
+                for (int i = 0, xi = off[0], oi = off[1]; i < n; i++, xi += st[0], oi += st[1]) {
+                    o[oi] = x[xi];
+                }
+            });
         } else {
             Strided.forEach(ls, SIMPLE, (n, off, st) -> {
                 for (int i = 0, xi = off[0], oi = off[1]; i < n; i++, xi += st[0], oi += st[1]) {
@@ -159,6 +166,13 @@ public final class CpuBackend implements Backend {
                     o[oi] = op.apply(a[xi], p0, p1);
                 }
             });
+        } else if (s.dtype == DType.INT64 && d.dtype == DType.INT64 && op.hasLongFormula()) {
+            long[] a = s.l(), o = d.l();
+            Strided.forEach(ls, cost, (n, off, st) -> {
+                for (int i = 0, xi = off[0], oi = off[1]; i < n; i++, xi += st[0], oi += st[1]) {
+                    o[oi] = op.applyLong(a[xi]);
+                }
+            });
         } else {
             Strided.forEach(ls, cost, (n, off, st) -> {
                 for (int i = 0, xi = off[0], oi = off[1]; i < n; i++, xi += st[0], oi += st[1]) {
@@ -210,6 +224,25 @@ public final class CpuBackend implements Backend {
                     o[oi] = op.apply(x[xi], y[yi]);
                 }
             });
+        } else if (sa.dtype == DType.INT64 && op.hasLongFormula()) {
+            long[] x = sa.l(), y = sb.l();
+            if (op.isComparison()) {
+                boolean[] o = (boolean[]) d.data;
+                Strided.forEach(ls, SIMPLE, (n, off, st) -> {
+                    for (int i = 0, xi = off[0], yi = off[1], oi = off[2]; i < n; i++, xi += st[0], yi += st[1],
+                            oi += st[2]) {
+                        o[oi] = op.applyLong(x[xi], y[yi]) != 0;
+                    }
+                });
+            } else {
+                long[] o = d.l();
+                Strided.forEach(ls, SIMPLE, (n, off, st) -> {
+                    for (int i = 0, xi = off[0], yi = off[1], oi = off[2]; i < n; i++, xi += st[0], yi += st[1],
+                            oi += st[2]) {
+                        o[oi] = op.applyLong(x[xi], y[yi]);
+                    }
+                });
+            }
         } else {
             Strided.forEach(ls, SIMPLE, (n, off, st) -> {
                 for (int i = 0, xi = off[0], yi = off[1], oi = off[2]; i < n; i++, xi += st[0], yi += st[1],
@@ -225,6 +258,16 @@ public final class CpuBackend implements Backend {
                       Storage out, Layout outLayout) {
         boolean[] c = (boolean[]) cpu(cond).data;
         CpuStorage sa = cpu(a), sb = cpu(b), d = cpu(out);
+        if (d.dtype == DType.INT64) {
+            long[] x = sa.l(), y = sb.l(), o = d.l();
+            Strided.forEach(new Layout[] {condLayout, aLayout, bLayout, outLayout}, SIMPLE, (n, off, st) -> {
+                for (int i = 0, ci = off[0], xi = off[1], yi = off[2], oi = off[3]; i < n;
+                     i++, ci += st[0], xi += st[1], yi += st[2], oi += st[3]) {
+                    o[oi] = c[ci] ? x[xi] : y[yi];
+                }
+            });
+            return;
+        }
         Strided.forEach(new Layout[] {condLayout, aLayout, bLayout, outLayout}, SIMPLE, (n, off, st) -> {
             for (int i = 0, ci = off[0], xi = off[1], yi = off[2], oi = off[3]; i < n;
                  i++, ci += st[0], xi += st[1], yi += st[2], oi += st[3]) {

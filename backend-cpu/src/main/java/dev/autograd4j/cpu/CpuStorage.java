@@ -45,6 +45,10 @@ final class CpuStorage implements Storage {
         return (double[]) data;
     }
 
+    long[] l() {
+        return (long[]) data;
+    }
+
     /** Any element as a double: the slow, general path for casts, comparisons and the rarer dtypes. */
     double get(int i) {
         return switch (dtype) {

@@ -26,6 +26,21 @@ final class Reductions {
         final int innerCount = inner;
         int[] outShape = java.util.Arrays.copyOf(shape, keptRank);
         int[] outStrides = java.util.Arrays.copyOf(strides, keptRank);
+        if (op == ReduceOp.SUM && x.dtype == DType.INT64) {
+            // exact, wrapping on overflow as PyTorch's int64 sum
+            long[] a = x.l(), o = out.l();
+            Parallel.forRange(outer, Math.max(1, innerCount), (from, to) -> {
+                for (int r = from; r < to; r++) {
+                    int base = xl.offset() + offsetOf(r, outShape, outStrides);
+                    long acc = 0;
+                    for (int k = 0; k < innerCount; k++) {
+                        acc += a[base + offsetOf(k, inShape, inStrides)];
+                    }
+                    o[outputIndex(r, ol)] = acc;
+                }
+            });
+            return;
+        }
         if (op == ReduceOp.SUM && outer < Parallel.threads() && innerCount >= 65_536 && reducedDims == 1) {
             // one (or few) long sums: split each across threads
             for (int o = 0; o < outer; o++) {

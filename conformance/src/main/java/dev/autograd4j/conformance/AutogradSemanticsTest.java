@@ -144,13 +144,13 @@ class AutogradSemanticsTest {
         Tensor a = Tensor.ones(Shape.of(2, 2), DType.FLOAT32, device).requiresGrad(true);
         Tensor v = Tensor.ones(Shape.of(2), DType.FLOAT32, device).requiresGrad(true);
         assertEquals("AddBackward0", a.add(a).gradFn().name());
-        assertEquals("AddBackward1", a.add(1.0).gradFn().name());
+        assertEquals("AddBackward0", a.add(1.0).gradFn().name());
         assertEquals("SubBackward0", a.sub(a).gradFn().name());
-        assertEquals("SubBackward1", a.sub(1.0).gradFn().name());
+        assertEquals("SubBackward0", a.sub(1.0).gradFn().name());
         assertEquals("MulBackward0", a.mul(a).gradFn().name());
-        assertEquals("MulBackward1", a.mul(2.0).gradFn().name());
+        assertEquals("MulBackward0", a.mul(2.0).gradFn().name());
         assertEquals("DivBackward0", a.div(a).gradFn().name());
-        assertEquals("DivBackward1", a.div(2.0).gradFn().name());
+        assertEquals("DivBackward0", a.div(2.0).gradFn().name());
         assertEquals("MmBackward0", a.mm(a).gradFn().name());
         assertEquals("MmBackward0", a.matmul(a).gradFn().name());
         assertEquals("MvBackward0", a.matmul(v).gradFn().name());
@@ -242,7 +242,7 @@ class AutogradSemanticsTest {
         Tensor a = Tensor.of(new float[] {0.0936f, 0.3226f, -1f}, 1, 3).to(device).detach().requiresGrad(true);
         String suffix = device.isCuda() ? ", device='" + device + "'" : "";
         assertEquals("tensor([[ 0.0936,  0.3226, -1.0000]]" + suffix + ", requires_grad=True)", a.toString());
-        assertEquals("tensor([[1.0936, 1.3226, 0.0000]]" + suffix + ", grad_fn=<AddBackward1>)",
+        assertEquals("tensor([[1.0936, 1.3226, 0.0000]]" + suffix + ", grad_fn=<AddBackward0>)",
                 a.add(1.0).toString());
         assertEquals("tensor([[1., 2.],\n        [3., 4.]]" + suffix + ", dtype=torch.float64)",
                 Tensor.of(new double[] {1, 2, 3, 4}, 2, 2).to(device).toString());

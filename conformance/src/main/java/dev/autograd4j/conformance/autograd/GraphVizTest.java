@@ -113,7 +113,7 @@ class GraphVizTest {
             y = y.mul(1.0);
         }
         String dot = GraphViz.toDot(y);
-        assertEquals(20_000, count(dot, "[label=\"MulBackward1\"]"));
+        assertEquals(20_000, count(dot, "[label=\"MulBackward0\"]"));
     }
 
     @AllDevices
