@@ -580,7 +580,7 @@ public final class Functional {
             };
         }
         final Tensor chosen = selection;
-        return Tensor.record(node, out, (g, needs) -> {
+        return Tensor.record(node, out, Tensor.saved(chosen), (g, needs) -> {
             Tensor rowScale = switch (reduction) {
                 case NONE -> g.reshape(-1, 1);
                 case SUM -> g;

@@ -30,8 +30,8 @@ final class Kernels {
         /**
          * Computes the input's gradient.
          *
-         * @param x the op's input
-         * @param y the op's result
+         * @param x the op's input, or null unless the op declared {@link Saved#INPUT}
+         * @param y the op's result, or null unless the op declared {@link Saved#RESULT}
          * @param g the gradient of the result
          * @return the gradient of the input
          */

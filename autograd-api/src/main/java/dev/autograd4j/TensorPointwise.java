@@ -32,7 +32,9 @@ public sealed interface TensorPointwise permits Tensor {
             case RESULT -> Tensor.saved(y);
             case NOTHING -> Tensor.saved();
         };
-        return Tensor.record(node, y, keep, (g, needs) -> new Tensor[] {derivative.apply(x, y, g)}, x);
+        // the formula holds only what it declared it reads: the graph keeps no other tensor alive
+        Tensor input = saved == Kernels.Saved.INPUT ? x : null, result = saved == Kernels.Saved.RESULT ? y : null;
+        return Tensor.record(node, y, keep, (g, needs) -> new Tensor[] {derivative.apply(input, result, g)}, x);
     }
 
     private Tensor unary(UnaryOp op, String node, Kernels.Saved saved, Kernels.UnaryDerivative derivative) {

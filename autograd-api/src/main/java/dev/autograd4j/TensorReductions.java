@@ -211,7 +211,7 @@ public sealed interface TensorReductions permits Tensor {
             indices = keptIndices;
         }
         int size = rank == 0 ? 1 : x.shapeUnsafe()[d];
-        values = Tensor.record(node, values, (g, needs) -> {
+        values = Tensor.record(node, values, Tensor.saved(keptIndices), (g, needs) -> {
             int[] positionShape = new int[Math.max(rank, 1)];
             Arrays.fill(positionShape, 1);
             positionShape[rank == 0 ? 0 : d] = size;

@@ -84,6 +84,10 @@ class AutogradSemanticsTest {
         saving.backward();
         IllegalStateException e = assertThrows(IllegalStateException.class, saving::backward);
         assertTrue(e.getMessage().startsWith("Trying to backward through the graph a second time"), e.getMessage());
+        // max over a dim saves its indices, as PyTorch's MaxBackward0 does: refused the second time too
+        Tensor m = a.unsqueeze(0).max(1, false).values().sum();
+        m.backward();
+        assertThrows(IllegalStateException.class, m::backward);
     }
 
     @AllDevices
