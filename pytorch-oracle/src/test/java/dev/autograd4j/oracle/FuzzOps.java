@@ -377,7 +377,15 @@ final class FuzzOps {
         return true;
     }
 
-    static final OpDef COPY = op("copy", 2, ANY, (x, c) -> x[0].copy(), (m, x, c) -> JniUtils.clone(pt(x[0])),
+    /**
+     * A differentiable copy: DJL's clone (JniUtils.clone) detaches from the graph, so numbers are copied as -(-x)
+     * (exact; JniUtils.requiresGrad cannot tell, it answers false for every non-leaf), bools by clone.
+     */
+    static NDArray copy(NDArray x) {
+        return x.getDataType() == DataType.BOOLEAN ? JniUtils.clone(pt(x)) : JniUtils.neg(JniUtils.neg(pt(x)));
+    }
+
+    static final OpDef COPY = op("copy", 2, ANY, (x, c) -> x[0].copy(), (m, x, c) -> copy(x[0]),
             "{0}.copy()", "{0}.clone()");
 
     /**
@@ -441,8 +449,18 @@ final class FuzzOps {
         };
     }
 
+    /**
+     * clamp's values with hardtanh's and hardsigmoid's gradient: 1 strictly inside (lo, hi), 0 at the bounds
+     * (clamp's gradient is 1 at its bounds). The clamped branch is computed on a detached clone.
+     */
+    static NDArray strictClamp(NDManager m, NDArray x, double lo, double hi) {
+        NDArray inside = x.gt(k(m, x, lo)).logicalAnd(x.lt(k(m, x, hi)));
+        return JniUtils.where(pt(inside), pt(x), JniUtils.clip(JniUtils.clone(pt(x)), lo, hi));
+    }
+
     static NDArray emulateWrite(NDManager m, NDArray target, NDArray value) {
-        NDArray v = JniUtils.clone(pt(value)); // the value may alias the target
+        // a copy, as the value may alias the target; expanded first, so a shape error leaves the target untouched
+        NDArray v = JniUtils.broadcast(pt(copy(value)), target.getShape());
         return target.muli(k(m, target, 0.0)).addi(v);
     }
 
@@ -545,13 +563,13 @@ final class FuzzOps {
         unary("silu", FLOAT, (x, c) -> x[0].silu(), (m, x, c) -> x[0].mul(JniUtils.sigmoid(pt(x[0]))), "{0}.silu()", "F.silu({0})");
         unary("mish", FLOAT, (x, c) -> x[0].mish(), (m, x, c) -> x[0].mul(JniUtils.softPlus(pt(x[0])).tanh()), "{0}.mish()", "F.mish({0})");
         unary("hardsigmoid", FLOAT, (x, c) -> x[0].hardsigmoid(),
-                (m, x, c) -> JniUtils.clip(pt(x[0].div(k(m, x[0], 6.0)).add(k(m, x[0], 0.5))), 0.0, 1.0),
+                (m, x, c) -> strictClamp(m, x[0].div(k(m, x[0], 6.0)).add(k(m, x[0], 0.5)), 0.0, 1.0),
                 "{0}.hardsigmoid()", "F.hardsigmoid({0})");
         unary("hardtanh", c -> {
             int v = c.pick(Var::floating);
             return v < 0 ? null : Args.of(v).dbls(-1.0, 1.0);
         }, (x, c) -> x[0].hardtanh(c.dbls()[0], c.dbls()[1]),
-                (m, x, c) -> JniUtils.clip(pt(x[0]), c.dbls()[0], c.dbls()[1]), "{0}.hardtanh({d0}, {d1})", "F.hardtanh({0}, {d0}, {d1})");
+                (m, x, c) -> strictClamp(m, x[0], c.dbls()[0], c.dbls()[1]), "{0}.hardtanh({d0}, {d1})", "F.hardtanh({0}, {d0}, {d1})");
         // ---- comparisons and where
         for (String[] cmp : new String[][] {{"eq", "eq"}, {"ne", "ne"}, {"lt", "lt"}, {"le", "le"}, {"gt", "gt"}, {"ge", "ge"}}) {
             String n = cmp[0];
@@ -667,10 +685,10 @@ final class FuzzOps {
                 (m, x, c) -> x[0].divi(k(m, x[0], c.dbls()[0])), "{0}.div_({d0})", "{0}.div_({d0})"));
         // emulated as target.mul_(0).add_(value) (same values, same gradients): float targets only
         TABLE.add(op("clamp_", 1, inPlace(false, true, true), (x, c) -> x[0].clamp_(-c.dbls()[1], c.dbls()[1]),
-                (m, x, c) -> emulateWrite(m, x[0], JniUtils.clip(JniUtils.clone(pt(x[0])), -c.dbls()[1], c.dbls()[1])),
+                (m, x, c) -> emulateWrite(m, x[0], JniUtils.clip(pt(copy(x[0])), -c.dbls()[1], c.dbls()[1])),
                 "{0}.clamp_(-{d1}, {d1})", "{0}.clamp_(-{d1}, {d1})"));
         TABLE.add(op("relu_", 1, inPlace(false, false, true), (x, c) -> x[0].relu_(),
-                (m, x, c) -> emulateWrite(m, x[0], JniUtils.relu(JniUtils.clone(pt(x[0])))), "{0}.relu_()", "{0}.relu_()"));
+                (m, x, c) -> emulateWrite(m, x[0], JniUtils.relu(pt(copy(x[0])))), "{0}.relu_()", "{0}.relu_()"));
         TABLE.add(op("fill_", 1, inPlace(false, true, true), (x, c) -> x[0].fill_(c.dbls()[0]),
                 (m, x, c) -> emulateWrite(m, x[0], k(m, x[0], c.dbls()[0])), "{0}.fill_({d0})", "{0}.fill_({d0})"));
         TABLE.add(op("zero_", 1, inPlace(false, false, true), (x, c) -> x[0].zero_(),
