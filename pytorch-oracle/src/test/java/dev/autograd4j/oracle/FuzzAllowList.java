@@ -51,9 +51,6 @@ final class FuzzAllowList {
                     "issue 11 item 4: PyTorch refuses some ops on bool (neg, sub, round, ...) or int64 inputs that "
                             + "autograd4j computes; the type-promotion check should refuse them with PyTorch's message",
                     m -> m.kind() == DifferentialFuzzer.Kind.ONLY_TORCH_RAISED && nonFloatInput(m)),
-            new Known("int64/bool values differ",
-                    "issue 11 items 3-4: integer kernels go through double and bool arithmetic is not PyTorch's",
-                    m -> m.kind() == DifferentialFuzzer.Kind.VALUES && nonFloatInput(m)),
             new Known("saved tensors differ from PyTorch's (version check at backward)",
                     "bug found by the fuzzer: autograd4j saves other tensors than PyTorch's derivatives, so the "
                             + "'modified by an inplace operation' check fires on one side only (x.copy().div_(y) then "
