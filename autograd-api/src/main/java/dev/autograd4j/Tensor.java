@@ -93,8 +93,10 @@ public final class Tensor implements TensorPointwise, TensorReductions, TensorVi
     Tensor view(Layout newLayout, UnaryOperator<Tensor> op) {
         Tensor v = new Tensor(storage, newLayout, backend, version);
         v.viewBase = viewBase != null ? viewBase : this;
+        // a view made without grad mode (or from one) keeps no replay: it never joins its base's history
+        boolean tracked = Autograd.isGradEnabled() && (viewBase == null || replay != null);
         UnaryOperator<Tensor> before = replay;
-        v.replay = before == null ? op : t -> op.apply(before.apply(t));
+        v.replay = !tracked ? null : before == null ? op : t -> op.apply(before.apply(t));
         v.fnVersion = version[0];
         v.inference = inference; // a view is an inference tensor exactly when its base is
         return v;

@@ -73,6 +73,13 @@ public sealed interface TensorInPlace permits Tensor {
     private static Tensor writeThroughView(Tensor x, Tensor result) {
         Tensor base = x.viewBase();
         UnaryOperator<Tensor> replay = x.viewReplay();
+        if (replay == null) {
+            throw new IllegalStateException("A view was created in no_grad mode and is being modified inplace with "
+                    + "grad mode enabled. Given that this use case is ambiguous and error-prone, it is forbidden. You "
+                    + "can clarify your code by moving both the view and the inplace either both inside the no_grad "
+                    + "block (if you don't want the inplace to be tracked) or both outside (if you want the inplace "
+                    + "to be tracked).");
+        }
         Tensor before = base.withCurrentHistory();
         Tensor outside = Tensor.ones(base.shape(), base.dtype(), base.device());
         try (var g = Autograd.noGrad()) {

@@ -79,6 +79,25 @@ class InPlaceOnViewsTest {
     }
 
     @AllDevices
+    void aViewMadeWithoutGradModeStaysOutOfItsBasesHistory(Device d) {
+        Tensor w = leaf(d, new double[] {1, 2, 3, 4}, 2, 2);
+        Tensor row;
+        try (var g = dev.autograd4j.Autograd.noGrad()) {
+            row = w.select(0, 0);
+            w.mul_(2.0); // an optimizer-style update of the base
+        }
+        assertEquals(false, row.requiresGrad(), "made in no_grad: no history, before or after the base changed");
+        Tensor h = w.mul(1.0);
+        Tensor view;
+        try (var g = dev.autograd4j.Autograd.noGrad()) {
+            view = h.select(0, 1);
+        }
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> view.mul_(w.select(0, 0)));
+        assertTrue(e.getMessage().startsWith("A view was created in no_grad mode and is being modified inplace with "
+                + "grad mode enabled."), e.getMessage());
+    }
+
+    @AllDevices
     void aViewOfALeafThatRequiresGradRefusesInPlaceOps(Device d) {
         Tensor a = leaf(d, new double[] {1, 2, 3, 4}, 2, 2);
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> a.select(0, 0).mul_(2.0));
