@@ -216,7 +216,7 @@ public sealed interface TensorPointwise permits Tensor {
         Tensor out = Kernels.binary(x, BinaryOp.DIV, y);
         return Tensor.record("DivBackward0", out, Tensor.saved(x, y), (g, needs) -> new Tensor[] {
             needs[0] ? g.div(y).sumToShape(x.shapeUnsafe()) : null,
-            needs[1] ? g.neg().mul(x).div(y.mul(y)).sumToShape(y.shapeUnsafe()) : null}, x, y);
+            needs[1] ? g.neg().mul(x.div(y).div(y)).sumToShape(y.shapeUnsafe()) : null}, x, y); // PyTorch's order
     }
 
     /**
