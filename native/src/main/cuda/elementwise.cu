@@ -113,8 +113,8 @@ UOP_FLOAT(log10, m_log10(x))
 UOP_FLOAT(sqrt, m_sqrt(x))
 UOP_FLOAT(rsqrt, m_rsqrt(x))
 UOP(abs, m_abs(x))
-// Math.signum: NaN and signed zeros come back unchanged
-UOP(sign, x > (C)0 ? (C)1 : (x < (C)0 ? (C)-1 : x))
+// PyTorch's (0 < x) - (x < 0): NaN and -0.0 give 0
+UOP(sign, x > (C)0 ? (C)1 : (x < (C)0 ? (C)-1 : (C)0))
 UOP(floor, m_floor(x))
 UOP(ceil, m_ceil(x))
 UOP(round, m_rint(x))  // halves to even, as torch.round

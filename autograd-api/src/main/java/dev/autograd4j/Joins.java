@@ -4,7 +4,10 @@ import dev.autograd4j.spi.Layout;
 import java.util.Arrays;
 import java.util.List;
 
-/** {@link Tensor#cat} and {@link Tensor#stack}: tensors joined along a dim, each copied into its slice. */
+/**
+ * {@link Tensor#cat} and {@link Tensor#stack}: tensors joined along a dim, each copied (cast to the promoted
+ * dtype, as {@code torch.cat} does) into its slice; each input's gradient flows back in its own dtype.
+ */
 final class Joins {
     private Joins() {
     }
@@ -17,10 +20,11 @@ final class Joins {
         int d = Shape.normalizeDim(dim, first.dim());
         int[] shape = first.shapeUnsafe().clone();
         int total = 0;
+        DType dtype = null;
         for (int i = 0; i < tensors.size(); i++) {
             Tensor t = tensors.get(i);
             Kernels.checkSameDevice(first, t);
-            Kernels.checkSameDtype("cat", first, t);
+            dtype = Kernels.promoteTypes(dtype, t.dtype());
             if (t.dim() != first.dim()) {
                 throw new IllegalArgumentException("Tensors must have same number of dimensions: got " + first.dim()
                         + " and " + t.dim());
@@ -35,7 +39,7 @@ final class Joins {
             total += t.shapeUnsafe()[d];
         }
         shape[d] = total;
-        Tensor out = first.emptyLike(shape, first.dtype());
+        Tensor out = first.emptyLike(shape, dtype);
         int[] starts = new int[tensors.size()];
         int offset = 0;
         for (int i = 0; i < tensors.size(); i++) {
@@ -50,7 +54,7 @@ final class Joins {
         return Tensor.record("CatBackward0", out, (g, needs) -> {
             Tensor[] grads = new Tensor[inputs.length];
             for (int i = 0; i < inputs.length; i++) {
-                grads[i] = needs[i] ? g.narrow(d, starts[i], inputs[i].shapeUnsafe()[d]) : null;
+                grads[i] = needs[i] ? g.narrow(d, starts[i], inputs[i].shapeUnsafe()[d]).to(inputs[i].dtype()) : null;
             }
             return grads;
         }, inputs);
@@ -76,7 +80,7 @@ final class Joins {
         return Tensor.record("StackBackward0", out, (g, needs) -> {
             Tensor[] grads = new Tensor[inputs.length];
             for (int i = 0; i < inputs.length; i++) {
-                grads[i] = needs[i] ? g.select(d, i) : null;
+                grads[i] = needs[i] ? g.select(d, i).to(inputs[i].dtype()) : null;
             }
             return grads;
         }, inputs);

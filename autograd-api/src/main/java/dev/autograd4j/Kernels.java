@@ -139,6 +139,14 @@ final class Kernels {
         }
     }
 
+    /** PyTorch's refusal of negating a bool tensor. */
+    static void checkNegatable(Tensor a) {
+        if (a.dtype() == DType.BOOL) {
+            throw new IllegalArgumentException("Negation, the `-` operator, on a bool tensor is not supported. If you "
+                    + "are trying to invert a mask, use the `~` or `logical_not()` operator instead.");
+        }
+    }
+
     /** PyTorch's refusal of subtraction with bool operands (a scalar operand given by its kind). */
     static void checkSubtractable(Tensor a, DType other) {
         if (a.dtype() == DType.BOOL && other == DType.BOOL) {

@@ -848,14 +848,14 @@ public final class Tensor implements TensorPointwise, TensorReductions, TensorVi
         Objects.requireNonNull(exponent, "exponent must not be null");
         Kernels.requireFloating(exponent.dtype(), "pow");
         Tensor out = Kernels.unary(exponent, UnaryOp.RPOW_SCALAR, base, 0);
-        return record("PowBackward2", out, saved(out),
+        return record("PowBackward2", out, saved(exponent, out), // pow_backward_exponent reads both
                 (g, needs) -> new Tensor[] {g.mul(out).mul(Math.log(base))}, exponent);
     }
 
     /**
      * Concatenates tensors along an existing dim, like {@code torch.cat}.
      *
-     * @param tensors same dtype, device and rank; equal sizes except in {@code dim}
+     * @param tensors same device and rank, any dtypes (promoted as {@code torch.cat} does); equal sizes except in {@code dim}
      * @param dim the dim to join along
      * @return a new tensor; {@code CatBackward0}
      * @throws IllegalArgumentException with PyTorch's message when the tensors do not fit together
@@ -869,7 +869,7 @@ public final class Tensor implements TensorPointwise, TensorReductions, TensorVi
      * Concatenates tensors along an existing dim, like {@code torch.cat}.
      *
      * @param dim the dim to join along
-     * @param tensors same dtype, device and rank; equal sizes except in {@code dim}
+     * @param tensors same device and rank, any dtypes (promoted); equal sizes except in {@code dim}
      * @return a new tensor; {@code CatBackward0}
      */
     public static Tensor cat(int dim, Tensor... tensors) {
@@ -880,7 +880,7 @@ public final class Tensor implements TensorPointwise, TensorReductions, TensorVi
     /**
      * Stacks equal-shaped tensors along a new dim, like {@code torch.stack}.
      *
-     * @param tensors equal shapes, dtypes and devices
+     * @param tensors equal shapes and devices, any dtypes (promoted)
      * @param dim where the new dim goes
      * @return a new tensor; {@code StackBackward0}
      * @throws IllegalArgumentException when the shapes differ
@@ -894,7 +894,7 @@ public final class Tensor implements TensorPointwise, TensorReductions, TensorVi
      * Stacks equal-shaped tensors along a new dim, like {@code torch.stack}.
      *
      * @param dim where the new dim goes
-     * @param tensors equal shapes, dtypes and devices
+     * @param tensors equal shapes and devices, any dtypes (promoted)
      * @return a new tensor; {@code StackBackward0}
      */
     public static Tensor stack(int dim, Tensor... tensors) {

@@ -44,7 +44,9 @@ public sealed interface TensorInPlace permits Tensor {
             throw new IllegalStateException("a view of a leaf Variable that requires grad is being used in an in-place "
                     + "operation. (" + op + ")");
         }
-        Tensor result = grad && x.requiresGrad() ? outOfPlace.apply(x.copy()) : outOfPlace.apply(x.detach());
+        // with grad on, the op reads a copy of x (PyTorch saves self.clone() for in-place formulas that need the
+        // original): a backward formula that saved it must not see the write below
+        Tensor result = grad ? outOfPlace.apply(x.copy()) : outOfPlace.apply(x.detach());
         Node node = result.gradFn();
         if (!Arrays.equals(result.shapeUnsafe(), x.shapeUnsafe())) {
             throw new IllegalArgumentException("output with shape " + x.shape() + " doesn't match the broadcast shape "

@@ -157,6 +157,7 @@ public sealed interface TensorPointwise permits Tensor {
      * @return a new tensor
      */
     default Tensor rsub(double value) {
+        Kernels.checkSubtractable(self(), DType.FLOAT64);
         return neg().add(value);
     }
 
@@ -215,7 +216,7 @@ public sealed interface TensorPointwise permits Tensor {
         Tensor out = Kernels.binary(x, BinaryOp.DIV, y);
         return Tensor.record("DivBackward0", out, Tensor.saved(x, y), (g, needs) -> new Tensor[] {
             needs[0] ? g.div(y).sumToShape(x.shapeUnsafe()) : null,
-            needs[1] ? g.neg().mul(x).div(y.mul(y)).sumToShape(y.shapeUnsafe()) : null}, x, y);
+            needs[1] ? g.neg().mul(x.div(y).div(y)).sumToShape(y.shapeUnsafe()) : null}, x, y); // PyTorch's order
     }
 
     /**
@@ -294,6 +295,11 @@ public sealed interface TensorPointwise permits Tensor {
      * @return a new tensor; {@code PowBackward0}
      */
     default Tensor square() {
+        Tensor x = self();
+        if (!x.dtype().isFloatingPoint()) { // pow(x, 2) with a Python int: exact int64, bools included
+            Tensor i = x.to(DType.INT64);
+            return i.mul(i);
+        }
         return pow(2);
     }
 
@@ -305,6 +311,7 @@ public sealed interface TensorPointwise permits Tensor {
      * @return a new tensor; {@code NegBackward0}
      */
     default Tensor neg() {
+        Kernels.checkNegatable(self());
         return unary(UnaryOp.NEG, "NegBackward0", Saved.NOTHING, (x, y, g) -> g.neg());
     }
 
@@ -509,7 +516,7 @@ public sealed interface TensorPointwise permits Tensor {
      */
     default Tensor relu() {
         return unary(UnaryOp.RELU, "ReluBackward0", Saved.RESULT,
-                (x, y, g) -> g.mul(Kernels.unary(y, UnaryOp.STEP, 0, 0)));
+                (x, y, g) -> Tensor.zerosLike(g).where(y.le(0.0), g)); // threshold_backward: selects, 0 * inf is no NaN
     }
 
     /**
@@ -545,8 +552,9 @@ public sealed interface TensorPointwise permits Tensor {
 
     private Tensor elu(double alpha, double scale) {
         return unary(UnaryOp.ELU, alpha, scale, "EluBackward0", Saved.INPUT, (x, y, g) ->
-                // e^min(x, 0): the branch where() drops must stay finite for second derivatives
-                Tensor.where(x.gt(0.0), g.mul(scale), g.mul(x.clampMax(0.0).exp().mul(alpha * scale))));
+                // e^min(x, 0): the branch where() drops must stay finite for second derivatives; elu_backward tests
+                // x <= 0, so a NaN input takes the linear branch
+                Tensor.where(x.le(0.0), g.mul(x.clampMax(0.0).exp().mul(alpha * scale)), g.mul(scale)));
     }
 
     /**
@@ -622,7 +630,7 @@ public sealed interface TensorPointwise permits Tensor {
      */
     default Tensor hardsigmoid() {
         return unary(UnaryOp.HARDSIGMOID, "HardsigmoidBackward0", Saved.INPUT,
-                (x, y, g) -> g.mul(x.gt(-3.0).to(g.dtype()).mul(x.lt(3.0).to(g.dtype()))).div(6.0));
+                (x, y, g) -> g.div(6.0).where(x.gt(-3.0), Tensor.zerosLike(g)).where(x.lt(3.0), Tensor.zerosLike(g)));
     }
 
     /**
@@ -635,8 +643,9 @@ public sealed interface TensorPointwise permits Tensor {
     default Tensor hardtanh(double min, double max) {
         Kernels.requireFloating(self().dtype(), "hardtanh");
         return unary(UnaryOp.CLAMP, min, max, "HardtanhBackward0", Saved.INPUT, (x, y, g) -> {
-            Tensor inside = x.gt(min).to(g.dtype()).mul(x.lt(max).to(g.dtype()));
-            return g.mul(inside);
+            // hardtanh_backward: 0 where x <= min or x >= max, else the gradient (NaN inputs pass it)
+            Tensor zero = Tensor.zerosLike(g);
+            return zero.where(x.le(min), zero.where(x.ge(max), g));
         });
     }
 
@@ -679,7 +688,7 @@ public sealed interface TensorPointwise permits Tensor {
         }
         Kernels.requireFloating(self().dtype(), "clamp");
         return unary(UnaryOp.CLAMP, min, max, node, Saved.INPUT,
-                (x, y, g) -> g.mul(Kernels.unary(x, UnaryOp.INSIDE, min, max)));
+                (x, y, g) -> g.where(Kernels.unary(x, UnaryOp.INSIDE, min, max).ne(0.0), Tensor.zerosLike(g)));
     }
 
     /**
@@ -708,12 +717,13 @@ public sealed interface TensorPointwise permits Tensor {
         Tensor[] p = both(self(), other, Kernels.resultType(self(), other));
         Tensor x = p[0], y = p[1];
         Tensor out = Kernels.binary(x, op, y);
-        return Tensor.record(node, out, Tensor.saved(x, y, out), (g, needs) -> {
-            Tensor mine = x.eq(out).to(g.dtype()), theirs = y.eq(out).to(g.dtype());
-            Tensor share = mine.add(theirs);
+        boolean max = op == BinaryOp.MAXIMUM;
+        return Tensor.record(node, out, Tensor.saved(x, y), (g, needs) -> {
+            // PyTorch's: halves on ties, selected (no 0 * inf NaN); a NaN operand gives both sides the gradient
+            Tensor zero = Tensor.zerosLike(g), split = g.div(2.0).where(x.eq(y), g);
             return new Tensor[] {
-                needs[0] ? g.mul(mine.div(share)).sumToShape(x.shapeUnsafe()) : null,
-                needs[1] ? g.mul(theirs.div(share)).sumToShape(y.shapeUnsafe()) : null};
+                needs[0] ? zero.where(max ? x.lt(y) : x.gt(y), split).sumToShape(x.shapeUnsafe()) : null,
+                needs[1] ? zero.where(max ? x.gt(y) : x.lt(y), split).sumToShape(y.shapeUnsafe()) : null};
         }, x, y);
     }
 

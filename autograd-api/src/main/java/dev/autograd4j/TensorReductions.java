@@ -158,8 +158,11 @@ public sealed interface TensorReductions permits Tensor {
         }
         Tensor out = Kernels.reduce(x, op, Kernels.allDims(x.dim()), false)[0];
         return Tensor.record(node, out, Tensor.saved(x, out), (g, needs) -> {
-            Tensor mask = x.eq(out).to(g.dtype());
-            return new Tensor[] {mask.mul(g.div(mask.sum()))};
+            // evenly_distribute_backward: the gradient shared among the extremes (the NaNs when the result is NaN),
+            // written where they are, never multiplied by a mask (0 * inf would be NaN)
+            Tensor mask = x.isnan().where(out.isnan(), x.eq(out));
+            Tensor share = g.div(mask.to(g.dtype()).sum());
+            return new Tensor[] {share.where(mask, Tensor.zeros(x.shape(), g.dtype(), x.device()))};
         }, x);
     }
 
@@ -216,8 +219,9 @@ public sealed interface TensorReductions permits Tensor {
             Arrays.fill(positionShape, 1);
             positionShape[rank == 0 ? 0 : d] = size;
             Tensor positions = Tensor.arange(0, size, 1, DType.INT64, x.device()).reshape(positionShape);
-            Tensor mask = positions.eq(keptIndices).to(g.dtype());
-            return new Tensor[] {g.reshape(kept).mul(mask).reshape(x.shapeUnsafe())};
+            // value_selecting_reduction_backward: the gradient scattered to the indices, zeros elsewhere
+            Tensor zero = Tensor.zeros(x.shape(), g.dtype(), x.device());
+            return new Tensor[] {g.reshape(kept).where(positions.eq(keptIndices), zero).reshape(x.shapeUnsafe())};
         }, x);
         return new Tensor.ValuesIndices(values, indices);
     }

@@ -33,7 +33,7 @@ public enum UnaryOp {
     /** Absolute value. */
     ABS("abs", Kind.CHEAP_ANY, (x, p0, p1) -> Math.abs(x), Math::abs),
     /** -1, 0 or 1 ({@code Math.signum}: NaN and signed zeros come back unchanged). */
-    SIGN("sign", Kind.CHEAP_ANY, (x, p0, p1) -> Math.signum(x), Long::signum),
+    SIGN("sign", Kind.CHEAP_ANY, (x, p0, p1) -> x > 0 ? 1.0 : x < 0 ? -1.0 : 0.0, Long::signum),
     /** Largest integer not above x. */
     FLOOR("floor", Kind.CHEAP_ANY, (x, p0, p1) -> Math.floor(x), x -> x),
     /** Smallest integer not below x. */

@@ -29,10 +29,12 @@ class DifferentialFuzzTest {
         int programs = Integer.getInteger("fuzz.programs", 500);
         Integer only = Integer.getInteger("fuzz.index");
         boolean examples = Boolean.getBoolean("fuzz.examples");
+        boolean byOp = Boolean.getBoolean("fuzz.byOp");
         long t0 = System.nanoTime();
         Map<String, Integer> opsDrawn = new TreeMap<>();
         Map<String, Integer> byCategory = new TreeMap<>();
         Map<String, String> example = new TreeMap<>();
+        Map<String, List<Integer>> programsOf = new TreeMap<>();
         List<String> unexplained = new ArrayList<>();
         int ops = 0, bothRaised = 0, messageDiffers = 0, clean = 0;
         int from = only != null ? only : 0;
@@ -54,7 +56,14 @@ class DifferentialFuzzTest {
             String cat = k == null ? "UNEXPLAINED " + r.mismatch().kind() + " in " + r.mismatch().op().replaceAll(" v\\d+$", "")
                     : k.id().startsWith("UNTRIAGED") ? k.id() + " / " + r.mismatch().kind() + " in "
                     + r.mismatch().op().replaceAll("(in|v)\\d+", "$1") : k.id();
+            if (byOp && k != null) {
+                cat += " / " + r.mismatch().kind() + " in " + r.mismatch().op().replaceAll("(in|v)\\d+", "$1");
+            }
             byCategory.merge(cat, 1, Integer::sum);
+            if (byOp) {
+                System.out.println("MISMATCH " + i + " [" + cat + "] " + r.mismatch().toString().replace('\n', ' '));
+                programsOf.computeIfAbsent(cat, c -> new ArrayList<>()).add(i);
+            }
             String text = "program " + i + " (seed " + seed + "): " + r.mismatch() + "\n" + r.script();
             example.putIfAbsent(cat, text);
             if (k == null) {
@@ -69,7 +78,8 @@ class DifferentialFuzzTest {
         s.append(String.format("  %6d ops raised on both sides (%d with differing messages, not counted)%n", bothRaised,
                 messageDiffers));
         s.append("  mismatches by category (first mismatch of each program):\n");
-        byCategory.forEach((c, n) -> s.append(String.format("  %6d  %s%n", n, c)));
+        byCategory.forEach((c, n) -> s.append(String.format("  %6d  %s%s%n", n, c,
+                byOp ? " " + programsOf.get(c).subList(0, Math.min(12, n)) : "")));
         s.append("  ops drawn: ").append(opsDrawn).append('\n');
         LOG.info(s.toString());
         System.out.println(s);
