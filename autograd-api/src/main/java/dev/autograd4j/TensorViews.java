@@ -32,7 +32,7 @@ public sealed interface TensorViews permits Tensor {
                     + "one dimension spans across two contiguous subspaces). Use .reshape(...) instead.");
         }
         int[] from = x.shapeUnsafe();
-        return Tensor.record("ViewBackward0", x.view(view, t -> t.view(view.shape())),
+        return Tensor.record("ViewBackward0", x.view(view, t -> t.reshape(view.shape())),
                 (g, needs) -> new Tensor[] {g.reshape(from)}, x);
     }
 

@@ -66,6 +66,18 @@ class InPlaceOnViewsTest {
     }
 
     @AllDevices
+    void aReshapedViewWrittenInPlaceWithANonContiguousGradient(Device d) {
+        Tensor a = randn(d, 7, 2, 3, 1), b = randn(d, 8, 2, 2, 1), s = leaf(d, new double[] {-1.5});
+        check(in -> {
+            Tensor base = in.get(0).copy(); // fuzz program 8700
+            base.narrow(1, 1, 2).add_(2.0);
+            base.reshape(6).div_(in.get(2).reshape());
+            // cat's backward hands the base a non-contiguous slice of its gradient
+            return Tensor.cat(java.util.List.of(in.get(1), base), 1);
+        }, a, b, s);
+    }
+
+    @AllDevices
     void rowsWrittenIntoAPreallocatedBuffer(Device d) {
         Tensor a = randn(d, 5, 3, 4);
         check(in -> {

@@ -88,12 +88,6 @@ final class FuzzAllowList {
                             + "in-place op gives 0",
                     m -> m.kind() == DifferentialFuzzer.Kind.GRAD && m.op().endsWith("(after in-place)")
                             && m.detail().matches("(?s)values: \\[\\d+\\] torch NaN, autograd4j -?[0-9].*")),
-            new Known("known bug: backward through a reshaped copy written in place",
-                    "a bug in autograd4j, not fixed yet (program 8700): x.copy(), narrow(...).add_, reshape, div_ "
-                            + "then backward throws \"view size is not compatible with input tensor's size and stride\"; "
-                            + "PyTorch computes the gradients. Delete this entry with the fix",
-                    m -> m.kind() == DifferentialFuzzer.Kind.BACKWARD_RAISED && m.javaMessage() != null
-                            && m.javaMessage().contains("view size is not compatible")),
             new Known("numerics: at a singularity",
                     "rounding, not a bug: a value next to a pole (division, reciprocal, rsqrt, pow of a result that is "
                             + "0 or -0.0 on one side and a tiny number on the other, after float cancellation) is huge, "
