@@ -574,7 +574,7 @@ public final class Functional {
             Tensor picked = Tensor.where(hit, input, Tensor.zerosLike(input));
             Tensor perSample = picked.mul(selection).sum(1).neg();
             out = switch (reduction) {
-                case NONE -> outShape == null ? perSample : perSample.reshape(outShape);
+                case NONE -> outShape == null ? perSample : Kernels.reshapeNoGrad(perSample, outShape);
                 case SUM -> perSample.sum();
                 case MEAN -> perSample.sum().div(selection.sum());
             };

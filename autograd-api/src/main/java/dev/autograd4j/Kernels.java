@@ -290,7 +290,7 @@ final class Kernels {
     /** x reshaped outside the graph (for results whose node is recorded separately). */
     static Tensor reshapeNoGrad(Tensor x, int[] shape) {
         try (var g = Autograd.noGrad()) {
-            return x.reshape(shape);
+            return x.reshape(shape).detach(); // the op's own output, not a view of a temporary
         }
     }
 

@@ -110,6 +110,18 @@ class InPlaceOnViewsTest {
     }
 
     @AllDevices
+    void resultsOfReductionsWithKeepDimAreNotViews(Device d) {
+        Tensor a = randn(d, 9, 2, 4);
+        check(in -> { // fuzz program 5447: max(dim, keepDim) then an in-place op on its values
+            Tensor values = in.get(0).max(-2, true).values();
+            values.mul_(-1.0);
+            Tensor sums = in.get(0).sum(new int[] {1}, true);
+            sums.mul_(in.get(0).narrow(1, 0, 1));
+            return values.add(sums);
+        }, a);
+    }
+
+    @AllDevices
     void aViewOfALeafThatRequiresGradRefusesInPlaceOps(Device d) {
         Tensor a = leaf(d, new double[] {1, 2, 3, 4}, 2, 2);
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> a.select(0, 0).mul_(2.0));
