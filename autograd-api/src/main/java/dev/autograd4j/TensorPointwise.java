@@ -173,7 +173,7 @@ public sealed interface TensorPointwise permits Tensor {
         Tensor[] p = both(self(), other, Kernels.resultType(self(), other));
         Tensor x = p[0], y = p[1];
         Tensor out = Kernels.binary(x, BinaryOp.MUL, y);
-        return Tensor.record("MulBackward0", out, Tensor.saved(x, y), (g, needs) -> new Tensor[] {
+        return Tensor.record("MulBackward0", out, Tensor.saved(self(), other), (g, needs) -> new Tensor[] {
             needs[0] ? g.mul(y).sumToShape(x.shapeUnsafe()) : null,
             needs[1] ? g.mul(x).sumToShape(y.shapeUnsafe()) : null}, x, y);
     }
@@ -214,7 +214,7 @@ public sealed interface TensorPointwise permits Tensor {
         Tensor[] p = both(self(), other, Kernels.floatingOr32(Kernels.resultType(self(), other)));
         Tensor x = p[0], y = p[1];
         Tensor out = Kernels.binary(x, BinaryOp.DIV, y);
-        return Tensor.record("DivBackward0", out, Tensor.saved(x, y), (g, needs) -> new Tensor[] {
+        return Tensor.record("DivBackward0", out, Tensor.saved(self(), other), (g, needs) -> new Tensor[] {
             needs[0] ? g.div(y).sumToShape(x.shapeUnsafe()) : null,
             needs[1] ? g.neg().mul(x.div(y).div(y)).sumToShape(y.shapeUnsafe()) : null}, x, y); // PyTorch's order
     }
@@ -718,7 +718,7 @@ public sealed interface TensorPointwise permits Tensor {
         Tensor x = p[0], y = p[1];
         Tensor out = Kernels.binary(x, op, y);
         boolean max = op == BinaryOp.MAXIMUM;
-        return Tensor.record(node, out, Tensor.saved(x, y), (g, needs) -> {
+        return Tensor.record(node, out, Tensor.saved(self(), other), (g, needs) -> {
             // PyTorch's: halves on ties, selected (no 0 * inf NaN); a NaN operand gives both sides the gradient
             Tensor zero = Tensor.zerosLike(g), split = g.div(2.0).where(x.eq(y), g);
             return new Tensor[] {

@@ -106,4 +106,29 @@ class FuzzRegressionTest {
         assertThrows(IllegalArgumentException.class, b::neg);
         assertThrows(IllegalArgumentException.class, () -> b.rsub(1.0));
     }
+
+    /**
+     * Seed 8 program 8053, seed 9 program 3921: a binary op of mixed dtypes saves its original inputs, as PyTorch's
+     * MulBackward0/DivBackward0/MinimumBackward0 do, so an in-place write into the narrower input is caught at
+     * backward (it used to save the promoted copy and miss it).
+     */
+    @AllDevices
+    void mixedDtypeBinaryOpsSaveTheirOriginalInputs(Device d) {
+        for (String op : List.of("mul", "div", "minimum", "maximum")) {
+            Tensor w = Tensor.of(new double[] {0.5}, 1).to(d).requiresGrad(true);
+            Tensor a = Tensor.of(new float[] {1.5f, 2.5f}, 2).to(d).mul(1.0);
+            Tensor y = switch (op) {
+                case "mul" -> a.mul(w);
+                case "div" -> w.div(a);
+                case "minimum" -> a.minimum(w);
+                default -> a.maximum(w);
+            };
+            assertEquals(DType.FLOAT64, y.dtype(), op);
+            a.add_(1.0);
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> y.sum().backward(), op);
+            assertEquals(true, e.getMessage().contains("modified by an inplace operation: [torch.FloatTensor [2]]")
+                    || e.getMessage().contains("modified by an inplace operation: [torch.cuda.FloatTensor [2]]"),
+                    op + ": " + e.getMessage());
+        }
+    }
 }

@@ -52,7 +52,7 @@ class DifferentialFuzzTest {
                 clean++;
                 continue;
             }
-            FuzzAllowList.Known k = FuzzAllowList.explain(r.mismatch());
+            FuzzAllowList.Known k = FuzzAllowList.explain(r.mismatch(), r.opsDrawn());
             String cat = k == null ? "UNEXPLAINED " + r.mismatch().kind() + " in " + r.mismatch().op().replaceAll(" v\\d+$", "")
                     : k.id().startsWith("UNTRIAGED") ? k.id() + " / " + r.mismatch().kind() + " in "
                     + r.mismatch().op().replaceAll("(in|v)\\d+", "$1") : k.id();

@@ -458,6 +458,15 @@ final class FuzzOps {
         return JniUtils.where(pt(inside), pt(x), JniUtils.clip(JniUtils.clone(pt(x)), lo, hi));
     }
 
+    /**
+     * hardtanh: clamp's values with hardtanh_backward's gradient as PyTorch's scalar CPU kernel computes it, 0 where
+     * {@code x <= lo || x >= hi}, else the gradient, so a NaN input passes it (hardsigmoid's kernel zeroes NaN).
+     */
+    static NDArray hardtanhLike(NDManager m, NDArray x, double lo, double hi) {
+        NDArray inside = x.lte(k(m, x, lo)).logicalOr(x.gte(k(m, x, hi))).logicalNot();
+        return JniUtils.where(pt(inside), pt(x), JniUtils.clip(JniUtils.clone(pt(x)), lo, hi));
+    }
+
     static NDArray emulateWrite(NDManager m, NDArray target, NDArray value) {
         // a copy, as the value may alias the target; expanded first, so a shape error leaves the target untouched
         NDArray v = JniUtils.broadcast(pt(copy(value)), target.getShape());
@@ -569,7 +578,7 @@ final class FuzzOps {
             int v = c.pick(Var::floating);
             return v < 0 ? null : Args.of(v).dbls(-1.0, 1.0);
         }, (x, c) -> x[0].hardtanh(c.dbls()[0], c.dbls()[1]),
-                (m, x, c) -> strictClamp(m, x[0], c.dbls()[0], c.dbls()[1]), "{0}.hardtanh({d0}, {d1})", "F.hardtanh({0}, {d0}, {d1})");
+                (m, x, c) -> hardtanhLike(m, x[0], c.dbls()[0], c.dbls()[1]), "{0}.hardtanh({d0}, {d1})", "F.hardtanh({0}, {d0}, {d1})");
         // ---- comparisons and where
         for (String[] cmp : new String[][] {{"eq", "eq"}, {"ne", "ne"}, {"lt", "lt"}, {"le", "le"}, {"gt", "gt"}, {"ge", "ge"}}) {
             String n = cmp[0];
