@@ -516,7 +516,9 @@ public sealed interface TensorPointwise permits Tensor {
      */
     default Tensor relu() {
         return unary(UnaryOp.RELU, "ReluBackward0", Saved.RESULT,
-                (x, y, g) -> Tensor.zerosLike(g).where(y.le(0.0), g)); // threshold_backward: selects, 0 * inf is no NaN
+                (x, y, g) -> Autograd.isGradEnabled() // recording a second derivative: composed of ops that record
+                        ? Tensor.zerosLike(g).where(y.le(0.0), g) // threshold_backward: selects, 0 * inf is no NaN
+                        : Kernels.binary(g, BinaryOp.RELU_BACKWARD, y));
     }
 
     /**

@@ -49,7 +49,12 @@ public enum BinaryOp {
     BCE_WITH_LOGITS("bce_with_logits", false,
             (a, b) -> (1 - b) * a + Math.max(-a, 0) + Math.log1p(Math.exp(-Math.abs(a))), null),
     /** {@code sigmoid(a) - b}: that loss's derivative by the logits. */
-    SIGMOID_SUB("sigmoid_sub", false, (a, b) -> ScalarFunctions.sigmoid(a) - b, null);
+    SIGMOID_SUB("sigmoid_sub", false, (a, b) -> ScalarFunctions.sigmoid(a) - b, null),
+    /**
+     * ReLU's gradient: {@code b <= 0 ? 0 : a} for the incoming gradient a and ReLU's result b (PyTorch's
+     * threshold_backward: it selects, so an infinite gradient stays out of the zeroed positions).
+     */
+    RELU_BACKWARD("relu_backward", false, (a, b) -> b <= 0 ? 0.0 : a, null);
 
     /** A binary formula in float64. */
     @FunctionalInterface

@@ -268,6 +268,26 @@ public final class CpuBackend implements Backend {
             });
             return;
         }
+        if (d.dtype == DType.FLOAT32) {
+            float[] x = sa.f(), y = sb.f(), o = d.f();
+            Strided.forEach(new Layout[] {condLayout, aLayout, bLayout, outLayout}, SIMPLE, (n, off, st) -> {
+                for (int i = 0, ci = off[0], xi = off[1], yi = off[2], oi = off[3]; i < n;
+                     i++, ci += st[0], xi += st[1], yi += st[2], oi += st[3]) {
+                    o[oi] = c[ci] ? x[xi] : y[yi];
+                }
+            });
+            return;
+        }
+        if (d.dtype == DType.FLOAT64) {
+            double[] x = sa.d(), y = sb.d(), o = d.d();
+            Strided.forEach(new Layout[] {condLayout, aLayout, bLayout, outLayout}, SIMPLE, (n, off, st) -> {
+                for (int i = 0, ci = off[0], xi = off[1], yi = off[2], oi = off[3]; i < n;
+                     i++, ci += st[0], xi += st[1], yi += st[2], oi += st[3]) {
+                    o[oi] = c[ci] ? x[xi] : y[yi];
+                }
+            });
+            return;
+        }
         Strided.forEach(new Layout[] {condLayout, aLayout, bLayout, outLayout}, SIMPLE, (n, off, st) -> {
             for (int i = 0, ci = off[0], xi = off[1], yi = off[2], oi = off[3]; i < n;
                  i++, ci += st[0], xi += st[1], yi += st[2], oi += st[3]) {

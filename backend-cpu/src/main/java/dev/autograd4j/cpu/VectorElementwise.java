@@ -37,7 +37,7 @@ final class VectorElementwise {
 
     static boolean supports(BinaryOp op) {
         return switch (op) {
-            case ADD, SUB, MUL, DIV -> true;
+            case ADD, SUB, MUL, DIV, RELU_BACKWARD -> true;
             default -> false;
         };
     }
@@ -108,6 +108,7 @@ final class VectorElementwise {
                 case SUB -> x.sub(y);
                 case MUL -> x.mul(y);
                 case DIV -> x.div(y);
+                case RELU_BACKWARD -> x.blend(0f, y.compare(VectorOperators.LE, 0f));
                 default -> throw new IllegalStateException(op.name());
             };
             r.intoArray(o, oo + i);

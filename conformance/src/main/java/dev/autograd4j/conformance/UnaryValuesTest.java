@@ -69,6 +69,22 @@ class UnaryValuesTest {
     }
 
     @AllDevices
+    void reluBackwardSelectsAsThresholdBackward(Device d) {
+        for (DType t : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+            Tensor x = of(d, -1, 0, 2, Double.NaN, 3, -4, 5, 6, 7, -8).to(t).requiresGrad(true);
+            Tensor g = of(d, Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, 1, 2, 3, 4, 5, 6, 7, 8).to(t);
+            x.relu().backward(g);
+            assertArrayEquals(new double[] {0, 0, 1, 2, 3, 0, 5, 6, 7, 0}, x.grad().toDoubleArray(), 0,
+                    "zeroed where relu(x) <= 0 (no 0 * inf = NaN), passed where it is NaN, " + t);
+        }
+        Tensor x = of(d, -1, 2).requiresGrad(true); // a recorded second derivative composes ops that record
+        Tensor gx = dev.autograd4j.Autograd.grad(new Tensor[] {x.relu().mul(x).sum()}, new Tensor[] {x}, null,
+                true, true, false)[0];
+        assertArrayEquals(new double[] {0, 4}, gx.toDoubleArray(), 0);
+        assertTrue(gx.requiresGrad());
+    }
+
+    @AllDevices
     void kinksTakePyTorchsSubgradients(Device d) {
         Tensor x = of(d, 0, 0).requiresGrad(true);
         x.leakyRelu(0.2).sum().backward();
