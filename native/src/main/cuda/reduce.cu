@@ -3,7 +3,8 @@
 // x is walked as kept dims (shape `kept`, strides xk) times reduced dims (shape `red`, strides xr);
 // output o (row-major over kept) goes to out at os and, for max/min, its index to idx at is (idx may
 // be null). The flat index within the reduced dims is row-major, as in the CPU backend. Sums
-// accumulate in double; max/min compare in double, NaN wins, ties go to the first index.
+// accumulate in double (int64: in long long, wrapping); max/min compare in the same type, NaN wins, ties
+// go to the first index.
 // warpMode != 0: each warp reduces one output (many short rows); else each block reduces one.
 #include "common.cuh"
 
@@ -12,39 +13,64 @@
 #define MIN 2
 #define NO_INDEX 0x7fffffffffffffffLL
 
-struct Acc {
-    double v;
+// The accumulator: the value in the key type (long long for int64, so sums wrap as two's complement and
+// max/min compare exactly, as the CPU backend; double for everything else) and the winner's flat index.
+template <typename T> struct Key { typedef double type; };
+template <> struct Key<long long> { typedef long long type; };
+
+template <typename V> struct Acc {
+    V v;
     long long i;
 };
 
-template <int OP> __device__ __forceinline__ Acc acc_init() {
-    Acc a;
-    a.v = OP == SUM ? 0.0 : (OP == MAX ? -__longlong_as_double(0x7ff0000000000000LL)
-                                       : __longlong_as_double(0x7ff0000000000000LL));
+__device__ __forceinline__ double key_of(float x) { return (double)x; }
+__device__ __forceinline__ double key_of(double x) { return x; }
+__device__ __forceinline__ long long key_of(long long x) { return x; }
+__device__ __forceinline__ double key_of(b8 x) { return x ? 1.0 : 0.0; }
+
+template <typename T> __device__ __forceinline__ T from_key(double v) { return from_d<T>(v); }
+template <typename T> __device__ __forceinline__ T from_key(long long v) { return (T)v; }  // only int64 rows
+
+__device__ __forceinline__ double add_key(double a, double b) { return a + b; }
+__device__ __forceinline__ long long add_key(long long a, long long b) {
+    return (long long)((unsigned long long)a + (unsigned long long)b);  // wraps, no signed overflow
+}
+
+template <int OP> __device__ __forceinline__ double init_key(double) {
+    return OP == SUM ? 0.0 : (OP == MAX ? -__longlong_as_double(0x7ff0000000000000LL)
+                                        : __longlong_as_double(0x7ff0000000000000LL));
+}
+template <int OP> __device__ __forceinline__ long long init_key(long long) {
+    return OP == SUM ? 0LL : (OP == MAX ? (long long)0x8000000000000000ULL : 0x7fffffffffffffffLL);
+}
+
+template <int OP, typename V> __device__ __forceinline__ Acc<V> acc_init() {
+    Acc<V> a;
+    a.v = init_key<OP>(V());
     a.i = NO_INDEX;
     return a;
 }
 
 // true when candidate c should replace best b
-template <int OP> __device__ __forceinline__ bool better(const Acc& c, const Acc& b) {
-    if (c.v != c.v) return b.v == b.v || c.i < b.i;  // NaN wins; the first NaN
+template <int OP, typename V> __device__ __forceinline__ bool better(const Acc<V>& c, const Acc<V>& b) {
+    if (c.v != c.v) return b.v == b.v || c.i < b.i;  // NaN wins; the first NaN (never for int64)
     if (b.v != b.v) return false;
     if (c.v == b.v) return c.i < b.i;
     return OP == MAX ? c.v > b.v : c.v < b.v;
 }
 
-template <int OP> __device__ __forceinline__ Acc combine(Acc a, const Acc& b) {
+template <int OP, typename V> __device__ __forceinline__ Acc<V> combine(Acc<V> a, const Acc<V>& b) {
     if (OP == SUM) {
-        a.v += b.v;
+        a.v = add_key(a.v, b.v);
         return a;
     }
     return better<OP>(b, a) ? b : a;
 }
 
-template <int OP> __device__ __forceinline__ Acc warp_reduce(Acc a) {
+template <int OP, typename V> __device__ __forceinline__ Acc<V> warp_reduce(Acc<V> a) {
 #pragma unroll
     for (int d = 16; d > 0; d >>= 1) {
-        Acc o;
+        Acc<V> o;
         o.v = __shfl_down_sync(0xffffffffu, a.v, d);
         o.i = __shfl_down_sync(0xffffffffu, a.i, d);
         a = combine<OP>(a, o);
@@ -53,16 +79,18 @@ template <int OP> __device__ __forceinline__ Acc warp_reduce(Acc a) {
 }
 
 template <typename T, int OP>
-__device__ __forceinline__ Acc partial(const T* x, int base, const Shape& red, const Strides& xr, int start, int step) {
-    Acc a = acc_init<OP>();
+__device__ __forceinline__ Acc<typename Key<T>::type> partial(const T* x, int base, const Shape& red,
+                                                              const Strides& xr, int start, int step) {
+    typedef typename Key<T>::type V;
+    Acc<V> a = acc_init<OP, V>();
     int inner = red.numel;
     for (int j = start; j < inner; j += step) {
         int off = base + offset1(j, red, xr) - xr.offset;
-        Acc c;
-        c.v = to_d(x[off]);
+        Acc<V> c;
+        c.v = key_of(x[off]);
         c.i = j;
         if (OP == SUM) {
-            a.v += c.v;
+            a.v = add_key(a.v, c.v);
         } else if (better<OP>(c, a)) {
             a = c;
         }
@@ -70,40 +98,41 @@ __device__ __forceinline__ Acc partial(const T* x, int base, const Shape& red, c
     return a;
 }
 
-template <typename T, int OP>
-__device__ __forceinline__ void write_out(const Acc& a, int o, const Shape& kept, T* out, const Strides& os,
+template <typename T, int OP, typename V>
+__device__ __forceinline__ void write_out(const Acc<V>& a, int o, const Shape& kept, T* out, const Strides& os,
                                           long long* idx, const Strides& is) {
     int oo, io;
     offset2(o, kept, os, is, oo, io);
-    out[oo] = from_d<T>(a.v);
+    out[oo] = from_key<T>(a.v);
     if (OP != SUM && idx != 0) idx[io] = a.i == NO_INDEX ? 0 : a.i;
 }
 
 template <typename T, int OP>
 __device__ void reduce_impl(const T* x, const Strides& xk, const Strides& xr, const Shape& kept, const Shape& red,
                             T* out, const Strides& os, long long* idx, const Strides& is, int warpMode) {
-    __shared__ double sv[32];
+    typedef typename Key<T>::type V;
+    __shared__ V sv[32];
     __shared__ long long si[32];
     int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, warps = blockDim.x >> 5;
     int outer = kept.numel;
     if (warpMode) {
         for (int o = blockIdx.x * warps + warp; o < outer; o += gridDim.x * warps) {
             int base = offset1(o, kept, xk) + xr.offset;
-            Acc a = warp_reduce<OP>(partial<T, OP>(x, base, red, xr, lane, 32));
+            Acc<V> a = warp_reduce<OP>(partial<T, OP>(x, base, red, xr, lane, 32));
             if (lane == 0) write_out<T, OP>(a, o, kept, out, os, idx, is);
         }
         return;
     }
     for (int o = blockIdx.x; o < outer; o += gridDim.x) {
         int base = offset1(o, kept, xk) + xr.offset;
-        Acc a = warp_reduce<OP>(partial<T, OP>(x, base, red, xr, threadIdx.x, blockDim.x));
+        Acc<V> a = warp_reduce<OP>(partial<T, OP>(x, base, red, xr, threadIdx.x, blockDim.x));
         if (lane == 0) {
             sv[warp] = a.v;
             si[warp] = a.i;
         }
         __syncthreads();
         if (warp == 0) {
-            Acc b = acc_init<OP>();
+            Acc<V> b = acc_init<OP, V>();
             if (lane < warps) {
                 b.v = sv[lane];
                 b.i = si[lane];

@@ -41,6 +41,30 @@ final class Reductions {
             });
             return;
         }
+        if (x.dtype == DType.INT64) {
+            // max / min compared as longs: through double, values past 2^53 would round
+            long[] a = x.l(), o = out.l();
+            boolean max = op == ReduceOp.MAX;
+            Parallel.forRange(outer, Math.max(1, innerCount), (from, to) -> {
+                for (int r = from; r < to; r++) {
+                    int base = xl.offset() + offsetOf(r, outShape, outStrides);
+                    long best = a[base];
+                    int bestAt = 0;
+                    for (int k = 1; k < innerCount; k++) {
+                        long v = a[base + offsetOf(k, inShape, inStrides)];
+                        if (max ? v > best : v < best) {
+                            best = v;
+                            bestAt = k;
+                        }
+                    }
+                    o[outputIndex(r, ol)] = best;
+                    if (indices != null) {
+                        indices.set(outputIndex(r, il), bestAt);
+                    }
+                }
+            });
+            return;
+        }
         if (op == ReduceOp.SUM && outer < Parallel.threads() && innerCount >= 65_536 && reducedDims == 1) {
             // one (or few) long sums: split each across threads
             for (int o = 0; o < outer; o++) {

@@ -65,6 +65,19 @@ class IntegerExactTest {
     }
 
     @AllDevices
+    void reductionsAreExact(Device d) {
+        long two53 = 1L << 53;
+        Tensor x = longs(d, two53, two53 + 1, two53 - 1, two53 + 1);
+        assertEquals(two53 + 1, x.max().itemLong(), "max past 2^53");
+        assertEquals(two53 - 1, x.min().itemLong(), "min past 2^53");
+        Tensor.ValuesIndices m = x.reshape(2, 2).max(1, false);
+        assertArrayEquals(new long[] {two53 + 1, two53 + 1}, m.values().toLongArray());
+        assertArrayEquals(new long[] {1, 1}, m.indices().toLongArray(), "the first winner, compared exactly");
+        assertEquals(4 * two53 + 1, x.sum().itemLong(), "sum");
+        assertEquals(Long.MIN_VALUE, longs(d, Long.MAX_VALUE, 1).sum().itemLong(), "the sum wraps around");
+    }
+
+    @AllDevices
     void comparisonsAreExact(Device d) {
         Tensor x = longs(d, BIG);
         assertArrayEquals(new double[] {1}, x.gt(BIG - 1).toDoubleArray());
