@@ -452,27 +452,35 @@ public abstract class Module {
     }
 
     /**
-     * Writes {@link #stateDict()} to {@code file} in the {@link StateDict} format (like
-     * {@code torch.save(model.state_dict(), file)}, in another format), creating parent directories.
+     * Writes {@link #stateDict()} to {@code file}, creating parent directories: in the safetensors format
+     * when the file name ends with {@code .safetensors} (any case; like
+     * {@code safetensors.torch.save_file(model.state_dict(), file)}), otherwise in the {@link StateDict}
+     * format (like {@code torch.save(model.state_dict(), file)}, in another format).
      *
      * @param file the file to write (replaced if it exists)
      * @throws IOException if writing fails
      */
     public void save(Path file) throws IOException {
-        StateDict.save(stateDict(), file);
+        if (SafeTensors.isSafetensorsPath(file)) {
+            StateDict.saveSafetensors(stateDict(), file);
+        } else {
+            StateDict.save(stateDict(), file);
+        }
     }
 
     /**
-     * Reads a {@link StateDict} file and loads it strictly into this module, like
-     * {@code model.load_state_dict(torch.load(file))}.
+     * Reads a state dict file and loads it strictly into this module, like
+     * {@code model.load_state_dict(torch.load(file))}: a safetensors file when the name ends with
+     * {@code .safetensors} (any case; {@link StateDict#loadSafetensors}), otherwise a {@link StateDict} file.
      *
-     * @param file a file written by {@link #save(Path)}
+     * @param file a file written by {@link #save(Path)}, or a safetensors file from another program
      * @throws IOException if reading fails or the file is not in the format
      * @throws IllegalArgumentException if the names or shapes do not match (the message starts with the file)
      */
     public void load(Path file) throws IOException {
         try {
-            loadStateDict(StateDict.load(file));
+            loadStateDict(SafeTensors.isSafetensorsPath(file) ? StateDict.loadSafetensors(file)
+                    : StateDict.load(file));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         }

@@ -47,6 +47,28 @@ import java.util.zip.CheckedOutputStream;
  * the magic, has an unknown dtype code, a shape whose data cannot be in the file, a repeated name, a wrong
  * checksum, or ends early is rejected with an {@link IOException} naming the file, the entry and what was
  * expected; a corrupted length never makes the reader allocate more than the file holds.
+ *
+ * <p><b>safetensors.</b> {@link #saveSafetensors} and {@link #loadSafetensors} read and write Hugging Face's
+ * safetensors format instead, the one PyTorch and Hugging Face users exchange weights in (what
+ * {@code safetensors.torch.save_file} / {@code load_file} write and read):
+ *
+ * <pre>
+ * N            uint64 little-endian: the length of the header
+ * header       N bytes of UTF-8 JSON, padded with spaces to a multiple of 8:
+ *              {"__metadata__": {"key": "value", ...},                        (optional, strings only)
+ *               "name": {"dtype": "F32", "shape": [2, 3], "data_offsets": [begin, end]}, ...}
+ * data         each tensor's bytes, little-endian, row-major, at [begin, end) counted from the end of the header
+ * </pre>
+ *
+ * <p>The dtypes F32, F64, I64 and BOOL map to float32, float64, int64 and bool; a file holding any other
+ * (F16, BF16, I32, ...) is refused with an {@link IOException} naming the entry and its dtype. The writer
+ * puts the header entries in the map's order and the data largest elements first, so that every tensor is
+ * aligned to its element size; the reader checks the file as the reference implementation does (header at
+ * most 100,000,000 bytes and within the file, valid UTF-8 and JSON starting with '{', no repeated names, a
+ * known dtype and a non-negative shape per entry, offsets whose size matches the shape and that tile the
+ * data exactly: no hole, no overlap, nothing after the last tensor) and names the first problem in an
+ * {@link IOException} before it allocates any tensor. {@link Module#save(Path)} and
+ * {@link Module#load(Path)} use the format when the file name ends with {@code .safetensors}.
  */
 public final class StateDict {
     /** The first eight bytes of every file written now (version 2, with a checksum). */
@@ -132,6 +154,70 @@ public final class StateDict {
         }
         out.writeInt((int) crc.getValue());
         out.flush();
+    }
+
+    /**
+     * Writes {@code state} to {@code file} in the safetensors format, without metadata, creating parent
+     * directories and replacing the file if it exists (like {@code safetensors.torch.save_file(state, file)}).
+     *
+     * @param state tensors by name (any device; read back to the host); the header lists them in the map's
+     *        iteration order
+     * @param file the file to write
+     * @throws IOException if writing fails
+     * @throws IllegalArgumentException if a name is {@code "__metadata__"} or holds a lone surrogate
+     * @throws NullPointerException if {@code state}, {@code file}, a name or a tensor is null
+     */
+    public static void saveSafetensors(Map<String, Tensor> state, Path file) throws IOException {
+        SafeTensors.save(state, Map.of(), file);
+    }
+
+    /**
+     * Writes {@code state} to {@code file} in the safetensors format with a {@code "__metadata__"} object
+     * (like {@code safetensors.torch.save_file(state, file, metadata)}), creating parent directories and
+     * replacing the file if it exists.
+     *
+     * @param state tensors by name (any device; read back to the host), listed in the map's iteration order
+     * @param metadata free-form strings by key, such as {@code {"format": "pt"}}; written only when not empty
+     * @param file the file to write
+     * @throws IOException if writing fails
+     * @throws IllegalArgumentException if a name is {@code "__metadata__"}, or a name or metadata string
+     *         holds a lone surrogate
+     * @throws NullPointerException if an argument, a name, a tensor or a metadata key or value is null
+     */
+    public static void saveSafetensors(Map<String, Tensor> state, Map<String, String> metadata, Path file)
+            throws IOException {
+        Objects.requireNonNull(metadata, "metadata must not be null");
+        SafeTensors.save(state, metadata, file);
+    }
+
+    /**
+     * Reads a safetensors file (written by autograd4j, {@code safetensors.torch.save_file} or any other
+     * writer of the format) whose tensors are F32, F64, I64 or BOOL.
+     *
+     * @param file the file to read
+     * @return the tensors by name, on the CPU, in header order ({@code "__metadata__"} left out)
+     * @throws IOException if reading fails, the file holds a dtype autograd4j does not load
+     *         ({@code model.safetensors: entry "w" has dtype F16, which autograd4j does not load (supported:
+     *         F32, F64, I64, BOOL)}), or it is not a valid safetensors file ({@code model.safetensors: JSON
+     *         syntax error in the safetensors header at byte 17 (file offset 25): expected ':', found
+     *         character 'x'}, {@code model.safetensors: entries "a" at [0, 16] and "b" at [8, 24] overlap})
+     * @throws NullPointerException if {@code file} is null
+     */
+    public static Map<String, Tensor> loadSafetensors(Path file) throws IOException {
+        return SafeTensors.load(file);
+    }
+
+    /**
+     * Reads the {@code "__metadata__"} strings of a safetensors file, after checking its header as
+     * {@link #loadSafetensors} does (the tensor data is not read).
+     *
+     * @param file the file to read
+     * @return the metadata by key, in header order; empty if the file has none
+     * @throws IOException if reading fails or the file's header is not valid
+     * @throws NullPointerException if {@code file} is null
+     */
+    public static Map<String, String> loadSafetensorsMetadata(Path file) throws IOException {
+        return SafeTensors.metadata(file);
     }
 
     private static int code(DType dtype) {
