@@ -18,10 +18,14 @@ import dev.autograd4j.nn.MSELoss;
 import dev.autograd4j.nn.ReLU;
 import dev.autograd4j.nn.Sequential;
 import dev.autograd4j.nn.StateDict;
+import dev.autograd4j.optim.Adagrad;
 import dev.autograd4j.optim.Adam;
 import dev.autograd4j.optim.CosineAnnealingLR;
 import dev.autograd4j.optim.LRScheduler;
+import dev.autograd4j.optim.LinearLR;
+import dev.autograd4j.optim.OneCycleLR;
 import dev.autograd4j.optim.Optimizer;
+import dev.autograd4j.optim.RMSprop;
 import dev.autograd4j.optim.SGD;
 import dev.autograd4j.optim.StepLR;
 import java.io.IOException;
@@ -139,6 +143,18 @@ class ResumeTest {
     void sgdWithMomentumAndAStepScheduleResumesBitForBit(Device device) throws IOException {
         resumesBitForBit(device, net -> new SGD(net.parameters(), 0.05, 0.9, 0.1, 1e-4, false),
                 opt -> new StepLR(opt, 5, 0.5));
+    }
+
+    @AllDevices
+    void centeredRmspropWithMomentumAndOneCycleResumesBitForBit(Device device) throws IOException {
+        resumesBitForBit(device, net -> new RMSprop(net.parameters(), 0.01, 0.9, 1e-8, 1e-4, 0.5, true),
+                opt -> new OneCycleLR(opt, 0.02, N));
+    }
+
+    @AllDevices
+    void adagradWithALinearWarmupResumesBitForBit(Device device) throws IOException {
+        resumesBitForBit(device, net -> new Adagrad(net.parameters(), 0.05, 0.01, 1e-4, 0.1, 1e-10),
+                opt -> new LinearLR(opt, 0.25, 1.0, 12));
     }
 
     @Test
