@@ -16,11 +16,11 @@ import java.util.Map;
  * {@link AdamW} decouples the weight decay instead.
  */
 public class Adam extends Optimizer {
-    final double beta1;
-    final double beta2;
-    final double eps;
-    final double weightDecay;
-    final boolean amsgrad;
+    double beta1;
+    double beta2;
+    double eps;
+    double weightDecay;
+    boolean amsgrad;
 
     /** Per-parameter state: step count and moment estimates. */
     static final class State {
@@ -101,5 +101,56 @@ public class Adam extends Optimizer {
         double biasCorrection2 = 1 - Math.pow(beta2, s.step);
         Tensor denom = v.sqrt().div_(Math.sqrt(biasCorrection2)).add_(eps);
         p.add_(s.m.div(denom), -lr() / biasCorrection1);
+    }
+
+    @Override
+    protected void saveParamState(Object paramState, Map<String, Tensor> out) {
+        State s = (State) paramState;
+        out.put("step", scalar64(s.step));
+        out.put("exp_avg", s.m);
+        out.put("exp_avg_sq", s.v);
+        if (s.vMax != null) {
+            out.put("max_exp_avg_sq", s.vMax);
+        }
+    }
+
+    @Override
+    protected Object loadParamState(Tensor param, Map<String, Tensor> entries) {
+        State s = new State();
+        s.step = (long) required(entries, "step").item();
+        s.m = required(entries, "exp_avg");
+        s.v = required(entries, "exp_avg_sq");
+        s.vMax = amsgrad ? required(entries, "max_exp_avg_sq") : null;
+        return s;
+    }
+
+    @Override
+    protected void saveHyperparameters(Map<String, Double> out) {
+        out.put("beta1", beta1);
+        out.put("beta2", beta2);
+        out.put("eps", eps);
+        out.put("weight_decay", weightDecay);
+        out.put("amsgrad", amsgrad ? 1.0 : 0.0);
+    }
+
+    @Override
+    protected void loadHyperparameters(Map<String, Double> in) {
+        double b1 = hyper(in, "beta1");
+        double b2 = hyper(in, "beta2");
+        double e = hyper(in, "eps");
+        double wd = hyper(in, "weight_decay");
+        boolean ams = hyper(in, "amsgrad") != 0;
+        checkBeta(0, b1);
+        checkBeta(1, b2);
+        checkNonNegative("epsilon", e);
+        checkNonNegative("weight_decay", wd);
+        if (ams != amsgrad) {
+            throw new IllegalArgumentException("state dict has amsgrad=" + ams + " but this optimizer has amsgrad="
+                    + amsgrad);
+        }
+        beta1 = b1;
+        beta2 = b2;
+        eps = e;
+        weightDecay = wd;
     }
 }

@@ -1,13 +1,19 @@
 package dev.autograd4j.optim;
 
 import dev.autograd4j.Autograd;
+import dev.autograd4j.DType;
+import dev.autograd4j.Device;
+import dev.autograd4j.MemoryScope;
+import dev.autograd4j.Shape;
 import dev.autograd4j.Tensor;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The base of every optimizer, like {@code torch.optim.Optimizer}, over one group of parameters with
@@ -15,6 +21,13 @@ import java.util.Set;
  * graph is recorded), every parameter whose {@code grad} is not null; parameters without a gradient
  * (frozen ones, or ones the loss did not reach) are skipped and keep their values bit for bit.
  * {@link #zeroGrad()} sets the gradients to null, as PyTorch 2 does.
+ *
+ * <p>{@link #stateDict()} and {@link #loadStateDict} save and restore everything a step depends on, like
+ * PyTorch's {@code Optimizer.state_dict()}, as a flat map of tensors that {@code StateDict.save} can write:
+ * {@code "state.<i>.<name>"} for the per-parameter state of parameter {@code i} (its index in
+ * {@link #parameters()}; e.g. {@code state.0.exp_avg}, {@code state.0.step}), {@code "param_groups.0.<name>"}
+ * for the hyperparameters ({@code lr}, {@code weight_decay}, ...) as 0-dimensional float64 tensors, and
+ * {@code "step_count"}. A run resumed from it continues bit for bit.
  */
 public abstract class Optimizer {
     private final List<Tensor> params;
@@ -73,6 +86,11 @@ public abstract class Optimizer {
         this.params = Collections.unmodifiableList(list);
         this.lr = lr;
     }
+
+    /** The prefix of per-parameter entries in {@link #stateDict()}. */
+    private static final String STATE = "state.";
+    /** The prefix of hyperparameter entries in {@link #stateDict()}. */
+    private static final String GROUP = "param_groups.0.";
 
     static void checkLr(double lr) {
         if (!(lr >= 0) || Double.isInfinite(lr)) {
@@ -171,6 +189,199 @@ public abstract class Optimizer {
                 update(p, grad.detach(), state);
             }
         }
+    }
+
+    /**
+     * A snapshot of this optimizer's state, like {@code Optimizer.state_dict()}: per-parameter state as
+     * {@code "state.<i>.<name>"} (copies, of each parameter's dtype and device; scalar counters such as
+     * {@code step} as 0-dimensional float64), the hyperparameters as {@code "param_groups.0.<name>"} and
+     * {@code "step_count"}, all as 0-dimensional float64 tensors. Parameters that never got a gradient have
+     * no entries. The map can be written with {@code StateDict.save}.
+     *
+     * @return a new map, in a stable order
+     */
+    public final Map<String, Tensor> stateDict() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        try (var g = Autograd.noGrad()) {
+            for (int i = 0; i < params.size(); i++) {
+                Object s = state.get(params.get(i));
+                if (s == null) {
+                    continue;
+                }
+                Map<String, Tensor> entries = new LinkedHashMap<>();
+                saveParamState(s, entries);
+                for (Map.Entry<String, Tensor> e : entries.entrySet()) {
+                    out.put(STATE + i + "." + e.getKey(), e.getValue().detach().copy());
+                }
+            }
+            Map<String, Double> hyper = new LinkedHashMap<>();
+            hyper.put("lr", lr);
+            saveHyperparameters(hyper);
+            hyper.forEach((k, v) -> out.put(GROUP + k, scalar64(v)));
+            out.put("step_count", scalar64(stepCount));
+        }
+        return out;
+    }
+
+    /**
+     * Restores a state saved by {@link #stateDict()} (of an optimizer of the same kind over parameters of the
+     * same shapes, in the same order), like {@code Optimizer.load_state_dict()}: the per-parameter state is
+     * copied to each parameter's dtype and device, and the hyperparameters (learning rate included) replace
+     * this optimizer's. State of parameters missing from the map is cleared.
+     *
+     * @param stateDict the map, e.g. from {@code StateDict.load}
+     * @throws IllegalArgumentException if an entry's name is unknown, its parameter index is out of range,
+     *         a state tensor's shape differs from its parameter's, a hyperparameter is missing or invalid
+     * @throws NullPointerException if {@code stateDict} is null
+     */
+    public final void loadStateDict(Map<String, Tensor> stateDict) {
+        java.util.Objects.requireNonNull(stateDict, "stateDict must not be null");
+        Map<Integer, Map<String, Tensor>> perParam = new TreeMap<>();
+        Map<String, Double> hyper = new LinkedHashMap<>();
+        Double steps = null;
+        for (Map.Entry<String, Tensor> e : stateDict.entrySet()) {
+            String key = e.getKey();
+            if (key.startsWith(STATE)) {
+                int dot = key.indexOf('.', STATE.length());
+                int index;
+                try {
+                    index = dot < 0 ? -1 : Integer.parseInt(key.substring(STATE.length(), dot));
+                } catch (NumberFormatException ex) {
+                    index = -1;
+                }
+                if (index < 0 || index >= params.size()) {
+                    throw new IllegalArgumentException("optimizer state entry \"" + key + "\" does not name one of the "
+                            + params.size() + " parameter(s)");
+                }
+                perParam.computeIfAbsent(index, k -> new LinkedHashMap<>()).put(key.substring(dot + 1), e.getValue());
+            } else if (key.startsWith(GROUP)) {
+                hyper.put(key.substring(GROUP.length()), e.getValue().item());
+            } else if (key.equals("step_count")) {
+                steps = e.getValue().item();
+            } else {
+                throw new IllegalArgumentException("unexpected entry \"" + key + "\" in an optimizer state dict");
+            }
+        }
+        Double newLr = hyper.remove("lr");
+        if (newLr == null) {
+            throw new IllegalArgumentException("optimizer state dict has no \"param_groups.0.lr\"");
+        }
+        checkLr(newLr);
+        Map<Tensor, Object> restored = new IdentityHashMap<>();
+        try (var g = Autograd.noGrad()) {
+            for (Map.Entry<Integer, Map<String, Tensor>> e : perParam.entrySet()) {
+                Tensor p = params.get(e.getKey());
+                Map<String, Tensor> local = new LinkedHashMap<>();
+                for (Map.Entry<String, Tensor> t : e.getValue().entrySet()) {
+                    Tensor v = t.getValue();
+                    if (v.dim() > 0 && !v.shape().equals(p.shape())) {
+                        throw new IllegalArgumentException("optimizer state \"state." + e.getKey() + "." + t.getKey()
+                                + "\" has shape " + v.shape() + " but parameter " + e.getKey() + " has shape "
+                                + p.shape());
+                    }
+                    Tensor moved = v.dim() == 0 ? v : v.detach().to(p.device()).to(p.dtype()).copy();
+                    local.put(t.getKey(), v.dim() == 0 ? v : MemoryScope.escape(moved));
+                }
+                restored.put(p, loadParamState(p, local));
+            }
+        }
+        loadHyperparameters(hyper);
+        if (!hyper.isEmpty()) {
+            throw new IllegalArgumentException("unexpected hyperparameters " + hyper.keySet() + " in a state dict for "
+                    + getClass().getSimpleName());
+        }
+        state.clear();
+        state.putAll(restored);
+        this.lr = newLr;
+        this.stepCount = steps == null ? 0 : (long) (double) steps;
+    }
+
+    /**
+     * Writes one parameter's state for {@link #stateDict()}: tensors of the parameter's shape, and counters as
+     * 0-dimensional tensors (e.g. {@code step}). Optimizers that keep per-parameter state override it (the
+     * default refuses, so that state is never silently dropped).
+     *
+     * @param paramState the object {@link #update} keeps for the parameter
+     * @param out where to put the entries, by name (e.g. {@code exp_avg})
+     * @throws UnsupportedOperationException if this optimizer does not support state dicts
+     */
+    protected void saveParamState(Object paramState, Map<String, Tensor> out) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not support stateDict()");
+    }
+
+    /**
+     * Rebuilds one parameter's state from the entries {@link #saveParamState} wrote; tensors of the
+     * parameter's shape arrive already copied to its dtype and device and escaped from any scope.
+     *
+     * @param param the parameter
+     * @param entries the entries by name
+     * @return the state object {@link #update} expects for the parameter
+     * @throws IllegalArgumentException if an entry is missing
+     * @throws UnsupportedOperationException if this optimizer does not support state dicts
+     */
+    protected Object loadParamState(Tensor param, Map<String, Tensor> entries) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not support loadStateDict()");
+    }
+
+    /**
+     * Adds this optimizer's hyperparameters besides {@code lr} (PyTorch's names, booleans as 0 or 1) for
+     * {@link #stateDict()}; the default adds none.
+     *
+     * @param out where to put them
+     */
+    protected void saveHyperparameters(Map<String, Double> out) {
+    }
+
+    /**
+     * Restores the hyperparameters {@link #saveHyperparameters} wrote, taking each out of {@code in} (with
+     * {@link #hyper}); whatever is left afterwards is reported as unexpected. The default takes none.
+     *
+     * @param in the hyperparameters besides {@code lr}, by name (modifiable)
+     * @throws IllegalArgumentException if one is missing or invalid
+     */
+    protected void loadHyperparameters(Map<String, Double> in) {
+    }
+
+    /**
+     * Reads a required entry of a parameter's state.
+     *
+     * @param entries the entries
+     * @param name the entry's name
+     * @return the tensor
+     * @throws IllegalArgumentException if it is missing
+     */
+    protected static Tensor required(Map<String, Tensor> entries, String name) {
+        Tensor t = entries.get(name);
+        if (t == null) {
+            throw new IllegalArgumentException("optimizer state dict lacks \"" + name + "\" for a parameter");
+        }
+        return t;
+    }
+
+    /**
+     * Reads a required hyperparameter.
+     *
+     * @param in the hyperparameters
+     * @param name its name
+     * @return its value
+     * @throws IllegalArgumentException if it is missing
+     */
+    protected static double hyper(Map<String, Double> in, String name) {
+        Double v = in.remove(name);
+        if (v == null) {
+            throw new IllegalArgumentException("optimizer state dict lacks \"param_groups.0." + name + "\"");
+        }
+        return v;
+    }
+
+    /**
+     * A 0-dimensional float64 tensor on the CPU holding {@code value} exactly.
+     *
+     * @param value the value
+     * @return a new tensor
+     */
+    protected static Tensor scalar64(double value) {
+        return Tensor.full(Shape.of(), value, DType.FLOAT64, Device.cpu());
     }
 
     /**

@@ -16,10 +16,10 @@ import java.util.Map;
  * The momentum buffer is a copy of the first step's {@code g}, as in PyTorch.
  */
 public class SGD extends Optimizer {
-    private final double momentum;
-    private final double dampening;
-    private final double weightDecay;
-    private final boolean nesterov;
+    private double momentum;
+    private double dampening;
+    private double weightDecay;
+    private boolean nesterov;
 
     /**
      * Plain SGD, {@code p = p - lr * grad}.
@@ -94,5 +94,43 @@ public class SGD extends Optimizer {
             g = nesterov ? g.add(buf.mul(momentum)) : buf;
         }
         p.add_(g, -lr());
+    }
+
+    @Override
+    protected void saveParamState(Object paramState, Map<String, Tensor> out) {
+        out.put("momentum_buffer", (Tensor) paramState);
+    }
+
+    @Override
+    protected Object loadParamState(Tensor param, Map<String, Tensor> entries) {
+        return required(entries, "momentum_buffer");
+    }
+
+    @Override
+    protected void saveHyperparameters(Map<String, Double> out) {
+        out.put("momentum", momentum);
+        out.put("dampening", dampening);
+        out.put("weight_decay", weightDecay);
+        out.put("nesterov", nesterov ? 1.0 : 0.0);
+    }
+
+    @Override
+    protected void loadHyperparameters(Map<String, Double> in) {
+        double mu = hyper(in, "momentum");
+        double damp = hyper(in, "dampening");
+        double wd = hyper(in, "weight_decay");
+        boolean nest = hyper(in, "nesterov") != 0;
+        checkNonNegative("momentum", mu);
+        checkNonNegative("weight_decay", wd);
+        if (!Double.isFinite(damp)) {
+            throw new IllegalArgumentException("Invalid dampening value: " + damp);
+        }
+        if (nest && (mu <= 0 || damp != 0)) {
+            throw new IllegalArgumentException("Nesterov momentum requires a momentum and zero dampening");
+        }
+        momentum = mu;
+        dampening = damp;
+        weightDecay = wd;
+        nesterov = nest;
     }
 }
