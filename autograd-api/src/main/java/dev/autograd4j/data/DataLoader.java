@@ -1,5 +1,6 @@
 package dev.autograd4j.data;
 
+import dev.autograd4j.DefaultDevice;
 import dev.autograd4j.Device;
 import dev.autograd4j.Generator;
 import java.util.ArrayDeque;
@@ -38,14 +39,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p>An epoch's iterator stops its worker threads when it is exhausted, when it fails, and when closed;
  * close it (try-with-resources) when leaving an epoch early, or close the loader, which closes every
- * iterator still open. Worker threads are daemon threads named {@code autograd4j-data-<loader>-<n>}.
+ * iterator still open. Worker threads are daemon threads named {@code autograd4j-data-<loader>-<n>}, whose
+ * {@linkplain DefaultDevice default device} is the CPU: tensors a dataset or collate function creates
+ * without naming a device are made on the host there.
  *
  * <pre>{@code
- * var loader = DataLoader.builder(new TensorDataset(x, y)).batchSize(64).shuffle(true)
- *         .generator(new Generator(0)).numWorkers(2).device(device).build();
+ * var loader = DataLoader.builder(new TensorDataset(x, y)).collate(Collate::stack).batchSize(64)
+ *         .shuffle(true).generator(new Generator(0)).numWorkers(2).device(device).build();
  * for (int epoch = 0; epoch < 10; epoch++) {
- *     for (Object batch : loader) {
- *         Tensor[] xy = (Tensor[]) batch;
+ *     for (Tensor[] batch : loader) {
+ *         Tensor inputs = batch[0], targets = batch[1];
  *         ...
  *     }
  * }
@@ -191,7 +194,13 @@ public final class DataLoader<T, B> implements Iterable<B>, AutoCloseable {
             if (numWorkers > 0 && batches > 0) {
                 AtomicInteger n = new AtomicInteger();
                 ThreadFactory f = r -> {
-                    Thread t = new Thread(r, "autograd4j-data-" + id + "-" + n.getAndIncrement());
+                    Runnable onHost = () -> {
+                        // batches are made on the host, whatever the property autograd4j.device says;
+                        // the move to the target device happens in the consuming thread
+                        DefaultDevice.set(Device.cpu());
+                        r.run();
+                    };
+                    Thread t = new Thread(onHost, "autograd4j-data-" + id + "-" + n.getAndIncrement());
                     t.setDaemon(true);
                     return t;
                 };

@@ -187,6 +187,7 @@ class DataLoaderTest {
     @Test
     void prefetchReadsAheadOnWorkerThreads() throws Exception {
         Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Set<Device> devices = java.util.concurrent.ConcurrentHashMap.newKeySet();
         CountDownLatch ahead = new CountDownLatch(3);
         Dataset<Integer> d = new Dataset<>() {
             @Override
@@ -197,6 +198,7 @@ class DataLoaderTest {
             @Override
             public Integer get(int i) {
                 threads.add(Thread.currentThread().getName());
+                devices.add(dev.autograd4j.DefaultDevice.get());
                 ahead.countDown();
                 return i;
             }
@@ -209,6 +211,7 @@ class DataLoaderTest {
         }
         assertFalse(threads.contains(Thread.currentThread().getName()));
         assertTrue(threads.stream().allMatch(n -> n.startsWith("autograd4j-data-")), threads.toString());
+        assertEquals(Set.of(Device.cpu()), devices, "workers make batches on the host");
     }
 
     @Test
