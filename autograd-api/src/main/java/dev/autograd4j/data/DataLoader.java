@@ -13,9 +13,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -39,7 +40,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>An epoch's iterator stops its worker threads when it is exhausted, when it fails, and when closed;
  * close it (try-with-resources) when leaving an epoch early, or close the loader, which closes every
- * iterator still open. Worker threads are daemon threads named {@code autograd4j-data-<loader>-<n>}, whose
+ * iterator still open (left open, an epoch's workers make at most the batches already requested and end
+ * after 2 s idle). Worker threads are daemon threads named {@code autograd4j-data-<loader>-<n>}, whose
  * {@linkplain DefaultDevice default device} is the CPU: tensors a dataset or collate function creates
  * without naming a device are made on the host there.
  *
@@ -61,6 +63,7 @@ public final class DataLoader<T, B> implements Iterable<B>, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DataLoader.class);
     private static final AtomicInteger LOADERS = new AtomicInteger();
     private static final long CLOSE_WAIT_SECONDS = 10;
+    private static final long IDLE_SECONDS = 2;
 
     private final Dataset<T> dataset;
     private final int batchSize;
@@ -204,7 +207,12 @@ public final class DataLoader<T, B> implements Iterable<B>, AutoCloseable {
                     t.setDaemon(true);
                     return t;
                 };
-                workers = Executors.newFixedThreadPool(numWorkers, f);
+                ThreadPoolExecutor pool = new ThreadPoolExecutor(numWorkers, numWorkers, IDLE_SECONDS,
+                        TimeUnit.SECONDS, new LinkedBlockingQueue<>(), f);
+                // an epoch left early without close() (a break out of a for-each loop) does not keep its
+                // threads: idle workers end on their own
+                pool.allowCoreThreadTimeOut(true);
+                workers = pool;
                 LOG.debug("DataLoader {}: {} workers, {} batches ahead", id, numWorkers, numWorkers * prefetchFactor);
                 fill();
             } else {

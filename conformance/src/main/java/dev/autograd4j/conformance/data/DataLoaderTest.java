@@ -296,6 +296,21 @@ class DataLoaderTest {
         }
     }
 
+    @Test
+    void anEpochLeftEarlyDoesNotKeepItsThreads() throws Exception {
+        var l = DataLoader.builder(range(100)).batchSize(2).numWorkers(2).build();
+        Set<Thread> before = new HashSet<>(workerThreads());
+        for (Object batch : l) {
+            break;   // no close(): the idle workers end by themselves
+        }
+        for (Thread t : workerThreads()) {
+            if (!before.contains(t)) {
+                t.join(15_000);
+                assertFalse(t.isAlive(), t.getName() + " still running after the epoch was left");
+            }
+        }
+    }
+
     private static List<Thread> workerThreads() {
         List<Thread> out = new ArrayList<>();
         for (Thread t : Thread.getAllStackTraces().keySet()) {
