@@ -7,6 +7,7 @@ import dev.autograd4j.Device;
 import dev.autograd4j.Generator;
 import dev.autograd4j.MemoryScope;
 import dev.autograd4j.Tensor;
+import dev.autograd4j.data.DataLoader;
 import dev.autograd4j.nn.CrossEntropyLoss;
 import dev.autograd4j.nn.Linear;
 import dev.autograd4j.nn.Module;
@@ -330,7 +331,8 @@ public final class MnistTraining {
 
     /**
      * Trains a fresh model with cross-entropy and Adam under a cosine schedule, each step in a
-     * {@link dev.autograd4j.MemoryScope}.
+     * {@link dev.autograd4j.MemoryScope}. The batches come from a {@link DataLoader} (shuffled by a
+     * generator seeded with {@code o.seed()}, made one batch ahead on a worker thread).
      *
      * @param o the options ({@code data}, {@code out} and the limits are not read here)
      * @param trainData the training examples
@@ -344,39 +346,34 @@ public final class MnistTraining {
         var lossFn = new CrossEntropyLoss();
         var optimizer = new Adam(model.parameters(), o.lr());
         var schedule = new CosineAnnealingLR(optimizer, o.epochs());
-        SplittableRandom shuffle = new SplittableRandom(o.seed());
         int n = trainData.count();
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
+        // shuffled per epoch by a seeded generator; the next batch is made on a worker thread while this
+        // step runs, and moved to the device in this thread (inside the step's memory scope)
+        var loader = DataLoader.builder(MnistBatch.indices(trainData)).batchSize(o.batchSize()).shuffle(true)
+                .generator(new Generator(o.seed())).numWorkers(1)
+                .collate(MnistBatch.collate(trainData, o.shift(), o.seed())).device(device).build();
         List<EpochStats> history = new ArrayList<>();
         long start = System.nanoTime();
         for (int epoch = 1; epoch <= o.epochs(); epoch++) {
             long t0 = System.nanoTime();
-            for (int i = n - 1; i > 0; i--) {
-                int j = shuffle.nextInt(i + 1);
-                int t = order[i];
-                order[i] = order[j];
-                order[j] = t;
-            }
             double lossSum = 0;
             int correct = 0;
             double lr = optimizer.lr();
             model.train();
-            for (int from = 0; from < n; from += o.batchSize()) {
-                // the batch's tensors go back to the (GPU) allocator at the end of each step
-                try (MemoryScope scope = MemoryScope.open()) {
-                    int b = Math.min(o.batchSize(), n - from);
-                    Tensor x = images(trainData, order, from, b, device, o.shift(), shuffle);
-                    long[] y = labels(trainData, order, from, b);
-                    Tensor logits = model.forward(x);
-                    Tensor loss = lossFn.forward(logits, Tensor.of(y, b).to(device));
-                    optimizer.zeroGrad();
-                    loss.backward();
-                    optimizer.step();
-                    lossSum += loss.item() * b;
-                    correct += correct(logits.detach(), y);
+            try (DataLoader.Iterator<MnistBatch> batches = loader.iterator()) {
+                while (batches.hasNext()) {
+                    // the batch's tensors go back to the (GPU) allocator at the end of each step
+                    try (MemoryScope scope = MemoryScope.open()) {
+                        MnistBatch batch = batches.next();
+                        int b = batch.labels().length;
+                        Tensor logits = model.forward(batch.images());
+                        Tensor loss = lossFn.forward(logits, batch.targets());
+                        optimizer.zeroGrad();
+                        loss.backward();
+                        optimizer.step();
+                        lossSum += loss.item() * b;
+                        correct += correct(logits.detach(), batch.labels());
+                    }
                 }
             }
             schedule.step();
