@@ -205,4 +205,187 @@ class CommonOpsTest {
         }));
         all(cases);
     }
+
+    // ------------------------------------------------------------------ shape ops
+
+    /** Gradchecks f's outputs joined (each piece scaled differently, so that a swapped piece shows). */
+    private static Tensor joined(List<Tensor> pieces) {
+        Tensor total = null;
+        for (int i = 0; i < pieces.size(); i++) {
+            Tensor t = pieces.get(i).mul(i + 1.0).sum();
+            total = total == null ? t : total.add(t);
+        }
+        return total;
+    }
+
+    @AllDevices
+    void splitChunkUnbind(Device d) {
+        List<Executable> cases = new ArrayList<>();
+        Tensor x = randn(d, 60, 5, 4);
+        cases.add(named("split 2 dim 0", () -> check1(t -> joined(t.split(2, 0)), x)));
+        cases.add(named("split sizes dim 1", () -> check1(t -> joined(t.split(new int[] {1, 3}, 1)), x)));
+        cases.add(named("chunk 3 dim -1", () -> check1(t -> joined(t.chunk(3, -1)), x)));
+        cases.add(named("unbind dim 1", () -> check1(t -> joined(t.unbind(1)), x)));
+        cases.add(named("shapes and views", () -> {
+            Tensor v = Tensor.arange(10).to(d);
+            List<Tensor> p = v.split(4, 0);
+            assertEquals(3, p.size());
+            assertArrayEquals(new double[] {8, 9}, p.get(2).toDoubleArray());
+            assertEquals(4, v.chunk(4, 0).size()); // PyTorch: chunk(4) of 10 gives sizes 3, 3, 3, 1
+            assertEquals(3, v.narrow(0, 0, 6).chunk(4, 0).size()); // and of 6, sizes 2, 2, 2
+            assertEquals(4, v.chunk(4, 0).get(2).numel() + v.chunk(4, 0).get(3).numel());
+            p.get(0).mul_(0);
+            assertEquals(0.0, v.toDoubleArray()[1]); // a view: the write reaches the base
+            assertEquals(5, Tensor.zeros(5, 2).unbind(0).size());
+        }));
+        cases.add(named("messages", () -> {
+            assertEquals("split_with_sizes expects split_sizes to sum exactly to 5 (input tensor's size at dimension 0)"
+                    + ", but got split_sizes=[2, 2]", assertThrows(IllegalArgumentException.class,
+                            () -> x.split(new int[] {2, 2}, 0)).getMessage());
+            assertEquals("chunk expects `chunks` to be greater than 0, got: 0",
+                    assertThrows(IllegalArgumentException.class, () -> x.chunk(0, 0)).getMessage());
+            assertThrows(IndexOutOfBoundsException.class, () -> x.split(2, 2));
+        }));
+        all(cases);
+    }
+
+    @AllDevices
+    void repeatTileFlipRoll(Device d) {
+        List<Executable> cases = new ArrayList<>();
+        Tensor x = randn(d, 70, 2, 3);
+        cases.add(named("repeat 2,1", () -> check1(t -> t.repeat(2, 1), x)));
+        cases.add(named("repeat 2,3,2 (new dim)", () -> check1(t -> t.repeat(2, 3, 2), x)));
+        cases.add(named("tile 2", () -> check1(t -> t.tile(2), x)));
+        cases.add(named("flip 0,1", () -> check1(t -> t.flip(0, 1), x)));
+        cases.add(named("flip -1", () -> check1(t -> t.flip(-1), x)));
+        cases.add(named("roll 1 dim 1", () -> check1(t -> t.roll(new int[] {1}, new int[] {1}), x)));
+        cases.add(named("roll -1,2 dims 0,1", () -> check1(t -> t.roll(new int[] {-1, 2}, new int[] {0, 1}), x)));
+        cases.add(named("roll flattened", () -> check1(t -> t.roll(new int[] {4}, new int[0]), x)));
+        cases.add(named("values", () -> {
+            Tensor v = Tensor.of(new double[] {1, 2, 3}, 3).to(d);
+            assertValues(new double[] {1, 2, 3, 1, 2, 3}, v.repeat(2));
+            assertArrayEquals(new int[] {2, 6}, v.repeat(2, 2).shape().toArray());
+            assertValues(new double[] {3, 2, 1}, v.flip(0));
+            assertValues(new double[] {3, 1, 2}, v.roll(new int[] {1}, new int[] {0}));
+            assertValues(new double[] {2, 3, 1}, v.roll(new int[] {-4}, new int[] {0}));
+            Tensor m = Tensor.of(new double[] {1, 2, 3, 4}, 2, 2).to(d);
+            assertValues(new double[] {1, 2, 1, 2, 3, 4, 3, 4}, m.tile(1, 2));
+            assertValues(new double[] {4, 3, 2, 1}, m.flip(0, 1));
+            assertEquals("Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor",
+                    assertThrows(IllegalArgumentException.class, () -> m.repeat(2)).getMessage());
+        }));
+        all(cases);
+    }
+
+    @AllDevices
+    void trilTriuDiagonalDiag(Device d) {
+        List<Executable> cases = new ArrayList<>();
+        Tensor x = randn(d, 80, 2, 3, 4);
+        for (int k : new int[] {-1, 0, 2}) {
+            cases.add(named("tril " + k, () -> check1(t -> t.tril(k), x)));
+            cases.add(named("triu " + k, () -> check1(t -> t.triu(k), x)));
+            cases.add(named("diagonal " + k + " dims 1,2", () -> check1(t -> t.diagonal(k, 1, 2), x)));
+            cases.add(named("diagonal " + k + " dims 2,0", () -> check1(t -> t.diagonal(k, 2, 0), x)));
+            cases.add(named("diag of a vector " + k, () -> check1(t -> t.diag(k), randn(d, 81, 3))));
+            cases.add(named("diag of a matrix " + k, () -> check1(t -> t.diag(k), randn(d, 82, 3, 4))));
+        }
+        cases.add(named("diagonal double backward", () -> check1(t -> {
+            Tensor g = t.diagonal(1, 0, 1);
+            return g.mul(g).sum();
+        }, randn(d, 83, 3, 3))));
+        cases.add(named("values, views and nodes", () -> {
+            Tensor m = Tensor.arange(0, 12, 1, DType.FLOAT64, d).reshape(3, 4);
+            assertValues(new double[] {0, 0, 0, 0, 4, 5, 0, 0, 8, 9, 10, 0}, m.tril(0));
+            assertValues(new double[] {0, 1, 2, 3, 0, 5, 6, 7, 0, 0, 10, 11}, m.triu(0));
+            assertValues(new double[] {0, 1, 0, 4, 5, 6, 0, 9, 10}, m.narrow(1, 0, 3).tril(1).triu(-1));
+            assertValues(new double[] {0, 5, 10}, m.diagonal(0, 0, 1));
+            assertValues(new double[] {1, 6, 11}, m.diagonal(1, 0, 1));
+            assertValues(new double[] {4, 9}, m.diagonal(-1, 0, 1));
+            assertValues(new double[] {0, 1, 0, 0, 0, 2, 0, 0, 0},
+                    Tensor.of(new double[] {1, 2}, 2).to(d).diag(1));
+            Tensor leafM = randn(d, 84, 3, 3);
+            Tensor diagonal = leafM.diagonal(0, 0, 1);
+            assertEquals("DiagonalBackward0", diagonal.gradFn().name());
+            Tensor base = Tensor.zeros(3, 3).to(DType.FLOAT64).to(d);
+            base.diagonal(0, 0, 1).add_(Tensor.of(new double[] {1, 2, 3}, 3).to(d));
+            assertValues(new double[] {1, 0, 0, 0, 2, 0, 0, 0, 3}, base); // a view: writes reach the base
+            assertEquals("diagonal dimensions cannot be identical 1, -1", assertThrows(IllegalArgumentException.class,
+                    () -> m.diagonal(0, 1, -1)).getMessage());
+            assertEquals("tril: input tensor must have at least 2 dimensions", assertThrows(
+                    IllegalArgumentException.class, () -> Tensor.zeros(3).tril(0)).getMessage());
+        }));
+        all(cases);
+    }
+
+    @AllDevices
+    void movedimUnflatten(Device d) {
+        List<Executable> cases = new ArrayList<>();
+        Tensor x = randn(d, 90, 2, 3, 4);
+        cases.add(named("movedim 0 -> 2", () -> check1(t -> t.movedim(0, 2), x)));
+        cases.add(named("movedim [0,1] -> [2,0]", () -> check1(t -> t.movedim(new int[] {0, 1}, new int[] {2, 0}), x)));
+        cases.add(named("unflatten 2 -> [2,2]", () -> check1(t -> t.unflatten(2, 2, -1), x)));
+        cases.add(named("shapes", () -> {
+            assertArrayEquals(new int[] {3, 4, 2}, x.movedim(0, -1).shape().toArray());
+            assertArrayEquals(new int[] {3, 4, 2}, x.movedim(new int[] {1, 2}, new int[] {0, 1}).shape().toArray());
+            assertArrayEquals(new int[] {4, 3, 2}, x.movedim(new int[] {0, 2}, new int[] {2, 0}).shape().toArray());
+            assertArrayEquals(new int[] {2, 1, 3, 4}, x.unflatten(1, 1, 3).shape().toArray());
+            assertEquals("unflatten: Provided sizes [2, 2] don't multiply up to the size of dim 1 (3) in the input "
+                    + "tensor", assertThrows(IllegalArgumentException.class, () -> x.unflatten(1, 2, 2)).getMessage());
+            assertEquals("movedim: repeated dim in `source` ([0, 0])", assertThrows(IllegalArgumentException.class,
+                    () -> x.movedim(new int[] {0, 0}, new int[] {1, 2})).getMessage());
+        }));
+        all(cases);
+    }
+
+    // ------------------------------------------------------------------ linear algebra, lerp, clamp
+
+    @AllDevices
+    void outerAddmmBaddbmm(Device d) {
+        List<Executable> cases = new ArrayList<>();
+        cases.add(named("outer", () -> GradChecks.check2(Tensor::outer, randn(d, 100, 3), randn(d, 101, 4))));
+        cases.add(named("addmm beta 0.5 alpha 2", () -> check(in -> in.get(0).addmm(in.get(1), in.get(2), 0.5, 2),
+                randn(d, 102, 3, 4), randn(d, 103, 3, 5), randn(d, 104, 5, 4))));
+        cases.add(named("addmm broadcast input [4]", () -> check(in -> in.get(0).addmm(in.get(1), in.get(2)),
+                randn(d, 105, 4), randn(d, 106, 3, 5), randn(d, 107, 5, 4))));
+        cases.add(named("baddbmm", () -> check(in -> in.get(0).baddbmm(in.get(1), in.get(2), 1.5, -0.5),
+                randn(d, 108, 2, 3, 4), randn(d, 109, 2, 3, 5), randn(d, 110, 2, 5, 4))));
+        cases.add(named("beta 0 ignores NaN input", () -> {
+            Tensor nan = Tensor.full(dev.autograd4j.Shape.of(2, 2), Double.NaN, DType.FLOAT64, d);
+            Tensor eye = Tensor.eye(2, 2, DType.FLOAT64, d);
+            assertValues(new double[] {1, 0, 0, 1}, nan.addmm(eye, eye, 0, 1));
+        }));
+        cases.add(named("outer of a matrix refused", () -> assertEquals("outer: Expected 1-D argument self, but got "
+                + "2-D", assertThrows(IllegalArgumentException.class,
+                        () -> Tensor.zeros(2, 2).outer(Tensor.zeros(2))).getMessage())));
+        all(cases);
+    }
+
+    @AllDevices
+    void lerpAndClampWithTensors(Device d) {
+        List<Executable> cases = new ArrayList<>();
+        for (double w : new double[] {0.25, 0.75, -1.5}) {
+            cases.add(named("lerp scalar weight " + w, () -> GradChecks.check2((a, b) -> a.lerp(b, w),
+                    randn(d, 120, 3, 4), randn(d, 121, 4))));
+        }
+        cases.add(named("lerp tensor weight", () -> check(in -> in.get(0).lerp(in.get(1), in.get(2)),
+                randn(d, 122, 3, 4), randn(d, 123, 3, 4), uniform(d, 124, -1, 2, 4))));
+        cases.add(named("lerp weight 1 is end exactly", () -> {
+            Tensor a = Tensor.of(new double[] {0.1, 1e10}, 2).to(d), b = Tensor.of(new double[] {0.3, -7}, 2).to(d);
+            assertValues(new double[] {0.3, -7}, a.lerp(b, 1.0));
+        }));
+        Tensor x = distinct(d, 125, 3, 4);
+        Tensor lo = uniform(d, 126, -1.5, 0, 3, 4), hi = uniform(d, 127, 0.1, 1.5, 4);
+        cases.add(named("clamp both bounds", () -> check(in -> in.get(0).clamp(in.get(1), in.get(2)), x, lo, hi)));
+        cases.add(named("clamp min only", () -> GradChecks.check2((t, m) -> t.clamp(m, null), x, lo)));
+        cases.add(named("clamp max only", () -> GradChecks.check2((t, m) -> t.clamp(null, m), x, hi)));
+        cases.add(named("values", () -> {
+            Tensor v = Tensor.of(new double[] {-2, 0.5, 3, Double.NaN}, 4).to(d);
+            Tensor l = Tensor.of(new double[] {-1, 1, 0, 0}, 4).to(d), h = Tensor.of(new double[] {1, 0, 2, 1}, 4).to(d);
+            // min > max gives max, as PyTorch; NaN stays NaN
+            assertArrayEquals(new double[] {-1, 0, 2, Double.NaN}, v.clamp(l, h).toDoubleArray());
+            assertEquals("torch.clamp: At least one of 'min' or 'max' must not be None",
+                    assertThrows(IllegalArgumentException.class, () -> v.clamp((Tensor) null, null)).getMessage());
+        }));
+        all(cases);
+    }
 }
