@@ -22,7 +22,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The common op set of issue 12 against libtorch, values and gradients, for the ops DJL binds (libtorch's own
- * kernels: prod, cumsum, cumprod, the vector norm, argmin, any/all, max over dims).
+ * kernels: prod, cumsum, cumprod, the vector norm, argmin, any/all, max/min over dims; split, flip, tile,
+ * diagonal).
  */
 class CommonOpsOracleTest {
 
@@ -77,6 +78,36 @@ class CommonOpsOracleTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("reductionCases")
     void reduction(Case c, DType dtype) {
+        Oracle.check(c, dtype);
+    }
+
+    static List<Case> shapes() {
+        List<Case> c = new ArrayList<>();
+        c.add(multi("split 2 dim 0", List.of(randn(5, 3)), x -> x[0].split(2, 0).toArray(new Tensor[0]),
+                (m, x) -> JniUtils.split(pt(x[0]), 2, 0).toArray(new NDArray[0])));
+        c.add(multi("split sizes [1,3] dim 1", List.of(randn(2, 4)),
+                x -> x[0].split(new int[] {1, 3}, 1).toArray(new Tensor[0]),
+                (m, x) -> JniUtils.split(pt(x[0]), new long[] {1, 3}, 1).toArray(new NDArray[0])));
+        c.add(op("flip 0,2", List.of(randn(2, 3, 4)), x -> x[0].flip(0, 2), (m, x) -> x[0].flip(0, 2)));
+        c.add(op("flip -1", List.of(randn(2, 5)), x -> x[0].flip(-1), (m, x) -> x[0].flip(1)));
+        c.add(op("tile 2,1,3", List.of(randn(2, 3)), x -> x[0].tile(2, 1, 3),
+                (m, x) -> JniUtils.tile(pt(x[0]), new long[] {2, 1, 3})));
+        for (int k : new int[] {-1, 0, 2}) {
+            c.add(op("diagonal " + k + " dims 1,2", List.of(randn(2, 3, 4)), x -> x[0].diagonal(k, 1, 2),
+                    (m, x) -> JniUtils.diagonal(pt(x[0]), k, 1, 2)));
+            c.add(op("diagonal " + k + " dims 2,0", List.of(randn(2, 3, 4)), x -> x[0].diagonal(k, 2, 0),
+                    (m, x) -> JniUtils.diagonal(pt(x[0]), k, 2, 0)));
+        }
+        return c;
+    }
+
+    static Stream<Arguments> shapeCases() {
+        return Oracle.bothDtypes(shapes());
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("shapeCases")
+    void shape(Case c, DType dtype) {
         Oracle.check(c, dtype);
     }
 }
