@@ -24,8 +24,8 @@ import java.util.function.UnaryOperator;
  * reads as check, dispatch to the backend's kernel, then {@link #record} of its backward formula (written in Tensor ops, so it can itself be differentiated) when grad mode is on and an
  * input requires grad. Only {@code Tensor} implements those interfaces.
  */
-public final class Tensor implements TensorPointwise, TensorReductions, TensorViews, TensorLinalg, TensorInPlace,
-        TensorConversions,
+public final class Tensor implements TensorPointwise, TensorPointwiseTernary, TensorReductions, TensorViews, TensorLinalg,
+        TensorInPlace, TensorConversions,
         TensorAutograd {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Tensor.class);
     private static final Tensor[] NOTHING_SAVED = {};

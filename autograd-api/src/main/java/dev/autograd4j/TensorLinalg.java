@@ -175,4 +175,94 @@ public sealed interface TensorLinalg permits Tensor {
             needs[0] ? g.unsqueeze(1).mm(vec.unsqueeze(0)) : null,
             needs[1] ? x.t().mv(g) : null}, x, vec);
     }
+
+    /**
+     * The outer product of two 1-D tensors, like {@code torch.outer}: {@code out[i][j] = this[i] * vec2[j]}. A
+     * composite (a broadcast {@code mul}, recorded as {@code MulBackward0}, as PyTorch's).
+     *
+     * @param vec2 the second vector
+     * @return the {@code [n, m]} product
+     * @throws IllegalArgumentException when either is not 1-D
+     */
+    default Tensor outer(Tensor vec2) {
+        Objects.requireNonNull(vec2, "vec2 must not be null");
+        Tensor x = self();
+        if (x.dim() != 1 || vec2.dim() != 1) {
+            throw new IllegalArgumentException("outer: Expected 1-D argument " + (x.dim() != 1 ? "self" : "vec2")
+                    + ", but got " + (x.dim() != 1 ? x.dim() : vec2.dim()) + "-D");
+        }
+        return x.unsqueeze(1).mul(vec2.unsqueeze(0));
+    }
+
+    /**
+     * {@code beta * this + alpha * (mat1 @ mat2)}, this broadcast to the product's shape, like
+     * {@code torch.addmm(self, mat1, mat2, beta=beta, alpha=alpha)}; with {@code beta == 0} this tensor is ignored
+     * (its NaNs do not propagate), as in PyTorch. A composite of {@code mm}, scaling and addition.
+     *
+     * @param mat1 an m x k matrix
+     * @param mat2 a k x n matrix
+     * @param beta the factor of this tensor
+     * @param alpha the factor of the product
+     * @return the m x n result
+     * @throws IllegalArgumentException when the shapes do not fit
+     */
+    default Tensor addmm(Tensor mat1, Tensor mat2, double beta, double alpha) {
+        Objects.requireNonNull(mat1, "mat1 must not be null");
+        Objects.requireNonNull(mat2, "mat2 must not be null");
+        if (mat1.dim() != 2 || mat2.dim() != 2) {
+            throw new IllegalArgumentException((mat1.dim() != 2 ? "mat1" : "mat2") + " must be a matrix, got "
+                    + (mat1.dim() != 2 ? mat1.dim() : mat2.dim()) + "-D tensor");
+        }
+        return scaledSum(mat1.mm(mat2), beta, alpha);
+    }
+
+    /**
+     * {@code this + mat1 @ mat2}, like {@code torch.addmm(self, mat1, mat2)}.
+     *
+     * @param mat1 an m x k matrix
+     * @param mat2 a k x n matrix
+     * @return the m x n result
+     * @throws IllegalArgumentException when the shapes do not fit
+     */
+    default Tensor addmm(Tensor mat1, Tensor mat2) {
+        return addmm(mat1, mat2, 1, 1);
+    }
+
+    /**
+     * {@code beta * this + alpha * (batch1 @ batch2)} per batch, like
+     * {@code torch.baddbmm(self, batch1, batch2, beta=beta, alpha=alpha)}; with {@code beta == 0} this tensor is
+     * ignored. A composite of {@code bmm}, scaling and addition.
+     *
+     * @param batch1 {@code [B, m, k]}
+     * @param batch2 {@code [B, k, n]}
+     * @param beta the factor of this tensor
+     * @param alpha the factor of the products
+     * @return the {@code [B, m, n]} result
+     * @throws IllegalArgumentException when the shapes do not fit
+     */
+    default Tensor baddbmm(Tensor batch1, Tensor batch2, double beta, double alpha) {
+        Objects.requireNonNull(batch1, "batch1 must not be null");
+        Objects.requireNonNull(batch2, "batch2 must not be null");
+        return scaledSum(batch1.bmm(batch2), beta, alpha);
+    }
+
+    private Tensor scaledSum(Tensor product, double beta, double alpha) {
+        Tensor x = self();
+        int[] target = product.shapeUnsafe();
+        boolean fits;
+        try {
+            fits = Arrays.equals(Shape.broadcast(x.shapeUnsafe(), target), target);
+        } catch (IllegalArgumentException e) {
+            fits = false;
+        }
+        if (!fits) {
+            throw new IllegalArgumentException("The expanded size of the input " + x.shape() + " must match the "
+                    + "size of the product " + product.shape());
+        }
+        Tensor p = alpha == 1 ? product : product.mul(alpha);
+        if (beta == 0) {
+            return p; // PyTorch: self is ignored, its NaNs and infs included
+        }
+        return (beta == 1 ? x : x.mul(beta)).add(p);
+    }
 }

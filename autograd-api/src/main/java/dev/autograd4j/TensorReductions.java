@@ -3,10 +3,12 @@ package dev.autograd4j;
 import dev.autograd4j.spi.ReduceOp;
 import dev.autograd4j.spi.UnaryOp;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 
 /**
- * Reductions of {@link Tensor}: sums, means, extremes and (log-)softmax over dims. Dims may be negative
+ * Reductions of {@link Tensor}: sums, means, products, variances, norms, extremes, tests of truth, scans
+ * and (log-)softmax over dims. Dims may be negative
  * (counting from the end); a dim out of range fails with PyTorch's "Dimension out of range" message.
  */
 public sealed interface TensorReductions permits Tensor {
@@ -253,5 +255,499 @@ public sealed interface TensorReductions permits Tensor {
         Tensor y = Kernels.softmax(x, d, true);
         return Tensor.record("LogSoftmaxBackward0", y, Tensor.saved(y), (g, needs) -> new Tensor[] {
             g.sub(y.exp().mul(g.sum(new int[] {d}, true)))}, x);
+    }
+
+    // ------------------------------------------------------------------ the common reductions (composites)
+
+    /** The shape of x with the (normalized) dims removed. */
+    private static int[] droppedShape(Tensor x, int[] dims) {
+        int[] s = x.shapeUnsafe();
+        boolean[] drop = new boolean[s.length];
+        for (int d : dims) {
+            drop[d] = true;
+        }
+        int[] out = new int[s.length - dims.length];
+        for (int i = 0, j = 0; i < s.length; i++) {
+            if (!drop[i]) {
+                out[j++] = s[i];
+            }
+        }
+        return out;
+    }
+
+    /** The number of elements over the (normalized) dims. */
+    private static long count(Tensor x, int[] dims) {
+        long n = 1;
+        for (int d : dims) {
+            n *= x.shapeUnsafe()[d];
+        }
+        return n;
+    }
+
+    /**
+     * Product of all elements, like {@code tensor.prod()}; bool and int64 tensors give int64 (exact, wrapping
+     * on overflow). A composite of {@link #prod(int, boolean)}.
+     *
+     * @return a 0-d tensor
+     */
+    default Tensor prod() {
+        return self().reshape(-1).prod(0, false);
+    }
+
+    /**
+     * Product over a dim, like {@code tensor.prod(dim, keepdim)}; bool and int64 tensors give int64. A composite:
+     * pairwise products over a halving tree (about {@code log2(n)} multiplications of halves, O(n) work), so the
+     * gradient, written by the recorded {@code MulBackward0}/{@code SliceBackward0}/{@code CatBackward0} nodes
+     * (not PyTorch's {@code ProdBackward1}), is exact where elements are zero. An empty dim gives ones.
+     *
+     * @param dim the dim to reduce
+     * @param keepDim keep it as size 1
+     * @return a new tensor
+     * @throws IndexOutOfBoundsException when the dim is out of range
+     */
+    default Tensor prod(int dim, boolean keepDim) {
+        Tensor x = self().dtype() == DType.BOOL ? self().to(DType.INT64) : self();
+        if (x.dim() == 0) {
+            Shape.normalizeDim(dim, 0);
+            return x.copy();
+        }
+        int d = Shape.normalizeDim(dim, x.dim());
+        int n = x.size(d);
+        Tensor r;
+        if (n == 0) {
+            int[] kept = x.shapeUnsafe().clone();
+            kept[d] = 1;
+            r = Tensor.ones(Shape.of(kept), x.dtype(), x.device());
+        } else {
+            r = x;
+            while (n > 1) {
+                int half = n / 2;
+                Tensor pairs = r.narrow(d, 0, half).mul(r.narrow(d, half, half));
+                r = n % 2 == 0 ? pairs : Tensor.cat(List.of(pairs, r.narrow(d, 2 * half, 1)), d);
+                n = r.size(d);
+            }
+            if (r == x) {
+                r = x.copy();
+            }
+        }
+        return keepDim ? r : r.squeeze(d);
+    }
+
+    /**
+     * Variance of all elements with Bessel's correction, like {@code tensor.var()}.
+     *
+     * @return a 0-d tensor
+     * @throws IllegalArgumentException for a tensor that is not floating point
+     */
+    default Tensor var() {
+        return var(new int[0], 1, false);
+    }
+
+    /**
+     * Variance over dims with Bessel's correction, like {@code tensor.var(dims, keepdim=keepDim)}.
+     *
+     * @param dims the dims to reduce (an empty list reduces all)
+     * @param keepDim keep them as size 1
+     * @return a new tensor
+     * @throws IllegalArgumentException for a tensor that is not floating point, or a repeated dim
+     */
+    default Tensor var(int[] dims, boolean keepDim) {
+        return var(dims, 1, keepDim);
+    }
+
+    /**
+     * Variance over dims, {@code sum((x - mean)^2) / max(0, N - correction)}, like
+     * {@code tensor.var(dims, correction=correction, keepdim=keepDim)}. A composite (mean, subtraction, square,
+     * sum, division), so its graph shows those nodes, not PyTorch's {@code VarBackward0}; when
+     * {@code N <= correction} the result is inf or NaN, as PyTorch's.
+     *
+     * @param dims the dims to reduce (an empty list reduces all)
+     * @param correction subtracted from the element count (1: unbiased, 0: the population variance)
+     * @param keepDim keep them as size 1
+     * @return a new tensor
+     * @throws IllegalArgumentException for a tensor that is not floating point, or a repeated dim
+     * @throws IndexOutOfBoundsException when a dim is out of range
+     */
+    default Tensor var(int[] dims, double correction, boolean keepDim) {
+        Objects.requireNonNull(dims, "dims must not be null");
+        Tensor x = self();
+        if (!x.dtype().isFloatingPoint()) {
+            throw new IllegalArgumentException("std and var only support floating point and complex dtypes");
+        }
+        int[] nd = reductionDims(x, dims);
+        Tensor centered = x.sub(x.mean(nd, true));
+        return centered.square().sum(nd, keepDim).div(Math.max(0, count(x, nd) - correction));
+    }
+
+    /**
+     * Standard deviation of all elements with Bessel's correction, like {@code tensor.std()}.
+     *
+     * @return a 0-d tensor
+     * @throws IllegalArgumentException for a tensor that is not floating point
+     */
+    default Tensor std() {
+        return std(new int[0], 1, false);
+    }
+
+    /**
+     * Standard deviation over dims with Bessel's correction, like {@code tensor.std(dims, keepdim=keepDim)}.
+     *
+     * @param dims the dims to reduce (an empty list reduces all)
+     * @param keepDim keep them as size 1
+     * @return a new tensor
+     * @throws IllegalArgumentException for a tensor that is not floating point, or a repeated dim
+     */
+    default Tensor std(int[] dims, boolean keepDim) {
+        return std(dims, 1, keepDim);
+    }
+
+    /**
+     * Standard deviation over dims, the square root of {@link #var(int[], double, boolean)}, like
+     * {@code tensor.std(dims, correction=correction, keepdim=keepDim)}. A composite: its graph shows
+     * {@code SqrtBackward0} over the variance's nodes, not PyTorch's {@code StdBackward0}; as in PyTorch, the
+     * gradient where the deviation is 0 is not finite.
+     *
+     * @param dims the dims to reduce (an empty list reduces all)
+     * @param correction subtracted from the element count (1: unbiased, 0: the population deviation)
+     * @param keepDim keep them as size 1
+     * @return a new tensor
+     * @throws IllegalArgumentException for a tensor that is not floating point, or a repeated dim
+     * @throws IndexOutOfBoundsException when a dim is out of range
+     */
+    default Tensor std(int[] dims, double correction, boolean keepDim) {
+        return var(dims, correction, keepDim).sqrt();
+    }
+
+    /**
+     * The 2-norm of all elements, like {@code torch.linalg.vector_norm(x)}.
+     *
+     * @return a 0-d tensor; {@code LinalgVectorNormBackward0}
+     * @throws IllegalArgumentException for a tensor that is not floating point
+     */
+    default Tensor norm() {
+        return norm(2.0, new int[0], false);
+    }
+
+    /**
+     * The p-norm of all elements, like {@code torch.linalg.vector_norm(x, p)}.
+     *
+     * @param p the order: a positive number, 0 (the count of non-zeros), or +/- infinity (max/min of |x|)
+     * @return a 0-d tensor; {@code LinalgVectorNormBackward0}
+     * @throws IllegalArgumentException for a tensor that is not floating point, or a negative finite p
+     */
+    default Tensor norm(double p) {
+        return norm(p, new int[0], false);
+    }
+
+    /**
+     * The Frobenius norm ({@code "fro"}: the 2-norm of the elements) over dims, like
+     * {@code tensor.norm("fro", dims, keepdim)}.
+     *
+     * @param p {@code "fro"} (other matrix norms, e.g. {@code "nuc"}, are not supported)
+     * @param dims the dims to reduce (an empty list reduces all)
+     * @param keepDim keep them as size 1
+     * @return a new tensor; {@code LinalgVectorNormBackward0}
+     * @throws IllegalArgumentException for another {@code p}, a tensor that is not floating point, or a repeated dim
+     */
+    default Tensor norm(String p, int[] dims, boolean keepDim) {
+        if (!"fro".equals(p)) {
+            throw new IllegalArgumentException("norm(): unsupported norm type " + p + " (only \"fro\" is supported)");
+        }
+        return norm(2.0, dims, keepDim);
+    }
+
+    /**
+     * The vector p-norm over dims, {@code sum(|x|^p)^(1/p)}, like
+     * {@code torch.linalg.vector_norm(x, p, dims, keepdim)}, with PyTorch's derivative
+     * (0 where the norm is 0; for +/- infinity the gradient is split evenly among the elements that reach it).
+     *
+     * @param p the order: a positive number, 0 (the count of non-zeros), or +/- infinity (max/min of |x|)
+     * @param dims the dims to reduce (an empty list reduces all)
+     * @param keepDim keep them as size 1
+     * @return a new tensor; {@code LinalgVectorNormBackward0}
+     * @throws IllegalArgumentException for a tensor that is not floating point, a negative finite p, or a repeated
+     *     dim
+     * @throws IndexOutOfBoundsException when a dim is out of range
+     */
+    default Tensor norm(double p, int[] dims, boolean keepDim) {
+        Objects.requireNonNull(dims, "dims must not be null");
+        Tensor x = self();
+        if (!x.dtype().isFloatingPoint()) {
+            throw new IllegalArgumentException("linalg.vector_norm: Expected a floating point or complex tensor as "
+                    + "input. Got " + x.dtype().scalarTypeName());
+        }
+        if (p < 0 && !Double.isInfinite(p) || Double.isNaN(p)) {
+            throw new IllegalArgumentException("linalg.vector_norm: ord must be a non-negative number or inf, got "
+                    + p);
+        }
+        int[] nd = reductionDims(x, dims);
+        int[] kept = keptShape(x, nd);
+        Tensor out;
+        try (var g = Autograd.noGrad()) {
+            Tensor a = x.abs();
+            if (p == Double.POSITIVE_INFINITY) {
+                out = a.amax(nd, keepDim);
+            } else if (p == Double.NEGATIVE_INFINITY) {
+                out = a.amin(nd, keepDim);
+            } else if (p == 0) {
+                out = a.ne(0L).to(x.dtype()).sum(nd, keepDim);
+            } else if (p == 1) {
+                out = a.sum(nd, keepDim);
+            } else if (p == 2) {
+                out = a.square().sum(nd, keepDim).sqrt();
+            } else {
+                out = a.pow(p).sum(nd, keepDim).pow(1 / p);
+            }
+            out = out.detach();
+        }
+        Tensor norm = out;
+        return Tensor.record("LinalgVectorNormBackward0", out, Tensor.saved(x, out), (g, needs) -> {
+            Tensor gk = g.reshape(kept), nk = norm.reshape(kept);
+            Tensor zero = Kernels.scalarLike(g, 0.0);
+            if (p == 0) {
+                return new Tensor[] {Tensor.zeros(x.shape(), g.dtype(), x.device())};
+            }
+            if (p == 1) {
+                return new Tensor[] {x.sign().mul(gk)};
+            }
+            if (Double.isInfinite(p)) {
+                Tensor mask = x.abs().eq(nk);
+                Tensor share = gk.div(mask.to(g.dtype()).sum(nd, true));
+                return new Tensor[] {x.sign().mul(share).where(mask, zero)};
+            }
+            Tensor scale = (p == 2 ? gk.div(nk) : gk.div(nk.pow(p - 1))).where(nk.ne(0L), zero);
+            if (p == 2) {
+                return new Tensor[] {x.mul(scale)};
+            }
+            Tensor scaled = p < 2 ? x.sign().mul(x.abs().pow(p - 1)).where(x.ne(0L), zero)
+                    : x.mul(x.abs().pow(p - 2));
+            return new Tensor[] {scaled.mul(scale)};
+        }, x);
+    }
+
+    /**
+     * {@code log(sum(exp(x)))} over dims, computed stably (the max is subtracted first, infinite maxima taken
+     * as 0), like {@code torch.logsumexp(x, dims, keepdim)}; integer tensors compute in float32. A composite:
+     * its graph shows the nodes of the shifted sum, not PyTorch's {@code LogsumexpBackward0}.
+     *
+     * @param dims the dims to reduce (an empty list reduces all)
+     * @param keepDim keep them as size 1
+     * @return a new tensor
+     * @throws IllegalArgumentException when a dim repeats
+     * @throws IndexOutOfBoundsException when a dim is out of range
+     */
+    default Tensor logsumexp(int[] dims, boolean keepDim) {
+        Objects.requireNonNull(dims, "dims must not be null");
+        Tensor x = self().dtype().isFloatingPoint() ? self() : self().to(DType.FLOAT32);
+        int[] nd = reductionDims(x, dims);
+        int[] kept = keptShape(x, nd);
+        Tensor max;
+        try (var g = Autograd.noGrad()) {
+            if (x.numel() == 0) {
+                max = Tensor.zeros(Shape.of(kept), x.dtype(), x.device());
+            } else {
+                Tensor m = x.amax(nd, true);
+                max = m.where(m.isfinite(), Kernels.scalarLike(m, 0.0)).detach();
+            }
+        }
+        Tensor out = x.sub(max).exp().sum(nd, true).log().add(max);
+        return keepDim ? out : out.reshape(droppedShape(x, nd));
+    }
+
+    /**
+     * The largest values over dims, like {@code torch.amax(x, dims)}; an empty list reduces all dims.
+     *
+     * @param dims the dims to reduce
+     * @return a new tensor; {@code AmaxBackward0}
+     * @throws IllegalArgumentException when a reduced dim is empty or repeats
+     */
+    default Tensor amax(int... dims) {
+        return amax(dims, false);
+    }
+
+    /**
+     * The largest values over dims, like {@code torch.amax(x, dims, keepdim)}; unlike {@code max(dim)} the
+     * gradient is split evenly among ties, as PyTorch's {@code AmaxBackward0}.
+     *
+     * @param dims the dims to reduce (an empty list reduces all)
+     * @param keepDim keep them as size 1
+     * @return a new tensor; {@code AmaxBackward0}
+     * @throws IllegalArgumentException when a reduced dim is empty or repeats
+     * @throws IndexOutOfBoundsException when a dim is out of range
+     */
+    default Tensor amax(int[] dims, boolean keepDim) {
+        return extremeDims(ReduceOp.MAX, "amax", "AmaxBackward0", dims, keepDim);
+    }
+
+    /**
+     * The smallest values over dims, like {@code torch.amin(x, dims)}; an empty list reduces all dims.
+     *
+     * @param dims the dims to reduce
+     * @return a new tensor; {@code AminBackward0}
+     * @throws IllegalArgumentException when a reduced dim is empty or repeats
+     */
+    default Tensor amin(int... dims) {
+        return amin(dims, false);
+    }
+
+    /**
+     * The smallest values over dims, like {@code torch.amin(x, dims, keepdim)}; the gradient is split evenly
+     * among ties, as PyTorch's {@code AminBackward0}.
+     *
+     * @param dims the dims to reduce (an empty list reduces all)
+     * @param keepDim keep them as size 1
+     * @return a new tensor; {@code AminBackward0}
+     * @throws IllegalArgumentException when a reduced dim is empty or repeats
+     * @throws IndexOutOfBoundsException when a dim is out of range
+     */
+    default Tensor amin(int[] dims, boolean keepDim) {
+        return extremeDims(ReduceOp.MIN, "amin", "AminBackward0", dims, keepDim);
+    }
+
+    private Tensor extremeDims(ReduceOp op, String name, String node, int[] dims, boolean keepDim) {
+        Objects.requireNonNull(dims, "dims must not be null");
+        Tensor x = self();
+        int[] nd = reductionDims(x, dims);
+        for (int d : nd) {
+            if (x.shapeUnsafe()[d] == 0) {
+                throw new IllegalArgumentException(name + "(): Expected reduction dim " + d
+                        + " to have non-zero size.");
+            }
+        }
+        if (x.numel() == 0 && nd.length == 0) {
+            throw new IllegalArgumentException(name + "(): Expected reduction dim to be specified for "
+                    + "input.numel() == 0.");
+        }
+        Tensor out = Kernels.reduce(x, op, nd, false)[0];
+        int[] kept = keptShape(x, nd);
+        if (keepDim) {
+            out = Kernels.reshapeNoGrad(out, kept);
+        }
+        Tensor result = out;
+        return Tensor.record(node, out, Tensor.saved(x, out), (g, needs) -> {
+            // scale_grad_by_count: the gradient shared evenly among the elements equal to the result
+            Tensor mask = x.eq(result.reshape(kept));
+            Tensor share = g.reshape(kept).div(mask.to(g.dtype()).sum(nd, true));
+            return new Tensor[] {share.where(mask, Tensor.zeros(x.shape(), g.dtype(), x.device()))};
+        }, x);
+    }
+
+    /**
+     * Indices of the smallest values over a dim, like {@code tensor.argmin(dim)}.
+     *
+     * @param dim the dim to reduce
+     * @return a new int64 tensor
+     * @throws IndexOutOfBoundsException when the dim is out of range
+     */
+    default Tensor argmin(int dim) {
+        try (var g = Autograd.noGrad()) {
+            return min(dim, false).indices();
+        }
+    }
+
+    private static Tensor nonZero(Tensor x) {
+        return x.dtype() == DType.BOOL ? x : x.ne(0L);
+    }
+
+    /**
+     * Whether any element is non-zero (NaN counts as non-zero), like {@code tensor.any()}.
+     *
+     * @return a 0-d BOOL tensor
+     */
+    default Tensor any() {
+        try (var g = Autograd.noGrad()) {
+            return nonZero(self()).sum().gt(0L);
+        }
+    }
+
+    /**
+     * Whether any element over a dim is non-zero, like {@code tensor.any(dim, keepdim)}.
+     *
+     * @param dim the dim to reduce
+     * @param keepDim keep it as size 1
+     * @return a BOOL tensor
+     * @throws IndexOutOfBoundsException when the dim is out of range
+     */
+    default Tensor any(int dim, boolean keepDim) {
+        try (var g = Autograd.noGrad()) {
+            Tensor x = self();
+            return nonZero(x).sum(new int[] {x.dim() == 0 ? Shape.normalizeDim(dim, 0) : dim}, keepDim).gt(0L);
+        }
+    }
+
+    /**
+     * Whether every element is non-zero, like {@code tensor.all()}.
+     *
+     * @return a 0-d BOOL tensor
+     */
+    default Tensor all() {
+        try (var g = Autograd.noGrad()) {
+            Tensor x = self();
+            return nonZero(x).sum().eq((long) x.numel());
+        }
+    }
+
+    /**
+     * Whether every element over a dim is non-zero, like {@code tensor.all(dim, keepdim)}.
+     *
+     * @param dim the dim to reduce
+     * @param keepDim keep it as size 1
+     * @return a BOOL tensor
+     * @throws IndexOutOfBoundsException when the dim is out of range
+     */
+    default Tensor all(int dim, boolean keepDim) {
+        try (var g = Autograd.noGrad()) {
+            Tensor x = self();
+            int d = Shape.normalizeDim(dim, x.dim());
+            long n = x.dim() == 0 ? 1 : x.size(d);
+            return nonZero(x).sum(new int[] {d}, keepDim).eq(n);
+        }
+    }
+
+    /**
+     * Cumulative sums over a dim, like {@code torch.cumsum(x, dim)}; bool and int64 tensors give int64.
+     * A composite scan (Hillis-Steele): {@code ceil(log2(n))} steps each adding a shifted copy, so
+     * O(n log n) work and memory for the recorded graph, never an n x n matrix; the gradient comes from the
+     * recorded {@code AddBackward0}/{@code CatBackward0}/{@code SliceBackward0} nodes, not PyTorch's
+     * {@code CumsumBackward0}.
+     *
+     * @param dim the dim to scan
+     * @return a new tensor of this shape
+     * @throws IndexOutOfBoundsException when the dim is out of range
+     */
+    default Tensor cumsum(int dim) {
+        return scan(dim, false);
+    }
+
+    /**
+     * Cumulative products over a dim, like {@code torch.cumprod(x, dim)}; bool and int64 tensors give int64.
+     * The same composite scan as {@link #cumsum} with products, so the gradient is exact where elements are
+     * zero (recorded as {@code MulBackward0}/{@code CatBackward0} nodes, not PyTorch's {@code CumprodBackward0}).
+     *
+     * @param dim the dim to scan
+     * @return a new tensor of this shape
+     * @throws IndexOutOfBoundsException when the dim is out of range
+     */
+    default Tensor cumprod(int dim) {
+        return scan(dim, true);
+    }
+
+    private Tensor scan(int dim, boolean product) {
+        Tensor x = self().dtype() == DType.BOOL ? self().to(DType.INT64) : self();
+        if (x.dim() == 0) {
+            Shape.normalizeDim(dim, 0);
+            return x.copy();
+        }
+        int d = Shape.normalizeDim(dim, x.dim());
+        int n = x.size(d);
+        Tensor r = x;
+        for (int k = 1; k < n; k *= 2) {
+            int[] padShape = r.shapeUnsafe().clone();
+            padShape[d] = k;
+            Tensor pad = Tensor.full(Shape.of(padShape), product ? 1 : 0, r.dtype(), r.device());
+            Tensor shifted = Tensor.cat(List.of(pad, r.narrow(d, 0, n - k)), d);
+            r = product ? r.mul(shifted) : r.add(shifted);
+        }
+        return r == x ? x.copy() : r;
     }
 }

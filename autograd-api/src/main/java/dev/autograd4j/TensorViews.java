@@ -1,12 +1,15 @@
 package dev.autograd4j;
 
 import dev.autograd4j.spi.Layout;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 
 /**
- * Views and reshapes of {@link Tensor}: new shapes, dim orders, slices and broadcasts over the same storage
- * (the stride math lives on {@link Layout}), and copies. A view shares its storage and version counter with
+ * Views and reshapes of {@link Tensor}: new shapes, dim orders, slices, diagonals and broadcasts over the same
+ * storage (the stride math lives on {@link Layout}), and the shape ops that copy (repeat, tile, flip, roll,
+ * tril/triu, diag). A view shares its storage and version counter with
  * its base, so in-place writes through it are seen by both. Dims may be negative, counting from the end.
  */
 public sealed interface TensorViews permits Tensor {
@@ -297,5 +300,427 @@ public sealed interface TensorViews permits Tensor {
     default Tensor copy() {
         Tensor x = self();
         return Tensor.record("CloneBackward0", x.contiguousCopy(), (g, needs) -> new Tensor[] {g}, x);
+    }
+
+    // ------------------------------------------------------------------ the common shape ops
+
+    /**
+     * Pieces of {@code splitSize} along a dim (the last may be smaller), each a view, like
+     * {@code tensor.split(split_size, dim)}.
+     *
+     * @param splitSize the size of each piece
+     * @param dim the dim to split
+     * @return the views ({@code SplitBackward0} in PyTorch; here each is a {@code SliceBackward0} view)
+     * @throws IllegalArgumentException for a negative size, or a size of 0 on a non-empty dim
+     * @throws IndexOutOfBoundsException when the dim is out of range
+     */
+    default List<Tensor> split(int splitSize, int dim) {
+        Tensor x = self();
+        if (x.dim() == 0) {
+            throw new IllegalArgumentException("split expects at least a 1-dimensional tensor");
+        }
+        int d = Shape.normalizeDim(dim, x.dim());
+        int size = x.shapeUnsafe()[d];
+        if (splitSize < 0 || splitSize == 0 && size != 0) {
+            throw new IllegalArgumentException("split_size can only be 0 if dimension size is 0, but got dimension "
+                    + "size of " + size);
+        }
+        List<Tensor> out = new ArrayList<>();
+        if (size == 0) {
+            out.add(x.narrow(d, 0, 0));
+            return out;
+        }
+        for (int start = 0; start < size; start += splitSize) {
+            out.add(x.narrow(d, start, Math.min(splitSize, size - start)));
+        }
+        return out;
+    }
+
+    /**
+     * Pieces of the given sizes along a dim, each a view, like {@code tensor.split([sizes], dim)}.
+     *
+     * @param sizes the size of each piece; they must add up to the dim's size
+     * @param dim the dim to split
+     * @return the views
+     * @throws IllegalArgumentException when the sizes do not add up to the dim's size, or one is negative
+     * @throws IndexOutOfBoundsException when the dim is out of range
+     */
+    default List<Tensor> split(int[] sizes, int dim) {
+        Objects.requireNonNull(sizes, "sizes must not be null");
+        Tensor x = self();
+        if (x.dim() == 0) {
+            throw new IllegalArgumentException("split expects at least a 1-dimensional tensor");
+        }
+        int d = Shape.normalizeDim(dim, x.dim());
+        int size = x.shapeUnsafe()[d];
+        long total = 0;
+        for (int s : sizes) {
+            if (s < 0) {
+                throw new IllegalArgumentException("split_with_sizes expects split_sizes have only non-negative "
+                        + "entries, but got split_sizes=" + Arrays.toString(sizes));
+            }
+            total += s;
+        }
+        if (total != size) {
+            throw new IllegalArgumentException("split_with_sizes expects split_sizes to sum exactly to " + size
+                    + " (input tensor's size at dimension " + d + "), but got split_sizes=" + Arrays.toString(sizes));
+        }
+        List<Tensor> out = new ArrayList<>();
+        int start = 0;
+        for (int s : sizes) {
+            out.add(x.narrow(d, start, s));
+            start += s;
+        }
+        return out;
+    }
+
+    /**
+     * At most {@code chunks} views of equal size along a dim (the last may be smaller), like
+     * {@code tensor.chunk(chunks, dim)}.
+     *
+     * @param chunks how many pieces at most
+     * @param dim the dim to split
+     * @return the views
+     * @throws IllegalArgumentException when chunks is not positive
+     * @throws IndexOutOfBoundsException when the dim is out of range
+     */
+    default List<Tensor> chunk(int chunks, int dim) {
+        Tensor x = self();
+        if (x.dim() == 0) {
+            throw new IllegalArgumentException("chunk expects at least a 1-dimensional tensor");
+        }
+        if (chunks <= 0) {
+            throw new IllegalArgumentException("chunk expects `chunks` to be greater than 0, got: " + chunks);
+        }
+        int d = Shape.normalizeDim(dim, x.dim());
+        int size = x.shapeUnsafe()[d];
+        return split((size + chunks - 1) / chunks, d);
+    }
+
+    /**
+     * Every index of a dim as a view with the dim removed, like {@code tensor.unbind(dim)}.
+     *
+     * @param dim the dim
+     * @return the views, one per index
+     * @throws IllegalArgumentException for a 0-d tensor
+     * @throws IndexOutOfBoundsException when the dim is out of range
+     */
+    default List<Tensor> unbind(int dim) {
+        Tensor x = self();
+        if (x.dim() == 0) {
+            throw new IllegalArgumentException("Dimension specified as 0 but tensor has no dimensions");
+        }
+        int d = Shape.normalizeDim(dim, x.dim());
+        List<Tensor> out = new ArrayList<>();
+        for (int i = 0; i < x.shapeUnsafe()[d]; i++) {
+            out.add(x.select(d, i));
+        }
+        return out;
+    }
+
+    /**
+     * The tensor repeated along each dim, like {@code tensor.repeat(*repeats)}; extra leading repeats add dims.
+     * A composite (a broadcast view of interleaved size-1 dims, then a reshape copy), so its graph shows
+     * {@code ExpandBackward0} and {@code ViewBackward0}/{@code CloneBackward0}, not PyTorch's
+     * {@code RepeatBackward0}.
+     *
+     * @param repeats how many times along each dim, at least {@link Tensor#dim()} of them
+     * @return a new tensor
+     * @throws IllegalArgumentException with fewer repeats than dims, or a negative repeat
+     */
+    default Tensor repeat(int... repeats) {
+        Objects.requireNonNull(repeats, "repeats must not be null");
+        Tensor x = self();
+        if (repeats.length < x.dim()) {
+            throw new IllegalArgumentException("Number of dimensions of repeat dims can not be smaller than number "
+                    + "of dimensions of tensor");
+        }
+        int r = repeats.length, lead = r - x.dim();
+        int[] padded = new int[r], inter = new int[2 * r], expanded = new int[2 * r], out = new int[r];
+        for (int i = 0; i < r; i++) {
+            if (repeats[i] < 0) {
+                throw new IllegalArgumentException("Trying to create tensor with negative dimension "
+                        + repeats[i] + ": " + Arrays.toString(repeats));
+            }
+            padded[i] = i < lead ? 1 : x.shapeUnsafe()[i - lead];
+            inter[2 * i] = 1;
+            inter[2 * i + 1] = padded[i];
+            expanded[2 * i] = repeats[i];
+            expanded[2 * i + 1] = padded[i];
+            out[i] = repeats[i] * padded[i];
+        }
+        return x.reshape(inter).expand(expanded).reshape(out);
+    }
+
+    /**
+     * The tensor repeated along each dim, like {@code tensor.tile(dims)}: as {@link #repeat} with 1s prepended
+     * when fewer reps than dims are given.
+     *
+     * @param reps how many times along each (trailing) dim
+     * @return a new tensor
+     * @throws IllegalArgumentException for a negative rep
+     */
+    default Tensor tile(int... reps) {
+        Objects.requireNonNull(reps, "reps must not be null");
+        Tensor x = self();
+        int[] full = reps;
+        if (reps.length < x.dim()) {
+            full = new int[x.dim()];
+            Arrays.fill(full, 1);
+            System.arraycopy(reps, 0, full, x.dim() - reps.length, reps.length);
+        }
+        return repeat(full);
+    }
+
+    /**
+     * The order of elements reversed along dims, like {@code tensor.flip(dims)} (a copy). A composite of size-1
+     * slices joined in reverse order ({@code CatBackward0} over {@code SliceBackward0} views, not PyTorch's
+     * {@code FlipBackward0}): O(n) slice ops per flipped dim of size n, meant for the small dims flips are used on.
+     *
+     * @param dims the dims to reverse
+     * @return a new tensor
+     * @throws IllegalArgumentException when a dim repeats
+     * @throws IndexOutOfBoundsException when a dim is out of range
+     */
+    default Tensor flip(int... dims) {
+        Objects.requireNonNull(dims, "dims must not be null");
+        Tensor x = self();
+        int[] nd = Kernels.normalizeDims(x, dims);
+        Tensor r = x;
+        for (int d : nd) {
+            int n = r.size(d);
+            if (n > 1) {
+                List<Tensor> pieces = new ArrayList<>(n);
+                for (int i = n - 1; i >= 0; i--) {
+                    pieces.add(r.narrow(d, i, 1));
+                }
+                r = Tensor.cat(pieces, d);
+            }
+        }
+        return r == x ? x.copy() : r;
+    }
+
+    /**
+     * Elements shifted cyclically along dims, like {@code tensor.roll(shifts, dims)}; with no dims the tensor is
+     * rolled as if flattened. A composite of two slices joined ({@code CatBackward0}).
+     *
+     * @param shifts how far along each dim (negative: backwards)
+     * @param dims the dims, as many as shifts; none rolls the flattened tensor by the single shift
+     * @return a new tensor
+     * @throws IllegalArgumentException when shifts and dims differ in count
+     * @throws IndexOutOfBoundsException when a dim is out of range
+     */
+    default Tensor roll(int[] shifts, int[] dims) {
+        Objects.requireNonNull(shifts, "shifts must not be null");
+        Objects.requireNonNull(dims, "dims must not be null");
+        Tensor x = self();
+        if (dims.length == 0 && shifts.length == 1) {
+            return x.flatten().roll(shifts, new int[] {0}).reshape(x.shapeUnsafe());
+        }
+        if (shifts.length != dims.length) {
+            throw new IllegalArgumentException("shifts and dimensions must align. shifts: " + shifts.length
+                    + ", dims:" + dims.length);
+        }
+        Tensor r = x;
+        for (int i = 0; i < dims.length; i++) {
+            int d = Shape.normalizeDim(dims[i], x.dim());
+            int n = x.size(d);
+            int s = n == 0 ? 0 : Math.floorMod(shifts[i], n);
+            if (s != 0) {
+                r = Tensor.cat(List.of(r.narrow(d, n - s, s), r.narrow(d, 0, n - s)), d);
+            }
+        }
+        return r == x ? x.copy() : r;
+    }
+
+    /**
+     * The lower triangle of the last two dims (elements with {@code col - row <= diagonal}), others 0, like
+     * {@code tensor.tril(diagonal)}. A composite: {@code where} with a mask of index comparisons.
+     *
+     * @param diagonal which diagonal bounds the triangle: 0 the main one, positive above, negative below
+     * @return a new tensor
+     * @throws IllegalArgumentException for fewer than 2 dims
+     */
+    default Tensor tril(int diagonal) {
+        return triangle(diagonal, true);
+    }
+
+    /**
+     * The upper triangle of the last two dims (elements with {@code col - row >= diagonal}), others 0, like
+     * {@code tensor.triu(diagonal)}. A composite: {@code where} with a mask of index comparisons.
+     *
+     * @param diagonal which diagonal bounds the triangle: 0 the main one, positive above, negative below
+     * @return a new tensor
+     * @throws IllegalArgumentException for fewer than 2 dims
+     */
+    default Tensor triu(int diagonal) {
+        return triangle(diagonal, false);
+    }
+
+    private Tensor triangle(int diagonal, boolean lower) {
+        Tensor x = self();
+        if (x.dim() < 2) {
+            throw new IllegalArgumentException((lower ? "tril" : "triu") + ": input tensor must have at least 2 "
+                    + "dimensions");
+        }
+        int rows = x.size(-2), cols = x.size(-1);
+        Tensor mask;
+        try (var g = Autograd.noGrad()) {
+            Tensor i = Tensor.arange(0, rows, 1, DType.INT64, x.device()).reshape(rows, 1);
+            Tensor j = Tensor.arange(0, cols, 1, DType.INT64, x.device()).reshape(1, cols);
+            Tensor diff = j.sub(i);
+            mask = lower ? diff.le((long) diagonal) : diff.ge((long) diagonal);
+        }
+        return x.where(mask, Tensor.zeros(Shape.of(), x.dtype(), x.device()));
+    }
+
+    /**
+     * A diagonal of two dims as a view (the dims removed, the diagonal appended last), like
+     * {@code tensor.diagonal(offset, dim1, dim2)}; writes through it reach this tensor.
+     *
+     * @param offset which diagonal: 0 the main one, positive above, negative below
+     * @param dim1 the first dim
+     * @param dim2 the second dim
+     * @return the view; {@code DiagonalBackward0}
+     * @throws IllegalArgumentException when the dims are the same
+     * @throws IndexOutOfBoundsException when a dim is out of range
+     */
+    default Tensor diagonal(int offset, int dim1, int dim2) {
+        Tensor x = self();
+        int a = Shape.normalizeDim(dim1, x.dim()), b = Shape.normalizeDim(dim2, x.dim());
+        if (a == b) {
+            throw new IllegalArgumentException("diagonal dimensions cannot be identical " + dim1 + ", " + dim2);
+        }
+        int[] from = x.shapeUnsafe();
+        return Tensor.record("DiagonalBackward0", x.view(x.layout().diagonal(offset, a, b),
+                t -> t.diagonal(offset, a, b)), (g, needs) -> new Tensor[] {diagonalBackward(g, from, offset, a, b)},
+                x);
+    }
+
+    /** Zeros of {@code shape} with g written on the diagonal {@code (offset, a, b)}: the gradient of diagonal. */
+    private static Tensor diagonalBackward(Tensor g, int[] shape, int offset, int a, int b) {
+        Tensor out = Tensor.zeros(Shape.of(shape), g.dtype(), g.device());
+        g.kernels().copy(g.storageUnsafe(), g.layout(), out.storageUnsafe(), out.layout().diagonal(offset, a, b));
+        return Tensor.record("DiagonalBackwardBackward0", out,
+                (gg, needs) -> new Tensor[] {gg.diagonal(offset, a, b)}, g);
+    }
+
+    /**
+     * A 1-D tensor as the given diagonal of a square matrix (zeros elsewhere), or a matrix's diagonal as a new 1-D
+     * tensor, like {@code torch.diag(x, diagonal)}.
+     *
+     * @param diagonal which diagonal: 0 the main one, positive above, negative below
+     * @return a new 2-D ({@code DiagEmbedBackward0}) or 1-D tensor
+     * @throws IllegalArgumentException when this tensor is neither 1-D nor 2-D
+     */
+    default Tensor diag(int diagonal) {
+        Tensor x = self();
+        if (x.dim() == 2) {
+            return x.diagonal(diagonal, 0, 1).copy();
+        }
+        if (x.dim() != 1) {
+            throw new IllegalArgumentException("diag(): Supports 1D or 2D tensors. Got " + x.dim() + "D");
+        }
+        int n = x.size(0) + Math.abs(diagonal);
+        Tensor out = diagonalBackward(x.detach(), new int[] {n, n}, diagonal, 0, 1).detach();
+        return Tensor.record("DiagEmbedBackward0", out, (g, needs) -> new Tensor[] {g.diagonal(diagonal, 0, 1)}, x);
+    }
+
+    /**
+     * Dims moved to new positions, the others keeping their order, like {@code tensor.movedim(source,
+     * destination)} (a view).
+     *
+     * @param source the dims to move
+     * @param destination where each goes
+     * @return the view; {@code PermuteBackward0}
+     * @throws IllegalArgumentException when the lists differ in length or repeat a dim
+     * @throws IndexOutOfBoundsException when a dim is out of range
+     */
+    default Tensor movedim(int[] source, int[] destination) {
+        Objects.requireNonNull(source, "source must not be null");
+        Objects.requireNonNull(destination, "destination must not be null");
+        Tensor x = self();
+        int rank = x.dim();
+        if (source.length != destination.length) {
+            throw new IllegalArgumentException("movedim: Invalid source or destination dims: source ("
+                    + Arrays.toString(source) + " dims) should contain the same number of dims as destination ("
+                    + Arrays.toString(destination) + " dims)");
+        }
+        int[] perm = new int[rank];
+        Arrays.fill(perm, -1);
+        boolean[] moved = new boolean[Math.max(rank, 1)], seenSrc = new boolean[Math.max(rank, 1)];
+        for (int i = 0; i < source.length; i++) {
+            int s = Shape.normalizeDim(source[i], rank), t = Shape.normalizeDim(destination[i], rank);
+            if (seenSrc[s]) {
+                throw new IllegalArgumentException("movedim: repeated dim in `source` (" + Arrays.toString(source)
+                        + ")");
+            }
+            if (rank > 0 && perm[t] != -1) {
+                throw new IllegalArgumentException("movedim: repeated dim in `destination` ("
+                        + Arrays.toString(destination) + ")");
+            }
+            seenSrc[s] = true;
+            if (rank > 0) {
+                perm[t] = s;
+            }
+            moved[s] = true;
+        }
+        if (rank == 0) {
+            return x;
+        }
+        int next = 0;
+        for (int i = 0; i < rank; i++) {
+            if (perm[i] == -1) {
+                while (moved[next]) {
+                    next++;
+                }
+                perm[i] = next++;
+            }
+        }
+        return x.permute(perm);
+    }
+
+    /**
+     * A dim moved to a new position, like {@code tensor.movedim(source, destination)} (a view).
+     *
+     * @param source the dim to move
+     * @param destination where it goes
+     * @return the view; {@code PermuteBackward0}
+     * @throws IndexOutOfBoundsException when a dim is out of range
+     */
+    default Tensor movedim(int source, int destination) {
+        return movedim(new int[] {source}, new int[] {destination});
+    }
+
+    /**
+     * One dim expanded into several, like {@code tensor.unflatten(dim, sizes)} (a view where the strides allow).
+     *
+     * @param dim the dim to expand
+     * @param sizes its new sizes, whose product is its size; one may be -1 (inferred)
+     * @return a view or copy
+     * @throws IllegalArgumentException when the sizes are empty or do not multiply up to the dim's size
+     * @throws IndexOutOfBoundsException when the dim is out of range
+     */
+    default Tensor unflatten(int dim, int... sizes) {
+        Objects.requireNonNull(sizes, "sizes must not be null");
+        Tensor x = self();
+        int d = Shape.normalizeDim(dim, x.dim());
+        if (sizes.length == 0) {
+            throw new IllegalArgumentException("unflatten: sizes must be non-empty");
+        }
+        int size = x.shapeUnsafe()[d];
+        int[] inner;
+        try {
+            inner = Layout.inferShape(sizes, size);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("unflatten: Provided sizes " + Arrays.toString(sizes)
+                    + " don't multiply up to the size of dim " + dim + " (" + size + ") in the input tensor", e);
+        }
+        int[] s = x.shapeUnsafe();
+        int[] out = new int[s.length - 1 + inner.length];
+        System.arraycopy(s, 0, out, 0, d);
+        System.arraycopy(inner, 0, out, d, inner.length);
+        System.arraycopy(s, d + 1, out, d + inner.length, s.length - d - 1);
+        return reshape(out);
     }
 }

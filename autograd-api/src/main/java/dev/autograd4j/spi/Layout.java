@@ -455,6 +455,37 @@ public record Layout(int[] shape, int[] strides, int offset) {
     }
 
     /**
+     * The diagonal of two dims as a view, as {@code torch.diagonal}: both dims removed and one appended whose
+     * stride is the sum of theirs; a positive offset starts on dim2 (above the main diagonal), a negative one on
+     * dim1.
+     *
+     * @param diagonalOffset which diagonal: 0 the main one, positive above, negative below
+     * @param dim1 the first dim (normalized, distinct from dim2)
+     * @param dim2 the second dim
+     * @return the diagonal's layout; its last dim has {@code max(0, min(n1 + min(off, 0), n2 - max(off, 0)))}
+     *     elements
+     */
+    public Layout diagonal(int diagonalOffset, int dim1, int dim2) {
+        int n1 = shape[dim1], n2 = shape[dim2];
+        int length = Math.max(0, diagonalOffset >= 0 ? Math.min(n1, n2 - diagonalOffset)
+                : Math.min(n1 + diagonalOffset, n2));
+        int start = offset;
+        if (length > 0) {
+            start += diagonalOffset >= 0 ? diagonalOffset * strides[dim2] : -diagonalOffset * strides[dim1];
+        }
+        int[] sh = new int[rank() - 1], st = new int[rank() - 1];
+        for (int i = 0, j = 0; i < rank(); i++) {
+            if (i != dim1 && i != dim2) {
+                sh[j] = shape[i];
+                st[j++] = strides[i];
+            }
+        }
+        sh[rank() - 2] = length;
+        st[rank() - 2] = strides[dim1] + strides[dim2];
+        return new Layout(sh, st, start);
+    }
+
+    /**
      * A matrix as a batch of one, {@code [m, n] -> [1, m, n]} with batch stride 0, for {@link Backend#matmul}.
      *
      * @return the rank-3 layout

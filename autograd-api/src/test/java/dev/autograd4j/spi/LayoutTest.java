@@ -149,4 +149,18 @@ class LayoutTest {
         assertEquals(Layout.Overlap.TOO_HARD, L234.narrow(2, 0, 2).overlapWith(L234.narrow(2, 2, 2)));
         assertEquals(Layout.Overlap.TOO_HARD, x.overlapWith(x.select(0, 0).broadcastTo(new int[] {2, 2})));
     }
+
+    @Test
+    void diagonalAddsTheStridesOfItsDims() {
+        Layout m = Layout.contiguous(new int[] {3, 4});
+        assertLayout(new int[] {3}, new int[] {5}, 0, m.diagonal(0, 0, 1));
+        assertLayout(new int[] {3}, new int[] {5}, 1, m.diagonal(1, 0, 1));
+        assertLayout(new int[] {2}, new int[] {5}, 4, m.diagonal(-1, 0, 1));
+        assertLayout(new int[] {3}, new int[] {5}, 0, m.diagonal(0, 1, 0));
+        assertLayout(new int[] {0}, new int[] {5}, 0, m.diagonal(4, 0, 1));
+        assertLayout(new int[] {0}, new int[] {5}, 0, m.diagonal(-3, 0, 1));
+        // dims 0 and 2 of [2, 3, 4]: the kept dim first, then the diagonal; a narrowed base keeps its offset
+        assertLayout(new int[] {3, 2}, new int[] {4, 13}, 1, L234.diagonal(1, 0, 2));
+        assertLayout(new int[] {2}, new int[] {5}, 4, m.narrow(0, 1, 2).diagonal(0, 0, 1));
+    }
 }
