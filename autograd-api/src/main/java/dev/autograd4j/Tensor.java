@@ -16,17 +16,18 @@ import java.util.function.UnaryOperator;
 /**
  * An n-dimensional array that records the operations applied to it, like {@code torch.Tensor}.
  *
- * <p>This class holds a tensor's state (storage, {@link Layout}, autograd fields), creation, conversion and the
- * autograd entry points. The ops are grouped by family in the interfaces it implements, where each op's forward
- * sits next to its derivative: {@link TensorPointwise} (arithmetic, elementwise math, comparisons),
- * {@link TensorReductions}, {@link TensorViews} (views, reshapes), {@link TensorLinalg} (matrix products) and
- * {@link TensorInPlace}; {@link TensorAutograd} holds {@code backward}, hooks and {@code detach_()}. Every op
- * reads as check, dispatch to the backend's kernel, then {@link #record} of its backward formula (written in Tensor ops, so it can itself be differentiated) when grad mode is on and an
- * input requires grad. Only {@code Tensor} implements those interfaces.
+ * <p>This class holds a tensor's state (storage, {@link Layout}, autograd fields), creation and the autograd
+ * state. The ops are grouped by family in the interfaces it implements, where each op's forward sits next to its
+ * derivative: {@link TensorPointwise} (arithmetic, elementwise math, comparisons), {@link TensorPointwiseTernary}
+ * (lerp, clamp with tensor bounds), {@link TensorReductions}, {@link TensorViews} (views, reshapes, shape ops),
+ * {@link TensorLinalg} (matrix products), {@link TensorInPlace}, {@link TensorConversions} (dtype, device, Java
+ * values) and {@link TensorAutograd} ({@code backward}, hooks, {@code detach_()}). Every op reads as check,
+ * dispatch to the backend's kernel, then {@link #record} of its backward formula (written in Tensor ops, so it
+ * can itself be differentiated) when grad mode is on and an input requires grad. Only {@code Tensor} implements
+ * those interfaces.
  */
-public final class Tensor implements TensorPointwise, TensorPointwiseTernary, TensorReductions, TensorViews, TensorLinalg,
-        TensorInPlace, TensorConversions,
-        TensorAutograd {
+public final class Tensor implements TensorPointwise, TensorPointwiseTernary, TensorReductions, TensorViews,
+        TensorLinalg, TensorInPlace, TensorConversions, TensorAutograd {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Tensor.class);
     private static final Tensor[] NOTHING_SAVED = {};
 
