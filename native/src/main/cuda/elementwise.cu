@@ -250,6 +250,23 @@ __device__ __forceinline__ long long trunc_div(long long a, long long b) {
 }
 BOP(floor_div, floor_div(a, b))
 BOP(trunc_div, trunc_div(a, b))
+// atan2 (int64, which the API promotes first, through double); fmod as C's (int64 exact, 0 where b is 0 or -1,
+// so LLONG_MIN % -1 cannot fault); remainder as PyTorch's: fmod plus b where the signs differ (Python's %)
+__device__ __forceinline__ float m_atan2(float a, float b) { return atan2f(a, b); }
+__device__ __forceinline__ double m_atan2(double a, double b) { return atan2(a, b); }
+__device__ __forceinline__ long long m_atan2(long long a, long long b) {
+    return (long long)atan2((double)a, (double)b);
+}
+__device__ __forceinline__ float m_fmod(float a, float b) { return fmodf(a, b); }
+__device__ __forceinline__ double m_fmod(double a, double b) { return fmod(a, b); }
+__device__ __forceinline__ long long m_fmod(long long a, long long b) { return (b == 0 || b == -1) ? 0 : a % b; }
+template <typename C> __device__ __forceinline__ C m_remainder(C a, C b) {
+    C mod = m_fmod(a, b);
+    return (mod != (C)0 && ((b < (C)0) != (mod < (C)0))) ? mod + b : mod;
+}
+BOP(atan2, m_atan2(a, b))
+BOP(fmod, m_fmod(a, b))
+BOP(remainder, m_remainder(a, b))
 CMP(eq, a == b)
 CMP(ne, a != b)
 CMP(lt, a < b)

@@ -26,8 +26,8 @@ import java.util.function.UnaryOperator;
  * can itself be differentiated) when grad mode is on and an input requires grad. Only {@code Tensor} implements
  * those interfaces.
  */
-public final class Tensor implements TensorPointwise, TensorPointwiseTernary, TensorReductions, TensorViews,
-        TensorLinalg, TensorInPlace, TensorConversions, TensorAutograd {
+public final class Tensor implements TensorPointwise, TensorPointwiseTernary, TensorPointwiseMore, TensorReductions,
+        TensorViews, TensorLinalg, TensorInPlace, TensorConversions, TensorAutograd {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Tensor.class);
     private static final Tensor[] NOTHING_SAVED = {};
 

@@ -29,6 +29,24 @@ public enum BinaryOp {
     FLOOR_DIV("floor_div", false, ScalarFunctions::floorDivide, (a, b) -> b == 0 ? 0 : Math.floorDiv(a, b)),
     /** {@code trunc(a / b)}, as {@code rounding_mode='trunc'}: for integers Java's {@code /} (0 where b is 0). */
     TRUNC_DIV("trunc_div", false, (a, b) -> ScalarFunctions.trunc(a / b), (a, b) -> b == 0 ? 0 : a / b),
+    /**
+     * {@code atan2(a, b)}, the angle of the point (b, a), as {@code torch.atan2} (the API promotes integer
+     * operands to a floating dtype first).
+     */
+    ATAN2("atan2", false, Math::atan2, null),
+    /**
+     * {@code fmod(a, b)}, the remainder of the truncated division (the dividend's sign), as {@code torch.fmod}:
+     * for floats C's {@code fmod} (Java's {@code %}; NaN where b is 0), for integers exact (0 where b is 0: the
+     * API raises ZeroDivisionError before).
+     */
+    FMOD("fmod", false, (a, b) -> a % b, (a, b) -> b == 0 ? 0 : a % b),
+    /**
+     * {@code a - floor(a / b) * b}, the remainder of the floor division (the divisor's sign, Python's {@code %}),
+     * as {@code torch.remainder}: for floats PyTorch's {@code fmod} corrected by b where the signs differ (NaN
+     * where b is 0), for integers {@link Math#floorMod(long, long)} (0 where b is 0: the API raises
+     * ZeroDivisionError before).
+     */
+    REMAINDER("remainder", false, BinaryOp::remainder, (a, b) -> b == 0 ? 0 : Math.floorMod(a, b)),
     /** The larger; NaN wins. */
     MAXIMUM("maximum", false, (a, b) -> a != a || b != b ? Double.NaN : Math.max(a, b), Math::max),
     /** The smaller; NaN wins. */
@@ -130,7 +148,7 @@ public enum BinaryOp {
      * Whether the op has an int64 formula ({@link #applyLong}): INT64 operands are then computed in integers,
      * exactly. The others compute INT64 through their float64 formula.
      *
-     * @return true for add, sub, mul, floor_div, trunc_div, maximum, minimum and the comparisons
+     * @return true for add, sub, mul, floor_div, trunc_div, fmod, remainder, maximum, minimum and the comparisons
      */
     public boolean hasLongFormula() {
         return longFormula != null;
@@ -149,6 +167,12 @@ public enum BinaryOp {
             throw new UnsupportedOperationException(kernelName + " has no int64 formula");
         }
         return longFormula.apply(a, b);
+    }
+
+    /** PyTorch's floating remainder: {@code fmod} plus b where the remainder's sign differs from b's. */
+    private static double remainder(double a, double b) {
+        double mod = a % b;
+        return mod != 0 && (b < 0) != (mod < 0) ? mod + b : mod;
     }
 
     /**
