@@ -453,6 +453,50 @@ public sealed interface TensorViews permits Tensor {
     }
 
     /**
+     * Each element repeated {@code repeats} times in a row along {@code dim}, like
+     * {@code tensor.repeat_interleave(repeats, dim)}: {@code [1, 2]} gives {@code [1, 1, 2, 2]} for 2. A composite
+     * (a broadcast view of a new size-1 dim after {@code dim}, then a reshape copy), so its graph shows
+     * {@code ExpandBackward0} and {@code ViewBackward0}/{@code CloneBackward0}, and the gradient sums each run of
+     * copies.
+     *
+     * @param repeats how many copies of each element, 0 or more
+     * @param dim the dim to repeat along (negative counts from the end); a 0-d tensor is taken as 1-D
+     * @return a new tensor, {@code dim} {@code repeats} times longer
+     * @throws IllegalArgumentException for a negative repeats
+     * @throws IndexOutOfBoundsException for a dim out of range
+     */
+    default Tensor repeatInterleave(int repeats, int dim) {
+        if (repeats < 0) {
+            throw new IllegalArgumentException("repeats can not be negative");
+        }
+        Tensor x = self().dim() == 0 ? self().reshape(1) : self();
+        int d = Shape.normalizeDim(dim, x.dim());
+        int[] shape = x.shapeUnsafe();
+        int[] expanded = new int[shape.length + 1];
+        for (int i = 0, j = 0; i < shape.length; i++) {
+            expanded[j++] = shape[i];
+            if (i == d) {
+                expanded[j++] = repeats;
+            }
+        }
+        int[] out = shape.clone();
+        out[d] = shape[d] * repeats;
+        return x.unsqueeze(d + 1).expand(expanded).reshape(out);
+    }
+
+    /**
+     * Each element of the flattened tensor repeated {@code repeats} times in a row, like
+     * {@code tensor.repeat_interleave(repeats)} (no dim): {@code flatten().repeatInterleave(repeats, 0)}.
+     *
+     * @param repeats how many copies of each element, 0 or more
+     * @return a new 1-D tensor
+     * @throws IllegalArgumentException for a negative repeats
+     */
+    default Tensor repeatInterleave(int repeats) {
+        return self().flatten().repeatInterleave(repeats, 0);
+    }
+
+    /**
      * The tensor repeated along each dim, like {@code tensor.tile(dims)}: as {@link #repeat} with 1s prepended
      * when fewer reps than dims are given.
      *

@@ -16,9 +16,10 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * atan2 and remainder against libtorch, values and gradients (DJL binds {@code torch.atan2} as
- * {@code NDArray.atan2} and {@code torch.remainder} as {@code NDArray.mod}; it does not bind {@code torch.fmod},
- * whose values the conformance suite pins instead), and int64 remainder with negative operands, exactly.
+ * atan2, remainder and repeatInterleave against libtorch, values and gradients (DJL binds {@code torch.atan2}
+ * as {@code NDArray.atan2}, {@code torch.remainder} as {@code NDArray.mod} and {@code repeat_interleave} as
+ * {@code NDArray.repeat(axis, repeats)}; it binds neither {@code torch.fmod} nor {@code torch.einsum}, whose
+ * values the conformance suite pins instead), and int64 remainder with negative operands, exactly.
  */
 class PointwiseMoreOracleTest {
 
@@ -34,6 +35,11 @@ class PointwiseMoreOracleTest {
                 x -> x[0].remainder(x[1]), (m, x) -> x[0].mod(x[1])));
         c.add(op("remainder negative divisor", List.of(uniform(3.1, 3.7, 3, 4), uniform(-2.1, -1.9, 3, 4)),
                 x -> x[0].remainder(x[1]), (m, x) -> x[0].mod(x[1])));
+        // NDArray.repeat(axis, repeats) is torch.repeat_interleave(repeats, dim)
+        c.add(op("repeatInterleave 2 dim 0", List.of(randn(2, 3)), x -> x[0].repeatInterleave(2, 0),
+                (m, x) -> x[0].repeat(0, 2)));
+        c.add(op("repeatInterleave 3 dim -1", List.of(randn(2, 3, 2)), x -> x[0].repeatInterleave(3, -1),
+                (m, x) -> x[0].repeat(2, 3)));
         return c;
     }
 
