@@ -27,7 +27,7 @@ import java.util.function.UnaryOperator;
  * those interfaces.
  */
 public final class Tensor implements TensorPointwise, TensorPointwiseTernary, TensorReductions, TensorViews,
-        TensorLinalg, TensorInPlace, TensorConversions, TensorAutograd {
+        TensorLinalg, TensorInPlace, TensorConversions, TensorAutograd, TensorIndexing {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Tensor.class);
     private static final Tensor[] NOTHING_SAVED = {};
 
