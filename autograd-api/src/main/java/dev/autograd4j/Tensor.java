@@ -19,15 +19,17 @@ import java.util.function.UnaryOperator;
  * <p>This class holds a tensor's state (storage, {@link Layout}, autograd fields), creation and the autograd
  * state. The ops are grouped by family in the interfaces it implements, where each op's forward sits next to its
  * derivative: {@link TensorPointwise} (arithmetic, elementwise math, comparisons), {@link TensorPointwiseTernary}
- * (lerp, clamp with tensor bounds), {@link TensorReductions}, {@link TensorViews} (views, reshapes, shape ops),
- * {@link TensorLinalg} (matrix products), {@link TensorInPlace}, {@link TensorConversions} (dtype, device, Java
- * values) and {@link TensorAutograd} ({@code backward}, hooks, {@code detach_()}). Every op reads as check,
+ * (lerp, clamp with tensor bounds), {@link TensorPointwiseMore} (atan2, fmod, remainder),
+ * {@link TensorReductions}, {@link TensorViews} (views, reshapes, shape ops), {@link TensorLinalg} (matrix
+ * products), {@link TensorIndexing} (gather, scatter, index_select, take, masked_fill), {@link TensorInPlace},
+ * {@link TensorConversions} (dtype, device, Java values) and {@link TensorAutograd} ({@code backward}, hooks,
+ * {@code detach_()}). Every op reads as check,
  * dispatch to the backend's kernel, then {@link #record} of its backward formula (written in Tensor ops, so it
  * can itself be differentiated) when grad mode is on and an input requires grad. Only {@code Tensor} implements
  * those interfaces.
  */
 public final class Tensor implements TensorPointwise, TensorPointwiseTernary, TensorPointwiseMore, TensorReductions,
-        TensorViews, TensorLinalg, TensorInPlace, TensorConversions, TensorAutograd {
+        TensorViews, TensorLinalg, TensorIndexing, TensorInPlace, TensorConversions, TensorAutograd {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Tensor.class);
     private static final Tensor[] NOTHING_SAVED = {};
 

@@ -341,6 +341,32 @@ public final class ShadowMode implements AutoCloseable {
         }
 
         @Override
+        public void gather(Storage x, Layout xLayout, int dim, Storage index, Layout indexLayout, Storage out,
+                           Layout outLayout) {
+            if (!shadowed()) {
+                primary.gather(x, xLayout, dim, index, indexLayout, out, outLayout);
+                return;
+            }
+            Storage cpuX = onCpu(x), cpuIndex = onCpu(index), cpuOut = onCpu(out);
+            primary.gather(x, xLayout, dim, index, indexLayout, out, outLayout);
+            cpu.gather(cpuX, xLayout, dim, cpuIndex, indexLayout, cpuOut, outLayout);
+            check("gather", out, outLayout, cpuOut, new Layout[] {xLayout, indexLayout});
+        }
+
+        @Override
+        public void scatterAdd(Storage src, Layout srcLayout, int dim, Storage index, Layout indexLayout, Storage out,
+                               Layout outLayout) {
+            if (!shadowed()) {
+                primary.scatterAdd(src, srcLayout, dim, index, indexLayout, out, outLayout);
+                return;
+            }
+            Storage cpuSrc = onCpu(src), cpuIndex = onCpu(index), cpuOut = onCpu(out);
+            primary.scatterAdd(src, srcLayout, dim, index, indexLayout, out, outLayout);
+            cpu.scatterAdd(cpuSrc, srcLayout, dim, cpuIndex, indexLayout, cpuOut, outLayout);
+            check("scatter_add", out, outLayout, cpuOut, new Layout[] {srcLayout, indexLayout});
+        }
+
+        @Override
         public void matmul(Storage a, Layout aLayout, Storage b, Layout bLayout, Storage out, Layout outLayout) {
             if (!shadowed()) {
                 primary.matmul(a, aLayout, b, bLayout, out, outLayout);

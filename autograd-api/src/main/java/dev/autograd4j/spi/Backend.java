@@ -277,6 +277,42 @@ public interface Backend {
     void matmul(Storage a, Layout aLayout, Storage b, Layout bLayout, Storage out, Layout outLayout);
 
     /**
+     * {@code out[p] = x[p with coordinate dim replaced by index[p]]} for every position p of {@code index} (the
+     * kernel of {@code torch.gather}); for rank 3 and dim 1, {@code out[i][j][k] = x[i][index[i][j][k]][k]}. The API
+     * has checked the index's dtype (INT64), rank and sizes ({@code index.size(d) <= x.size(d)} for d other than
+     * dim) and that every index lies in {@code [0, x.size(dim))}; a backend may still refuse an index out of range.
+     *
+     * @param x the input storage, of any dtype
+     * @param xLayout the view of {@code x}, of the index's rank
+     * @param dim the dim to gather along, in {@code [0, rank)}
+     * @param index the INT64 index storage
+     * @param indexLayout the view of {@code index}, any strides (stride 0 where expanded)
+     * @param out the output storage, of {@code x}'s dtype
+     * @param outLayout the view of {@code out} to write, of the index's shape
+     * @throws IndexOutOfBoundsException on a backend that checks, for an index outside {@code [0, x.size(dim))}
+     */
+    void gather(Storage x, Layout xLayout, int dim, Storage index, Layout indexLayout, Storage out, Layout outLayout);
+
+    /**
+     * {@code out[p with coordinate dim replaced by index[p]] += src[p]} for every position p of {@code index} (the
+     * kernel of {@code torch.Tensor.scatter_add_}): accumulates into {@code out}, which the caller has filled, and
+     * sums every contribution when indices repeat (atomically where threads could collide). The API has checked
+     * dtypes, ranks, sizes ({@code index.size(d) <= src.size(d)} for every d and {@code <= out.size(d)} for d other
+     * than dim) and the index range.
+     *
+     * @param src the source storage, of {@code out}'s dtype (FLOAT32, FLOAT64 or INT64)
+     * @param srcLayout the view of {@code src}, of the index's rank; only its part of the index's shape is read
+     * @param dim the dim to scatter along, in {@code [0, rank)}
+     * @param index the INT64 index storage
+     * @param indexLayout the view of {@code index}, any strides
+     * @param out the storage accumulated into; must not overlap {@code src} or {@code index}
+     * @param outLayout the view of {@code out}, of the index's rank
+     * @throws IndexOutOfBoundsException on a backend that checks, for an index outside {@code [0, out.size(dim))}
+     */
+    void scatterAdd(Storage src, Layout srcLayout, int dim, Storage index, Layout indexLayout, Storage out,
+                    Layout outLayout);
+
+    /**
      * Waits for the work queued on the device (like {@code torch.cuda.synchronize()}); errors of queued work,
      * a kernel's fault or a deferred {@link #assertNoneSet} failure, surface here. A no-op on the CPU, whose
      * kernels finish before they return.

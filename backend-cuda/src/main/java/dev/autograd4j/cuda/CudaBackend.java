@@ -423,6 +423,47 @@ public final class CudaBackend implements Backend {
                 new CudaStorage[] {c, sa, sb, d}, new Layout[] {condLayout, aLayout, bLayout, outLayout});
     }
 
+    /** The data operand over the index's shape, stride 0 along dim (the kernel adds index * stride(dim)). */
+    private static Layout alongIndex(Layout data, Layout index, int dim) {
+        int[] strides = data.strides().clone();
+        strides[dim] = 0;
+        return new Layout(index.shape(), strides, data.offset());
+    }
+
+    @Override
+    public void gather(Storage x, Layout xLayout, int dim, Storage index, Layout indexLayout, Storage out,
+                       Layout outLayout) {
+        CudaStorage sx = cuda(x), si = cuda(index), d = cuda(out);
+        elementwise(CudaModule.INDEX, "gather_" + sfx(sx.dtype), indexLayout.shape(), new CudaStorage[] {sx, si, d},
+                new Layout[] {alongIndex(xLayout, indexLayout, dim), indexLayout, outLayout},
+                Pointer.to(new int[] {xLayout.strides()[dim]}), Pointer.to(new int[] {xLayout.shape()[dim]}));
+    }
+
+    @Override
+    public void scatterAdd(Storage src, Layout srcLayout, int dim, Storage index, Layout indexLayout, Storage out,
+                           Layout outLayout) {
+        CudaStorage ss = cuda(src), si = cuda(index), d = cuda(out);
+        if (d.dtype == DType.BOOL) { // no atomic on bytes: accumulate in int64, then "!= 0" (logical or)
+            int[] shape = outLayout.shape();
+            Layout full = Layout.contiguous(shape);
+            Layout srcOver = new Layout(indexLayout.shape(), srcLayout.strides(), srcLayout.offset());
+            Layout idxFull = Layout.contiguous(indexLayout.shape());
+            try (CudaStorage acc = new CudaStorage(d.owner, DType.INT64, full.numel());
+                 CudaStorage src64 = new CudaStorage(d.owner, DType.INT64, idxFull.numel())) {
+                copy(d, outLayout, acc, full);
+                copy(ss, srcOver, src64, idxFull);
+                scatterAdd(src64, idxFull, dim, si, indexLayout, acc, full);
+                copy(acc, full, d, outLayout);
+            }
+            return;
+        }
+        elementwise(CudaModule.INDEX, "scatter_add_" + sfx(d.dtype), indexLayout.shape(),
+                new CudaStorage[] {ss, si, d},
+                new Layout[] {new Layout(indexLayout.shape(), srcLayout.strides(), srcLayout.offset()), indexLayout,
+                    alongIndex(outLayout, indexLayout, dim)},
+                Pointer.to(new int[] {outLayout.strides()[dim]}), Pointer.to(new int[] {outLayout.shape()[dim]}));
+    }
+
     @Override
     public void reduce(ReduceOp op, Storage x, Layout xLayout, int reducedDims, Storage out, Layout outLayout,
                        Storage indices, Layout indicesLayout) {

@@ -16,7 +16,9 @@ enum CudaModule {
     /** Reductions and (log-)softmax. */
     REDUCE("reduce"),
     /** The built-in matrix product (when cuBLAS is off). */
-    GEMM("gemm");
+    GEMM("gemm"),
+    /** Gather and scatter-add along a dim. */
+    INDEX("index");
 
     final String fileName;
 

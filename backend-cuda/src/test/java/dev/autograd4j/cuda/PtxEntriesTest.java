@@ -62,6 +62,19 @@ class PtxEntriesTest {
     }
 
     @Test
+    void gatherAndScatterAddHaveTheirKernels() throws IOException {
+        Set<String> ptx = entries(CudaModule.INDEX);
+        List<String> want = new java.util.ArrayList<>();
+        for (DType t : DType.values()) {
+            want.add("gather_" + CudaLayouts.suffix(t));
+            if (t != DType.BOOL) { // bool accumulates through int64 (CudaBackend.scatterAdd)
+                want.add("scatter_add_" + CudaLayouts.suffix(t));
+            }
+        }
+        assertEquals(List.of(), want.stream().filter(name -> !ptx.contains(name)).toList(), "index.ptx lacks");
+    }
+
+    @Test
     void everyModuleLoadsFromTheClassPath() throws IOException {
         for (CudaModule module : CudaModule.values()) {
             assertNotNull(CudaModule.class.getResource(module.resource()), module.resource());

@@ -98,6 +98,18 @@ class CommonOpsOracleTest {
             c.add(op("diagonal " + k + " dims 2,0", List.of(randn(2, 3, 4)), x -> x[0].diagonal(k, 2, 0),
                     (m, x) -> JniUtils.diagonal(pt(x[0]), k, 2, 0)));
         }
+        long[] gi = {2, 0, 1, 1, 0, 2};
+        c.add(op("gather dim 1", List.of(randn(2, 3)),
+                x -> x[0].gather(1, Tensor.of(gi, 2, 3)),
+                (m, x) -> JniUtils.gather(pt(x[0]), pt(m.create(gi, new ai.djl.ndarray.types.Shape(2, 3))), 1)));
+        long[] gi0 = {1, 0, 1};
+        c.add(op("gather dim 0, smaller index", List.of(randn(2, 3)),
+                x -> x[0].gather(0, Tensor.of(gi0, 1, 3)),
+                (m, x) -> JniUtils.gather(pt(x[0]), pt(m.create(gi0, new ai.djl.ndarray.types.Shape(1, 3))), 0)));
+        long[] ti = {5, 0, 3, 3};
+        c.add(op("take", List.of(randn(2, 3)), x -> x[0].take(Tensor.of(ti, 2, 2)),
+                (m, x) -> JniUtils.take(pt(x[0]), pt(m.create(ti, new ai.djl.ndarray.types.Shape(2, 2))),
+                        (ai.djl.pytorch.engine.PtNDManager) pt(x[0]).getManager())));
         return c;
     }
 

@@ -1,0 +1,409 @@
+package dev.autograd4j;
+
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * Indexing ops of {@link Tensor} with int64 index tensors, as PyTorch's: {@code gather}, {@code scatter},
+ * {@code scatterAdd}, {@code indexSelect}, {@code indexAdd}, {@code take}, and {@code maskedFill} with a boolean
+ * mask. Two backend kernels serve them all ({@code Backend.gather} and {@code Backend.scatterAdd}); each op's
+ * derivative, next to its forward, is written in these same ops, so it can be differentiated again (the
+ * gradient of {@code gather} is a {@code scatterAdd} and the other way round).
+ *
+ * <p>Indices are checked on the device before the kernel runs: one out of range fails with PyTorch's message
+ * (for {@code gather} and the scatters "index 7 is out of bounds for dimension 0 with size 5"), on the CPU at
+ * once and on a GPU at the next synchronization, as PyTorch's device-side asserts do.
+ */
+public sealed interface TensorIndexing permits Tensor {
+
+    private Tensor self() {
+        return (Tensor) this;
+    }
+
+    // ------------------------------------------------------------------ gather and scatter
+
+    /**
+     * Values along {@code dim} picked by {@code index}, like {@code torch.gather(self, dim, index)}: for rank 3
+     * and dim 1, {@code out[i][j][k] = this[i][index[i][j][k]][k]}. The index has this tensor's rank and, apart
+     * from {@code dim}, sizes no larger than this tensor's; the result has the index's shape.
+     *
+     * @param dim the dim to pick along (negative counts from the end)
+     * @param index an INT64 tensor of indices in {@code [0, size(dim))}
+     * @return a new tensor of the index's shape and this tensor's dtype; {@code GatherBackward0}, whose
+     *     gradient is a {@code scatterAdd} of the result's gradient into zeros
+     * @throws IllegalArgumentException when the index is not INT64, the ranks differ or a size is too large
+     * @throws IndexOutOfBoundsException when dim is out of range, or an index is (on a GPU, at the next
+     *     synchronization)
+     */
+    default Tensor gather(int dim, Tensor index) {
+        Objects.requireNonNull(index, "index must not be null");
+        Tensor x = self();
+        requireInt64("gather", index);
+        Kernels.checkSameDevice(x, index);
+        int d = Shape.normalizeDim(dim, x.dim());
+        if (x.dim() == 0 || index.dim() == 0) { // PyTorch takes a 0-d tensor as 1-d here
+            return atLeast1d(x).gather(d, atLeast1d(index)).reshape(index.shape().toArray());
+        }
+        if (index.dim() != x.dim()) {
+            throw new IllegalArgumentException("Index tensor must have the same number of dimensions as input tensor");
+        }
+        for (int i = 0; i < x.dim(); i++) {
+            if (i != d && index.size(i) > x.size(i)) {
+                throw new IllegalArgumentException("Size does not match at dimension " + i + " expected index "
+                        + Arrays.toString(index.shapeUnsafe()) + " to be smaller than self "
+                        + Arrays.toString(x.shapeUnsafe()) + " apart from dimension " + d);
+            }
+        }
+        checkRange(x, index, d, x.size(d));
+        Tensor out = gatherKernel(x, d, index);
+        Shape shape = x.shape();
+        return Tensor.record("GatherBackward0", out, Tensor.saved(index), (g, needs) -> new Tensor[] {
+            Tensor.zeros(shape, g.dtype(), g.device()).scatterAdd(d, index, g)}, x);
+    }
+
+    /**
+     * A copy of this tensor with {@code src}'s values added at the positions {@code index} names along {@code dim},
+     * like {@code torch.scatter_add(self, dim, index, src)}: for rank 3 and dim 1,
+     * {@code out[i][index[i][j][k]][k] += src[i][j][k]} for every position of the index; repeated indices add up.
+     * Only the part of {@code src} of the index's shape is read.
+     *
+     * @param dim the dim to scatter along (negative counts from the end)
+     * @param index an INT64 tensor of this tensor's rank, with indices in {@code [0, size(dim))}
+     * @param src the values, of this tensor's dtype and rank, at least the index's size in every dim
+     * @return a new tensor of this tensor's shape; {@code ScatterAddBackward0}: the gradient flows unchanged to
+     *     this tensor and, gathered at the index, to {@code src} (zero where src is not read)
+     * @throws IllegalArgumentException when the index is not INT64, the dtypes or ranks differ, or a size is too
+     *     large
+     * @throws IndexOutOfBoundsException when dim is out of range, or an index is
+     */
+    default Tensor scatterAdd(int dim, Tensor index, Tensor src) {
+        Tensor x = self();
+        int d = checkScatter("scatter_add", x, dim, index, src);
+        if (x.dim() == 0 || index.dim() == 0) {
+            return atLeast1d(x).scatterAdd(d, atLeast1d(index), atLeast1d(src)).reshape(x.shape().toArray());
+        }
+        Tensor out = scatterAddKernel(x, d, index, src);
+        int[] srcShape = src.shapeUnsafe();
+        return Tensor.record("ScatterAddBackward0", out, Tensor.saved(index), (g, needs) -> new Tensor[] {
+            needs[0] ? g : null,
+            needs[1] ? padWithZeros(g.gather(d, index), srcShape) : null}, x, src);
+    }
+
+    /**
+     * A copy of this tensor with {@code src}'s values written at the positions {@code index} names along
+     * {@code dim}, like {@code torch.scatter(self, dim, index, src)}: for rank 3 and dim 1,
+     * {@code out[i][index[i][j][k]][k] = src[i][j][k]}. When an index repeats along {@code dim}, PyTorch leaves
+     * which value is written undefined; here the written value is then the mean of the repeated ones (truncated
+     * for INT64), so code that relies on either must not repeat indices. The gradient is PyTorch's in every case.
+     *
+     * @param dim the dim to scatter along (negative counts from the end)
+     * @param index an INT64 tensor of this tensor's rank, with indices in {@code [0, size(dim))}
+     * @param src the values, of this tensor's dtype and rank, at least the index's size in every dim
+     * @return a new tensor of this tensor's shape; {@code ScatterBackward0}: this tensor gets the gradient with
+     *     the written positions zeroed, {@code src} the gradient gathered at the index
+     * @throws IllegalArgumentException when the index is not INT64, the dtypes or ranks differ, or a size is too
+     *     large
+     * @throws IndexOutOfBoundsException when dim is out of range, or an index is
+     */
+    default Tensor scatter(int dim, Tensor index, Tensor src) {
+        Tensor x = self();
+        int d = checkScatter("scatter", x, dim, index, src);
+        if (x.dim() == 0 || index.dim() == 0) {
+            return atLeast1d(x).scatter(d, atLeast1d(index), atLeast1d(src)).reshape(x.shape().toArray());
+        }
+        Tensor out;
+        Tensor written;
+        try (var g = Autograd.noGrad()) {
+            Tensor zeros = Tensor.zeros(x.shape(), x.dtype(), x.device());
+            Tensor count = scatterAddKernel(Tensor.zeros(x.shape(), DType.INT64, x.device()), d, index,
+                    Tensor.ones(index.shape(), DType.INT64, x.device()));
+            written = count.gt(0L);
+            Tensor sum = scatterAddKernel(zeros, d, index, src);
+            Tensor n = count.to(x.dtype()).where(written, Tensor.onesLike(zeros));
+            Tensor value = x.dtype().isFloatingPoint() ? sum.div(n) : sum.div(n, "trunc");
+            out = value.where(written, x).detach();
+        }
+        int[] srcShape = src.shapeUnsafe();
+        return Tensor.record("ScatterBackward0", out, Tensor.saved(index), (g, needs) -> new Tensor[] {
+            needs[0] ? g.maskedFill(written, 0) : null,
+            needs[1] ? padWithZeros(g.gather(d, index), srcShape) : null}, x, src);
+    }
+
+    // ------------------------------------------------------------------ index_select, index_add, take
+
+    /**
+     * The entries {@code index} names along {@code dim}, like {@code torch.index_select(self, dim, index)}: the
+     * result has this tensor's shape with {@code size(dim)} replaced by the index's length. Indices may repeat.
+     *
+     * @param dim the dim to select along (negative counts from the end)
+     * @param index a 1-D (or 0-d) INT64 tensor of indices in {@code [0, size(dim))}
+     * @return a new tensor; {@code IndexSelectBackward0}, whose gradient adds the result's gradient back at the
+     *     indices ({@code index_add} into zeros, repeated indices summed)
+     * @throws IllegalArgumentException when the index is not INT64 or has more than one dim
+     * @throws IndexOutOfBoundsException ("index out of range in self") when an index is out of range; when dim is
+     */
+    default Tensor indexSelect(int dim, Tensor index) {
+        Objects.requireNonNull(index, "index must not be null");
+        Tensor x = self();
+        if (index.dtype() != DType.INT64) {
+            throw new IllegalArgumentException("index_select(): Expected dtype int32 or int64 for index");
+        }
+        if (index.dim() > 1) {
+            throw new IllegalArgumentException("index_select(): Index is supposed to be a vector");
+        }
+        Kernels.checkSameDevice(x, index);
+        int d = Shape.normalizeDim(dim, x.dim());
+        if (x.dim() == 0) {
+            return atLeast1d(x).indexSelect(0, index).reshape(index.shape().toArray());
+        }
+        Tensor expanded = expandAlong(index, x.shapeUnsafe(), d);
+        checkRange(x, index, x.size(d), () -> new IndexOutOfBoundsException("index out of range in self"));
+        Tensor out = gatherKernel(x, d, expanded);
+        Shape shape = x.shape();
+        return Tensor.record("IndexSelectBackward0", out, Tensor.saved(index), (g, needs) -> new Tensor[] {
+            Tensor.zeros(shape, g.dtype(), g.device()).scatterAdd(d, expanded, g)}, x);
+    }
+
+    /**
+     * A copy of this tensor with {@code source}'s slices added at the entries {@code index} names along
+     * {@code dim}, like {@code torch.index_add(self, dim, index, source)}: {@code out.select(dim, index[i]) +=
+     * source.select(dim, i)}; repeated indices add up.
+     *
+     * @param dim the dim to add along (negative counts from the end)
+     * @param index a 1-D (or 0-d) INT64 tensor of indices in {@code [0, size(dim))}
+     * @param source the slices, of this tensor's dtype and shape except {@code index.numel()} along dim
+     * @return a new tensor of this tensor's shape; {@code IndexAddBackward0}: the gradient flows unchanged to this
+     *     tensor and, selected at the index, to {@code source}
+     * @throws IllegalArgumentException when the index is not INT64 or not a vector, the dtypes differ or
+     *     source's shape does not match
+     * @throws IndexOutOfBoundsException when dim or an index is out of range
+     */
+    default Tensor indexAdd(int dim, Tensor index, Tensor source) {
+        Objects.requireNonNull(index, "index must not be null");
+        Objects.requireNonNull(source, "source must not be null");
+        Tensor x = self();
+        if (index.dtype() != DType.INT64) {
+            throw new IllegalArgumentException("index_add_(): Expected dtype int32/int64 for index");
+        }
+        if (index.dim() > 1) {
+            throw new IllegalArgumentException("index_add_(): Index is supposed to be a vector");
+        }
+        if (source.dtype() != x.dtype()) {
+            throw new IllegalArgumentException("index_add_(): self (" + x.dtype().scalarTypeName()
+                    + ") and source (" + source.dtype().scalarTypeName() + ") must have the same scalar type");
+        }
+        Kernels.checkSameDevice(x, index);
+        Kernels.checkSameDevice(x, source);
+        int d = Shape.normalizeDim(dim, x.dim());
+        if (x.dim() == 0) {
+            return atLeast1d(x).indexAdd(0, atLeast1d(index), atLeast1d(source)).reshape(new int[0]);
+        }
+        int[] want = x.shapeUnsafe().clone();
+        want[d] = index.numel();
+        Tensor src = source.dim() == 0 && index.numel() == 1 ? source.reshape(want) : source;
+        if (!Arrays.equals(src.shapeUnsafe(), want)) {
+            throw new IllegalArgumentException("source tensor shape must match self tensor shape, excluding the "
+                    + "specified dimension. Got self.shape = " + Arrays.toString(x.shapeUnsafe())
+                    + " source.shape = " + Arrays.toString(source.shapeUnsafe()));
+        }
+        checkRange(x, index, d, x.size(d));
+        Tensor out = scatterAddKernel(x, d, expandAlong(index, want, d), src);
+        return Tensor.record("IndexAddBackward0", out, Tensor.saved(index), (g, needs) -> new Tensor[] {
+            needs[0] ? g : null,
+            needs[1] ? g.indexSelect(d, index).reshape(source.shapeUnsafe()) : null}, x, source);
+    }
+
+    /**
+     * The elements at flat (row-major) positions, like {@code torch.take(self, index)}: the result has the
+     * index's shape; negative indices count from the end.
+     *
+     * @param index an INT64 tensor of positions in {@code [-numel, numel)}
+     * @return a new tensor of the index's shape; {@code TakeBackward0}, whose gradient adds the result's
+     *     gradient back at the positions
+     * @throws IllegalArgumentException when the index is not INT64
+     * @throws IndexOutOfBoundsException with PyTorch's "out of range: tried to access index 7 on a tensor of 5
+     *     elements." when a position is out of range
+     */
+    default Tensor take(Tensor index) {
+        Objects.requireNonNull(index, "index must not be null");
+        Tensor x = self();
+        if (index.dtype() != DType.INT64) {
+            throw new IllegalArgumentException("take(): Expected a long tensor for index, but got "
+                    + index.dtype().scalarTypeName());
+        }
+        Kernels.checkSameDevice(x, index);
+        int n = x.numel();
+        Tensor flat;
+        Tensor out;
+        try (var g = Autograd.noGrad()) {
+            Tensor bad = index.lt((long) -n);
+            Supplier<IndexOutOfBoundsException> failure = () -> {
+                for (long j : index.toLongArray()) {
+                    if (j < -n || j >= n) {
+                        return new IndexOutOfBoundsException("out of range: tried to access index " + j
+                                + " on a tensor of " + n + " elements.");
+                    }
+                }
+                return new IndexOutOfBoundsException("out of range");
+            };
+            if (index.numel() > 0) {
+                x.assertNoneSet(bad, failure);
+                x.assertNoneSet(index.ge((long) n), failure);
+            }
+            flat = index.add(n).where(index.lt(0L), index).reshape(-1).detach();
+            out = gatherKernel(x.reshape(-1), 0, flat).reshape(index.shape().toArray()).detach();
+        }
+        Shape shape = x.shape();
+        return Tensor.record("TakeBackward0", out, Tensor.saved(index), (g, needs) -> new Tensor[] {
+            Tensor.zeros(Shape.of(n), g.dtype(), g.device()).scatterAdd(0, flat, g.reshape(-1))
+                    .reshape(shape.toArray())}, x);
+    }
+
+    // ------------------------------------------------------------------ masks
+
+    /**
+     * This tensor with {@code value} where {@code mask} is true, like {@code torch.masked_fill(self, mask, value)};
+     * the mask broadcasts with this tensor.
+     *
+     * @param mask a BOOL tensor
+     * @param value the value, cast to this tensor's dtype
+     * @return a new tensor of the broadcast shape; {@code MaskedFillBackward0}: the gradient flows where the mask
+     *     is false
+     * @throws IllegalArgumentException when the mask is not BOOL or the shapes do not broadcast
+     */
+    default Tensor maskedFill(Tensor mask, double value) {
+        Objects.requireNonNull(mask, "mask must not be null");
+        Tensor x = self();
+        if (mask.dtype() != DType.BOOL) {
+            throw new IllegalArgumentException("masked_fill_ only supports boolean masks, but got mask with dtype "
+                    + mask.dtype().scalarTypeName());
+        }
+        Kernels.checkSameDevice(x, mask);
+        Tensor out;
+        try (var g = Autograd.noGrad()) {
+            out = Tensor.full(Shape.of(), value, x.dtype(), x.device()).where(mask, x).detach();
+        }
+        int[] shape = x.shapeUnsafe();
+        return Tensor.record("MaskedFillBackward0", out, Tensor.saved(mask), (g, needs) -> new Tensor[] {
+            g.maskedFill(mask, 0).sumToShape(shape)}, x);
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static Tensor atLeast1d(Tensor t) {
+        return t.dim() == 0 ? t.reshape(1) : t;
+    }
+
+    private static void requireInt64(String op, Tensor index) {
+        if (index.dtype() != DType.INT64) {
+            throw new IllegalArgumentException(op + "(): Expected dtype int64 for index");
+        }
+    }
+
+    /** The checks of scatter and scatter_add, PyTorch's messages; returns the normalized dim. */
+    private static int checkScatter(String op, Tensor x, int dim, Tensor index, Tensor src) {
+        Objects.requireNonNull(index, "index must not be null");
+        Objects.requireNonNull(src, "src must not be null");
+        requireInt64(op, index);
+        if (src.dtype() != x.dtype()) {
+            throw new IllegalArgumentException(op + "(): Expected self.dtype to be equal to src.dtype");
+        }
+        Kernels.checkSameDevice(x, index);
+        Kernels.checkSameDevice(x, src);
+        int d = Shape.normalizeDim(dim, x.dim());
+        int rank = Math.max(x.dim(), 1);
+        if (Math.max(index.dim(), 1) != rank) {
+            throw new IllegalArgumentException("Index tensor must have the same number of dimensions as self tensor");
+        }
+        if (Math.max(src.dim(), 1) != rank) {
+            throw new IllegalArgumentException("Index tensor must have the same number of dimensions as src tensor");
+        }
+        int[] is = atLeast1dShape(index), xs = atLeast1dShape(x), ss = atLeast1dShape(src);
+        for (int i = 0; i < rank; i++) {
+            if (is[i] > ss[i] || (i != d && is[i] > xs[i])) {
+                throw new IllegalArgumentException("Expected index " + Arrays.toString(index.shapeUnsafe())
+                        + " to be smaller than self " + Arrays.toString(x.shapeUnsafe()) + " apart from dimension "
+                        + d + " and to be smaller size than src " + Arrays.toString(src.shapeUnsafe()));
+            }
+        }
+        if (index.dim() > 0 && x.dim() > 0) {
+            checkRange(x, index, d, x.size(d));
+        }
+        return d;
+    }
+
+    private static int[] atLeast1dShape(Tensor t) {
+        return t.dim() == 0 ? new int[] {1} : t.shapeUnsafe();
+    }
+
+    /** Fails (on a GPU at the next synchronization) when an index is outside [0, size): PyTorch's message. */
+    private static void checkRange(Tensor x, Tensor index, int dim, int size) {
+        checkRange(x, index, size, () -> {
+            for (long j : index.toLongArray()) {
+                if (j < 0 || j >= size) {
+                    return new IndexOutOfBoundsException("index " + j + " is out of bounds for dimension " + dim
+                            + " with size " + size);
+                }
+            }
+            return new IndexOutOfBoundsException("index out of bounds for dimension " + dim + " with size " + size);
+        });
+    }
+
+    private static void checkRange(Tensor x, Tensor index, int size, Supplier<IndexOutOfBoundsException> failure) {
+        if (index.numel() == 0) {
+            return;
+        }
+        try (var g = Autograd.noGrad()) {
+            x.assertNoneSet(index.lt(0L), failure);
+            x.assertNoneSet(index.ge((long) size), failure);
+        }
+    }
+
+    /** A 1-D index as a view over {@code shape} that varies along dim only (size index.numel() there). */
+    private static Tensor expandAlong(Tensor index, int[] shape, int dim) {
+        int[] one = new int[shape.length];
+        Arrays.fill(one, 1);
+        one[dim] = index.numel();
+        int[] target = shape.clone();
+        target[dim] = index.numel();
+        try (var g = Autograd.noGrad()) {
+            return index.reshape(one).expand(target).detach();
+        }
+    }
+
+    /** The gather kernel, recording nothing: a new contiguous tensor of the index's shape. */
+    private static Tensor gatherKernel(Tensor x, int dim, Tensor index) {
+        Tensor out = x.emptyLike(index.shapeUnsafe(), x.dtype());
+        if (out.numel() > 0) {
+            x.kernels().gather(x.storageUnsafe(), x.layout(), dim, index.storageUnsafe(), index.layout(),
+                    out.storageUnsafe(), out.layout());
+        }
+        return out;
+    }
+
+    /** A copy of {@code base} with the scatter-add kernel applied to it, recording nothing. */
+    private static Tensor scatterAddKernel(Tensor base, int dim, Tensor index, Tensor src) {
+        Tensor out = base.emptyLike(base.shapeUnsafe(), base.dtype());
+        base.kernels().copy(base.storageUnsafe(), base.layout(), out.storageUnsafe(), out.layout());
+        if (index.numel() > 0) {
+            base.kernels().scatterAdd(src.storageUnsafe(), src.layout(), dim, index.storageUnsafe(), index.layout(),
+                    out.storageUnsafe(), out.layout());
+        }
+        return out;
+    }
+
+    /** {@code t} padded with zeros at the end of each dim to {@code shape} (the gradient of a partly read src). */
+    private static Tensor padWithZeros(Tensor t, int[] shape) {
+        Tensor r = t;
+        for (int i = 0; i < shape.length; i++) {
+            int missing = shape[i] - r.size(i);
+            if (missing > 0) {
+                int[] zs = r.shapeUnsafe().clone();
+                zs[i] = missing;
+                r = Tensor.cat(i, r, Tensor.zeros(Shape.of(zs), r.dtype(), r.device()));
+            }
+        }
+        return r;
+    }
+}
