@@ -84,8 +84,7 @@ public final class Tensor implements TensorPointwise, TensorPointwiseTernary, Te
 
     /** A new tensor on this one's device for an op's output: the op's kernel writes every element. */
     Tensor emptyLike(int[] shape, DType dtype) {
-        return new Tensor(MemoryScope.track(Allocation.storage(backend, device(), dtype, shape, false)),
-                Layout.contiguous(shape), backend, new int[1]);
+        return wrap(Allocation.storage(backend, device(), dtype, shape, false), shape, backend);
     }
 
     /**
@@ -159,8 +158,7 @@ public final class Tensor implements TensorPointwise, TensorPointwiseTernary, Te
 
     private static Tensor empty(int[] shape, DType dtype, Device device) {
         Backend backend = Backends.forDevice(device);
-        return new Tensor(MemoryScope.track(Allocation.storage(backend, device, dtype, shape, true)),
-                Layout.contiguous(shape), backend, new int[1]);
+        return wrap(Allocation.storage(backend, device, dtype, shape, true), shape, backend);
     }
 
     /**
@@ -464,8 +462,7 @@ public final class Tensor implements TensorPointwise, TensorPointwiseTernary, Te
         }
         Device device = DefaultDevice.get();
         Backend backend = Backends.forDevice(device);
-        return new Tensor(MemoryScope.track(backend.fromHost(device, dtype, copy)), Layout.contiguous(dims), backend,
-                new int[1]);
+        return wrap(backend.fromHost(device, dtype, copy), dims, backend);
     }
 
     // ------------------------------------------------------------------ metadata

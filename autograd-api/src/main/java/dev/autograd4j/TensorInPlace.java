@@ -26,15 +26,18 @@ public sealed interface TensorInPlace permits Tensor {
     }
 
     /**
-     * Writes {@code outOfPlace(this)} into this tensor's storage. When the op is recorded it reads a copy of the
-     * old values, so formulas never see the overwritten data.
+     * Writes {@code outOfPlace(this)} into this tensor's storage, refusing overlapping memory first. When the op
+     * is recorded it reads a copy of the old values, so formulas never see the overwritten data.
      */
     private Tensor inPlace(String op, UnaryOperator<Tensor> outOfPlace) {
+        checkOverlap(null);
+        return inPlaceUnchecked(op, outOfPlace);
+    }
+
+    /** {@link #inPlace} without the overlap check: for writes of one value, which PyTorch lets through (fill_). */
+    private Tensor inPlaceUnchecked(String op, UnaryOperator<Tensor> outOfPlace) {
         Tensor x = self();
         Autograd.checkInPlaceAllowed(x);
-        if (!op.equals("fill_")) { // fill_ writes one value: PyTorch lets it through overlapping memory
-            checkOverlap(null);
-        }
         boolean grad = Autograd.isGradEnabled();
         if (grad && x.requiresGrad() && x.isLeaf()) {
             throw new IllegalStateException("a leaf Variable that requires grad is being used in an in-place operation."
@@ -345,7 +348,7 @@ public sealed interface TensorInPlace permits Tensor {
      * @return this tensor
      */
     default Tensor fill_(double value) {
-        return inPlace("fill_", t -> Tensor.record("FillBackward0", Tensor.full(t.shape(), value, t.dtype(),
+        return inPlaceUnchecked("fill_", t -> Tensor.record("FillBackward0", Tensor.full(t.shape(), value, t.dtype(),
                 t.device()), (g, needs) -> new Tensor[] {Tensor.zerosLike(g)}, t));
     }
 

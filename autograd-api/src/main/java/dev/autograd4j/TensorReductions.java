@@ -17,6 +17,11 @@ public sealed interface TensorReductions permits Tensor {
         return (Tensor) this;
     }
 
+    /** This tensor, or its int64 copy when it is bool: PyTorch sums and multiplies bools as int64. */
+    private Tensor boolAsInt64() {
+        return self().dtype() == DType.BOOL ? self().to(DType.INT64) : self();
+    }
+
     /** Normalized, sorted dims to reduce; an empty list means every dim, as PyTorch's {@code dim=[]}. */
     private static int[] reductionDims(Tensor x, int[] dims) {
         return dims.length == 0 ? Kernels.allDims(x.dim()) : Kernels.normalizeDims(x, dims);
@@ -37,7 +42,7 @@ public sealed interface TensorReductions permits Tensor {
      * @return a 0-d tensor; {@code SumBackward0}
      */
     default Tensor sum() {
-        Tensor x = self().dtype() == DType.BOOL ? self().to(DType.INT64) : self(); // PyTorch: bool sums are int64
+        Tensor x = boolAsInt64();
         Tensor out = Kernels.reduce(x, ReduceOp.SUM, Kernels.allDims(x.dim()), false)[0];
         return Tensor.record("SumBackward0", out, (g, needs) -> new Tensor[] {g.expand(x.shapeUnsafe())}, x);
     }
@@ -66,7 +71,7 @@ public sealed interface TensorReductions permits Tensor {
      */
     default Tensor sum(int[] dims, boolean keepDim) {
         Objects.requireNonNull(dims, "dims must not be null");
-        Tensor x = self().dtype() == DType.BOOL ? self().to(DType.INT64) : self(); // PyTorch: bool sums are int64
+        Tensor x = boolAsInt64();
         int[] nd = reductionDims(x, dims);
         Tensor out = Kernels.reduce(x, ReduceOp.SUM, nd, false)[0];
         int[] kept = keptShape(x, nd);
@@ -306,7 +311,7 @@ public sealed interface TensorReductions permits Tensor {
      * @throws IndexOutOfBoundsException when the dim is out of range
      */
     default Tensor prod(int dim, boolean keepDim) {
-        Tensor x = self().dtype() == DType.BOOL ? self().to(DType.INT64) : self();
+        Tensor x = boolAsInt64();
         if (x.dim() == 0) {
             Shape.normalizeDim(dim, 0);
             return x.copy();
@@ -733,7 +738,7 @@ public sealed interface TensorReductions permits Tensor {
     }
 
     private Tensor scan(int dim, boolean product) {
-        Tensor x = self().dtype() == DType.BOOL ? self().to(DType.INT64) : self();
+        Tensor x = boolAsInt64();
         if (x.dim() == 0) {
             Shape.normalizeDim(dim, 0);
             return x.copy();

@@ -12,6 +12,8 @@ import dev.autograd4j.spi.Storage;
 import dev.autograd4j.spi.UnaryOp;
 import java.lang.reflect.Modifier;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -173,15 +175,43 @@ public final class ShadowMode implements AutoCloseable {
             this.mode = mode;
         }
 
-        /** A CPU copy of a whole storage, so the CPU kernel can read it through the same layout. */
-        private Storage onCpu(Storage s) {
-            Object host = primary.toHost(s, Layout.contiguous(new int[] {s.size()}));
-            return cpu.fromHost(Device.CPU, s.dtype(), host);
+        /** One kernel call, made on the primary backend or on the CPU backend over the given storages. */
+        @FunctionalInterface
+        private interface Call {
+            void run(Backend backend, Storage[] storages);
         }
 
-        /** Only the kernels of the thread that opened the mode are shadowed. */
-        private boolean shadowed() {
-            return Thread.currentThread() == mode.thread;
+        /**
+         * Runs {@code call} on the primary backend and, for the thread that opened the mode, also on the CPU over
+         * copies of the storages taken before the primary writes (the same storage twice gives one copy, so
+         * in-place calls stay in place).
+         *
+         * @return the CPU copies, in the order of {@code storages}, or null when this thread is not shadowed
+         */
+        private Storage[] run(Storage[] storages, Call call) {
+            if (Thread.currentThread() != mode.thread) {
+                call.run(primary, storages);
+                return null;
+            }
+            Map<Storage, Storage> copies = new IdentityHashMap<>();
+            Storage[] onCpu = new Storage[storages.length];
+            for (int i = 0; i < storages.length; i++) {
+                Storage s = storages[i];
+                onCpu[i] = s == null ? null : copies.computeIfAbsent(s, k -> cpu.fromHost(Device.CPU, k.dtype(),
+                        primary.toHost(k, Layout.contiguous(new int[] {k.size()}))));
+            }
+            call.run(primary, storages);
+            call.run(cpu, onCpu);
+            return onCpu;
+        }
+
+        /** {@link #run}, then the device's result in storage {@code out} compared with the CPU's. */
+        private void runAndCheck(String kernel, Storage[] storages, int out, Layout outLayout, Layout[] inputs,
+                                 Call call) {
+            Storage[] onCpu = run(storages, call);
+            if (onCpu != null) {
+                check(kernel, storages[out], outLayout, onCpu[out], inputs);
+            }
         }
 
         private void check(String kernel, Storage out, Layout outLayout, Storage cpuOut, Layout[] inputs) {
@@ -226,156 +256,89 @@ public final class ShadowMode implements AutoCloseable {
 
         @Override
         public void copy(Storage src, Layout srcLayout, Storage dst, Layout dstLayout) {
-            if (!shadowed()) {
-                primary.copy(src, srcLayout, dst, dstLayout);
-                return;
-            }
-            Storage cpuSrc = onCpu(src), cpuDst = src == dst ? cpuSrc : onCpu(dst);
-            primary.copy(src, srcLayout, dst, dstLayout);
-            cpu.copy(cpuSrc, srcLayout, cpuDst, dstLayout);
-            check("copy", dst, dstLayout, cpuDst, new Layout[] {srcLayout});
+            runAndCheck("copy", new Storage[] {src, dst}, 1, dstLayout, new Layout[] {srcLayout},
+                    (b, s) -> b.copy(s[0], srcLayout, s[1], dstLayout));
         }
 
         @Override
         public void fill(Storage dst, Layout layout, double value) {
-            if (!shadowed()) {
-                primary.fill(dst, layout, value);
-                return;
-            }
-            Storage cpuDst = onCpu(dst);
-            primary.fill(dst, layout, value);
-            cpu.fill(cpuDst, layout, value);
-            check("fill", dst, layout, cpuDst, new Layout[0]);
+            runAndCheck("fill", new Storage[] {dst}, 0, layout, new Layout[0], (b, s) -> b.fill(s[0], layout, value));
         }
 
         @Override
         public void arange(Storage dst, Layout layout, double start, double step) {
-            if (!shadowed()) {
-                primary.arange(dst, layout, start, step);
-                return;
-            }
-            Storage cpuDst = onCpu(dst);
-            primary.arange(dst, layout, start, step);
-            cpu.arange(cpuDst, layout, start, step);
-            check("arange", dst, layout, cpuDst, new Layout[0]);
+            runAndCheck("arange", new Storage[] {dst}, 0, layout, new Layout[0],
+                    (b, s) -> b.arange(s[0], layout, start, step));
         }
 
         @Override
         public void random(boolean normal, Storage dst, Layout layout, long seed, long offset) {
-            if (!shadowed()) {
-                primary.random(normal, dst, layout, seed, offset);
-                return;
-            }
-            Storage cpuDst = onCpu(dst);
-            primary.random(normal, dst, layout, seed, offset);
-            cpu.random(normal, cpuDst, layout, seed, offset);
-            check(normal ? "randn" : "rand", dst, layout, cpuDst, new Layout[0]);
+            runAndCheck(normal ? "randn" : "rand", new Storage[] {dst}, 0, layout, new Layout[0],
+                    (b, s) -> b.random(normal, s[0], layout, seed, offset));
         }
 
         @Override
         public void unary(UnaryOp op, Storage x, Layout xLayout, Storage out, Layout outLayout, double p0,
                           double p1) {
-            if (!shadowed()) {
-                primary.unary(op, x, xLayout, out, outLayout, p0, p1);
-                return;
-            }
-            Storage cpuX = onCpu(x), cpuOut = x == out ? cpuX : onCpu(out);
-            primary.unary(op, x, xLayout, out, outLayout, p0, p1);
-            cpu.unary(op, cpuX, xLayout, cpuOut, outLayout, p0, p1);
-            check("u" + op.kernelName(), out, outLayout, cpuOut, new Layout[] {xLayout});
+            runAndCheck("u" + op.kernelName(), new Storage[] {x, out}, 1, outLayout, new Layout[] {xLayout},
+                    (b, s) -> b.unary(op, s[0], xLayout, s[1], outLayout, p0, p1));
         }
 
         @Override
         public void binary(BinaryOp op, Storage a, Layout aLayout, Storage b, Layout bLayout, Storage out,
                            Layout outLayout) {
-            if (!shadowed()) {
-                primary.binary(op, a, aLayout, b, bLayout, out, outLayout);
-                return;
-            }
-            Storage cpuA = onCpu(a), cpuB = b == a ? cpuA : onCpu(b);
-            Storage cpuOut = out == a ? cpuA : out == b ? cpuB : onCpu(out);
-            primary.binary(op, a, aLayout, b, bLayout, out, outLayout);
-            cpu.binary(op, cpuA, aLayout, cpuB, bLayout, cpuOut, outLayout);
-            check("b" + op.kernelName(), out, outLayout, cpuOut, new Layout[] {aLayout, bLayout});
+            runAndCheck("b" + op.kernelName(), new Storage[] {a, b, out}, 2, outLayout, new Layout[] {aLayout, bLayout},
+                    (be, s) -> be.binary(op, s[0], aLayout, s[1], bLayout, s[2], outLayout));
         }
 
         @Override
         public void where(Storage cond, Layout condLayout, Storage a, Layout aLayout, Storage b, Layout bLayout,
                           Storage out, Layout outLayout) {
-            if (!shadowed()) {
-                primary.where(cond, condLayout, a, aLayout, b, bLayout, out, outLayout);
-                return;
-            }
-            Storage cpuCond = onCpu(cond), cpuA = onCpu(a), cpuB = onCpu(b), cpuOut = onCpu(out);
-            primary.where(cond, condLayout, a, aLayout, b, bLayout, out, outLayout);
-            cpu.where(cpuCond, condLayout, cpuA, aLayout, cpuB, bLayout, cpuOut, outLayout);
-            check("where", out, outLayout, cpuOut, new Layout[] {condLayout, aLayout, bLayout});
+            runAndCheck("where", new Storage[] {cond, a, b, out}, 3, outLayout,
+                    new Layout[] {condLayout, aLayout, bLayout},
+                    (be, s) -> be.where(s[0], condLayout, s[1], aLayout, s[2], bLayout, s[3], outLayout));
         }
 
         @Override
         public void reduce(ReduceOp op, Storage x, Layout xLayout, int reducedDims, Storage out, Layout outLayout,
                            Storage indices, Layout indicesLayout) {
-            if (!shadowed()) {
-                primary.reduce(op, x, xLayout, reducedDims, out, outLayout, indices, indicesLayout);
-                return;
-            }
-            Storage cpuX = onCpu(x), cpuOut = onCpu(out), cpuIndices = indices == null ? null : onCpu(indices);
-            primary.reduce(op, x, xLayout, reducedDims, out, outLayout, indices, indicesLayout);
-            cpu.reduce(op, cpuX, xLayout, reducedDims, cpuOut, outLayout, cpuIndices, indicesLayout);
-            check("r" + op.kernelName(), out, outLayout, cpuOut, new Layout[] {xLayout});
-            if (indices != null) {
-                check("r" + op.kernelName() + " indices", indices, indicesLayout, cpuIndices, new Layout[] {xLayout});
+            Storage[] storages = {x, out, indices};
+            Storage[] onCpu = run(storages,
+                    (b, s) -> b.reduce(op, s[0], xLayout, reducedDims, s[1], outLayout, s[2], indicesLayout));
+            if (onCpu != null) {
+                Layout[] inputs = {xLayout};
+                check("r" + op.kernelName(), out, outLayout, onCpu[1], inputs);
+                if (indices != null) {
+                    check("r" + op.kernelName() + " indices", indices, indicesLayout, onCpu[2], inputs);
+                }
             }
         }
 
         @Override
         public void softmax(boolean log, Storage x, Layout xLayout, Storage out, Layout outLayout) {
-            if (!shadowed()) {
-                primary.softmax(log, x, xLayout, out, outLayout);
-                return;
-            }
-            Storage cpuX = onCpu(x), cpuOut = x == out ? cpuX : onCpu(out);
-            primary.softmax(log, x, xLayout, out, outLayout);
-            cpu.softmax(log, cpuX, xLayout, cpuOut, outLayout);
-            check(log ? "log_softmax" : "softmax", out, outLayout, cpuOut, new Layout[] {xLayout});
+            runAndCheck(log ? "log_softmax" : "softmax", new Storage[] {x, out}, 1, outLayout, new Layout[] {xLayout},
+                    (b, s) -> b.softmax(log, s[0], xLayout, s[1], outLayout));
         }
 
         @Override
         public void gather(Storage x, Layout xLayout, int dim, Storage index, Layout indexLayout, Storage out,
                            Layout outLayout) {
-            if (!shadowed()) {
-                primary.gather(x, xLayout, dim, index, indexLayout, out, outLayout);
-                return;
-            }
-            Storage cpuX = onCpu(x), cpuIndex = onCpu(index), cpuOut = onCpu(out);
-            primary.gather(x, xLayout, dim, index, indexLayout, out, outLayout);
-            cpu.gather(cpuX, xLayout, dim, cpuIndex, indexLayout, cpuOut, outLayout);
-            check("gather", out, outLayout, cpuOut, new Layout[] {xLayout, indexLayout});
+            runAndCheck("gather", new Storage[] {x, index, out}, 2, outLayout, new Layout[] {xLayout, indexLayout},
+                    (b, s) -> b.gather(s[0], xLayout, dim, s[1], indexLayout, s[2], outLayout));
         }
 
         @Override
         public void scatterAdd(Storage src, Layout srcLayout, int dim, Storage index, Layout indexLayout, Storage out,
                                Layout outLayout) {
-            if (!shadowed()) {
-                primary.scatterAdd(src, srcLayout, dim, index, indexLayout, out, outLayout);
-                return;
-            }
-            Storage cpuSrc = onCpu(src), cpuIndex = onCpu(index), cpuOut = onCpu(out);
-            primary.scatterAdd(src, srcLayout, dim, index, indexLayout, out, outLayout);
-            cpu.scatterAdd(cpuSrc, srcLayout, dim, cpuIndex, indexLayout, cpuOut, outLayout);
-            check("scatter_add", out, outLayout, cpuOut, new Layout[] {srcLayout, indexLayout});
+            runAndCheck("scatter_add", new Storage[] {src, index, out}, 2, outLayout,
+                    new Layout[] {srcLayout, indexLayout},
+                    (b, s) -> b.scatterAdd(s[0], srcLayout, dim, s[1], indexLayout, s[2], outLayout));
         }
 
         @Override
         public void matmul(Storage a, Layout aLayout, Storage b, Layout bLayout, Storage out, Layout outLayout) {
-            if (!shadowed()) {
-                primary.matmul(a, aLayout, b, bLayout, out, outLayout);
-                return;
-            }
-            Storage cpuA = onCpu(a), cpuB = onCpu(b), cpuOut = onCpu(out);
-            primary.matmul(a, aLayout, b, bLayout, out, outLayout);
-            cpu.matmul(cpuA, aLayout, cpuB, bLayout, cpuOut, outLayout);
-            check("matmul", out, outLayout, cpuOut, new Layout[] {aLayout, bLayout});
+            runAndCheck("matmul", new Storage[] {a, b, out}, 2, outLayout, new Layout[] {aLayout, bLayout},
+                    (be, s) -> be.matmul(s[0], aLayout, s[1], bLayout, s[2], outLayout));
         }
 
         @Override

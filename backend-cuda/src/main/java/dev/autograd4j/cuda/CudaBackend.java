@@ -10,6 +10,7 @@ import dev.autograd4j.Device;
 import dev.autograd4j.spi.Backend;
 import dev.autograd4j.spi.Backends;
 import dev.autograd4j.spi.BinaryOp;
+import dev.autograd4j.spi.KernelSymbols;
 import dev.autograd4j.spi.Layout;
 import dev.autograd4j.spi.ReduceOp;
 import dev.autograd4j.spi.Storage;
@@ -336,7 +337,7 @@ public final class CudaBackend implements Backend {
     }
 
     private static String sfx(DType t) {
-        return CudaLayouts.suffix(t);
+        return KernelSymbols.suffix(t);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.autograd4j.cuda;
 
 import dev.autograd4j.DType;
+import dev.autograd4j.spi.KernelSymbols;
 import java.util.concurrent.atomic.AtomicBoolean;
 import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
@@ -163,7 +164,7 @@ final class CudaGemm {
     private void kernel(DType dtype, int batches, int m, int n, int k, CUdeviceptr a, int aOff, int[] as,
                         CUdeviceptr b, int bOff, int[] bs, CUdeviceptr c, int cOff, int[] cs) {
         int gx = (n + TILE - 1) / TILE, gy = (m + TILE - 1) / TILE, gz = Math.min(batches, MAX_GRID_Z);
-        device.launch(CudaModule.GEMM, "gemm_" + CudaLayouts.suffix(dtype), gx, gy, gz, TILE_THREADS, TILE_THREADS,
+        device.launch(CudaModule.GEMM, "gemm_" + KernelSymbols.suffix(dtype), gx, gy, gz, TILE_THREADS, TILE_THREADS,
                 Pointer.to(new int[] {batches}), Pointer.to(new int[] {m}), Pointer.to(new int[] {n}),
                 Pointer.to(new int[] {k}),
                 Pointer.to(a), Pointer.to(new int[] {aOff}), Pointer.to(new int[] {as[0]}),

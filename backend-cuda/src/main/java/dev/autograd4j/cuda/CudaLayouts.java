@@ -1,6 +1,5 @@
 package dev.autograd4j.cuda;
 
-import dev.autograd4j.spi.KernelSymbols;
 
 import dev.autograd4j.spi.Layout;
 import dev.autograd4j.spi.MergedDims;
@@ -78,10 +77,5 @@ final class CudaLayouts {
             }
             packInto(subShape, subStrides, subOffsets, out);
         }
-    }
-
-    /** Element-type suffix of kernel names (one definition: {@link KernelSymbols#suffix}). */
-    static String suffix(dev.autograd4j.DType t) {
-        return KernelSymbols.suffix(t);
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import dev.autograd4j.DType;
 import dev.autograd4j.spi.BinaryOp;
+import dev.autograd4j.spi.KernelSymbols;
 import dev.autograd4j.spi.ReduceOp;
 import dev.autograd4j.spi.UnaryOp;
 import java.io.IOException;
@@ -66,9 +67,9 @@ class PtxEntriesTest {
         Set<String> ptx = entries(CudaModule.INDEX);
         List<String> want = new java.util.ArrayList<>();
         for (DType t : DType.values()) {
-            want.add("gather_" + CudaLayouts.suffix(t));
+            want.add("gather_" + KernelSymbols.suffix(t));
             if (t != DType.BOOL) { // bool accumulates through int64 (CudaBackend.scatterAdd)
-                want.add("scatter_add_" + CudaLayouts.suffix(t));
+                want.add("scatter_add_" + KernelSymbols.suffix(t));
             }
         }
         assertEquals(List.of(), want.stream().filter(name -> !ptx.contains(name)).toList(), "index.ptx lacks");
