@@ -417,4 +417,88 @@ public sealed interface TensorAdvancedIndexing permits Tensor {
                 returnInverse ? Tensor.of(inverse, x.shapeUnsafe()).to(device) : null,
                 returnCounts ? Tensor.of(counts, counts.length).to(device) : null);
     }
+
+    /**
+     * The distinct slices along {@code dim}, like {@code torch.unique(self, dim=dim, ...)}: the slices (this tensor
+     * with {@code dim} fixed) compared element by element, returned in lexicographic ascending order as a tensor
+     * of this shape with {@code size(dim)} replaced by their number. Floats compare as {@link Double#compare}
+     * (NaNs equal each other, -0.0 before 0.0). Reads the data on the host.
+     *
+     * @param dim the dim whose slices are compared (negative counts from the end)
+     * @param sorted accepted for PyTorch's signature; the slices are sorted either way
+     * @param returnInverse whether to compute, for each slice of this tensor, its position among the distinct ones
+     * @param returnCounts whether to compute how often each distinct slice occurs
+     * @return values (not differentiable), inverse (INT64, of length {@code size(dim)}) and counts when asked for
+     * @throws IndexOutOfBoundsException when dim is out of range
+     */
+    default UniqueResult unique(int dim, boolean sorted, boolean returnInverse, boolean returnCounts) {
+        Tensor x = self();
+        int d = Shape.normalizeDim(dim, Math.max(x.dim(), 1));
+        if (x.dim() == 0) {
+            return unique(sorted, returnInverse, returnCounts);
+        }
+        int rows = x.size(d);
+        int width = rows == 0 ? 0 : x.numel() / rows;
+        double[] v;
+        try (var g = Autograd.noGrad()) {
+            Tensor moved = x.movedim(d, 0).contiguous().detach();
+            Object host = IndexKernels.host(moved);
+            v = new double[x.numel()];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = host instanceof float[] f ? f[i] : host instanceof double[] a ? a[i]
+                        : host instanceof long[] l ? l[i] : ((boolean[]) host)[i] ? 1 : 0;
+            }
+            if (host instanceof long[] l) { // exact comparison for int64 beyond 2^53
+                long[] exact = l;
+                return uniqueRows(x, d, rows, width, (p, q) -> {
+                    for (int k = 0; k < width; k++) {
+                        int c = Long.compare(exact[p * width + k], exact[q * width + k]);
+                        if (c != 0) {
+                            return c;
+                        }
+                    }
+                    return 0;
+                }, returnInverse, returnCounts);
+            }
+        }
+        double[] values = v;
+        return uniqueRows(x, d, rows, width, (p, q) -> {
+            for (int k = 0; k < width; k++) {
+                int c = Double.compare(values[p * width + k], values[q * width + k]);
+                if (c != 0) {
+                    return c;
+                }
+            }
+            return 0;
+        }, returnInverse, returnCounts);
+    }
+
+    /** unique along a dim, given how two slices compare: sorts the slice numbers, groups equal neighbours. */
+    private static UniqueResult uniqueRows(Tensor x, int d, int rows, int width,
+                                           java.util.Comparator<Integer> order, boolean returnInverse,
+                                           boolean returnCounts) {
+        Integer[] perm = new Integer[rows];
+        for (int i = 0; i < rows; i++) {
+            perm[i] = i;
+        }
+        Arrays.sort(perm, order);
+        long[] inverse = new long[rows];
+        long[] first = new long[rows];
+        long[] counts = new long[rows];
+        int k = 0;
+        for (int i = 0; i < rows; i++) {
+            if (i == 0 || order.compare(perm[i - 1], perm[i]) != 0) {
+                first[k++] = perm[i];
+            }
+            inverse[perm[i]] = k - 1;
+            counts[k - 1]++;
+        }
+        Device device = x.device();
+        Tensor values;
+        try (var g = Autograd.noGrad()) {
+            values = x.indexSelect(d, Tensor.of(Arrays.copyOf(first, k), k).to(device)).detach();
+        }
+        return new UniqueResult(values, returnInverse ? Tensor.of(inverse, rows).to(device) : null,
+                returnCounts ? Tensor.of(Arrays.copyOf(counts, k), k).to(device) : null);
+    }
 }

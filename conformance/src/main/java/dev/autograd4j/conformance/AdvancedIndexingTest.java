@@ -335,6 +335,21 @@ class AdvancedIndexingTest {
                     .to(DType.FLOAT64));
             assertValues(new double[] {}, Tensor.zeros(0).to(d).unique());
         }));
+        cases.add(named("unique along a dim", () -> {
+            Tensor x = Tensor.of(new double[] {1, 0, 1, 2, 0, 0, 0, 0, 1, 0, 1, 2}, 3, 4).to(d);
+            UniqueResult rows = x.unique(0, true, true, true);
+            assertShape(new int[] {2, 4}, rows.values());
+            assertValues(new double[] {0, 0, 0, 0, 1, 0, 1, 2}, rows.values());
+            assertArrayEquals(new long[] {1, 0, 1}, rows.inverse().toLongArray());
+            assertArrayEquals(new long[] {1, 2}, rows.counts().toLongArray());
+            UniqueResult cols = x.unique(-1, true, true, true);
+            assertShape(new int[] {3, 3}, cols.values());
+            assertValues(new double[] {0, 1, 2, 0, 0, 0, 0, 1, 2}, cols.values());
+            assertArrayEquals(new long[] {1, 0, 1, 2}, cols.inverse().toLongArray());
+            assertArrayEquals(new long[] {1, 2, 1}, cols.counts().toLongArray());
+            assertArrayEquals(new long[] {5, 7}, Tensor.of(new long[] {7, 5, 7}, 3).to(d).unique(0, true, false, false)
+                    .values().toLongArray());
+        }));
         all(cases);
     }
 }

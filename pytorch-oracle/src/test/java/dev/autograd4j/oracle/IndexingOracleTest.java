@@ -74,6 +74,16 @@ class IndexingOracleTest {
                     NDList u = JniUtils.unique(pt(x[0]), null, true, true, true);
                     return new NDArray[] {u.get(0), u.get(1), u.get(2)};
                 }));
+        for (int dim : new int[] {0, 1}) {
+            c.add(multi("unique along dim " + dim, List.of(fixed(new double[] {1, 0, 1, 2, 1, 2, 1, 0, 1, 0, 0, 0, 1, 0,
+                1, 2}, 4, 4).noGrad()), x -> {
+                    UniqueResult u = x[0].unique(dim, true, true, true);
+                    return new Tensor[] {u.values(), u.inverse(), u.counts()};
+                }, (m, x) -> {
+                    NDList u = JniUtils.unique(pt(x[0]), dim, true, true, true);
+                    return new NDArray[] {u.get(0), u.get(1), u.get(2)};
+                }));
+        }
         return c;
     }
 
