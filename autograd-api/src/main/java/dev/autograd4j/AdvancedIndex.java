@@ -41,8 +41,8 @@ final class AdvancedIndex {
             if (t.dtype() == DType.BOOL) {
                 int at = expanded.size();
                 if (t.dim() == 0) {
-                    throw new IllegalArgumentException("a 0-dim boolean index is not supported; use a 1-element mask "
-                            + "over an unsqueezed dim");
+                    throw new IllegalArgumentException("index(): a 0-dim boolean index is not supported here; "
+                            + "get(Index.of(mask)) takes it (a new dim, as x[True] in PyTorch)");
                 }
                 if (at + t.dim() > rank) {
                     throw new IndexOutOfBoundsException("too many indices for tensor of dimension " + rank);

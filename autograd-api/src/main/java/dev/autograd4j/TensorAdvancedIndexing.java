@@ -275,8 +275,17 @@ public sealed interface TensorAdvancedIndexing permits Tensor {
                     while (advanced.size() < dim) {
                         advanced.add(null);
                     }
-                    advanced.add(i.tensor);
-                    dim += i.consumes();
+                    Tensor t = i.tensor;
+                    if (t.dtype() == DType.BOOL && t.dim() == 0) { // x[True]: a new dim, indexed by [0] or by []
+                        r = r.unsqueeze(dim);
+                        boolean set = ((boolean[]) IndexKernels.host(t))[0];
+                        t = Tensor.of(set ? new long[] {0} : new long[0], set ? 1 : 0).to(x.device());
+                        advanced.add(t);
+                        dim++;
+                    } else {
+                        advanced.add(t);
+                        dim += i.consumes();
+                    }
                 }
             }
         }

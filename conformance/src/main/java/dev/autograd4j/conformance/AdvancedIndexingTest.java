@@ -266,6 +266,8 @@ class AdvancedIndexingTest {
             assertValues(new double[] {56, 57, 58, 59}, x.get(Index.of(m)));
             Tensor rowMask = mask(d, new boolean[] {false, true, false, true}, 4);
             assertShape(new int[] {3, 2, 5}, x.get(Index.all(), Index.of(rowMask)));
+            assertShape(new int[] {1, 3, 4, 5}, x.get(Index.of(Tensor.of(new boolean[] {true}).to(d))));
+            assertShape(new int[] {3, 0, 4, 5}, x.get(Index.all(), Index.of(Tensor.of(new boolean[] {false}).to(d))));
         }));
         cases.add(named("set", () -> {
             Tensor c = x.copy();
