@@ -13,6 +13,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.autograd4j.DType;
+import dev.autograd4j.Index;
 import dev.autograd4j.Tensor;
 import dev.autograd4j.UniqueResult;
 import dev.autograd4j.oracle.Oracle.Case;
@@ -55,6 +56,17 @@ class IndexingOracleTest {
                 (m, x) -> x[0].get(new NDIndex("{}, {}", x[1], x[2]))));
         c.add(op("index with a mask", List.of(randn(3, 4, 5), bools(3, 4)), x -> x[0].index(x[1]),
                 (m, x) -> x[0].get(new NDIndex("{}", x[1]))));
+        c.add(op("get x[1:3, :, idx]", List.of(randn(3, 4, 5), longs(b, 3)),
+                x -> x[0].get(Index.slice(1, 3), Index.all(), Index.of(x[1])),
+                (m, x) -> x[0].get(new NDIndex("1:3, :, {}", x[1]))));
+        c.add(op("get x[0, :, idx] (the integer selects first)", List.of(randn(3, 4, 5), longs(b, 3)),
+                x -> x[0].get(Index.of(0), Index.all(), Index.of(x[1])),
+                (m, x) -> x[0].get(new NDIndex("0, :, {}", x[1]))));
+        c.add(op("get x[idx, 1:, idx2]", List.of(randn(3, 4, 5), longs(a, 3), longs(b, 3)),
+                x -> x[0].get(Index.of(x[1]), Index.slice(1, null), Index.of(x[2])),
+                (m, x) -> x[0].get(new NDIndex("{}, 1:, {}", x[1], x[2]))));
+        c.add(op("get x[::2, -1]", List.of(randn(5, 4)), x -> x[0].get(Index.slice(null, null, 2), Index.of(-1)),
+                (m, x) -> x[0].get(new NDIndex("::2, -1"))));
         c.add(op("maskedSelect, broadcast mask", List.of(randn(3, 4), bools(4)), x -> x[0].maskedSelect(x[1]),
                 (m, x) -> JniUtils.booleanMask(pt(x[0]), pt(x[1].broadcast(3, 4)))));
         c.add(op("put", List.of(randn(3, 4), longs(new long[] {11, 0, -2, 5}, 2, 2), randn(2, 2)),
