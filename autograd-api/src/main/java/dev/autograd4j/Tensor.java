@@ -29,7 +29,8 @@ import java.util.function.UnaryOperator;
  * those interfaces.
  */
 public final class Tensor implements TensorPointwise, TensorPointwiseTernary, TensorPointwiseMore, TensorReductions,
-        TensorViews, TensorLinalg, TensorIndexing, TensorInPlace, TensorConversions, TensorAutograd {
+        TensorViews, TensorLinalg, TensorIndexing, TensorAdvancedIndexing, TensorInPlace, TensorConversions,
+        TensorAutograd {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Tensor.class);
     private static final Tensor[] NOTHING_SAVED = {};
 

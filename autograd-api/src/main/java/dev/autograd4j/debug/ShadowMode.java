@@ -336,6 +336,14 @@ public final class ShadowMode implements AutoCloseable {
         }
 
         @Override
+        public void scatterReduce(ReduceOp op, Storage src, Layout srcLayout, int dim, Storage index,
+                                  Layout indexLayout, Storage out, Layout outLayout) {
+            runAndCheck("scatter_reduce", new Storage[] {src, index, out}, 2, outLayout,
+                    new Layout[] {srcLayout, indexLayout},
+                    (b, s) -> b.scatterReduce(op, s[0], srcLayout, dim, s[1], indexLayout, s[2], outLayout));
+        }
+
+        @Override
         public void matmul(Storage a, Layout aLayout, Storage b, Layout bLayout, Storage out, Layout outLayout) {
             runAndCheck("matmul", new Storage[] {a, b, out}, 2, outLayout, new Layout[] {aLayout, bLayout},
                     (be, s) -> be.matmul(s[0], aLayout, s[1], bLayout, s[2], outLayout));

@@ -313,6 +313,26 @@ public interface Backend {
                     Layout outLayout);
 
     /**
+     * {@code out[p with coordinate dim replaced by index[p]] = max (or min) of itself and src[p]} for every
+     * position p of {@code index} (the amax/amin kernel of {@code torch.Tensor.scatter_reduce_}): reduces into
+     * {@code out}, which the caller has filled (with the identity where the old values are not to count), the
+     * result independent of the order (atomically where threads could collide). A NaN wins, as in PyTorch. The
+     * API has checked dtypes, ranks, sizes and the index range, as for {@link #scatterAdd}.
+     *
+     * @param op {@link ReduceOp#MAX} or {@link ReduceOp#MIN}
+     * @param src the source storage, of {@code out}'s dtype (FLOAT32, FLOAT64 or INT64)
+     * @param srcLayout the view of {@code src}, of the index's rank; only its part of the index's shape is read
+     * @param dim the dim to scatter along, in {@code [0, rank)}
+     * @param index the INT64 index storage
+     * @param indexLayout the view of {@code index}, any strides
+     * @param out the storage reduced into; must not overlap {@code src} or {@code index}
+     * @param outLayout the view of {@code out}, of the index's rank
+     * @throws IndexOutOfBoundsException on a backend that checks, for an index outside {@code [0, out.size(dim))}
+     */
+    void scatterReduce(ReduceOp op, Storage src, Layout srcLayout, int dim, Storage index, Layout indexLayout,
+                       Storage out, Layout outLayout);
+
+    /**
      * Waits for the work queued on the device (like {@code torch.cuda.synchronize()}); errors of queued work,
      * a kernel's fault or a deferred {@link #assertNoneSet} failure, surface here. A no-op on the CPU, whose
      * kernels finish before they return.

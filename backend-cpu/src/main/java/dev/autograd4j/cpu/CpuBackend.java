@@ -316,6 +316,12 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void scatterReduce(ReduceOp op, Storage src, Layout srcLayout, int dim, Storage index, Layout indexLayout,
+                              Storage out, Layout outLayout) {
+        ScatterReduce.scatterReduce(op, cpu(src), srcLayout, dim, cpu(index), indexLayout, cpu(out), outLayout);
+    }
+
+    @Override
     public void matmul(Storage a, Layout aLayout, Storage b, Layout bLayout, Storage out, Layout outLayout) {
         int batches = aLayout.shape()[0], m = aLayout.shape()[1], k = aLayout.shape()[2], n = bLayout.shape()[2];
         int[] as = aLayout.strides(), bs = bLayout.strides(), os = outLayout.strides();

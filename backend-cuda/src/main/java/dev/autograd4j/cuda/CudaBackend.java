@@ -466,6 +466,23 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
+    public void scatterReduce(ReduceOp op, Storage src, Layout srcLayout, int dim, Storage index, Layout indexLayout,
+                              Storage out, Layout outLayout) {
+        if (op != ReduceOp.MAX && op != ReduceOp.MIN) {
+            throw new IllegalArgumentException("scatterReduce serves MAX and MIN, not " + op);
+        }
+        CudaStorage ss = cuda(src), si = cuda(index), d = cuda(out);
+        if (d.dtype == DType.BOOL) {
+            throw new IllegalArgumentException("scatterReduce serves FLOAT32, FLOAT64 and INT64, not BOOL");
+        }
+        elementwise(CudaModule.SCATTER, "scatter_" + (op == ReduceOp.MAX ? "amax_" : "amin_") + sfx(d.dtype),
+                indexLayout.shape(), new CudaStorage[] {ss, si, d},
+                new Layout[] {new Layout(indexLayout.shape(), srcLayout.strides(), srcLayout.offset()), indexLayout,
+                    alongIndex(outLayout, indexLayout, dim)},
+                Pointer.to(new int[] {outLayout.strides()[dim]}), Pointer.to(new int[] {outLayout.shape()[dim]}));
+    }
+
+    @Override
     public void reduce(ReduceOp op, Storage x, Layout xLayout, int reducedDims, Storage out, Layout outLayout,
                        Storage indices, Layout indicesLayout) {
         CudaStorage sx = cuda(x), so = cuda(out), si = indices == null ? null : cuda(indices);

@@ -18,7 +18,9 @@ enum CudaModule {
     /** The built-in matrix product (when cuBLAS is off). */
     GEMM("gemm"),
     /** Gather and scatter-add along a dim. */
-    INDEX("index");
+    INDEX("index"),
+    /** Scatter with amax/amin along a dim (scatter_reduce). */
+    SCATTER("scatter");
 
     final String fileName;
 

@@ -76,6 +76,17 @@ class PtxEntriesTest {
     }
 
     @Test
+    void scatterAmaxAndAminHaveTheirKernels() throws IOException {
+        Set<String> ptx = entries(CudaModule.SCATTER);
+        List<String> want = new java.util.ArrayList<>();
+        for (DType t : List.of(DType.FLOAT32, DType.FLOAT64, DType.INT64)) {
+            want.add("scatter_amax_" + KernelSymbols.suffix(t));
+            want.add("scatter_amin_" + KernelSymbols.suffix(t));
+        }
+        assertEquals(List.of(), want.stream().filter(name -> !ptx.contains(name)).toList(), "scatter.ptx lacks");
+    }
+
+    @Test
     void everyModuleLoadsFromTheClassPath() throws IOException {
         for (CudaModule module : CudaModule.values()) {
             assertNotNull(CudaModule.class.getResource(module.resource()), module.resource());
