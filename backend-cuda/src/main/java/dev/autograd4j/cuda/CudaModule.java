@@ -18,7 +18,9 @@ enum CudaModule {
     /** The built-in matrix product (when cuBLAS is off). */
     GEMM("gemm"),
     /** Gather and scatter-add along a dim. */
-    INDEX("index");
+    INDEX("index"),
+    /** Stable sort of rows: bitonic chunks in shared memory, merge passes for longer rows. */
+    SORT("sort");
 
     final String fileName;
 
