@@ -34,6 +34,11 @@ final class Indexing {
         int ds = xLayout.strides()[dim];
         long[] ix = index.l();
         Layout[] ls = {alongIndex(xLayout, indexLayout, dim), indexLayout, outLayout};
+        int last = indexLayout.rank() - 1;
+        if (last > 0 && dim != last && indexLayout.strides()[last] == 0 && indexLayout.numel() > 0) {
+            gatherRows(x, ls, dim, size, ds, ix, out);
+            return;
+        }
         if (x.dtype == DType.FLOAT32) {
             float[] a = x.f(), o = out.f();
             Strided.forEach(ls, 1, (n, off, st) -> {
@@ -66,6 +71,66 @@ final class Indexing {
                 }
             });
         }
+    }
+
+    /** The storage offset of row {@code r} of a layout (row-major over all dims but the last). */
+    private static int rowOffset(Layout layout, int r) {
+        int[] shape = layout.shape(), strides = layout.strides();
+        int off = layout.offset();
+        for (int d = shape.length - 2; d >= 0 && r > 0; d--) {
+            int q = r / shape[d];
+            off += (r - q * shape[d]) * strides[d];
+            r = q;
+        }
+        return off;
+    }
+
+    /**
+     * Gather where the index is constant along its last dim (an expanded index: embedding lookups, the forward of
+     * {@code indexSelect}): one index read per row, then a row copy, rows in parallel.
+     */
+    private static void gatherRows(CpuStorage x, Layout[] ls, int dim, int size, int ds, long[] ix, CpuStorage out) {
+        Layout xl = ls[0], il = ls[1], ol = ls[2];
+        int last = il.rank() - 1;
+        int len = il.shape()[last];
+        int xs = xl.strides()[last], os = ol.strides()[last];
+        int rows = il.numel() / len;
+        Parallel.forRange(rows, len, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int xo = rowOffset(xl, r) + checked(ix[rowOffset(il, r)], dim, size) * ds;
+                int oo = rowOffset(ol, r);
+                if (xs == 1 && os == 1) {
+                    System.arraycopy(x.data, xo, out.data, oo, len);
+                    continue;
+                }
+                switch (x.dtype) {
+                    case FLOAT32 -> {
+                        float[] a = x.f(), o = out.f();
+                        for (int i = 0; i < len; i++) {
+                            o[oo + i * os] = a[xo + i * xs];
+                        }
+                    }
+                    case FLOAT64 -> {
+                        double[] a = x.d(), o = out.d();
+                        for (int i = 0; i < len; i++) {
+                            o[oo + i * os] = a[xo + i * xs];
+                        }
+                    }
+                    case INT64 -> {
+                        long[] a = x.l(), o = out.l();
+                        for (int i = 0; i < len; i++) {
+                            o[oo + i * os] = a[xo + i * xs];
+                        }
+                    }
+                    case BOOL -> {
+                        boolean[] a = (boolean[]) x.data, o = (boolean[]) out.data;
+                        for (int i = 0; i < len; i++) {
+                            o[oo + i * os] = a[xo + i * xs];
+                        }
+                    }
+                }
+            }
+        });
     }
 
     /** Adds {@code len} source elements to {@code len} output elements, each side with its own stride. */

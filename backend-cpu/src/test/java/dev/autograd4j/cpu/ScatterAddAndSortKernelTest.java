@@ -69,6 +69,33 @@ class ScatterAddAndSortKernelTest {
     }
 
     @Test
+    void gatherWithAnExpandedIndexCopiesRows() {
+        Random rnd = new Random(3);
+        int rows = 5000, cols = 7, size = 40;
+        long[] table = new long[size * cols];
+        for (int i = 0; i < table.length; i++) {
+            table[i] = (1L << 60) + rnd.nextInt(); // beyond 2^53: copied exactly
+        }
+        long[] index = new long[rows];
+        long[] full = new long[rows * cols];
+        for (int i = 0; i < rows; i++) {
+            index[i] = rnd.nextInt(size);
+            java.util.Arrays.fill(full, i * cols, (i + 1) * cols, index[i]);
+        }
+        Layout out = Layout.contiguous(new int[] {rows, cols});
+        for (Layout tl : new Layout[] {Layout.contiguous(new int[] {size, cols}),
+            new Layout(new int[] {size, cols}, new int[] {1, size}, 0)}) { // a transposed view: strided rows
+            CpuStorage t = new CpuStorage(DType.INT64, table);
+            CpuStorage fast = CpuStorage.allocate(DType.INT64, rows * cols);
+            CpuStorage plain = CpuStorage.allocate(DType.INT64, rows * cols);
+            Indexing.gather(t, tl, 0, new CpuStorage(DType.INT64, index),
+                    new Layout(new int[] {rows, cols}, new int[] {1, 0}, 0), fast, out);
+            Indexing.gather(t, tl, 0, new CpuStorage(DType.INT64, full), out, plain, out);
+            assertArrayEquals(plain.l(), fast.l());
+        }
+    }
+
+    @Test
     void sortIsTheSameOnAnyNumberOfThreads() {
         Random rnd = new Random(2);
         int rows = 500, n = 200;
