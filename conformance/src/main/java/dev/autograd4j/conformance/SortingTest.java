@@ -210,6 +210,19 @@ class SortingTest {
             t.median().backward();
             assertArrayEquals(new double[] {0.5, 0, 0.5, 0}, t.grad().toDoubleArray());
         }));
+        cases.add(named("0-d input", () -> {
+            Tensor s = leaf(d, new double[] {2.5});
+            Tensor z = s.reshape(new int[0]);
+            Tensor.ValuesIndices m = z.median(0, false);
+            assertEquals(0, m.values().dim());
+            assertEquals(2.5, m.values().item());
+            assertEquals(0L, m.indices().itemLong());
+            assertEquals(2.5, z.kthvalue(1, 0, true).values().item());
+            assertEquals(2.5, z.topk(1, 0, true, true).values().item());
+            assertEquals(2.5, z.median().item());
+            m.values().backward();
+            assertArrayEquals(new double[] {1}, s.grad().toDoubleArray());
+        }));
         cases.add(named("randperm is a permutation", () -> {
             long[] p = Tensor.randperm(1000, d, new Generator(3)).toLongArray();
             long[] sorted = p.clone();
