@@ -55,9 +55,19 @@ public sealed interface TensorSorting permits Tensor {
         int d = Shape.normalizeDim(dim, x.dim());
         Tensor[] r = sortKernel(x, d, descending);
         Tensor indices = r[1];
+        Shape shape = x.shape();
         Tensor values = Tensor.record(stable ? "SortBackward1" : "SortBackward0", r[0], Tensor.saved(indices),
-                (g, needs) -> new Tensor[] {scatterBack(x, d, indices, g)}, x);
+                (g, needs) -> new Tensor[] {scatterBack(shape, d, indices, g)}, x);
         return new Tensor.ValuesIndices(values, indices);
+    }
+
+    /**
+     * The positions that sort this tensor along the last dim in ascending order, like {@code torch.argsort(self)}.
+     *
+     * @return a new int64 tensor of this shape
+     */
+    default Tensor argsort() {
+        return argsort(-1, false, false);
     }
 
     /**
@@ -125,8 +135,9 @@ public sealed interface TensorSorting permits Tensor {
             indices = x.dim() == 0 ? r[1] : r[1].narrow(d, 0, k).contiguous().detach();
         }
         Tensor saved = indices;
+        Shape shape = x.shape();
         values = Tensor.record("TopkBackward0", values, Tensor.saved(saved),
-                (g, needs) -> new Tensor[] {scatterBack(x, d, saved, g)}, x);
+                (g, needs) -> new Tensor[] {scatterBack(shape, d, saved, g)}, x);
         return new Tensor.ValuesIndices(values, indices);
     }
 
@@ -222,12 +233,15 @@ public sealed interface TensorSorting permits Tensor {
         return new Tensor[] {values, indices};
     }
 
-    /** The gradient {@code g} of values taken from x at {@code indices} along d, scattered back into zeros. */
-    private static Tensor scatterBack(Tensor x, int d, Tensor indices, Tensor g) {
-        if (x.dim() == 0) {
+    /**
+     * The gradient {@code g} of values taken at {@code indices} along d from an input of {@code shape}, scattered
+     * back into zeros (PyTorch's value_selecting_reduction_backward). Only the input's shape is kept, not the input.
+     */
+    private static Tensor scatterBack(Shape shape, int d, Tensor indices, Tensor g) {
+        if (shape.rank() == 0) {
             return g.reshape(new int[0]);
         }
-        return Tensor.zeros(x.shape(), g.dtype(), g.device()).scatterAdd(d, indices, g);
+        return Tensor.zeros(shape, g.dtype(), g.device()).scatterAdd(d, indices, g);
     }
 
     /** Element {@code k} of each sorted row, as a values/indices pair recorded under {@code node}. */
@@ -267,8 +281,9 @@ public sealed interface TensorSorting permits Tensor {
         }
         int[] keptShape = kept.shapeUnsafe();
         Tensor keptIndices = kept;
+        Shape shape = x.shape();
         values = Tensor.record(node, values, Tensor.saved(keptIndices),
-                (g, needs) -> new Tensor[] {scatterBack(x, d, keptIndices, g.reshape(keptShape))}, x);
+                (g, needs) -> new Tensor[] {scatterBack(shape, d, keptIndices, g.reshape(keptShape))}, x);
         return new Tensor.ValuesIndices(values, indices);
     }
 

@@ -121,6 +121,7 @@ class SortingTest {
             Tensor x = Tensor.of(new double[] {2, 1, 2, Double.NaN, 0}, 5).to(d);
             assertArrayEquals(new long[] {4, 1, 0, 2, 3}, x.argsort(0, false).toLongArray());
             assertArrayEquals(new long[] {3, 0, 2, 1, 4}, x.argsort(0, true).toLongArray());
+            assertArrayEquals(new long[] {4, 1, 0, 2, 3}, x.argsort().toLongArray());
         }));
         cases.add(named("dim out of range", () -> assertThrows(IndexOutOfBoundsException.class,
                 () -> Tensor.zeros(Shape.of(2, 3), DType.FLOAT32, d).sort(2, false))));
