@@ -22,15 +22,17 @@ import java.util.function.UnaryOperator;
  * (lerp, clamp with tensor bounds), {@link TensorPointwiseMore} (atan2, fmod, remainder),
  * {@link TensorReductions}, {@link TensorViews} (views, reshapes, shape ops), {@link TensorLinalg} (matrix
  * products), {@link TensorIndexing} (gather, scatter, index_select, take, masked_fill), {@link TensorInPlace},
+ * {@link TensorSorting} (sort, argsort, topk, kthvalue, median), {@link TensorSampling} (bernoulli, multinomial),
  * {@link TensorConversions} (dtype, device, Java values) and {@link TensorAutograd} ({@code backward}, hooks,
- * {@code detach_()}). Every op reads as check,
+ * {@code detach_()}); the creation statics ({@code zeros}, {@code rand}, {@code of}, {@code linspace}, ...) are
+ * inherited from {@code TensorCreation}. Every op reads as check,
  * dispatch to the backend's kernel, then {@link #record} of its backward formula (written in Tensor ops, so it
  * can itself be differentiated) when grad mode is on and an input requires grad. Only {@code Tensor} implements
  * those interfaces.
  */
-public final class Tensor implements TensorPointwise, TensorPointwiseTernary, TensorPointwiseMore, TensorReductions,
-        TensorViews, TensorLinalg, TensorIndexing, TensorAdvancedIndexing, TensorInPlace, TensorConversions,
-        TensorAutograd {
+public final class Tensor extends TensorCreation implements TensorPointwise, TensorPointwiseTernary,
+        TensorPointwiseMore, TensorReductions, TensorViews, TensorLinalg, TensorIndexing, TensorAdvancedIndexing,
+        TensorSorting, TensorSampling, TensorInPlace, TensorConversions, TensorAutograd {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Tensor.class);
     private static final Tensor[] NOTHING_SAVED = {};
 
@@ -153,317 +155,6 @@ public final class Tensor implements TensorPointwise, TensorPointwiseTernary, Te
         Tensor out = emptyLike(layout.shape(), dtype());
         kernels().copy(storage, layout, out.storage, out.layout);
         return out;
-    }
-
-    // ------------------------------------------------------------------ creation
-
-    private static Tensor empty(int[] shape, DType dtype, Device device) {
-        Backend backend = Backends.forDevice(device);
-        return wrap(Allocation.storage(backend, device, dtype, shape, true), shape, backend);
-    }
-
-    /**
-     * Zeros of the given shape, float32 on the default device, like {@code torch.zeros(*size)}.
-     *
-     * @param shape the sizes (none for a 0-d tensor)
-     * @return a new leaf
-     */
-    public static Tensor zeros(int... shape) {
-        Objects.requireNonNull(shape, "shape must not be null");
-        return zeros(Shape.of(shape), DType.FLOAT32, DefaultDevice.get());
-    }
-
-    /**
-     * Zeros of a shape, dtype and device.
-     *
-     * @param shape the sizes
-     * @param dtype the element type
-     * @param device where the storage lives
-     * @return a new leaf
-     */
-    public static Tensor zeros(Shape shape, DType dtype, Device device) {
-        Allocation.check(shape, dtype, device);
-        return empty(shape.toArray(), dtype, device);
-    }
-
-    /**
-     * Ones of the given shape, float32 on the default device, like {@code torch.ones(*size)}.
-     *
-     * @param shape the sizes
-     * @return a new leaf
-     */
-    public static Tensor ones(int... shape) {
-        Objects.requireNonNull(shape, "shape must not be null");
-        return full(Shape.of(shape), 1.0, DType.FLOAT32, DefaultDevice.get());
-    }
-
-    /**
-     * Ones of a shape, dtype and device.
-     *
-     * @param shape the sizes
-     * @param dtype the element type
-     * @param device where the storage lives
-     * @return a new leaf
-     */
-    public static Tensor ones(Shape shape, DType dtype, Device device) {
-        Allocation.check(shape, dtype, device);
-        return full(shape, 1.0, dtype, device);
-    }
-
-    /**
-     * A float32 tensor filled with one value, like {@code torch.full(size, value)}.
-     *
-     * @param value the fill value
-     * @param shape the sizes
-     * @return a new leaf
-     */
-    public static Tensor full(double value, int... shape) {
-        Objects.requireNonNull(shape, "shape must not be null");
-        return full(Shape.of(shape), value, DType.FLOAT32, DefaultDevice.get());
-    }
-
-    /**
-     * A tensor of a shape, dtype and device filled with one value (cast to the dtype).
-     *
-     * @param shape the sizes
-     * @param value the fill value
-     * @param dtype the element type
-     * @param device where the storage lives
-     * @return a new leaf
-     */
-    public static Tensor full(Shape shape, double value, DType dtype, Device device) {
-        Allocation.check(shape, dtype, device);
-        Tensor t = empty(shape.toArray(), dtype, device);
-        t.kernels().fill(t.storage, t.layout, value);
-        return t;
-    }
-
-    /**
-     * Zeros with the shape, dtype and device of {@code t}, like {@code torch.zeros_like}.
-     *
-     * @param t the model tensor
-     * @return a new leaf
-     */
-    public static Tensor zerosLike(Tensor t) {
-        Objects.requireNonNull(t, "t must not be null");
-        return zeros(t.shape(), t.dtype(), t.device());
-    }
-
-    /**
-     * Ones with the shape, dtype and device of {@code t}, like {@code torch.ones_like}.
-     *
-     * @param t the model tensor
-     * @return a new leaf
-     */
-    public static Tensor onesLike(Tensor t) {
-        Objects.requireNonNull(t, "t must not be null");
-        return ones(t.shape(), t.dtype(), t.device());
-    }
-
-    /**
-     * A 0-dimensional float32 tensor on the default device, like {@code torch.tensor(value)}.
-     *
-     * @param value the value
-     * @return a new leaf
-     */
-    public static Tensor scalar(double value) {
-        return full(Shape.of(), value, DType.FLOAT32, DefaultDevice.get());
-    }
-
-    /**
-     * Uniform on [0, 1), float32, from the default generator, like {@code torch.rand}.
-     *
-     * @param shape the sizes
-     * @return a new leaf
-     */
-    public static Tensor rand(int... shape) {
-        Objects.requireNonNull(shape, "shape must not be null");
-        return rand(Shape.of(shape), DType.FLOAT32, DefaultDevice.get(), Generator.defaultGenerator());
-    }
-
-    /**
-     * Uniform on [0, 1) from a generator; every backend draws the same values for the same seed.
-     *
-     * @param shape the sizes
-     * @param dtype a floating dtype
-     * @param device where the storage lives
-     * @param generator the source of randomness
-     * @return a new leaf
-     * @throws IllegalArgumentException for a non-floating dtype
-     */
-    public static Tensor rand(Shape shape, DType dtype, Device device, Generator generator) {
-        Allocation.check(shape, dtype, device);
-        Objects.requireNonNull(generator, "generator must not be null");
-        return random(false, shape, dtype, device, generator);
-    }
-
-    /**
-     * Standard normal, float32, from the default generator, like {@code torch.randn}.
-     *
-     * @param shape the sizes
-     * @return a new leaf
-     */
-    public static Tensor randn(int... shape) {
-        Objects.requireNonNull(shape, "shape must not be null");
-        return randn(Shape.of(shape), DType.FLOAT32, DefaultDevice.get(), Generator.defaultGenerator());
-    }
-
-    /**
-     * Standard normal from a generator; every backend draws the same values for the same seed.
-     *
-     * @param shape the sizes
-     * @param dtype a floating dtype
-     * @param device where the storage lives
-     * @param generator the source of randomness
-     * @return a new leaf
-     * @throws IllegalArgumentException for a non-floating dtype
-     */
-    public static Tensor randn(Shape shape, DType dtype, Device device, Generator generator) {
-        Allocation.check(shape, dtype, device);
-        Objects.requireNonNull(generator, "generator must not be null");
-        return random(true, shape, dtype, device, generator);
-    }
-
-    private static Tensor random(boolean normal, Shape shape, DType dtype, Device device, Generator generator) {
-        Kernels.requireFloating(dtype, normal ? "randn" : "rand");
-        Tensor t = empty(shape.toArray(), dtype, device);
-        long[] seedAndOffset = generator.reserve(t.numel());
-        t.kernels().random(normal, t.storage, t.layout, seedAndOffset[0], seedAndOffset[1]);
-        return t;
-    }
-
-    /**
-     * Reseeds the default generator, like {@code torch.manual_seed}.
-     *
-     * @param seed the new seed
-     */
-    public static void manualSeed(long seed) {
-        Generator.defaultGenerator().manualSeed(seed);
-    }
-
-    /**
-     * 0, 1, ..., end-1 as float32 (PyTorch would make int64 from integer arguments).
-     *
-     * @param end the exclusive upper bound
-     * @return a new 1-D leaf
-     */
-    public static Tensor arange(double end) {
-        return arange(0, end, 1, DType.FLOAT32, DefaultDevice.get());
-    }
-
-    /**
-     * {@code start, start + step, ...} up to (excluding) {@code end}, like {@code torch.arange}.
-     *
-     * @param start the first value
-     * @param end the exclusive bound
-     * @param step the nonzero increment
-     * @param dtype the element type
-     * @param device where the storage lives
-     * @return a new 1-D leaf of {@code ceil((end - start) / step)} elements
-     * @throws IllegalArgumentException when step is 0 or points away from end
-     */
-    public static Tensor arange(double start, double end, double step, DType dtype, Device device) {
-        Allocation.check(dtype, device);
-        if (step == 0) {
-            throw new IllegalArgumentException("step must be nonzero");
-        }
-        if ((end - start) * step < 0) {
-            throw new IllegalArgumentException("upper bound and larger bound inconsistent with step sign");
-        }
-        int n = (int) Math.ceil((end - start) / step);
-        Tensor t = empty(new int[] {n}, dtype, device);
-        t.kernels().arange(t.storage, t.layout, start, step);
-        return t;
-    }
-
-    /**
-     * The n x n float32 identity matrix, like {@code torch.eye(n)}.
-     *
-     * @param n the size
-     * @return a new leaf
-     */
-    public static Tensor eye(int n) {
-        return eye(n, n, DType.FLOAT32, DefaultDevice.get());
-    }
-
-    /**
-     * A rows x cols matrix with ones on the main diagonal.
-     *
-     * @param rows the number of rows
-     * @param cols the number of columns
-     * @param dtype the element type
-     * @param device where the storage lives
-     * @return a new leaf
-     */
-    public static Tensor eye(int rows, int cols, DType dtype, Device device) {
-        Allocation.check(dtype, device);
-        Tensor t = empty(Shape.of(rows, cols).toArray(), dtype, device);
-        int diag = Math.min(rows, cols);
-        t.kernels().fill(t.storage, new Layout(new int[] {diag}, new int[] {cols + 1}, 0), 1.0);
-        return t;
-    }
-
-    /**
-     * A float32 tensor holding a copy of data, on the default device.
-     *
-     * @param data the elements in row-major order
-     * @param shape the sizes (none: 1-D of data's length)
-     * @return a new leaf
-     * @throws IllegalArgumentException when the shape does not hold data's length
-     */
-    public static Tensor of(float[] data, int... shape) {
-        Allocation.check(data, shape);
-        return fromHost(data.clone(), data.length, DType.FLOAT32, shape);
-    }
-
-    /**
-     * A float64 tensor holding a copy of data, on the default device.
-     *
-     * @param data the elements in row-major order
-     * @param shape the sizes (none: 1-D of data's length)
-     * @return a new leaf
-     * @throws IllegalArgumentException when the shape does not hold data's length
-     */
-    public static Tensor of(double[] data, int... shape) {
-        Allocation.check(data, shape);
-        return fromHost(data.clone(), data.length, DType.FLOAT64, shape);
-    }
-
-    /**
-     * An int64 tensor holding a copy of data, on the default device.
-     *
-     * @param data the elements in row-major order
-     * @param shape the sizes (none: 1-D of data's length)
-     * @return a new leaf
-     * @throws IllegalArgumentException when the shape does not hold data's length
-     */
-    public static Tensor of(long[] data, int... shape) {
-        Allocation.check(data, shape);
-        return fromHost(data.clone(), data.length, DType.INT64, shape);
-    }
-
-    /**
-     * A bool tensor holding a copy of data, on the default device.
-     *
-     * @param data the elements in row-major order
-     * @param shape the sizes (none: 1-D of data's length)
-     * @return a new leaf
-     * @throws IllegalArgumentException when the shape does not hold data's length
-     */
-    public static Tensor of(boolean[] data, int... shape) {
-        Allocation.check(data, shape);
-        return fromHost(data.clone(), data.length, DType.BOOL, shape);
-    }
-
-    private static Tensor fromHost(Object copy, int length, DType dtype, int[] shape) {
-        int[] dims = shape.length == 0 && length != 1 ? new int[] {length} : Shape.of(shape).toArray();
-        if (Shape.numel(dims) != length) {
-            throw new IllegalArgumentException("shape '" + Arrays.toString(dims) + "' is invalid for input of size "
-                    + length);
-        }
-        Device device = DefaultDevice.get();
-        Backend backend = Backends.forDevice(device);
-        return wrap(backend.fromHost(device, dtype, copy), dims, backend);
     }
 
     // ------------------------------------------------------------------ metadata
@@ -903,9 +594,10 @@ public final class Tensor implements TensorPointwise, TensorPointwiseTernary, Te
         return Joins.stack(List.of(tensors), dim);
     }
 
-    /** Result of {@code max(dim)} / {@code min(dim)}: the values (differentiable) and their int64 indices.
+    /** Result of {@code max(dim)}, {@code min(dim)}, {@code sort}, {@code topk}, {@code kthvalue} and
+     * {@code median(dim)}: the values (differentiable) and their int64 indices.
      *
-     * @param values the extreme values, differentiable
+     * @param values the selected values, differentiable
      * @param indices their int64 positions along the dim
      */
     public record ValuesIndices(Tensor values, Tensor indices) {

@@ -633,8 +633,15 @@ public sealed interface TensorIndexing permits Tensor {
             return;
         }
         try (var g = Autograd.noGrad()) {
-            x.assertNoneSet(index.lt(0L), failure);
-            x.assertNoneSet(index.ge((long) size), failure);
+            Tensor distinct = index; // an expanded index (stride 0) holds each value once: check that one
+            int[] strides = index.stride();
+            for (int d = 0; d < strides.length; d++) {
+                if (strides[d] == 0 && index.size(d) > 1) {
+                    distinct = distinct.narrow(d, 0, 1);
+                }
+            }
+            x.assertNoneSet(distinct.lt(0L), failure);
+            x.assertNoneSet(distinct.ge((long) size), failure);
         }
     }
 

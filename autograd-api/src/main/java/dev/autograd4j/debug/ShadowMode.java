@@ -344,6 +344,18 @@ public final class ShadowMode implements AutoCloseable {
         }
 
         @Override
+        public void sort(Storage x, Layout xLayout, boolean descending, Storage values, Layout valuesLayout,
+                         Storage indices, Layout indicesLayout) {
+            Storage[] onCpu = run(new Storage[] {x, values, indices},
+                    (b, s) -> b.sort(s[0], xLayout, descending, s[1], valuesLayout, s[2], indicesLayout));
+            if (onCpu != null) {
+                Layout[] inputs = {xLayout};
+                check("sort", values, valuesLayout, onCpu[1], inputs);
+                check("sort indices", indices, indicesLayout, onCpu[2], inputs);
+            }
+        }
+
+        @Override
         public void matmul(Storage a, Layout aLayout, Storage b, Layout bLayout, Storage out, Layout outLayout) {
             runAndCheck("matmul", new Storage[] {a, b, out}, 2, outLayout, new Layout[] {aLayout, bLayout},
                     (be, s) -> be.matmul(s[0], aLayout, s[1], bLayout, s[2], outLayout));

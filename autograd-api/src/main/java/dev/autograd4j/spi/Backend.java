@@ -333,6 +333,24 @@ public interface Backend {
                        Storage out, Layout outLayout);
 
     /**
+     * Sorts every row along the last dim of {@code xLayout} (the kernel of {@code torch.sort(stable=True)}): for each
+     * row, {@code values} gets its elements in ascending (or, with {@code descending}, descending) order and
+     * {@code indices} their positions in the row. The sort is stable (equal elements keep their order, in either
+     * direction); NaN sorts as the largest value (last ascending, first descending), {@code -0.0} equals {@code 0.0},
+     * false sorts before true. The API moves the sorted dim last with a view, so any strides arrive.
+     *
+     * @param x the input storage, of any dtype
+     * @param xLayout the view of {@code x}, rank at least 1, the sorted dim last
+     * @param descending largest first
+     * @param values the output storage for the sorted values, of {@code x}'s dtype, not overlapping {@code x}
+     * @param valuesLayout the view of {@code values}, of {@code xLayout}'s shape
+     * @param indices the INT64 output storage for the positions along the last dim
+     * @param indicesLayout the view of {@code indices}, of {@code xLayout}'s shape
+     */
+    void sort(Storage x, Layout xLayout, boolean descending, Storage values, Layout valuesLayout, Storage indices,
+              Layout indicesLayout);
+
+    /**
      * Waits for the work queued on the device (like {@code torch.cuda.synchronize()}); errors of queued work,
      * a kernel's fault or a deferred {@link #assertNoneSet} failure, surface here. A no-op on the CPU, whose
      * kernels finish before they return.

@@ -310,6 +310,12 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void sort(Storage x, Layout xLayout, boolean descending, Storage values, Layout valuesLayout,
+                     Storage indices, Layout indicesLayout) {
+        Sorting.sort(cpu(x), xLayout, descending, cpu(values), valuesLayout, cpu(indices), indicesLayout);
+    }
+
+    @Override
     public void scatterAdd(Storage src, Layout srcLayout, int dim, Storage index, Layout indexLayout, Storage out,
                            Layout outLayout) {
         Indexing.scatterAdd(cpu(src), srcLayout, dim, cpu(index), indexLayout, cpu(out), outLayout);

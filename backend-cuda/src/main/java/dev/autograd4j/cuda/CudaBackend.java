@@ -42,6 +42,8 @@ import org.slf4j.LoggerFactory;
 public final class CudaBackend implements Backend {
     private static final Logger LOG = LoggerFactory.getLogger(CudaBackend.class);
     private static final int THREADS = CudaDevice.THREADS;
+    /** The longest row {@code sort.cu} sorts in shared memory (its SORT_CHUNK); longer rows are merged. */
+    private static final int SORT_CHUNK = 2048;
     /** Reductions of at most this many elements per row give each row a warp. */
     private static final int WARP_ROW_MAX = 64;
     /** Up to this many per row, a warp per row still wins when there are enough rows to fill the device. */
@@ -480,6 +482,66 @@ public final class CudaBackend implements Backend {
                 new Layout[] {new Layout(indexLayout.shape(), srcLayout.strides(), srcLayout.offset()), indexLayout,
                     alongIndex(outLayout, indexLayout, dim)},
                 Pointer.to(new int[] {outLayout.strides()[dim]}), Pointer.to(new int[] {outLayout.shape()[dim]}));
+    }
+
+    @Override
+    public void sort(Storage x, Layout xLayout, boolean descending, Storage values, Layout valuesLayout,
+                     Storage indices, Layout indicesLayout) {
+        CudaStorage sx = cuda(x), sv = cuda(values), si = cuda(indices);
+        int total = xLayout.numel();
+        if (total == 0) {
+            return;
+        }
+        int n = xLayout.shape()[xLayout.rank() - 1], rows = total / n;
+        CudaDevice dev = sx.owner;
+        Layout flat = Layout.contiguous(xLayout.shape());
+        int chunk = Integer.highestOneBit(Math.max(1, Math.min(n, SORT_CHUNK) * 2 - 1)); // power of two >= n
+        int segments = rows * ((n + chunk - 1) / chunk);
+        boolean plainV = plain(valuesLayout), plainI = plain(indicesLayout);
+        try (CudaStorage xc = plain(xLayout) ? null : new CudaStorage(dev, sx.dtype, total);
+             CudaStorage keys = new CudaStorage(dev, DType.INT64, total);
+             CudaStorage pos = new CudaStorage(dev, DType.INT64, total);
+             CudaStorage keys2 = n > chunk ? new CudaStorage(dev, DType.INT64, total) : null;
+             CudaStorage pos2 = n > chunk ? new CudaStorage(dev, DType.INT64, total) : null;
+             CudaStorage vc = plainV ? null : new CudaStorage(dev, sv.dtype, total);
+             CudaStorage ic = plainI ? null : new CudaStorage(dev, DType.INT64, total)) {
+            CudaStorage in = xc == null ? sx : xc;
+            if (xc != null) {
+                copy(sx, xLayout, xc, flat);
+            }
+            dev.makeCurrent();
+            dev.launch(CudaModule.SORT, "sort_chunks_" + sfx(sx.dtype), dev.blocksForRows(segments, false),
+                    Math.max(32, Math.min(THREADS, chunk / 2)), Pointer.to(in.ptr()), Pointer.to(new int[] {rows}),
+                    Pointer.to(new int[] {n}), Pointer.to(new int[] {chunk}),
+                    Pointer.to(new int[] {descending ? 1 : 0}), Pointer.to(keys.ptr()), Pointer.to(pos.ptr()));
+            CudaStorage k = keys, p = pos, k2 = keys2, p2 = pos2;
+            for (long width = chunk; width < n; width *= 2) {
+                dev.launch(CudaModule.SORT, "sort_merge_pass", dev.blocksFor(total), THREADS, Pointer.to(k.ptr()),
+                        Pointer.to(p.ptr()), Pointer.to(k2.ptr()), Pointer.to(p2.ptr()), Pointer.to(new int[] {rows}),
+                        Pointer.to(new int[] {n}), Pointer.to(new int[] {(int) width}));
+                CudaStorage t = k;
+                k = k2;
+                k2 = t;
+                t = p;
+                p = p2;
+                p2 = t;
+            }
+            CudaStorage vOut = plainV ? sv : vc, iOut = plainI ? si : ic;
+            dev.launch(CudaModule.SORT, "sort_gather_" + sfx(sx.dtype), dev.blocksFor(total), THREADS,
+                    Pointer.to(in.ptr()), Pointer.to(p.ptr()), Pointer.to(new int[] {rows}), Pointer.to(new int[] {n}),
+                    Pointer.to(vOut.ptr()), Pointer.to(iOut.ptr()));
+            if (!plainV) {
+                copy(vc, flat, sv, valuesLayout);
+            }
+            if (!plainI) {
+                copy(ic, flat, si, indicesLayout);
+            }
+        }
+    }
+
+    /** Contiguous from element 0: a kernel may take the storage's pointer as the tensor's. */
+    private static boolean plain(Layout layout) {
+        return layout.isContiguous() && layout.offset() == 0;
     }
 
     @Override

@@ -20,7 +20,9 @@ enum CudaModule {
     /** Gather and scatter-add along a dim. */
     INDEX("index"),
     /** Scatter with amax/amin along a dim (scatter_reduce). */
-    SCATTER("scatter");
+    SCATTER("scatter"),
+    /** Stable sort of rows: bitonic chunks in shared memory, merge passes for longer rows. */
+    SORT("sort");
 
     final String fileName;
 

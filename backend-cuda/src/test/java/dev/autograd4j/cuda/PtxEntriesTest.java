@@ -87,6 +87,17 @@ class PtxEntriesTest {
     }
 
     @Test
+    void sortHasItsKernels() throws IOException {
+        Set<String> ptx = entries(CudaModule.SORT);
+        List<String> want = new java.util.ArrayList<>(List.of("sort_merge_pass"));
+        for (DType t : DType.values()) {
+            want.add("sort_chunks_" + KernelSymbols.suffix(t));
+            want.add("sort_gather_" + KernelSymbols.suffix(t));
+        }
+        assertEquals(List.of(), want.stream().filter(name -> !ptx.contains(name)).toList(), "sort.ptx lacks");
+    }
+
+    @Test
     void everyModuleLoadsFromTheClassPath() throws IOException {
         for (CudaModule module : CudaModule.values()) {
             assertNotNull(CudaModule.class.getResource(module.resource()), module.resource());

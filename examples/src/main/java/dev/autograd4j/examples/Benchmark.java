@@ -35,6 +35,8 @@ import java.util.function.Supplier;
  *   <li>W4: sigmoid(a*b+c) on 4M (with {@code --large} 64M) float32 elements, forward only, in GB/s of useful
  *   traffic (3 reads + 1 write).</li>
  *   <li>W5: a 2,000-step elementwise chain (mul, add alternately) on 1,000 elements, forward and backward.</li>
+ *   <li>W8: an embedding-bag step: 1M int64 indices gather rows of a 100k x 64 float32 table, summed in bags of 16,
+ *   forward and backward (the gradient of the gather is a scatterAdd into the table's gradient), in M indices/s.</li>
  *   <li>W9: {@code DataLoader} throughput on the bundled MNIST training set, batch 128, in batches/s: a bare loop
  *   over the arrays, the loader without and with prefetch on worker threads (see {@code DataLoading}).</li>
  * </ul>
@@ -45,7 +47,7 @@ import java.util.function.Supplier;
  */
 public final class Benchmark {
     private static final String USAGE =
-            "usage: Benchmark [--device cpu|cuda:0|best] [--only W1,W2,W3,W4,W5,W9] [--quick] [--large] [--json]";
+            "usage: Benchmark [--device cpu|cuda:0|best] [--only W1,W2,W3,W4,W5,W8,W9] [--quick] [--large] [--json]";
 
     private Benchmark() {
     }
@@ -207,6 +209,32 @@ public final class Benchmark {
     }
 
     /**
+     * W8: an embedding-bag step. A 100k x 64 float32 table, 1M int64 indices (uniform, fixed seed) expanded over the
+     * 64 columns; forward gathers the rows and sums them in bags of 16, backward scatter-adds the rows' gradient into
+     * the table's gradient (gather's derivative).
+     */
+    static final class EmbeddingBag {
+        static final int ROWS = 100_000;
+        static final int DIM = 64;
+        static final int INDICES = 1_000_000;
+        static final int BAG = 16;
+
+        static Result run(Device device, Timer timer, Budget budget) {
+            Generator generator = new Generator(8);
+            Tensor table = Tensor.randn(Shape.of(ROWS, DIM), DType.FLOAT32, device, generator).requiresGrad(true);
+            Tensor index = Tensor.randint(0, ROWS, Shape.of(INDICES, 1), device, generator).expand(INDICES, DIM);
+            double[] t = timer.measure(budget.withMaxReps(50), scoped(() -> {
+                table.setGrad(null);
+                Tensor rows = table.gather(0, index);
+                Tensor bags = rows.reshape(INDICES / BAG, BAG, DIM).sum(new int[] {1}, false);
+                bags.sum().backward();
+                return table.grad();
+            }));
+            return new Result("W8", "gather+scatterAdd 1M idx 100kx64", t, INDICES / 1e6, "Mindex/s");
+        }
+    }
+
+    /**
      * Runs each repetition in a {@link MemoryScope}, as a GPU loop should be written: the repetition's tensors go
      * back to the allocator when it ends instead of when the garbage collector finds them (a no-op on the CPU).
      */
@@ -239,6 +267,7 @@ public final class Benchmark {
             case "W3" -> MatrixProduct.run(device, timer, budget, options);
             case "W4" -> List.of(Elementwise.run(device, timer, budget, BenchmarkHarness.elementwiseSize(options)));
             case "W5" -> List.of(ElementwiseChain.run(device, timer, budget));
+            case "W8" -> List.of(EmbeddingBag.run(device, timer, budget));
             case "W9" -> DataLoading.run(device, timer, budget);
             default -> throw new IllegalStateException(id);
         }, BenchmarkHarness.Table::of);

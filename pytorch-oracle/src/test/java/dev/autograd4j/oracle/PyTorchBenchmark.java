@@ -37,7 +37,7 @@ import java.util.function.Function;
  * thread count. Usage: {@code PyTorchBenchmark [--only W1,W3] [--quick] [--json]}.
  */
 public final class PyTorchBenchmark {
-    private static final String USAGE = "usage: PyTorchBenchmark [--only W1,W2,W3,W4,W5] [--quick] [--json]";
+    private static final String USAGE = "usage: PyTorchBenchmark [--only W1,W2,W3,W4,W5,W8] [--quick] [--json]";
 
     private PyTorchBenchmark() {
     }
@@ -228,6 +228,36 @@ public final class PyTorchBenchmark {
         }
     }
 
+    /**
+     * W8: an embedding-bag step, as Benchmark's: a 100k x 64 float32 table, 1M int64 indices expanded over the 64
+     * columns; gather, sum in bags of 16, backward (libtorch's gather backward is a scatter_add).
+     */
+    static Result embeddingBag(NDManager base, Timer timer, Budget budget) {
+        final int rows = 100_000;
+        final int dim = 64;
+        final int indices = 1_000_000;
+        final int bag = 16;
+        try (NDManager inputs = base.newSubManager()) {
+            NDArray table = inputs.randomNormal(new Shape(rows, dim), DataType.FLOAT32);
+            table.setRequiresGradient(true);
+            NDArray index = inputs.randomInteger(0, rows, new Shape(indices, 1), DataType.INT64)
+                    .broadcast(new Shape(indices, dim));
+            double[] t = timer.measure(budget.withMaxReps(50), m -> {
+                if (table.hasGradient()) {
+                    zeroGrad(table, m); // table.grad = None in Benchmark; zeroing is the nearest DJL has
+                }
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    NDArray gathered = table.gather(index, 0);
+                    gathered.attach(m); // the step's results then follow into m
+                    NDArray bags = gathered.reshape(indices / bag, bag, dim).sum(new int[] {1});
+                    gc.backward(bags.sum());
+                }
+                return gradient(table, m);
+            });
+            return new Result("W8", "gather+scatterAdd 1M idx 100kx64", t, indices / 1e6, "Mindex/s");
+        }
+    }
+
     // ------------------------------------------------------------------ main and reporting
 
     public static void main(String[] args) {
@@ -257,6 +287,7 @@ public final class PyTorchBenchmark {
                 case "W3" -> matmul(base, timer, budget, options);
                 case "W4" -> List.of(elementwise(base, timer, budget));
                 case "W5" -> List.of(chain(base, timer, budget));
+                case "W8" -> List.of(embeddingBag(base, timer, budget));
                 // W9 (DataLoader throughput) has no peer here: torch.utils.data.DataLoader is Python, and
                 // libtorch through DJL has no data loader of its own to time
                 case "W9" -> List.<Result>of();
