@@ -660,6 +660,27 @@ public final class Functional {
     }
 
     /**
+     * Zeroes each element with probability {@code p} in training mode and scales the rest by
+     * {@code 1 / (1 - p)}, like {@code torch.nn.functional.dropout(input, p, training)}; otherwise returns the
+     * input itself.
+     *
+     * @param input a floating-point tensor
+     * @param p the probability of zeroing an element, in [0, 1]
+     * @param training whether to drop
+     * @param generator the source of the masks
+     * @return a tensor of {@code input}'s shape
+     * @throws IllegalArgumentException if {@code p} is outside [0, 1]
+     *         ({@code dropout probability has to be between 0 and 1, but got 1.5})
+     */
+    public static Tensor dropout(Tensor input, double p, boolean training, Generator generator) {
+        Objects.requireNonNull(input, "input must not be null");
+        if (!(p >= 0 && p <= 1)) {
+            throw new IllegalArgumentException("dropout probability has to be between 0 and 1, but got " + p);
+        }
+        return training ? Attention.dropout(input, p, generator) : input;
+    }
+
+    /**
      * Zeroes whole channels, like {@code torch.nn.functional.dropout2d(input, p, training)}: in training mode
      * each channel {@code [n, c, :, :]} is zeroed with probability {@code p} and the rest are scaled by
      * {@code 1 / (1 - p)}; otherwise the input itself is returned. A 3-D input is one unbatched sample
