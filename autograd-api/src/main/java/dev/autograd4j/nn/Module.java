@@ -480,7 +480,7 @@ public abstract class Module {
      * @throws IllegalArgumentException if a name or shape does not match
      */
     public void loadStateDict(Map<String, Tensor> state) {
-        loadStateDict(state);
+        loadStateDict(state, true);
     }
 
     /**
