@@ -197,10 +197,10 @@ public class MultiheadAttention extends Module {
                 scores = scores.add(mask);
             }
             Tensor attn = scores.softmax(-1);
-            weights = averageAttnWeights ? attn.mean(new int[] {1}, false) : attn;
-            if (p > 0) {
+            if (p > 0) { // the returned weights are the dropped-out ones, as PyTorch's
                 attn = Functional.dropout(attn, p, true, generator);
             }
+            weights = averageAttnWeights ? attn.mean(new int[] {1}, false) : attn;
             out = attn.matmul(vp);
         } else {
             out = Attention.scaledDotProductAttention(qp, kp, vp, mask, p, false, null, generator);

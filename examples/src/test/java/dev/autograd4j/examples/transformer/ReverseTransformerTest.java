@@ -1,6 +1,5 @@
 package dev.autograd4j.examples.transformer;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -28,6 +27,6 @@ class ReverseTransformerTest {
             right += out[i] == expected[i] ? 1 : 0;
         }
         assertTrue(right >= in.length - 1, "reversed " + java.util.Arrays.toString(out));
-        assertArrayEquals(new long[] {2, 3}, new long[] {log.size(), 3}, "progress every 100 steps and the last");
+        assertTrue(log.size() == 3 && log.get(2).startsWith("step   250"), "progress at steps 100, 200 and the last: " + log);
     }
 }
