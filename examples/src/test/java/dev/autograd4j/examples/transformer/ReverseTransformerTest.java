@@ -27,6 +27,7 @@ class ReverseTransformerTest {
             right += out[i] == expected[i] ? 1 : 0;
         }
         assertTrue(right >= in.length - 1, "reversed " + java.util.Arrays.toString(out));
-        assertTrue(log.size() == 3 && log.get(2).startsWith("step   250"), "progress at steps 100, 200 and the last: " + log);
+        assertTrue(log.size() == 3 && log.get(2).startsWith("step   250"),
+                "progress at steps 100, 200 and the last: " + log);
     }
 }
