@@ -217,8 +217,8 @@ public final class Normalization {
             throw new IllegalArgumentException("Expected number of channels in input to be divisible by num_groups, "
                     + "but got input of shape " + input.shape() + " and num_groups=" + numGroups);
         }
-        checkShape("weight", weight, new int[] {c});
-        checkShape("bias", bias, new int[] {c});
+        checkChannelVector("weight", weight, c, input);
+        checkChannelVector("bias", bias, c, input);
         int[] shape = input.shape().toArray();
         int[] grouped = {n, numGroups, n == 0 ? 0 : (int) (input.shape().numel() / ((long) n * numGroups))};
         int[] red = {2};
@@ -292,6 +292,14 @@ public final class Normalization {
             throw new IllegalArgumentException(name + " should contain " + c + " elements not " + t.shape().numel());
         }
         Kernels.checkSameDevice(input, t);
+    }
+
+    private static void checkChannelVector(String name, Tensor t, int c, Tensor input) {
+        if (t != null && (t.dim() != 1 || t.size(0) != c)) {
+            throw new IllegalArgumentException("Expected " + name + " to be a vector of size equal to the number of "
+                    + "channels in input, but got " + name + " of shape " + t.shape() + " and input of shape "
+                    + input.shape());
+        }
     }
 
     private static void checkShape(String name, Tensor t, int[] expected) {

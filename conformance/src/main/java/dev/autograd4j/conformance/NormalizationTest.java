@@ -132,6 +132,10 @@ class NormalizationTest {
                 + "divisible by num_groups, but got input of shape [2, 6, 4] and num_groups=4",
                 assertThrows(IllegalArgumentException.class, () -> Normalization.groupNorm(
                         Tensor.zeros(Shape.of(2, 6, 4), DType.FLOAT64, d), 4, null, null, 1e-5)).getMessage())));
+        cases.add(named("weight of the wrong size", () -> assertEquals("Expected weight to be a vector of size equal "
+                + "to the number of channels in input, but got weight of shape [3] and input of shape [2, 4, 3]",
+                assertThrows(IllegalArgumentException.class, () -> Normalization.groupNorm(randn(d, 10, 2, 4, 3), 2,
+                        randn(d, 11, 3), null, 1e-5)).getMessage())));
         all(cases);
     }
 
