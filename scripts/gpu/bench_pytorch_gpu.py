@@ -17,7 +17,7 @@ import time
 import torch
 import torch.nn.functional as F
 
-ALL = ["W1", "W2", "W3", "W4", "W5"]
+ALL = ["W1", "W2", "W3", "W4", "W5", "W7"]
 
 
 class Budget:
@@ -149,6 +149,24 @@ def chain(dev, budget, sync):
                   2001 / 1e3, "kops/s")
 
 
+def transformer_block(dev, budget, sync):
+    """W7: nn.TransformerEncoderLayer(256, 4, 1024, dropout=0, batch_first=True), post-norm, ReLU; forward and
+    backward of the output's sum, batch 16, sequence 128, float32 (the same block as autograd4j's W7)."""
+    torch.manual_seed(7)
+    block = torch.nn.TransformerEncoderLayer(256, 4, 1024, dropout=0.0, batch_first=True).to(dev)
+    x = torch.randn(16, 128, 256, device=dev, generator=torch.Generator(device=dev).manual_seed(7),
+                    requires_grad=True)
+
+    def body():
+        x.grad = None
+        block.zero_grad(set_to_none=True)
+        block(x).sum().backward()
+        return x.grad
+
+    return result("W7", "transformer block fwd+bwd b=16 s=128 d=256", measure(budget.with_max_reps(100), body, sync),
+                  16 * 128, "tokens/s")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--device", default="cuda:0")
@@ -183,6 +201,8 @@ def main():
             results.append(elementwise(dev, budget, sync, (64 if args.large else 4) * 1024 * 1024))
         elif w == "W5":
             results.append(chain(dev, budget, sync))
+        elif w == "W7":
+            results.append(transformer_block(dev, budget, sync))
     total = time.perf_counter() - start
     doc = {"device": str(dev), "backend": backend, "jvm": "-", "threads": torch.get_num_threads(),
            "quick": args.quick, "total_s": total, "results": results}

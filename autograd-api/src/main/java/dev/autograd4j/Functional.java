@@ -589,4 +589,139 @@ public final class Functional {
             return new Tensor[] {chosen.neg().mul(rowScale)};
         }, input);
     }
+
+    // ------------------------------------------------------------------ embedding and dropout2d
+
+    /**
+     * {@link #embedding(Tensor, Tensor, Integer)} without a padding index.
+     *
+     * @param input INT64 indices of any shape
+     * @param weight the table, {@code [numEmbeddings, embeddingDim]}
+     * @return {@code [*input.shape, embeddingDim]} ({@code EmbeddingBackward0})
+     * @throws IllegalArgumentException if the indices are not INT64 or the weight is not 2-D
+     * @throws IndexOutOfBoundsException if an index is out of range ({@code index out of range in self})
+     */
+    public static Tensor embedding(Tensor input, Tensor weight) {
+        return embedding(input, weight, null);
+    }
+
+    /**
+     * Rows of {@code weight} picked by {@code input}, like {@code torch.nn.functional.embedding(input, weight,
+     * padding_idx)}. The gradient of the weight sums the output's gradient into the picked rows; the row
+     * {@code paddingIdx} gets none (its forward value is still returned as is).
+     *
+     * @param input INT64 indices of any shape, in {@code [0, numEmbeddings)}
+     * @param weight the table, {@code [numEmbeddings, embeddingDim]}
+     * @param paddingIdx the row that receives no gradient (negative counts from the end), or null for none
+     * @return {@code [*input.shape, embeddingDim]} ({@code EmbeddingBackward0})
+     * @throws IllegalArgumentException if the indices are not INT64 ({@code Expected tensor for argument #1
+     *         'indices' to have one of the following scalar types: Long, Int; but got torch.FloatTensor instead
+     *         (while checking arguments for embedding)}), the weight is not 2-D ({@code 'weight' must be 2-D}),
+     *         or {@code paddingIdx} is out of range ({@code Padding_idx must be within num_embeddings})
+     * @throws IndexOutOfBoundsException if an index is out of range ({@code index out of range in self}; on a
+     *         GPU at the next synchronization)
+     */
+    public static Tensor embedding(Tensor input, Tensor weight, Integer paddingIdx) {
+        Objects.requireNonNull(input, "input must not be null");
+        Objects.requireNonNull(weight, "weight must not be null");
+        if (input.dtype() != DType.INT64) {
+            throw new IllegalArgumentException("Expected tensor for argument #1 'indices' to have one of the following "
+                    + "scalar types: Long, Int; but got " + input.dtype() + " instead (while checking arguments for "
+                    + "embedding)");
+        }
+        if (weight.dim() != 2) {
+            throw new IllegalArgumentException("'weight' must be 2-D");
+        }
+        int rows = weight.size(0);
+        int dim = weight.size(1);
+        Integer pad = paddingIdx;
+        if (pad != null) {
+            if (pad >= rows || pad < -rows) {
+                throw new IllegalArgumentException("Padding_idx must be within num_embeddings");
+            }
+            pad = pad < 0 ? pad + rows : pad;
+        }
+        int[] outShape = Arrays.copyOf(input.shape().toArray(), input.dim() + 1);
+        outShape[input.dim()] = dim;
+        Tensor flat = input.reshape(-1);
+        Tensor out;
+        try (var g = Autograd.noGrad()) {
+            out = weight.indexSelect(0, flat).reshape(outShape);
+        }
+        int[] wShape = {rows, dim};
+        long padRow = pad == null ? -1 : pad;
+        return Tensor.record("EmbeddingBackward0", out, Tensor.saved(input), (g, needs) -> {
+            Tensor g2 = g.reshape(-1, dim);
+            if (padRow >= 0) {
+                g2 = g2.maskedFill(flat.eq(padRow).unsqueeze(1), 0.0);
+            }
+            return new Tensor[] {Tensor.zeros(Shape.of(wShape), g.dtype(), g.device()).indexAdd(0, flat, g2)};
+        }, weight);
+    }
+
+    /**
+     * Zeroes each element with probability {@code p} in training mode and scales the rest by
+     * {@code 1 / (1 - p)}, like {@code torch.nn.functional.dropout(input, p, training)}; otherwise returns the
+     * input itself.
+     *
+     * @param input a floating-point tensor
+     * @param p the probability of zeroing an element, in [0, 1]
+     * @param training whether to drop
+     * @param generator the source of the masks
+     * @return a tensor of {@code input}'s shape
+     * @throws IllegalArgumentException if {@code p} is outside [0, 1]
+     *         ({@code dropout probability has to be between 0 and 1, but got 1.5})
+     */
+    public static Tensor dropout(Tensor input, double p, boolean training, Generator generator) {
+        Objects.requireNonNull(input, "input must not be null");
+        if (!(p >= 0 && p <= 1)) {
+            throw new IllegalArgumentException("dropout probability has to be between 0 and 1, but got " + p);
+        }
+        return training ? Attention.dropout(input, p, generator) : input;
+    }
+
+    /**
+     * Zeroes whole channels, like {@code torch.nn.functional.dropout2d(input, p, training)}: in training mode
+     * each channel {@code [n, c, :, :]} is zeroed with probability {@code p} and the rest are scaled by
+     * {@code 1 / (1 - p)}; otherwise the input itself is returned. A 3-D input is one unbatched sample
+     * {@code [C, H, W]}; a 4-D one is {@code [N, C, H, W]} (other ranks {@code >= 2} keep channels on dim 1).
+     *
+     * @param input {@code [N, C, H, W]} or {@code [C, H, W]}, floating point
+     * @param p the probability of zeroing a channel, in [0, 1]
+     * @param training whether to drop
+     * @param generator the source of the channel masks
+     * @return a tensor of {@code input}'s shape
+     * @throws IllegalArgumentException if {@code p} is outside [0, 1] ({@code dropout probability has to be
+     *         between 0 and 1, but got 1.5}) or {@code input} has fewer than 2 dims
+     */
+    public static Tensor dropout2d(Tensor input, double p, boolean training, Generator generator) {
+        Objects.requireNonNull(input, "input must not be null");
+        if (!(p >= 0 && p <= 1)) {
+            throw new IllegalArgumentException("dropout probability has to be between 0 and 1, but got " + p);
+        }
+        if (input.dim() < 2) {
+            throw new IllegalArgumentException("dropout2d: expected an input with at least 2 dims, but got "
+                    + input.dim() + "-D input");
+        }
+        if (!training || p == 0) {
+            return input;
+        }
+        int[] maskShape = new int[input.dim()];
+        Arrays.fill(maskShape, 1);
+        if (input.dim() == 3) { // unbatched [C, H, W]
+            maskShape[0] = input.size(0);
+        } else {
+            maskShape[0] = input.size(0);
+            maskShape[1] = input.size(1);
+        }
+        if (p == 1) {
+            return input.mul(0.0);
+        }
+        Tensor keep;
+        try (var g = Autograd.noGrad()) {
+            keep = Tensor.rand(Shape.of(maskShape), input.dtype(), input.device(), generator).ge(p).to(input.dtype())
+                    .mul(1.0 / (1.0 - p));
+        }
+        return input.mul(keep);
+    }
 }

@@ -16,7 +16,8 @@ import java.util.Map;
  * The base of every layer and model, like {@code torch.nn.Module}: it owns named {@link Parameter}s and
  * named child modules (registered in order with {@link #registerParameter} and {@link #registerModule}),
  * a training flag ({@link #train()} / {@link #eval()}), and a state dict of all parameters by dotted name
- * ({@code "0.weight"}, {@code "body.2.bias"}) that can be saved to and loaded from a file
+ * ({@code "0.weight"}, {@code "body.2.bias"}) and persistent buffers (non-parameter state such as
+ * {@code BatchNorm}'s {@code running_mean}, registered with {@link #registerBuffer}) that can be saved to and loaded from a file
  * ({@link #save(Path)}, {@link #load(Path)}; the format is described in {@link StateDict}).
  *
  * <p>Freezing: {@link #requiresGrad(boolean) requiresGrad(false)} on a module (or on a single parameter
@@ -48,6 +49,8 @@ import java.util.Map;
 public abstract class Module {
     private final Map<String, Parameter> params = new LinkedHashMap<>();
     private final Map<String, Module> children = new LinkedHashMap<>();
+    private final Map<String, Tensor> buffers = new LinkedHashMap<>();
+    private final java.util.Set<String> nonPersistent = new java.util.HashSet<>();
     private boolean training = true;
 
     /** A module with no parameters or children, in training mode. */
@@ -83,7 +86,7 @@ public abstract class Module {
      */
     protected final Parameter registerParameter(String name, Tensor tensor) {
         checkName(name);
-        if (params.containsKey(name) || children.containsKey(name)) {
+        if (params.containsKey(name) || children.containsKey(name) || buffers.containsKey(name)) {
             throw new IllegalArgumentException("attribute '" + name + "' already exists in " + getClass().getSimpleName());
         }
         Parameter p = new Parameter(name, tensor.requiresGrad(true));
@@ -106,11 +109,65 @@ public abstract class Module {
         if (module == null) {
             throw new IllegalArgumentException("module '" + name + "' must not be null");
         }
-        if (params.containsKey(name)) {
-            throw new IllegalArgumentException("attribute '" + name + "' already exists as a parameter");
+        if (params.containsKey(name) || buffers.containsKey(name)) {
+            throw new IllegalArgumentException("attribute '" + name + "' already exists as a parameter or buffer");
         }
         children.put(name, module);
         return module;
+    }
+
+    /**
+     * {@link #registerBuffer(String, Tensor, boolean)} with {@code persistent = true}.
+     *
+     * @param name a non-empty name without {@code '.'}, not used by a parameter or child
+     * @param tensor the buffer's value (any dtype), or null for a slot without a value
+     * @return {@code tensor}
+     * @throws IllegalArgumentException if the name is invalid or taken
+     */
+    protected final Tensor registerBuffer(String name, Tensor tensor) {
+        return registerBuffer(name, tensor, true);
+    }
+
+    /**
+     * Registers {@code tensor} as buffer {@code name}: state that is not a parameter (no gradient, not handed to
+     * optimizers), such as running statistics, like {@code Module.register_buffer(name, tensor, persistent)}.
+     * Buffers move with {@link #to(Device)} (floating ones are cast by {@link #to(DType)}); persistent ones are
+     * part of the {@link #stateDict()}. Registering a name again replaces that buffer's value.
+     *
+     * @param name a non-empty name without {@code '.'}, not used by a parameter or child
+     * @param tensor the buffer's value (any dtype; stored detached), or null for a slot without a value
+     * @param persistent whether the buffer belongs to the state dict
+     * @return the stored tensor
+     * @throws IllegalArgumentException if the name is invalid or used by a parameter or child
+     *         ({@code attribute 'weight' already exists in BatchNorm1d})
+     */
+    protected final Tensor registerBuffer(String name, Tensor tensor, boolean persistent) {
+        checkName(name);
+        if (params.containsKey(name) || children.containsKey(name)) {
+            throw new IllegalArgumentException("attribute '" + name + "' already exists in " + getClass().getSimpleName());
+        }
+        Tensor value = tensor == null ? null : tensor.detach();
+        buffers.put(name, value);
+        if (persistent) {
+            nonPersistent.remove(name);
+        } else {
+            nonPersistent.add(name);
+        }
+        return value;
+    }
+
+    /**
+     * The current value of this module's buffer {@code name} (it is a new tensor after {@link #to(Device)}).
+     *
+     * @param name a buffer registered by this module
+     * @return its tensor, or null if it was registered without a value
+     * @throws IllegalArgumentException if there is no such buffer
+     */
+    protected final Tensor buffer(String name) {
+        if (!buffers.containsKey(name)) {
+            throw new IllegalArgumentException("'" + getClass().getSimpleName() + "' object has no buffer '" + name + "'");
+        }
+        return buffers.get(name);
     }
 
     private static void checkName(String name) {
@@ -166,6 +223,35 @@ public abstract class Module {
         for (Map.Entry<String, Module> e : children.entrySet()) {
             e.getValue().collect(prefix + e.getKey() + ".", out);
         }
+    }
+
+    /**
+     * Every buffer tensor of this module and its descendants (those without a value skipped), in
+     * registration order, depth first, like {@code Module.buffers()}.
+     *
+     * @return a new list of the current buffer tensors
+     */
+    public final List<Tensor> buffers() {
+        return new ArrayList<>(namedBuffers().values());
+    }
+
+    /**
+     * Buffers by dotted name ({@code "0.running_mean"}), in registration order, like
+     * {@code Module.named_buffers()}; persistent and non-persistent ones, those without a value skipped.
+     *
+     * @return a new map of the current buffer tensors
+     */
+    public final Map<String, Tensor> namedBuffers() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Module> m : namedModules().entrySet()) {
+            String prefix = m.getKey().isEmpty() ? "" : m.getKey() + ".";
+            m.getValue().buffers.forEach((k, v) -> {
+                if (v != null) {
+                    out.put(prefix + k, v);
+                }
+            });
+        }
+        return out;
     }
 
     /**
@@ -301,7 +387,7 @@ public abstract class Module {
     // ------------------------------------------------------------------ device and dtype
 
     /**
-     * Moves every parameter (and its gradient) to {@code device}, like {@code Module.to(device)}.
+     * Moves every parameter (and its gradient) and every buffer to {@code device}, like {@code Module.to(device)}.
      * Parameters on another device are replaced by new leaf tensors with the same {@code requiresGrad};
      * create optimizers after moving.
      *
@@ -313,7 +399,7 @@ public abstract class Module {
     }
 
     /**
-     * Casts every floating-point parameter (and its gradient) to {@code dtype}, like
+     * Casts every floating-point parameter (and its gradient) and floating-point buffer to {@code dtype}, like
      * {@code Module.to(dtype)} or {@code module.double()}. Cast parameters are new leaf tensors, as with
      * {@link #to(Device)}; create optimizers after casting.
      *
@@ -331,6 +417,13 @@ public abstract class Module {
 
     private Module convert(java.util.function.UnaryOperator<Tensor> fn) {
         for (Module m : namedModules().values()) {
+            for (Map.Entry<String, Tensor> b : m.buffers.entrySet()) {
+                if (b.getValue() != null) {
+                    try (var g = Autograd.noGrad()) {
+                        b.setValue(fn.apply(b.getValue()));
+                    }
+                }
+            }
             for (Parameter p : m.params.values()) {
                 Tensor old = p.data();
                 Tensor moved;
@@ -355,14 +448,29 @@ public abstract class Module {
     // ------------------------------------------------------------------ state dict
 
     /**
-     * Every parameter by dotted name, like {@code Module.state_dict()}.
+     * Every parameter and persistent buffer by dotted name, like {@code Module.state_dict()}: per module its
+     * parameters, then its buffers, then its children's entries.
      *
-     * @return a new map of detached tensors sharing storage with the parameters
+     * @return a new map of detached tensors sharing storage with the parameters and buffers
      */
     public Map<String, Tensor> stateDict() {
         Map<String, Tensor> out = new LinkedHashMap<>();
-        namedParameters().forEach((k, v) -> out.put(k, v.detach()));
+        collectState("", out);
         return out;
+    }
+
+    private void collectState(String prefix, Map<String, Tensor> out) {
+        for (Parameter p : params.values()) {
+            out.put(prefix + p.name(), p.data().detach());
+        }
+        for (Map.Entry<String, Tensor> b : buffers.entrySet()) {
+            if (b.getValue() != null && !nonPersistent.contains(b.getKey())) {
+                out.put(prefix + b.getKey(), b.getValue().detach());
+            }
+        }
+        for (Map.Entry<String, Module> e : children.entrySet()) {
+            e.getValue().collectState(prefix + e.getKey() + ".", out);
+        }
     }
 
     /**
@@ -376,7 +484,7 @@ public abstract class Module {
     }
 
     /**
-     * Copies {@code state}'s tensors into the parameters of the same name, in place (the parameter
+     * Copies {@code state}'s tensors into the parameters and persistent buffers of the same name, in place (the parameter
      * tensors stay the same objects, so existing optimizers keep working; values are cast and moved to
      * each parameter's dtype and device). Shapes must match. With {@code strict}, the names must match
      * exactly too. On any error nothing is copied and the exception lists every missing, unexpected and
@@ -389,7 +497,8 @@ public abstract class Module {
      *         ({@code Error(s) in loading state_dict for Sequential:\n\tMissing key(s) in state_dict: "0.bias".})
      */
     public LoadResult loadStateDict(Map<String, Tensor> state, boolean strict) {
-        Map<String, Tensor> own = namedParameters();
+        Map<String, Tensor> own = new LinkedHashMap<>();
+        collectState("", own);
         List<String> missing = new ArrayList<>();
         List<String> unexpected = new ArrayList<>();
         List<String> errors = new ArrayList<>();

@@ -35,6 +35,8 @@ import java.util.function.Supplier;
  *   <li>W4: sigmoid(a*b+c) on 4M (with {@code --large} 64M) float32 elements, forward only, in GB/s of useful
  *   traffic (3 reads + 1 write).</li>
  *   <li>W5: a 2,000-step elementwise chain (mul, add alternately) on 1,000 elements, forward and backward.</li>
+ *   <li>W7: a transformer encoder block forward and backward, batch 16, sequence 128, width 256, 4 heads
+ *   (see {@code TransformerBlockBench}).</li>
  *   <li>W8: an embedding-bag step: 1M int64 indices gather rows of a 100k x 64 float32 table, summed in bags of 16,
  *   forward and backward (the gradient of the gather is a scatterAdd into the table's gradient), in M indices/s.</li>
  *   <li>W9: {@code DataLoader} throughput on the bundled MNIST training set, batch 128, in batches/s: a bare loop
@@ -47,7 +49,7 @@ import java.util.function.Supplier;
  */
 public final class Benchmark {
     private static final String USAGE =
-            "usage: Benchmark [--device cpu|cuda:0|best] [--only W1,W2,W3,W4,W5,W8,W9] [--quick] [--large] [--json]";
+            "usage: Benchmark [--device cpu|cuda:0|best] [--only W1,W2,W3,W4,W5,W7,W8,W9] [--quick] [--large] [--json]";
 
     private Benchmark() {
     }
@@ -267,6 +269,7 @@ public final class Benchmark {
             case "W3" -> MatrixProduct.run(device, timer, budget, options);
             case "W4" -> List.of(Elementwise.run(device, timer, budget, BenchmarkHarness.elementwiseSize(options)));
             case "W5" -> List.of(ElementwiseChain.run(device, timer, budget));
+            case "W7" -> List.of(TransformerBlockBench.run(device, timer, budget));
             case "W8" -> List.of(EmbeddingBag.run(device, timer, budget));
             case "W9" -> DataLoading.run(device, timer, budget);
             default -> throw new IllegalStateException(id);

@@ -37,7 +37,7 @@ import java.util.function.Function;
  * thread count. Usage: {@code PyTorchBenchmark [--only W1,W3] [--quick] [--json]}.
  */
 public final class PyTorchBenchmark {
-    private static final String USAGE = "usage: PyTorchBenchmark [--only W1,W2,W3,W4,W5,W8] [--quick] [--json]";
+    private static final String USAGE = "usage: PyTorchBenchmark [--only W1,W2,W3,W4,W5,W7,W8] [--quick] [--json]";
 
     private PyTorchBenchmark() {
     }
@@ -287,6 +287,7 @@ public final class PyTorchBenchmark {
                 case "W3" -> matmul(base, timer, budget, options);
                 case "W4" -> List.of(elementwise(base, timer, budget));
                 case "W5" -> List.of(chain(base, timer, budget));
+                case "W7" -> List.of(PyTorchTransformerBlock.run(base, timer, budget));
                 case "W8" -> List.of(embeddingBag(base, timer, budget));
                 // W9 (DataLoader throughput) has no peer here: torch.utils.data.DataLoader is Python, and
                 // libtorch through DJL has no data loader of its own to time
