@@ -42,7 +42,7 @@ final class GemmPlain extends GemmKernel {
     // ---------------------------------------------------------------- float
 
     @Override
-    void macro(int mc, int nc, int kc, float[] pa, float[] pb, float[] c, int cOff, int ldc,
+    void macro(int mc, int nc, int kc, float[] pa, int paOff, float[] pb, float[] c, int cOff, int ldc,
                boolean first, Buffers buf) {
         int ncp = panelWidthB(NR, nc);
         float[][] rows = buf.rowsF = Buffers.rows(buf.rowsF, kc, ncp);
@@ -52,7 +52,7 @@ final class GemmPlain extends GemmKernel {
         }
         for (int ir = 0; ir < mc; ir += MR) {
             int nrows = Math.min(MR, mc - ir);
-            int ia = ir * kc;
+            int ia = paOff + ir * kc;
             if (nrows == MR) {
                 for (int r = 0; r < MR; r++) {
                     java.util.Arrays.fill(acc[r], 0, nc, 0f);
@@ -108,7 +108,7 @@ final class GemmPlain extends GemmKernel {
     // ---------------------------------------------------------------- double
 
     @Override
-    void macro(int mc, int nc, int kc, double[] pa, double[] pb, double[] c, int cOff, int ldc,
+    void macro(int mc, int nc, int kc, double[] pa, int paOff, double[] pb, double[] c, int cOff, int ldc,
                boolean first, Buffers buf) {
         int ncp = panelWidthB(NR, nc);
         double[][] rows = buf.rowsD = Buffers.rows(buf.rowsD, kc, ncp);
@@ -118,7 +118,7 @@ final class GemmPlain extends GemmKernel {
         }
         for (int ir = 0; ir < mc; ir += MR) {
             int nrows = Math.min(MR, mc - ir);
-            int ia = ir * kc;
+            int ia = paOff + ir * kc;
             if (nrows == MR) {
                 for (int r = 0; r < MR; r++) {
                     java.util.Arrays.fill(acc[r], 0, nc, 0d);

@@ -64,14 +64,14 @@ final class GemmVector extends GemmKernel {
     // ---------------------------------------------------------------- float
 
     @Override
-    void macro(int mc, int nc, int kc, float[] pa, float[] pb, float[] c, int cOff, int ldc,
+    void macro(int mc, int nc, int kc, float[] pa, int paOff, float[] pb, float[] c, int cOff, int ldc,
                boolean first, Buffers buf) {
         for (int jr = 0; jr < nc; jr += NRF) {
             int cols = Math.min(NRF, nc - jr);
             int ib = jr * kc;
             for (int ir = 0; ir < mc; ir += MR) {
                 int rows = Math.min(MR, mc - ir);
-                int ia = ir * kc;
+                int ia = paOff + ir * kc;
                 int co = cOff + ir * ldc + jr;
                 if (rows == MR && cols == NRF) {
                     if (first) {
@@ -275,14 +275,14 @@ final class GemmVector extends GemmKernel {
     // ---------------------------------------------------------------- double
 
     @Override
-    void macro(int mc, int nc, int kc, double[] pa, double[] pb, double[] c, int cOff, int ldc,
+    void macro(int mc, int nc, int kc, double[] pa, int paOff, double[] pb, double[] c, int cOff, int ldc,
                boolean first, Buffers buf) {
         for (int jr = 0; jr < nc; jr += NRD) {
             int cols = Math.min(NRD, nc - jr);
             int ib = jr * kc;
             for (int ir = 0; ir < mc; ir += MR) {
                 int rows = Math.min(MR, mc - ir);
-                int ia = ir * kc;
+                int ia = paOff + ir * kc;
                 int co = cOff + ir * ldc + jr;
                 if (rows == MR && cols == NRD) {
                     if (first) {
