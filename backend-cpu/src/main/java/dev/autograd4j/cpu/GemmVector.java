@@ -30,6 +30,13 @@ final class GemmVector extends GemmKernel {
     private static final boolean WIDE = FS.vectorBitSize() >= 512;
     /** Rows of the register tile (and of the packed A micro-panels). */
     private static final int MR = WIDE ? 12 : 6;
+    /**
+     * Blocks of fewer multiply-adds run the wide tile's panels as two six-row tiles (same sums, same bits): the
+     * small products of a training step then never need the big 12 x 2 kernel, whose C2 compile takes
+     * about a second of a busy machine's time and whose interpreted and C1 code (boxed vectors) is slow
+     * until then; the large products that gain from it amortise that.
+     */
+    static final long WIDE_BLOCK = 1L << 21;
     /** Rows of the narrow tile, also used for the edges of the wide one. */
     private static final int MR6 = 6;
     private static final int NRF = 2 * FL;
@@ -79,6 +86,7 @@ final class GemmVector extends GemmKernel {
     @Override
     void macro(int mc, int nc, int kc, float[] pa, int paOff, float[] pb, float[] c, int cOff, int ldc,
                boolean first, Buffers buf) {
+        boolean wide = WIDE && (long) mc * nc * kc >= WIDE_BLOCK;
         for (int jr = 0; jr < nc; jr += NRF) {
             int cols = Math.min(NRF, nc - jr);
             int ib = jr * kc;
@@ -92,10 +100,13 @@ final class GemmVector extends GemmKernel {
                             java.util.Arrays.fill(c, co + r * ldc, co + r * ldc + NRF, 0f);
                         }
                     }
-                    if (WIDE) {
+                    if (wide) {
                         micro12x2(kc, pa, ia, pb, ib, c, co, ldc);
                     } else {
                         micro6(kc, pa, ia, pb, ib, c, co, ldc);
+                        if (MR > MR6) {
+                            micro6(kc, pa, ia + MR6, pb, ib, c, co + MR6 * ldc, ldc);
+                        }
                     }
                 } else {
                     edge(rows, cols, kc, pa, ia, pb, ib, c, co, ldc, first, buf);
@@ -290,6 +301,7 @@ final class GemmVector extends GemmKernel {
     @Override
     void macro(int mc, int nc, int kc, double[] pa, int paOff, double[] pb, double[] c, int cOff, int ldc,
                boolean first, Buffers buf) {
+        boolean wide = WIDE && (long) mc * nc * kc >= WIDE_BLOCK;
         for (int jr = 0; jr < nc; jr += NRD) {
             int cols = Math.min(NRD, nc - jr);
             int ib = jr * kc;
@@ -303,10 +315,13 @@ final class GemmVector extends GemmKernel {
                             java.util.Arrays.fill(c, co + r * ldc, co + r * ldc + NRD, 0d);
                         }
                     }
-                    if (WIDE) {
+                    if (wide) {
                         micro12x2(kc, pa, ia, pb, ib, c, co, ldc);
                     } else {
                         micro6(kc, pa, ia, pb, ib, c, co, ldc);
+                        if (MR > MR6) {
+                            micro6(kc, pa, ia + MR6, pb, ib, c, co + MR6 * ldc, ldc);
+                        }
                     }
                 } else {
                     edge(rows, cols, kc, pa, ia, pb, ib, c, co, ldc, first, buf);
