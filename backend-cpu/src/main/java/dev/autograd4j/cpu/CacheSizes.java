@@ -8,7 +8,7 @@ import java.nio.file.Path;
  * The first core's L1 data and L2 cache sizes, read once from Linux's
  * {@code /sys/devices/system/cpu/cpu0/cache/index*} ({@code level}, {@code type}, {@code size}); where
  * they cannot be read (other systems, containers hiding sysfs) safe small defaults: 32 KiB and 512 KiB.
- * The GEMM sizes its packed blocks from these ({@link GemmVector}).
+ * The GEMM sizes its packed blocks of A and B from L2 ({@link GemmVector}); L1 is logged.
  */
 final class CacheSizes {
     /** Used when sysfs does not say. */
@@ -70,13 +70,13 @@ final class CacheSizes {
     }
 
     /**
-     * Block sizes for a kernel with an mr x nr register tile on elements of {@code bytes} bytes: {kc, mc, nc},
-     * each at most the given maximum (tuned on a 48 KiB L1, 1-2 MiB L2 machine) and smaller where the caches
-     * are: the kc x nr micro-panel of B plus an mr x kc micro-panel of A within 15/16 of L1, the mc x kc
-     * block of A within 1/7 of L2, the kc x nc block of B within L2.
+     * Block sizes for a kernel with an mr x nr register tile on elements of {@code bytes} bytes: {kc, mc, nc}.
+     * kc is the given one on every machine: it fixes the order of every sum (see {@link GemmKernel}), so the
+     * same product gives the same bits on any machine and with either kernel. mc and nc follow L2, at most the
+     * given maxima (tuned on a 1-2 MiB L2): the mc x kc block of A within 1/7 of L2, the kc x nc block of B
+     * within L2, whole tiles always.
      */
-    static int[] blocks(int mr, int nr, int bytes, int kcMax, int mcMax, int ncMax, int l1, int l2) {
-        int kc = Math.min(kcMax, Math.max(64, (int) (l1 * 15L / 16 / ((long) (mr + nr) * bytes)) / 16 * 16));
+    static int[] blocks(int mr, int nr, int bytes, int kc, int mcMax, int ncMax, int l2) {
         int mc = Math.min(mcMax, Math.max(mr, (int) (l2 / 7L / ((long) kc * bytes)) / mr * mr));
         int nc = Math.min(ncMax, Math.max(nr, (int) (l2 / ((long) kc * bytes)) / nr * nr));
         return new int[] {kc, mc, nc};

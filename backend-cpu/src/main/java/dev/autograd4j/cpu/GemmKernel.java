@@ -28,6 +28,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 abstract class GemmKernel {
     /** Below this many multiply-adds a product runs on the caller's thread. */
     static final long INLINE_WORK = 64L * 64 * 64;
+    /**
+     * The k block of float and double products on every machine and in both kernels: each element of C is
+     * the sum over k blocks of this size, in order, of each block's products summed in k order (fused
+     * multiply-adds from zero). Fixing it (rather than deriving it from the L1 size) makes a product's bits
+     * the same on every machine, with or without the Vector API, at any thread count and JIT tier.
+     */
+    static final int KC_F = 256, KC_D = 192;
     /** Largest packed A (rows padded x k elements) shared by the column tasks of one product. */
     static final long SHARED_A_MAX = 1L << 22;
     /** Largest shared packed A a thread keeps between products; bigger ones are dropped after use. */

@@ -45,16 +45,16 @@ final class GemmVector extends GemmKernel {
     private static final int FEW_ROWS = 2;
 
     /** Block sizes, {kc, mc, nc}; before INSTANCE, whose constructor reads them. */
-    private static final int[] BLOCKS_F = CacheSizes.blocks(MR, NRF, Float.BYTES, 256, 144,
-            Math.max(NRF, 1024 / NRF * NRF), CacheSizes.L1D, CacheSizes.L2);
-    private static final int[] BLOCKS_D = CacheSizes.blocks(MR, NRD, Double.BYTES, 192, 96,
-            Math.max(NRD, 512 / NRD * NRD), CacheSizes.L1D, CacheSizes.L2);
+    private static final int[] BLOCKS_F = CacheSizes.blocks(MR, NRF, Float.BYTES, KC_F, 144,
+            Math.max(NRF, 1024 / NRF * NRF), CacheSizes.L2);
+    private static final int[] BLOCKS_D = CacheSizes.blocks(MR, NRD, Double.BYTES, KC_D, 96,
+            Math.max(NRD, 512 / NRD * NRD), CacheSizes.L2);
 
     static final GemmVector INSTANCE = new GemmVector();
 
     private GemmVector() {
-        // kc: the kc x NR micro-panel of B plus an MR x kc micro-panel of A in L1 (at most 256 / 192, tuned
-        // on 48 KiB); mc: the mc x kc block of A in L2; nc: the kc x nc block of B in L2 as well.
+        // kc (fixed, GemmKernel.KC_F/KC_D): the kc x NR micro-panel of B plus an MR x kc micro-panel of A in a
+        // 48 KiB L1; mc: the mc x kc block of A in L2; nc: the kc x nc block of B in L2 as well.
         super(MR, NRF, BLOCKS_F[1], BLOCKS_F[2], BLOCKS_F[0],
               MR, NRD, BLOCKS_D[1], BLOCKS_D[2], BLOCKS_D[0]);
     }

@@ -315,6 +315,36 @@ class GemmTest {
         }
     }
 
+    /**
+     * Both kernels sum every element in the same order with fused multiply-adds (the same k blocks), so
+     * with or without the Vector API a product gives the same bits.
+     */
+    @Test
+    void plainAndVectorKernelsGiveTheSameBits() {
+        assumeTrue(VECTOR, "jdk.incubator.vector not enabled");
+        Impl v = new VectorImpl();
+        Random rnd = new Random(5);
+        for (int[] s : shapes()) {
+            int m = s[0], n = s[1], k = s[2];
+            float[] a = new float[m * k], b = new float[k * n];
+            double[] ad = new double[m * k], bd = new double[k * n];
+            for (int i = 0; i < a.length; i++) {
+                ad[i] = a[i] = (float) rnd.nextGaussian();
+            }
+            for (int i = 0; i < b.length; i++) {
+                bd[i] = b[i] = (float) rnd.nextGaussian();
+            }
+            float[] cp = new float[m * n], cv = new float[m * n];
+            double[] dp = new double[m * n], dv = new double[m * n];
+            PLAIN.sgemm(m, n, k, a, 0, k, 1, b, 0, n, 1, cp, 0, n);
+            v.sgemm(m, n, k, a, 0, k, 1, b, 0, n, 1, cv, 0, n);
+            PLAIN.dgemm(m, n, k, ad, 0, 1, m, bd, 0, n, 1, dp, 0, n);
+            v.dgemm(m, n, k, ad, 0, 1, m, bd, 0, n, 1, dv, 0, n);
+            assertTrue(java.util.Arrays.equals(cp, cv), "float " + m + "x" + k + "x" + n);
+            assertTrue(java.util.Arrays.equals(dp, dv), "double " + m + "x" + k + "x" + n);
+        }
+    }
+
     @Test
     void entryPointPicksAKernel() {
         String name = Gemm.kernelName();
