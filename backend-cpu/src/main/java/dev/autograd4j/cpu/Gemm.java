@@ -42,6 +42,7 @@ final class Gemm {
             if (vk != null) {
                 kernel = vk;
                 name = vname;
+                LOG.debug("autograd4j CPU matmul blocks: {}", VectorHolder.BLOCKS);
             }
             why = vk != null ? "jdk.incubator.vector enabled" : "Vector API kernel unavailable";
         }
@@ -54,6 +55,7 @@ final class Gemm {
     private static final class VectorHolder {
         static final GemmKernel KERNEL = GemmVector.INSTANCE;
         static final String NAME = "Vector API (" + GemmVector.vectorBits() + "-bit)";
+        static final String BLOCKS = GemmVector.blocks();
     }
 
     private Gemm() {

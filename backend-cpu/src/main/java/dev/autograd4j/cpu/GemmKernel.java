@@ -1,24 +1,44 @@
 package dev.autograd4j.cpu;
 
+import java.util.concurrent.atomic.AtomicInteger;
+
 /**
- * The blocked, packed matrix-product driver shared by {@link GemmPlain} and the Vector API kernel.
+ * The blocked, packed matrix-product driver shared by {@link GemmPlain} and the Vector API kernel
+ * (Goto/BLIS structure).
  *
- * <p>C (m x n, row-major) is cut into at most a few tasks per thread: column blocks of at most nc
- * (a multiple of the thread count of them when parallel), and row ranges only when there are too
- * few column blocks to go round. Each task walks k in blocks of kc and packs its kc x nc block of
- * B once per k block into micro-panels of NR columns ({@code pb[panel*NR*kc + p*NR + j]}), then
- * walks its rows in blocks of mc, packing each mc x kc block of A into micro-panels of MR rows
- * ({@code pa[panel*MR*kc + p*MR + r]}); both are zero-padded to whole panels, and the subclass's
- * macro-kernel multiplies the two packed blocks into C, either overwriting it (the first k block)
- * or adding to it. So B is packed exactly once per product and A once per column block, and the
- * threads share nothing but C (disjoint parts of it). Packing reads through arbitrary strides, so
- * transposed and broadcast (stride 0) operands cost nothing extra in the kernel; row-major B is
- * read row by row (contiguous), not panel by panel (a column strip down every row, which for
- * power-of-two leading dimensions hits the same cache sets and a new page on every row).
+ * <p>C (m x n, row-major) is cut into tasks: column blocks of at most nc (two per thread when
+ * parallel, as far as the columns go), and row ranges only when there are too few column blocks to go
+ * round. Threads claim tasks one at a time from a shared counter, so a thread that starts late or is
+ * descheduled by a busy machine leaves its share to the others. Each task walks k in blocks of kc and
+ * packs its kc x nc block of B once per k block into micro-panels of NR columns
+ * ({@code pb[panel*NR*kc + p*NR + j]}), then walks its rows in blocks of mc, multiplying MR-row
+ * micro-panels of A ({@code pa[panel*MR*kc + p*MR + r]}) by it in the subclass's macro-kernel, which
+ * either overwrites C (the first k block) or adds to it. When all tasks share one row range and A is
+ * not too big ({@link #SHARED_A_MAX}), A is packed once, by all threads together, before the tasks
+ * start; otherwise each task packs its mc x kc blocks as it goes. Both packed operands are zero-padded
+ * to whole panels, so edge tiles run the same kernels. Packing reads through arbitrary strides, so
+ * transposed and broadcast (stride 0) operands cost nothing extra in the kernel, and the kernel never
+ * sees the operands' leading dimensions (no power-of-two cache-set conflicts); row-major B is read
+ * row by row (contiguous), not panel by panel.
+ *
+ * <p>Every element of C is the sum over the k blocks in order of each block's products summed in k
+ * order, whatever the thread count or the task a thread happened to claim: results are the same bits
+ * with 1 or 16 threads.
  */
 abstract class GemmKernel {
     /** Below this many multiply-adds a product runs on the caller's thread. */
     static final long INLINE_WORK = 64L * 64 * 64;
+    /**
+     * The k block of float and double products on every machine and in both kernels: each element of C is
+     * the sum over k blocks of this size, in order, of each block's products summed in k order (fused
+     * multiply-adds from zero). Fixing it (rather than deriving it from the L1 size) makes a product's bits
+     * the same on every machine, with or without the Vector API, at any thread count and JIT tier.
+     */
+    static final int KC_F = 256, KC_D = 192;
+    /** Largest packed A (rows padded x k elements) shared by the column tasks of one product. */
+    static final long SHARED_A_MAX = 1L << 22;
+    /** Largest shared packed A a thread keeps between products; bigger ones are dropped after use. */
+    static final int SHARED_A_KEEP = 1 << 20;
 
     final int mrF, nrF, mcF, ncF, kcF;
     final int mrD, nrD, mcD, ncD, kcD;
@@ -40,10 +60,10 @@ abstract class GemmKernel {
      * C[0..mc, 0..nc] (at c[cOff + i*ldc + j]) = (first ? 0 : C) + packedA * packedB, the packed
      * blocks being mc (padded to MR) x kc and kc x nc (padded to NR).
      */
-    abstract void macro(int mc, int nc, int kc, float[] pa, float[] pb, float[] c, int cOff, int ldc,
+    abstract void macro(int mc, int nc, int kc, float[] pa, int paOff, float[] pb, float[] c, int cOff, int ldc,
                         boolean first, Buffers buf);
 
-    abstract void macro(int mc, int nc, int kc, double[] pa, double[] pb, double[] c, int cOff, int ldc,
+    abstract void macro(int mc, int nc, int kc, double[] pa, int paOff, double[] pb, double[] c, int cOff, int ldc,
                         boolean first, Buffers buf);
 
     /** Width of the column panels B is packed in, for a block of nc columns: NR unless overridden. */
@@ -55,6 +75,23 @@ abstract class GemmKernel {
     static final class Buffers {
         float[] paF = new float[0], pbF = new float[0], tmpF = new float[0];
         double[] paD = new double[0], pbD = new double[0], tmpD = new double[0];
+        /** All of A packed, shared by the threads of one product (see {@link #SHARED_A_MAX}). */
+        float[] sharedF = new float[0];
+        double[] sharedD = new double[0];
+
+        float[] sharedF(int size) {
+            if (sharedF.length < size) {
+                sharedF = new float[size];
+            }
+            return sharedF;
+        }
+
+        double[] sharedD(int size) {
+            if (sharedD.length < size) {
+                sharedD = new double[size];
+            }
+            return sharedD;
+        }
 
         /** Row arrays for the plain kernel: C2 only vectorises its loops when every array index starts at 0. */
         float[][] rowsF = new float[0][], accF = new float[0][];
@@ -101,18 +138,19 @@ abstract class GemmKernel {
 
     /**
      * Tiling of C into tasks: {mc, nc, kc, tm, tn, rowsPerTask}; a task is rowsPerTask rows (walked
-     * in blocks of mc) by nc columns.
+     * in blocks of mc) by nc columns. With several threads there are two column blocks per thread as
+     * far as the columns go (the tasks are claimed one by one, so a thread that starts late or is
+     * descheduled leaves its share to the others), and row ranges only when there are too few columns.
+     * Nothing here changes the order of any element's sum: that is fixed by kc, which depends on k only.
      */
-    private static int[] plan(int m, int n, int k, int mr, int nr, int mcMax, int ncMax, int kcMax, boolean parallel) {
+    private static int[] plan(int m, int n, int k, int mr, int nr, int mcMax, int ncMax, int kcMax, int threads) {
         // Even k blocks, so that the last one is not a sliver.
         int kc = ceilDiv(k, ceilDiv(k, kcMax));
         int tn = ceilDiv(n, Math.min(ncMax, roundUp(n, nr)));
         int tm = 1;
-        if (parallel) {
-            int threads = Parallel.threads();
+        if (threads > 1) {
             int maxTn = ceilDiv(n, nr);
-            // A multiple of the thread count of column blocks, as far as the columns go.
-            tn = Math.min(maxTn, roundUp(tn, threads));
+            tn = Math.min(maxTn, roundUp(Math.max(tn, 2 * threads), threads));
             if (tn < threads) {
                 // Too few columns: split the rows as well.
                 tm = Math.min(ceilDiv(m, mr), ceilDiv(threads, tn));
@@ -126,6 +164,23 @@ abstract class GemmKernel {
         int mc = Math.min(mcMax, rowsPerTask);
         mc = roundUp(ceilDiv(rowsPerTask, ceilDiv(rowsPerTask, mc)), mr);
         return new int[] {mc, nc, kc, tm, tn, rowsPerTask};
+    }
+
+    /** Whether A is packed once for all column tasks (one row range, several column blocks, not too big). */
+    private static boolean shareA(int tm, int tn, int mPad, int k) {
+        return tm == 1 && tn > 1 && (long) mPad * k <= SHARED_A_MAX;
+    }
+
+    /**
+     * Runs body on up to {@code threads} threads (inline when 1); the bodies claim their work from
+     * shared counters, so it does not matter how many actually run.
+     */
+    private static void run(int threads, long costPerThread, Parallel.RangeBody body) {
+        if (threads < 2) {
+            body.run(0, 1);
+        } else {
+            Parallel.forRange(threads, costPerThread, body);
+        }
     }
 
     // ---------------------------------------------------------------- float
@@ -142,46 +197,70 @@ abstract class GemmKernel {
             return;
         }
         long work = (long) m * n * k;
-        boolean parallel = work >= INLINE_WORK && Parallel.threads() > 1;
-        int[] pl = plan(m, n, k, mrF, nrF, mcF, ncF, kcF, parallel);
+        int threads = work >= INLINE_WORK ? Parallel.threads() : 1;
+        final int mr = mrF, nr = nrF;
+        int[] pl = plan(m, n, k, mr, nr, mcF, ncF, kcF, threads);
         final int mc = pl[0], nc = pl[1], kcMax = pl[2], tn = pl[4], rowsPerTask = pl[5];
-        int tiles = pl[3] * tn;
+        final int tiles = pl[3] * tn, mPad = roundUp(m, mr);
+        final boolean shared = shareA(pl[3], tn, mPad, k);
+        Buffers own = BUFFERS.get();
+        final float[] paAll = shared ? own.sharedF(mPad * k) : null;
+        final int aUnits = shared ? ceilDiv(m, mc) : 0;
+        final AtomicInteger nextA = new AtomicInteger(), doneA = new AtomicInteger(), nextTile = new AtomicInteger();
         Parallel.RangeBody body = (from, to) -> {
             Buffers buf = BUFFERS.get();
-            int paLen = roundUp(mc, mrF) * kcMax, pbLen = roundUp(nc, panelWidthB(nrF, nc)) * kcMax;
-            if (buf.paF.length < paLen) {
+            int paLen = roundUp(mc, mr) * kcMax, pbLen = roundUp(nc, panelWidthB(nr, nc)) * kcMax;
+            if (!shared && buf.paF.length < paLen) {
                 buf.paF = new float[paLen];
             }
             if (buf.pbF.length < pbLen) {
                 buf.pbF = new float[pbLen];
             }
-            float[] pa = buf.paF, pb = buf.pbF;
-            for (int t = from; t < to; t++) {
+            float[] pa = shared ? paAll : buf.paF, pb = buf.pbF;
+            if (shared) {
+                // All of A, packed once: k block p0 of rows [i, i + rows) at p0 * mPad + i * kcb.
+                for (int u; (u = nextA.getAndIncrement()) < aUnits; doneA.incrementAndGet()) {
+                    int i = u * mc, rows = Math.min(mc, m - i);
+                    for (int p0 = 0; p0 < k; p0 += kcMax) {
+                        int kcb = Math.min(kcMax, k - p0);
+                        packA(a, aOff + i * aRs + p0 * aCs, aRs, aCs, rows, kcb, mr, pa, p0 * mPad + i * kcb);
+                    }
+                }
+                // Only waits for units other threads have claimed and are packing.
+                while (doneA.get() < aUnits) {
+                    Thread.onSpinWait();
+                }
+            }
+            for (int t; (t = nextTile.getAndIncrement()) < tiles; ) {
                 int i0 = (t / tn) * rowsPerTask, j0 = (t % tn) * nc;
                 int rows = Math.min(rowsPerTask, m - i0), ncb = Math.min(nc, n - j0);
                 for (int p0 = 0; p0 < k; p0 += kcMax) {
                     int kcb = Math.min(kcMax, k - p0);
-                    packB(b, bOff + p0 * bRs + j0 * bCs, bRs, bCs, kcb, ncb, panelWidthB(nrF, ncb), pb);
+                    packB(b, bOff + p0 * bRs + j0 * bCs, bRs, bCs, kcb, ncb, panelWidthB(nr, ncb), pb);
                     for (int ic = 0; ic < rows; ic += mc) {
-                        int mcb = Math.min(mc, rows - ic);
-                        packA(a, aOff + (i0 + ic) * aRs + p0 * aCs, aRs, aCs, mcb, kcb, mrF, pa);
-                        macro(mcb, ncb, kcb, pa, pb, c, cOff + (i0 + ic) * ldc + j0, ldc, p0 == 0, buf);
+                        int mcb = Math.min(mc, rows - ic), paOff;
+                        if (shared) {
+                            paOff = p0 * mPad + (i0 + ic) * kcb;
+                        } else {
+                            packA(a, aOff + (i0 + ic) * aRs + p0 * aCs, aRs, aCs, mcb, kcb, mr, pa, 0);
+                            paOff = 0;
+                        }
+                        macro(mcb, ncb, kcb, pa, paOff, pb, c, cOff + (i0 + ic) * ldc + j0, ldc, p0 == 0, buf);
                     }
                 }
             }
         };
-        if (!parallel || tiles < 2) {
-            body.run(0, tiles);
-        } else {
-            Parallel.forRange(tiles, (long) mc * nc * k, body);
+        run(Math.min(threads, Math.max(tiles, aUnits)), work / Math.max(1, threads), body);
+        if (shared && paAll.length > SHARED_A_KEEP) {
+            own.sharedF = new float[0];
         }
     }
 
-    /** Packs rows [0, mc) x cols [0, kc) of A (origin at a[off]) into MR-row micro-panels. */
-    static void packA(float[] a, int off, int rs, int cs, int mc, int kc, int mr, float[] pa) {
+    /** Packs rows [0, mc) x cols [0, kc) of A (origin at a[off]) into MR-row micro-panels from pa[po] on. */
+    static void packA(float[] a, int off, int rs, int cs, int mc, int kc, int mr, float[] pa, int po) {
         for (int ir = 0; ir < mc; ir += mr) {
             int rows = Math.min(mr, mc - ir);
-            int d = ir * kc;
+            int d = po + ir * kc;
             if (cs == 1 && rs != 1) {
                 for (int r = 0; r < rows; r++) {
                     int s = off + (ir + r) * rs;
@@ -279,45 +358,69 @@ abstract class GemmKernel {
             return;
         }
         long work = (long) m * n * k;
-        boolean parallel = work >= INLINE_WORK && Parallel.threads() > 1;
-        int[] pl = plan(m, n, k, mrD, nrD, mcD, ncD, kcD, parallel);
+        int threads = work >= INLINE_WORK ? Parallel.threads() : 1;
+        final int mr = mrD, nr = nrD;
+        int[] pl = plan(m, n, k, mr, nr, mcD, ncD, kcD, threads);
         final int mc = pl[0], nc = pl[1], kcMax = pl[2], tn = pl[4], rowsPerTask = pl[5];
-        int tiles = pl[3] * tn;
+        final int tiles = pl[3] * tn, mPad = roundUp(m, mr);
+        final boolean shared = shareA(pl[3], tn, mPad, k);
+        Buffers own = BUFFERS.get();
+        final double[] paAll = shared ? own.sharedD(mPad * k) : null;
+        final int aUnits = shared ? ceilDiv(m, mc) : 0;
+        final AtomicInteger nextA = new AtomicInteger(), doneA = new AtomicInteger(), nextTile = new AtomicInteger();
         Parallel.RangeBody body = (from, to) -> {
             Buffers buf = BUFFERS.get();
-            int paLen = roundUp(mc, mrD) * kcMax, pbLen = roundUp(nc, panelWidthB(nrD, nc)) * kcMax;
-            if (buf.paD.length < paLen) {
+            int paLen = roundUp(mc, mr) * kcMax, pbLen = roundUp(nc, panelWidthB(nr, nc)) * kcMax;
+            if (!shared && buf.paD.length < paLen) {
                 buf.paD = new double[paLen];
             }
             if (buf.pbD.length < pbLen) {
                 buf.pbD = new double[pbLen];
             }
-            double[] pa = buf.paD, pb = buf.pbD;
-            for (int t = from; t < to; t++) {
+            double[] pa = shared ? paAll : buf.paD, pb = buf.pbD;
+            if (shared) {
+                // All of A, packed once: k block p0 of rows [i, i + rows) at p0 * mPad + i * kcb.
+                for (int u; (u = nextA.getAndIncrement()) < aUnits; doneA.incrementAndGet()) {
+                    int i = u * mc, rows = Math.min(mc, m - i);
+                    for (int p0 = 0; p0 < k; p0 += kcMax) {
+                        int kcb = Math.min(kcMax, k - p0);
+                        packA(a, aOff + i * aRs + p0 * aCs, aRs, aCs, rows, kcb, mr, pa, p0 * mPad + i * kcb);
+                    }
+                }
+                // Only waits for units other threads have claimed and are packing.
+                while (doneA.get() < aUnits) {
+                    Thread.onSpinWait();
+                }
+            }
+            for (int t; (t = nextTile.getAndIncrement()) < tiles; ) {
                 int i0 = (t / tn) * rowsPerTask, j0 = (t % tn) * nc;
                 int rows = Math.min(rowsPerTask, m - i0), ncb = Math.min(nc, n - j0);
                 for (int p0 = 0; p0 < k; p0 += kcMax) {
                     int kcb = Math.min(kcMax, k - p0);
-                    packB(b, bOff + p0 * bRs + j0 * bCs, bRs, bCs, kcb, ncb, panelWidthB(nrD, ncb), pb);
+                    packB(b, bOff + p0 * bRs + j0 * bCs, bRs, bCs, kcb, ncb, panelWidthB(nr, ncb), pb);
                     for (int ic = 0; ic < rows; ic += mc) {
-                        int mcb = Math.min(mc, rows - ic);
-                        packA(a, aOff + (i0 + ic) * aRs + p0 * aCs, aRs, aCs, mcb, kcb, mrD, pa);
-                        macro(mcb, ncb, kcb, pa, pb, c, cOff + (i0 + ic) * ldc + j0, ldc, p0 == 0, buf);
+                        int mcb = Math.min(mc, rows - ic), paOff;
+                        if (shared) {
+                            paOff = p0 * mPad + (i0 + ic) * kcb;
+                        } else {
+                            packA(a, aOff + (i0 + ic) * aRs + p0 * aCs, aRs, aCs, mcb, kcb, mr, pa, 0);
+                            paOff = 0;
+                        }
+                        macro(mcb, ncb, kcb, pa, paOff, pb, c, cOff + (i0 + ic) * ldc + j0, ldc, p0 == 0, buf);
                     }
                 }
             }
         };
-        if (!parallel || tiles < 2) {
-            body.run(0, tiles);
-        } else {
-            Parallel.forRange(tiles, (long) mc * nc * k, body);
+        run(Math.min(threads, Math.max(tiles, aUnits)), work / Math.max(1, threads), body);
+        if (shared && paAll.length > SHARED_A_KEEP) {
+            own.sharedD = new double[0];
         }
     }
 
-    static void packA(double[] a, int off, int rs, int cs, int mc, int kc, int mr, double[] pa) {
+    static void packA(double[] a, int off, int rs, int cs, int mc, int kc, int mr, double[] pa, int po) {
         for (int ir = 0; ir < mc; ir += mr) {
             int rows = Math.min(mr, mc - ir);
-            int d = ir * kc;
+            int d = po + ir * kc;
             if (cs == 1 && rs != 1) {
                 for (int r = 0; r < rows; r++) {
                     int s = off + (ir + r) * rs;

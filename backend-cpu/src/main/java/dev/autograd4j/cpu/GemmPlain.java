@@ -5,9 +5,11 @@ package dev.autograd4j.cpu;
  *
  * <p>Same blocking and packing as the Vector API kernel, but B is packed as one row-major
  * kc x nc panel per block, and the tile is 4 rows of C by the block's columns: for each k step,
- * four A values are held in registers and the inner loop {@code c_r[j] += a_r * b[j]} over the
- * B row is a plain counted loop that C2's superword pass turns into SIMD code. The 4 x nc
- * accumulator strip stays in L1 across the kc steps.
+ * four A values are held in registers and the inner loop {@code c_r[j] = fma(a_r, b[j], c_r[j])} over
+ * the B row is a plain counted loop that C2's superword pass turns into SIMD FMA code. The 4 x nc
+ * accumulator strip stays in L1 across the kc steps. Every element is summed in the Vector API kernel's
+ * order with the same fused multiply-adds (the k blocks are {@link GemmKernel#KC_F}/{@link GemmKernel#KC_D}
+ * in both), so the two kernels give the same bits.
  *
  * <p>C2 (JDK 17) only vectorises these loops when every array is indexed from 0 (an invariant
  * offset such as {@code c[o + j]} keeps them scalar, 5x slower), so the packed B rows and the
@@ -21,7 +23,7 @@ final class GemmPlain extends GemmKernel {
     static final GemmPlain INSTANCE = new GemmPlain();
 
     private GemmPlain() {
-        super(MR, NR, 128, 256, 256, MR, NR, 128, 256, 256);
+        super(MR, NR, 128, 256, KC_F, MR, NR, 128, 256, KC_D);
     }
 
     static void sgemm(int m, int n, int k, float[] a, int aOff, int aRs, int aCs,
@@ -42,7 +44,7 @@ final class GemmPlain extends GemmKernel {
     // ---------------------------------------------------------------- float
 
     @Override
-    void macro(int mc, int nc, int kc, float[] pa, float[] pb, float[] c, int cOff, int ldc,
+    void macro(int mc, int nc, int kc, float[] pa, int paOff, float[] pb, float[] c, int cOff, int ldc,
                boolean first, Buffers buf) {
         int ncp = panelWidthB(NR, nc);
         float[][] rows = buf.rowsF = Buffers.rows(buf.rowsF, kc, ncp);
@@ -52,7 +54,7 @@ final class GemmPlain extends GemmKernel {
         }
         for (int ir = 0; ir < mc; ir += MR) {
             int nrows = Math.min(MR, mc - ir);
-            int ia = ir * kc;
+            int ia = paOff + ir * kc;
             if (nrows == MR) {
                 for (int r = 0; r < MR; r++) {
                     java.util.Arrays.fill(acc[r], 0, nc, 0f);
@@ -85,10 +87,10 @@ final class GemmPlain extends GemmKernel {
             float[] b = rows[p];
             for (int j = 0; j < nc; j++) {
                 float bj = b[j];
-                c0[j] += a0 * bj;
-                c1[j] += a1 * bj;
-                c2[j] += a2 * bj;
-                c3[j] += a3 * bj;
+                c0[j] = Math.fma(a0, bj, c0[j]);
+                c1[j] = Math.fma(a1, bj, c1[j]);
+                c2[j] = Math.fma(a2, bj, c2[j]);
+                c3[j] = Math.fma(a3, bj, c3[j]);
             }
             ia += MR;
         }
@@ -99,7 +101,7 @@ final class GemmPlain extends GemmKernel {
             float a0 = pa[ia];
             float[] b = rows[p];
             for (int j = 0; j < nc; j++) {
-                c0[j] += a0 * b[j];
+                c0[j] = Math.fma(a0, b[j], c0[j]);
             }
             ia += MR;
         }
@@ -108,7 +110,7 @@ final class GemmPlain extends GemmKernel {
     // ---------------------------------------------------------------- double
 
     @Override
-    void macro(int mc, int nc, int kc, double[] pa, double[] pb, double[] c, int cOff, int ldc,
+    void macro(int mc, int nc, int kc, double[] pa, int paOff, double[] pb, double[] c, int cOff, int ldc,
                boolean first, Buffers buf) {
         int ncp = panelWidthB(NR, nc);
         double[][] rows = buf.rowsD = Buffers.rows(buf.rowsD, kc, ncp);
@@ -118,7 +120,7 @@ final class GemmPlain extends GemmKernel {
         }
         for (int ir = 0; ir < mc; ir += MR) {
             int nrows = Math.min(MR, mc - ir);
-            int ia = ir * kc;
+            int ia = paOff + ir * kc;
             if (nrows == MR) {
                 for (int r = 0; r < MR; r++) {
                     java.util.Arrays.fill(acc[r], 0, nc, 0d);
@@ -151,10 +153,10 @@ final class GemmPlain extends GemmKernel {
             double[] b = rows[p];
             for (int j = 0; j < nc; j++) {
                 double bj = b[j];
-                c0[j] += a0 * bj;
-                c1[j] += a1 * bj;
-                c2[j] += a2 * bj;
-                c3[j] += a3 * bj;
+                c0[j] = Math.fma(a0, bj, c0[j]);
+                c1[j] = Math.fma(a1, bj, c1[j]);
+                c2[j] = Math.fma(a2, bj, c2[j]);
+                c3[j] = Math.fma(a3, bj, c3[j]);
             }
             ia += MR;
         }
@@ -165,7 +167,7 @@ final class GemmPlain extends GemmKernel {
             double a0 = pa[ia];
             double[] b = rows[p];
             for (int j = 0; j < nc; j++) {
-                c0[j] += a0 * b[j];
+                c0[j] = Math.fma(a0, b[j], c0[j]);
             }
             ia += MR;
         }

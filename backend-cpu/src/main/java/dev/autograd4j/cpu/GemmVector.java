@@ -23,21 +23,47 @@ final class GemmVector extends GemmKernel {
     private static final VectorSpecies<Double> DS = DoubleVector.SPECIES_PREFERRED;
     private static final int FL = FS.length();
     private static final int DL = DS.length();
-    /** Rows of the register tile. 12 (24 accumulators) runs ~20% faster once C2 has compiled it, but that compile
-     * takes seconds on a busy machine and C1 code boxes every vector, so cold calls crawl: 6 keeps warm-up short. */
-    private static final int MR = 6;
+    /**
+     * 512-bit vectors (AVX-512: 32 vector registers): a 12 x 2-vector tile, 24 accumulators. Narrower vectors
+     * (AVX2: 16 registers): a 6 x 2-vector tile, 12 accumulators plus two B vectors and one broadcast.
+     */
+    private static final boolean WIDE = FS.vectorBitSize() >= 512;
+    /** Rows of the register tile (and of the packed A micro-panels). */
+    private static final int MR = WIDE ? 12 : 6;
+    /**
+     * Blocks of fewer multiply-adds run the wide tile's panels as two six-row tiles (same sums, same bits): the
+     * small products of a training step then never need the big 12 x 2 kernel, whose C2 compile takes
+     * about a second of a busy machine's time and whose interpreted and C1 code (boxed vectors) is slow
+     * until then; the large products that gain from it amortise that.
+     */
+    static final long WIDE_BLOCK = 1L << 21;
+    /** Rows of the narrow tile, also used for the edges of the wide one. */
+    private static final int MR6 = 6;
     private static final int NRF = 2 * FL;
     private static final int NRD = 2 * DL;
     /** Edge tiles with at most this many rows use the one-row kernel (latency-bound, but no wasted rows). */
     private static final int FEW_ROWS = 2;
 
+    /** Block sizes, {kc, mc, nc}; before INSTANCE, whose constructor reads them. */
+    private static final int[] BLOCKS_F = CacheSizes.blocks(MR, NRF, Float.BYTES, KC_F, 144,
+            Math.max(NRF, 1024 / NRF * NRF), CacheSizes.L2);
+    private static final int[] BLOCKS_D = CacheSizes.blocks(MR, NRD, Double.BYTES, KC_D, 96,
+            Math.max(NRD, 512 / NRD * NRD), CacheSizes.L2);
+
     static final GemmVector INSTANCE = new GemmVector();
 
     private GemmVector() {
-        // kc: the kc x NR micro-panel of B (32 KiB) plus an MR x kc panel of A in the 48 KiB L1;
-        // mc: the mc x kc block of A in L2 (2 MiB); nc: the kc x nc block of B in L2 as well.
-        super(MR, NRF, 144, Math.max(NRF, 1024 / NRF * NRF), 256,
-              MR, NRD, 96, Math.max(NRD, 512 / NRD * NRD), 192);
+        // kc (fixed, GemmKernel.KC_F/KC_D): the kc x NR micro-panel of B plus an MR x kc micro-panel of A in a
+        // 48 KiB L1; mc: the mc x kc block of A in L2; nc: the kc x nc block of B in L2 as well.
+        super(MR, NRF, BLOCKS_F[1], BLOCKS_F[2], BLOCKS_F[0],
+              MR, NRD, BLOCKS_D[1], BLOCKS_D[2], BLOCKS_D[0]);
+    }
+
+    /** "kc/mc/nc" of the float and double blocks, for the log. */
+    static String blocks() {
+        return "f32 " + BLOCKS_F[0] + "/" + BLOCKS_F[1] + "/" + BLOCKS_F[2] + ", f64 " + BLOCKS_D[0] + "/" + BLOCKS_D[1]
+                + "/" + BLOCKS_D[2] + " (kc/mc/nc; L1d " + CacheSizes.L1D / 1024 + " KiB, L2 " + CacheSizes.L2 / 1024
+                + " KiB)";
     }
 
     /** Bits of the vectors the kernel uses. */
@@ -58,15 +84,15 @@ final class GemmVector extends GemmKernel {
     // ---------------------------------------------------------------- float
 
     @Override
-    void macro(int mc, int nc, int kc, float[] pa, float[] pb, float[] c, int cOff, int ldc,
+    void macro(int mc, int nc, int kc, float[] pa, int paOff, float[] pb, float[] c, int cOff, int ldc,
                boolean first, Buffers buf) {
-        float[] tmp = null;
+        boolean wide = WIDE && (long) mc * nc * kc >= WIDE_BLOCK;
         for (int jr = 0; jr < nc; jr += NRF) {
             int cols = Math.min(NRF, nc - jr);
             int ib = jr * kc;
             for (int ir = 0; ir < mc; ir += MR) {
                 int rows = Math.min(MR, mc - ir);
-                int ia = ir * kc;
+                int ia = paOff + ir * kc;
                 int co = cOff + ir * ldc + jr;
                 if (rows == MR && cols == NRF) {
                     if (first) {
@@ -74,31 +100,58 @@ final class GemmVector extends GemmKernel {
                             java.util.Arrays.fill(c, co + r * ldc, co + r * ldc + NRF, 0f);
                         }
                     }
-                    micro(kc, pa, ia, pb, ib, c, co, ldc);
-                } else if (rows <= FEW_ROWS && cols == NRF) {
-                    for (int r = 0; r < rows; r++) {
-                        micro1(kc, pa, ia + r, pb, ib, c, co + r * ldc, first);
+                    if (wide) {
+                        micro12x2(kc, pa, ia, pb, ib, c, co, ldc);
+                    } else {
+                        micro6(kc, pa, ia, pb, ib, c, co, ldc);
+                        if (MR > MR6) {
+                            micro6(kc, pa, ia + MR6, pb, ib, c, co + MR6 * ldc, ldc);
+                        }
                     }
                 } else {
-                    if (tmp == null) {
-                        tmp = buf.tmpF(MR * NRF);
-                    }
-                    if (rows <= FEW_ROWS) {
-                        for (int r = 0; r < rows; r++) {
-                            micro1(kc, pa, ia + r, pb, ib, tmp, r * NRF, true);
-                        }
-                    } else {
-                        java.util.Arrays.fill(tmp, 0, MR * NRF, 0f);
-                        micro(kc, pa, ia, pb, ib, tmp, 0, NRF);
-                    }
-                    flush(tmp, NRF, rows, cols, c, co, ldc, first);
+                    edge(rows, cols, kc, pa, ia, pb, ib, c, co, ldc, first, buf);
                 }
             }
         }
     }
 
-    /** C tile += A panel * B panel (no overwrite variant: one store path keeps the method small enough for C1). */
-    private static void micro(int kc, float[] pa, int ia, float[] pb, int ib, float[] c, int co, int ldc) {
+    /**
+     * An edge tile (fewer than MR rows or NRF columns) in chunks of six rows: whole chunks run the six-row
+     * kernel, one or two leftover rows the one-row kernel, and partial columns go through a temp tile.
+     */
+    private static void edge(int rows, int cols, int kc, float[] pa, int ia, float[] pb, int ib, float[] c, int co,
+                             int ldc, boolean first, Buffers buf) {
+        float[] tmp = buf.tmpF(MR6 * NRF);
+        for (int r0 = 0; r0 < rows; r0 += MR6) {
+            int rr = Math.min(MR6, rows - r0);
+            int cr = co + r0 * ldc;
+            if (rr == MR6 && cols == NRF) {
+                if (first) {
+                    for (int r = 0; r < MR6; r++) {
+                        java.util.Arrays.fill(c, cr + r * ldc, cr + r * ldc + NRF, 0f);
+                    }
+                }
+                micro6(kc, pa, ia + r0, pb, ib, c, cr, ldc);
+            } else if (rr <= FEW_ROWS && cols == NRF) {
+                for (int r = 0; r < rr; r++) {
+                    micro1(kc, pa, ia + r0 + r, pb, ib, c, cr + r * ldc, first);
+                }
+            } else {
+                if (rr <= FEW_ROWS) {
+                    for (int r = 0; r < rr; r++) {
+                        micro1(kc, pa, ia + r0 + r, pb, ib, tmp, r * NRF, true);
+                    }
+                } else {
+                    java.util.Arrays.fill(tmp, 0, MR6 * NRF, 0f);
+                    micro6(kc, pa, ia + r0, pb, ib, tmp, 0, NRF);
+                }
+                flush(tmp, NRF, rr, cols, c, cr, ldc, first);
+            }
+        }
+    }
+
+    /** C tile += A panel * B panel for 6 rows x 2 vectors; the packed A panel has MR rows (6 or 12). */
+    private static void micro6(int kc, float[] pa, int ia, float[] pb, int ib, float[] c, int co, int ldc) {
         FloatVector c0_0 = FloatVector.zero(FS), c0_1 = FloatVector.zero(FS);
         FloatVector c1_0 = FloatVector.zero(FS), c1_1 = FloatVector.zero(FS);
         FloatVector c2_0 = FloatVector.zero(FS), c2_1 = FloatVector.zero(FS);
@@ -143,6 +196,88 @@ final class GemmVector extends GemmKernel {
         c5_1.add(FloatVector.fromArray(FS, c, co + 5 * ldc + FL)).intoArray(c, co + 5 * ldc + FL);
     }
 
+    /** C tile += A panel * B panel for a 12 x 2-vector tile (accumulators live in 24 registers). */
+    private static void micro12x2(int kc, float[] pa, int ia, float[] pb, int ib, float[] c, int co, int ldc) {
+        FloatVector c0_0 = FloatVector.zero(FS), c0_1 = FloatVector.zero(FS);
+        FloatVector c1_0 = FloatVector.zero(FS), c1_1 = FloatVector.zero(FS);
+        FloatVector c2_0 = FloatVector.zero(FS), c2_1 = FloatVector.zero(FS);
+        FloatVector c3_0 = FloatVector.zero(FS), c3_1 = FloatVector.zero(FS);
+        FloatVector c4_0 = FloatVector.zero(FS), c4_1 = FloatVector.zero(FS);
+        FloatVector c5_0 = FloatVector.zero(FS), c5_1 = FloatVector.zero(FS);
+        FloatVector c6_0 = FloatVector.zero(FS), c6_1 = FloatVector.zero(FS);
+        FloatVector c7_0 = FloatVector.zero(FS), c7_1 = FloatVector.zero(FS);
+        FloatVector c8_0 = FloatVector.zero(FS), c8_1 = FloatVector.zero(FS);
+        FloatVector c9_0 = FloatVector.zero(FS), c9_1 = FloatVector.zero(FS);
+        FloatVector c10_0 = FloatVector.zero(FS), c10_1 = FloatVector.zero(FS);
+        FloatVector c11_0 = FloatVector.zero(FS), c11_1 = FloatVector.zero(FS);
+        for (int p = 0; p < kc; p++) {
+            int pA = ia + p * MR, pB = ib + p * 2 * FL;
+            FloatVector b0 = FloatVector.fromArray(FS, pb, pB);
+            FloatVector b1 = FloatVector.fromArray(FS, pb, pB + FL);
+            FloatVector a;
+            a = FloatVector.broadcast(FS, pa[pA]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            a = FloatVector.broadcast(FS, pa[pA + 1]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            a = FloatVector.broadcast(FS, pa[pA + 2]);
+            c2_0 = a.fma(b0, c2_0);
+            c2_1 = a.fma(b1, c2_1);
+            a = FloatVector.broadcast(FS, pa[pA + 3]);
+            c3_0 = a.fma(b0, c3_0);
+            c3_1 = a.fma(b1, c3_1);
+            a = FloatVector.broadcast(FS, pa[pA + 4]);
+            c4_0 = a.fma(b0, c4_0);
+            c4_1 = a.fma(b1, c4_1);
+            a = FloatVector.broadcast(FS, pa[pA + 5]);
+            c5_0 = a.fma(b0, c5_0);
+            c5_1 = a.fma(b1, c5_1);
+            a = FloatVector.broadcast(FS, pa[pA + 6]);
+            c6_0 = a.fma(b0, c6_0);
+            c6_1 = a.fma(b1, c6_1);
+            a = FloatVector.broadcast(FS, pa[pA + 7]);
+            c7_0 = a.fma(b0, c7_0);
+            c7_1 = a.fma(b1, c7_1);
+            a = FloatVector.broadcast(FS, pa[pA + 8]);
+            c8_0 = a.fma(b0, c8_0);
+            c8_1 = a.fma(b1, c8_1);
+            a = FloatVector.broadcast(FS, pa[pA + 9]);
+            c9_0 = a.fma(b0, c9_0);
+            c9_1 = a.fma(b1, c9_1);
+            a = FloatVector.broadcast(FS, pa[pA + 10]);
+            c10_0 = a.fma(b0, c10_0);
+            c10_1 = a.fma(b1, c10_1);
+            a = FloatVector.broadcast(FS, pa[pA + 11]);
+            c11_0 = a.fma(b0, c11_0);
+            c11_1 = a.fma(b1, c11_1);
+        }
+        c0_0.add(FloatVector.fromArray(FS, c, co)).intoArray(c, co);
+        c0_1.add(FloatVector.fromArray(FS, c, co + FL)).intoArray(c, co + FL);
+        c1_0.add(FloatVector.fromArray(FS, c, co + ldc)).intoArray(c, co + ldc);
+        c1_1.add(FloatVector.fromArray(FS, c, co + ldc + FL)).intoArray(c, co + ldc + FL);
+        c2_0.add(FloatVector.fromArray(FS, c, co + 2 * ldc)).intoArray(c, co + 2 * ldc);
+        c2_1.add(FloatVector.fromArray(FS, c, co + 2 * ldc + FL)).intoArray(c, co + 2 * ldc + FL);
+        c3_0.add(FloatVector.fromArray(FS, c, co + 3 * ldc)).intoArray(c, co + 3 * ldc);
+        c3_1.add(FloatVector.fromArray(FS, c, co + 3 * ldc + FL)).intoArray(c, co + 3 * ldc + FL);
+        c4_0.add(FloatVector.fromArray(FS, c, co + 4 * ldc)).intoArray(c, co + 4 * ldc);
+        c4_1.add(FloatVector.fromArray(FS, c, co + 4 * ldc + FL)).intoArray(c, co + 4 * ldc + FL);
+        c5_0.add(FloatVector.fromArray(FS, c, co + 5 * ldc)).intoArray(c, co + 5 * ldc);
+        c5_1.add(FloatVector.fromArray(FS, c, co + 5 * ldc + FL)).intoArray(c, co + 5 * ldc + FL);
+        c6_0.add(FloatVector.fromArray(FS, c, co + 6 * ldc)).intoArray(c, co + 6 * ldc);
+        c6_1.add(FloatVector.fromArray(FS, c, co + 6 * ldc + FL)).intoArray(c, co + 6 * ldc + FL);
+        c7_0.add(FloatVector.fromArray(FS, c, co + 7 * ldc)).intoArray(c, co + 7 * ldc);
+        c7_1.add(FloatVector.fromArray(FS, c, co + 7 * ldc + FL)).intoArray(c, co + 7 * ldc + FL);
+        c8_0.add(FloatVector.fromArray(FS, c, co + 8 * ldc)).intoArray(c, co + 8 * ldc);
+        c8_1.add(FloatVector.fromArray(FS, c, co + 8 * ldc + FL)).intoArray(c, co + 8 * ldc + FL);
+        c9_0.add(FloatVector.fromArray(FS, c, co + 9 * ldc)).intoArray(c, co + 9 * ldc);
+        c9_1.add(FloatVector.fromArray(FS, c, co + 9 * ldc + FL)).intoArray(c, co + 9 * ldc + FL);
+        c10_0.add(FloatVector.fromArray(FS, c, co + 10 * ldc)).intoArray(c, co + 10 * ldc);
+        c10_1.add(FloatVector.fromArray(FS, c, co + 10 * ldc + FL)).intoArray(c, co + 10 * ldc + FL);
+        c11_0.add(FloatVector.fromArray(FS, c, co + 11 * ldc)).intoArray(c, co + 11 * ldc);
+        c11_1.add(FloatVector.fromArray(FS, c, co + 11 * ldc + FL)).intoArray(c, co + 11 * ldc + FL);
+    }
+
     /** One row of the tile: row r of the packed A panel is pa[ia + p*MR]. */
     private static void micro1(int kc, float[] pa, int ia, float[] pb, int ib, float[] c, int co, boolean first) {
         FloatVector c0 = FloatVector.zero(FS), c1 = FloatVector.zero(FS);
@@ -164,15 +299,15 @@ final class GemmVector extends GemmKernel {
     // ---------------------------------------------------------------- double
 
     @Override
-    void macro(int mc, int nc, int kc, double[] pa, double[] pb, double[] c, int cOff, int ldc,
+    void macro(int mc, int nc, int kc, double[] pa, int paOff, double[] pb, double[] c, int cOff, int ldc,
                boolean first, Buffers buf) {
-        double[] tmp = null;
+        boolean wide = WIDE && (long) mc * nc * kc >= WIDE_BLOCK;
         for (int jr = 0; jr < nc; jr += NRD) {
             int cols = Math.min(NRD, nc - jr);
             int ib = jr * kc;
             for (int ir = 0; ir < mc; ir += MR) {
                 int rows = Math.min(MR, mc - ir);
-                int ia = ir * kc;
+                int ia = paOff + ir * kc;
                 int co = cOff + ir * ldc + jr;
                 if (rows == MR && cols == NRD) {
                     if (first) {
@@ -180,31 +315,55 @@ final class GemmVector extends GemmKernel {
                             java.util.Arrays.fill(c, co + r * ldc, co + r * ldc + NRD, 0d);
                         }
                     }
-                    micro(kc, pa, ia, pb, ib, c, co, ldc);
-                } else if (rows <= FEW_ROWS && cols == NRD) {
-                    for (int r = 0; r < rows; r++) {
-                        micro1(kc, pa, ia + r, pb, ib, c, co + r * ldc, first);
+                    if (wide) {
+                        micro12x2(kc, pa, ia, pb, ib, c, co, ldc);
+                    } else {
+                        micro6(kc, pa, ia, pb, ib, c, co, ldc);
+                        if (MR > MR6) {
+                            micro6(kc, pa, ia + MR6, pb, ib, c, co + MR6 * ldc, ldc);
+                        }
                     }
                 } else {
-                    if (tmp == null) {
-                        tmp = buf.tmpD(MR * NRD);
-                    }
-                    if (rows <= FEW_ROWS) {
-                        for (int r = 0; r < rows; r++) {
-                            micro1(kc, pa, ia + r, pb, ib, tmp, r * NRD, true);
-                        }
-                    } else {
-                        java.util.Arrays.fill(tmp, 0, MR * NRD, 0d);
-                        micro(kc, pa, ia, pb, ib, tmp, 0, NRD);
-                    }
-                    flush(tmp, NRD, rows, cols, c, co, ldc, first);
+                    edge(rows, cols, kc, pa, ia, pb, ib, c, co, ldc, first, buf);
                 }
             }
         }
     }
 
-    /** C tile += A panel * B panel (no overwrite variant: one store path keeps the method small enough for C1). */
-    private static void micro(int kc, double[] pa, int ia, double[] pb, int ib, double[] c, int co, int ldc) {
+    /** As the float version. */
+    private static void edge(int rows, int cols, int kc, double[] pa, int ia, double[] pb, int ib, double[] c, int co,
+                             int ldc, boolean first, Buffers buf) {
+        double[] tmp = buf.tmpD(MR6 * NRD);
+        for (int r0 = 0; r0 < rows; r0 += MR6) {
+            int rr = Math.min(MR6, rows - r0);
+            int cr = co + r0 * ldc;
+            if (rr == MR6 && cols == NRD) {
+                if (first) {
+                    for (int r = 0; r < MR6; r++) {
+                        java.util.Arrays.fill(c, cr + r * ldc, cr + r * ldc + NRD, 0d);
+                    }
+                }
+                micro6(kc, pa, ia + r0, pb, ib, c, cr, ldc);
+            } else if (rr <= FEW_ROWS && cols == NRD) {
+                for (int r = 0; r < rr; r++) {
+                    micro1(kc, pa, ia + r0 + r, pb, ib, c, cr + r * ldc, first);
+                }
+            } else {
+                if (rr <= FEW_ROWS) {
+                    for (int r = 0; r < rr; r++) {
+                        micro1(kc, pa, ia + r0 + r, pb, ib, tmp, r * NRD, true);
+                    }
+                } else {
+                    java.util.Arrays.fill(tmp, 0, MR6 * NRD, 0d);
+                    micro6(kc, pa, ia + r0, pb, ib, tmp, 0, NRD);
+                }
+                flush(tmp, NRD, rr, cols, c, cr, ldc, first);
+            }
+        }
+    }
+
+    /** As the float version. */
+    private static void micro6(int kc, double[] pa, int ia, double[] pb, int ib, double[] c, int co, int ldc) {
         DoubleVector c0_0 = DoubleVector.zero(DS), c0_1 = DoubleVector.zero(DS);
         DoubleVector c1_0 = DoubleVector.zero(DS), c1_1 = DoubleVector.zero(DS);
         DoubleVector c2_0 = DoubleVector.zero(DS), c2_1 = DoubleVector.zero(DS);
@@ -248,6 +407,89 @@ final class GemmVector extends GemmKernel {
         c5_0.add(DoubleVector.fromArray(DS, c, co + 5 * ldc)).intoArray(c, co + 5 * ldc);
         c5_1.add(DoubleVector.fromArray(DS, c, co + 5 * ldc + DL)).intoArray(c, co + 5 * ldc + DL);
     }
+
+    /** C tile += A panel * B panel for a 12 x 2-vector tile (accumulators live in 24 registers). */
+    private static void micro12x2(int kc, double[] pa, int ia, double[] pb, int ib, double[] c, int co, int ldc) {
+        DoubleVector c0_0 = DoubleVector.zero(DS), c0_1 = DoubleVector.zero(DS);
+        DoubleVector c1_0 = DoubleVector.zero(DS), c1_1 = DoubleVector.zero(DS);
+        DoubleVector c2_0 = DoubleVector.zero(DS), c2_1 = DoubleVector.zero(DS);
+        DoubleVector c3_0 = DoubleVector.zero(DS), c3_1 = DoubleVector.zero(DS);
+        DoubleVector c4_0 = DoubleVector.zero(DS), c4_1 = DoubleVector.zero(DS);
+        DoubleVector c5_0 = DoubleVector.zero(DS), c5_1 = DoubleVector.zero(DS);
+        DoubleVector c6_0 = DoubleVector.zero(DS), c6_1 = DoubleVector.zero(DS);
+        DoubleVector c7_0 = DoubleVector.zero(DS), c7_1 = DoubleVector.zero(DS);
+        DoubleVector c8_0 = DoubleVector.zero(DS), c8_1 = DoubleVector.zero(DS);
+        DoubleVector c9_0 = DoubleVector.zero(DS), c9_1 = DoubleVector.zero(DS);
+        DoubleVector c10_0 = DoubleVector.zero(DS), c10_1 = DoubleVector.zero(DS);
+        DoubleVector c11_0 = DoubleVector.zero(DS), c11_1 = DoubleVector.zero(DS);
+        for (int p = 0; p < kc; p++) {
+            int pA = ia + p * MR, pB = ib + p * 2 * DL;
+            DoubleVector b0 = DoubleVector.fromArray(DS, pb, pB);
+            DoubleVector b1 = DoubleVector.fromArray(DS, pb, pB + DL);
+            DoubleVector a;
+            a = DoubleVector.broadcast(DS, pa[pA]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            a = DoubleVector.broadcast(DS, pa[pA + 1]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            a = DoubleVector.broadcast(DS, pa[pA + 2]);
+            c2_0 = a.fma(b0, c2_0);
+            c2_1 = a.fma(b1, c2_1);
+            a = DoubleVector.broadcast(DS, pa[pA + 3]);
+            c3_0 = a.fma(b0, c3_0);
+            c3_1 = a.fma(b1, c3_1);
+            a = DoubleVector.broadcast(DS, pa[pA + 4]);
+            c4_0 = a.fma(b0, c4_0);
+            c4_1 = a.fma(b1, c4_1);
+            a = DoubleVector.broadcast(DS, pa[pA + 5]);
+            c5_0 = a.fma(b0, c5_0);
+            c5_1 = a.fma(b1, c5_1);
+            a = DoubleVector.broadcast(DS, pa[pA + 6]);
+            c6_0 = a.fma(b0, c6_0);
+            c6_1 = a.fma(b1, c6_1);
+            a = DoubleVector.broadcast(DS, pa[pA + 7]);
+            c7_0 = a.fma(b0, c7_0);
+            c7_1 = a.fma(b1, c7_1);
+            a = DoubleVector.broadcast(DS, pa[pA + 8]);
+            c8_0 = a.fma(b0, c8_0);
+            c8_1 = a.fma(b1, c8_1);
+            a = DoubleVector.broadcast(DS, pa[pA + 9]);
+            c9_0 = a.fma(b0, c9_0);
+            c9_1 = a.fma(b1, c9_1);
+            a = DoubleVector.broadcast(DS, pa[pA + 10]);
+            c10_0 = a.fma(b0, c10_0);
+            c10_1 = a.fma(b1, c10_1);
+            a = DoubleVector.broadcast(DS, pa[pA + 11]);
+            c11_0 = a.fma(b0, c11_0);
+            c11_1 = a.fma(b1, c11_1);
+        }
+        c0_0.add(DoubleVector.fromArray(DS, c, co)).intoArray(c, co);
+        c0_1.add(DoubleVector.fromArray(DS, c, co + DL)).intoArray(c, co + DL);
+        c1_0.add(DoubleVector.fromArray(DS, c, co + ldc)).intoArray(c, co + ldc);
+        c1_1.add(DoubleVector.fromArray(DS, c, co + ldc + DL)).intoArray(c, co + ldc + DL);
+        c2_0.add(DoubleVector.fromArray(DS, c, co + 2 * ldc)).intoArray(c, co + 2 * ldc);
+        c2_1.add(DoubleVector.fromArray(DS, c, co + 2 * ldc + DL)).intoArray(c, co + 2 * ldc + DL);
+        c3_0.add(DoubleVector.fromArray(DS, c, co + 3 * ldc)).intoArray(c, co + 3 * ldc);
+        c3_1.add(DoubleVector.fromArray(DS, c, co + 3 * ldc + DL)).intoArray(c, co + 3 * ldc + DL);
+        c4_0.add(DoubleVector.fromArray(DS, c, co + 4 * ldc)).intoArray(c, co + 4 * ldc);
+        c4_1.add(DoubleVector.fromArray(DS, c, co + 4 * ldc + DL)).intoArray(c, co + 4 * ldc + DL);
+        c5_0.add(DoubleVector.fromArray(DS, c, co + 5 * ldc)).intoArray(c, co + 5 * ldc);
+        c5_1.add(DoubleVector.fromArray(DS, c, co + 5 * ldc + DL)).intoArray(c, co + 5 * ldc + DL);
+        c6_0.add(DoubleVector.fromArray(DS, c, co + 6 * ldc)).intoArray(c, co + 6 * ldc);
+        c6_1.add(DoubleVector.fromArray(DS, c, co + 6 * ldc + DL)).intoArray(c, co + 6 * ldc + DL);
+        c7_0.add(DoubleVector.fromArray(DS, c, co + 7 * ldc)).intoArray(c, co + 7 * ldc);
+        c7_1.add(DoubleVector.fromArray(DS, c, co + 7 * ldc + DL)).intoArray(c, co + 7 * ldc + DL);
+        c8_0.add(DoubleVector.fromArray(DS, c, co + 8 * ldc)).intoArray(c, co + 8 * ldc);
+        c8_1.add(DoubleVector.fromArray(DS, c, co + 8 * ldc + DL)).intoArray(c, co + 8 * ldc + DL);
+        c9_0.add(DoubleVector.fromArray(DS, c, co + 9 * ldc)).intoArray(c, co + 9 * ldc);
+        c9_1.add(DoubleVector.fromArray(DS, c, co + 9 * ldc + DL)).intoArray(c, co + 9 * ldc + DL);
+        c10_0.add(DoubleVector.fromArray(DS, c, co + 10 * ldc)).intoArray(c, co + 10 * ldc);
+        c10_1.add(DoubleVector.fromArray(DS, c, co + 10 * ldc + DL)).intoArray(c, co + 10 * ldc + DL);
+        c11_0.add(DoubleVector.fromArray(DS, c, co + 11 * ldc)).intoArray(c, co + 11 * ldc);
+        c11_1.add(DoubleVector.fromArray(DS, c, co + 11 * ldc + DL)).intoArray(c, co + 11 * ldc + DL);
+    }
+
 
     private static void micro1(int kc, double[] pa, int ia, double[] pb, int ib, double[] c, int co, boolean first) {
         DoubleVector c0 = DoubleVector.zero(DS), c1 = DoubleVector.zero(DS);

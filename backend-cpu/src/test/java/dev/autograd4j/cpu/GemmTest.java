@@ -99,6 +99,14 @@ class GemmTest {
         s.add(new int[] {600, 40, 50});
         // More columns than one nc block: several column tasks.
         s.add(new int[] {37, 2100, 20});
+        // Large k (many k blocks) for a row vector, a column vector and an odd block; rows that fill the
+        // 12-row tile of the 512-bit kernel once with 1, 5 and 7 rows left over.
+        s.add(new int[] {1, 70, 3000});
+        s.add(new int[] {70, 1, 3000});
+        s.add(new int[] {13, 40, 1030});
+        s.add(new int[] {25, 97, 33});
+        s.add(new int[] {29, 33, 20});
+        s.add(new int[] {31, 64, 20});
         return s;
     }
 
@@ -231,6 +239,110 @@ class GemmTest {
         Impl v = new VectorImpl();
         all(v);
         edges(v);
+    }
+
+    /** Power-of-two leading dimensions (the cache-set cliff case): products of views into a 512-wide matrix. */
+    @Test
+    void powerOfTwoLeadingDimensions() {
+        Random rnd = new Random(11);
+        int ld = 512;
+        float[] a = new float[ld * ld], b = new float[ld * ld];
+        double[] ad = new double[ld * ld], bd = new double[ld * ld];
+        for (int i = 0; i < a.length; i++) {
+            ad[i] = a[i] = rnd.nextInt(9) - 4;
+            bd[i] = b[i] = rnd.nextInt(9) - 4;
+        }
+        int m = 300, n = 200, k = 260;
+        float[] c = new float[m * ld];
+        double[] cd = new double[m * ld];
+        // A: rows of the big matrix from (3, 5); B: its transpose from (7, 1); C: leading dimension 512 too.
+        Gemm.sgemm(m, n, k, a, 3 * ld + 5, ld, 1, b, 7 + ld, 1, ld, c, 0, ld);
+        Gemm.dgemm(m, n, k, ad, 3 * ld + 5, ld, 1, bd, 7 + ld, 1, ld, cd, 0, ld);
+        for (int i = 0; i < m; i += 7) {
+            for (int j = 0; j < n; j++) {
+                double want = 0;
+                for (int p = 0; p < k; p++) {
+                    want += ad[(3 + i) * ld + 5 + p] * bd[(1 + j) * ld + 7 + p];
+                }
+                // Small integers: every partial sum is exact in both precisions.
+                assertEquals(want, c[i * ld + j], 0, "float (" + i + "," + j + ")");
+                assertEquals(want, cd[i * ld + j], 0, "double (" + i + "," + j + ")");
+            }
+        }
+    }
+
+    /**
+     * The result does not depend on how the work is split: each element's sum runs in the same order
+     * whatever the thread count, so one thread and two give the same bits.
+     */
+    @Test
+    void threadCountDoesNotChangeTheBits() {
+        int[][] shapes = {{64, 784, 256}, {784, 64, 256}, {64, 256, 784}, {257, 300, 130}, {1, 3000, 50},
+            {3000, 1, 50}, {200, 200, 200}, {40, 2100, 37}};
+        int before = CpuBackend.settings().threads();
+        try {
+            for (int[] s : shapes) {
+                int m = s[0], k = s[1], n = s[2];
+                Random rnd = new Random(m * 31 + n);
+                float[] a = new float[m * k], b = new float[k * n];
+                double[] ad = new double[m * k], bd = new double[k * n];
+                for (int i = 0; i < a.length; i++) {
+                    ad[i] = a[i] = (float) rnd.nextGaussian();
+                }
+                for (int i = 0; i < b.length; i++) {
+                    bd[i] = b[i] = (float) rnd.nextGaussian();
+                }
+                for (Impl impl : new Impl[] {GEMM, PLAIN}) {
+                    float[][] cf = new float[3][m * n];
+                    double[][] cd = new double[3][m * n];
+                    int[] threads = {1, 2, 3};
+                    for (int t = 0; t < threads.length; t++) {
+                        CpuBackend.settings().setThreads(threads[t]);
+                        // A row-major, B transposed (column-major), as in x @ w.t().
+                        impl.sgemm(m, n, k, a, 0, k, 1, b, 0, 1, k, cf[t], 0, n);
+                        impl.dgemm(m, n, k, ad, 0, k, 1, bd, 0, 1, k, cd[t], 0, n);
+                    }
+                    for (int t = 1; t < threads.length; t++) {
+                        String what = (impl == GEMM ? Gemm.kernelName() : "plain") + " " + m + "x" + k + "x" + n
+                                + " with " + threads[t] + " threads";
+                        assertTrue(java.util.Arrays.equals(cf[0], cf[t]), "float " + what);
+                        assertTrue(java.util.Arrays.equals(cd[0], cd[t]), "double " + what);
+                    }
+                }
+            }
+        } finally {
+            CpuBackend.settings().setThreads(before);
+        }
+    }
+
+    /**
+     * Both kernels sum every element in the same order with fused multiply-adds (the same k blocks), so
+     * with or without the Vector API a product gives the same bits.
+     */
+    @Test
+    void plainAndVectorKernelsGiveTheSameBits() {
+        assumeTrue(VECTOR, "jdk.incubator.vector not enabled");
+        Impl v = new VectorImpl();
+        Random rnd = new Random(5);
+        for (int[] s : shapes()) {
+            int m = s[0], n = s[1], k = s[2];
+            float[] a = new float[m * k], b = new float[k * n];
+            double[] ad = new double[m * k], bd = new double[k * n];
+            for (int i = 0; i < a.length; i++) {
+                ad[i] = a[i] = (float) rnd.nextGaussian();
+            }
+            for (int i = 0; i < b.length; i++) {
+                bd[i] = b[i] = (float) rnd.nextGaussian();
+            }
+            float[] cp = new float[m * n], cv = new float[m * n];
+            double[] dp = new double[m * n], dv = new double[m * n];
+            PLAIN.sgemm(m, n, k, a, 0, k, 1, b, 0, n, 1, cp, 0, n);
+            v.sgemm(m, n, k, a, 0, k, 1, b, 0, n, 1, cv, 0, n);
+            PLAIN.dgemm(m, n, k, ad, 0, 1, m, bd, 0, n, 1, dp, 0, n);
+            v.dgemm(m, n, k, ad, 0, 1, m, bd, 0, n, 1, dv, 0, n);
+            assertTrue(java.util.Arrays.equals(cp, cv), "float " + m + "x" + k + "x" + n);
+            assertTrue(java.util.Arrays.equals(dp, dv), "double " + m + "x" + k + "x" + n);
+        }
     }
 
     @Test
