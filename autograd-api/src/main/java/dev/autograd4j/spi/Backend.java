@@ -313,6 +313,34 @@ public interface Backend {
                     Layout outLayout);
 
     /**
+     * Unfolds sliding windows into columns (the kernel of {@code torch.nn.functional.unfold}, "im2col"):
+     * {@code out[b][(c * kernelH + ki) * kernelW + kj][oh * outW + ow] = x[b][c][h][w]} with h and w as
+     * {@link Window2d} defines them, or {@code padValue} where they fall outside the input.
+     *
+     * @param x the input storage, FLOAT32 or FLOAT64
+     * @param xLayout a contiguous view (offset allowed) {@code [B, C, H, W]}
+     * @param window the window geometry, its height and width those of {@code xLayout}
+     * @param padValue the value read outside the input (0 for convolution, -inf for max pooling)
+     * @param out the output storage, of {@code x}'s dtype
+     * @param outLayout a contiguous view (offset allowed) {@code [B, C * kernelH * kernelW, outH * outW]}
+     */
+    void im2col(Storage x, Layout xLayout, Window2d window, double padValue, Storage out, Layout outLayout);
+
+    /**
+     * Folds columns back into an image, summing overlapping windows (the kernel of
+     * {@code torch.nn.functional.fold}, "col2im", the adjoint of {@link #im2col}):
+     * {@code out[b][c][h][w] = sum of cols[b][(c * kernelH + ki) * kernelW + kj][oh * outW + ow]} over the taps
+     * and positions that read {@code (h, w)}. Entries that would land in the padding are dropped.
+     *
+     * @param cols the column storage, FLOAT32 or FLOAT64
+     * @param colsLayout a contiguous view (offset allowed) {@code [B, C * kernelH * kernelW, outH * outW]}
+     * @param window the window geometry
+     * @param out the output storage, of {@code cols}' dtype, overwritten (not accumulated into)
+     * @param outLayout a contiguous view (offset allowed) {@code [B, C, H, W]}
+     */
+    void col2im(Storage cols, Layout colsLayout, Window2d window, Storage out, Layout outLayout);
+
+    /**
      * Waits for the work queued on the device (like {@code torch.cuda.synchronize()}); errors of queued work,
      * a kernel's fault or a deferred {@link #assertNoneSet} failure, surface here. A no-op on the CPU, whose
      * kernels finish before they return.

@@ -9,6 +9,7 @@ import dev.autograd4j.spi.Layout;
 import dev.autograd4j.spi.ReduceOp;
 import dev.autograd4j.spi.Storage;
 import dev.autograd4j.spi.UnaryOp;
+import dev.autograd4j.spi.Window2d;
 
 /**
  * The pure-Java backend: primitive arrays, strided loops (views never copy), rows split across
@@ -313,6 +314,16 @@ public final class CpuBackend implements Backend {
     public void scatterAdd(Storage src, Layout srcLayout, int dim, Storage index, Layout indexLayout, Storage out,
                            Layout outLayout) {
         Indexing.scatterAdd(cpu(src), srcLayout, dim, cpu(index), indexLayout, cpu(out), outLayout);
+    }
+
+    @Override
+    public void im2col(Storage x, Layout xLayout, Window2d window, double padValue, Storage out, Layout outLayout) {
+        Windows.im2col(cpu(x), xLayout, window, padValue, cpu(out), outLayout);
+    }
+
+    @Override
+    public void col2im(Storage cols, Layout colsLayout, Window2d window, Storage out, Layout outLayout) {
+        Windows.col2im(cpu(cols), colsLayout, window, cpu(out), outLayout);
     }
 
     @Override

@@ -18,7 +18,9 @@ enum CudaModule {
     /** The built-in matrix product (when cuBLAS is off). */
     GEMM("gemm"),
     /** Gather and scatter-add along a dim. */
-    INDEX("index");
+    INDEX("index"),
+    /** im2col and col2im (convolution, pooling, unfold, fold). */
+    CONV("conv");
 
     final String fileName;
 

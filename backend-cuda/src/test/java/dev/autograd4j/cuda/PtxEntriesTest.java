@@ -76,6 +76,17 @@ class PtxEntriesTest {
     }
 
     @Test
+    void im2colAndCol2imHaveTheirKernels() throws IOException {
+        Set<String> ptx = entries(CudaModule.CONV);
+        List<String> want = new java.util.ArrayList<>();
+        for (DType t : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+            want.add("im2col_" + KernelSymbols.suffix(t));
+            want.add("col2im_" + KernelSymbols.suffix(t));
+        }
+        assertEquals(List.of(), want.stream().filter(name -> !ptx.contains(name)).toList(), "conv.ptx lacks");
+    }
+
+    @Test
     void everyModuleLoadsFromTheClassPath() throws IOException {
         for (CudaModule module : CudaModule.values()) {
             assertNotNull(CudaModule.class.getResource(module.resource()), module.resource());

@@ -1,0 +1,57 @@
+// im2col and col2im over [B, C, H, W] images (im2col_<type>, col2im_<type>), for convolution, pooling, unfold
+// and fold; the matrix products that follow go through cuBLAS. Both operands are contiguous with an element
+// offset. The geometry is Backend.im2col's (spi.Window2d): position (oh, ow) and tap (ki, kj) read row
+// oh * sh - pt + ki * dh and column ow * sw - pl + kj * dw.
+//
+// im2col: one thread per column element [B, C * kh * kw, outH * outW], reading one input element or pad.
+// col2im: one thread per image element [B, C, H, W], summing the column entries that read it (no atomics, the
+// order of the sum fixed: taps in row-major order).
+#include "common.cuh"
+
+#define IM2COL_KERNEL(T, sfx) \
+    extern "C" __global__ void im2col_##sfx(const T* x, int xOff, T* out, int outOff, int total, int height, \
+                                            int width, int kh, int kw, int sh, int sw, int pt, int pl, int dh, \
+                                            int dw, int outH, int outW, double padValue) { \
+        int positions = outH * outW, taps = kh * kw; \
+        GRID_LOOP(i, total) { \
+            int pos = (int)(i % positions); \
+            long long r = i / positions; \
+            int tap = (int)(r % taps); \
+            long long plane = r / taps; \
+            int oh = pos / outW, ow = pos % outW, ki = tap / kw, kj = tap % kw; \
+            int h = oh * sh - pt + ki * dh, w = ow * sw - pl + kj * dw; \
+            out[outOff + i] = (h >= 0 && h < height && w >= 0 && w < width) \
+                ? x[xOff + plane * height * width + h * width + w] : (T)padValue; \
+        } \
+    }
+FOR_FLOAT_TYPES(IM2COL_KERNEL)
+
+#define COL2IM_KERNEL(T, sfx) \
+    extern "C" __global__ void col2im_##sfx(const T* cols, int colsOff, T* out, int outOff, int total, int height, \
+                                            int width, int kh, int kw, int sh, int sw, int pt, int pl, int dh, \
+                                            int dw, int outH, int outW) { \
+        int positions = outH * outW, taps = kh * kw; \
+        GRID_LOOP(i, total) { \
+            int w = (int)(i % width); \
+            long long r = i / width; \
+            int h = (int)(r % height); \
+            long long plane = r / height; \
+            const T* c = cols + colsOff + plane * taps * positions; \
+            T sum = (T)0; \
+            for (int ki = 0; ki < kh; ki++) { \
+                int hp = h + pt - ki * dh; \
+                if (hp < 0 || hp % sh != 0) continue; \
+                int oh = hp / sh; \
+                if (oh >= outH) continue; \
+                for (int kj = 0; kj < kw; kj++) { \
+                    int wp = w + pl - kj * dw; \
+                    if (wp < 0 || wp % sw != 0) continue; \
+                    int ow = wp / sw; \
+                    if (ow >= outW) continue; \
+                    sum += c[(ki * kw + kj) * positions + oh * outW + ow]; \
+                } \
+            } \
+            out[outOff + i] = sum; \
+        } \
+    }
+FOR_FLOAT_TYPES(COL2IM_KERNEL)
