@@ -345,12 +345,12 @@ public final class Convolution {
         }
         Kernels.requireFloating(input.dtype(), op);
         if (weight.dtype() != input.dtype()) {
-            throw new IllegalArgumentException("Input type (" + input.dtype().scalarTypeName() + ") and weight type ("
-                    + weight.dtype().scalarTypeName() + ") should be the same");
+            throw new IllegalArgumentException("Input type (" + typeName(input) + ") and weight type ("
+                    + typeName(weight) + ") should be the same");
         }
         if (bias != null && bias.dtype() != input.dtype()) {
-            throw new IllegalArgumentException("Input type (" + input.dtype().scalarTypeName() + ") and bias type ("
-                    + bias.dtype().scalarTypeName() + ") should be the same");
+            throw new IllegalArgumentException("Input type (" + typeName(input) + ") and bias type ("
+                    + typeName(bias) + ") should be the same");
         }
         for (int s : stride) {
             if (s <= 0) {
@@ -397,6 +397,11 @@ public final class Convolution {
                     + ", expected bias to be 1-dimensional with " + outChannels + " elements, but got bias of size "
                     + WindowOps.sizes(bias) + " instead");
         }
+    }
+
+    /** The dtype as PyTorch's conv messages name it: "float", "double". */
+    private static String typeName(Tensor t) {
+        return t.dtype().scalarTypeName().toLowerCase(java.util.Locale.ROOT);
     }
 
     // ------------------------------------------------------------------ unfold and fold
