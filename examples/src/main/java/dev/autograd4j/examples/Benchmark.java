@@ -15,6 +15,8 @@ import dev.autograd4j.examples.BenchmarkHarness.Header;
 import dev.autograd4j.examples.BenchmarkHarness.Options;
 import dev.autograd4j.examples.BenchmarkHarness.Result;
 import dev.autograd4j.examples.BenchmarkHarness.Timer;
+import dev.autograd4j.examples.mnist.MnistCnn;
+import dev.autograd4j.nn.Sequential;
 import dev.autograd4j.spi.Backend;
 import dev.autograd4j.spi.Backends;
 
@@ -24,7 +26,7 @@ import java.util.Random;
 import java.util.function.Supplier;
 
 /**
- * Times six workloads and prints median/min/max per workload as a text table (or, with {@code --json},
+ * Times seven workloads and prints median/min/max per workload as a text table (or, with {@code --json},
  * as one JSON object so that runs can be compared by other programs).
  * <ul>
  *   <li>W1: the autograd tutorial, forward and backward (x=ones(5), w=randn(5,3), b=randn(3), BCE with logits).</li>
@@ -35,6 +37,8 @@ import java.util.function.Supplier;
  *   <li>W4: sigmoid(a*b+c) on 4M (with {@code --large} 64M) float32 elements, forward only, in GB/s of useful
  *   traffic (3 reads + 1 write).</li>
  *   <li>W5: a 2,000-step elementwise chain (mul, add alternately) on 1,000 elements, forward and backward.</li>
+ *   <li>W6: one SGD training step of the MNIST CNN of {@code MnistCnn} (two blocks of 3x3 convolution, ReLU and 2x2
+ *   max pooling, a linear head), cross-entropy, batch 64.</li>
  *   <li>W9: {@code DataLoader} throughput on the bundled MNIST training set, batch 128, in batches/s: a bare loop
  *   over the arrays, the loader without and with prefetch on worker threads (see {@code DataLoading}).</li>
  * </ul>
@@ -45,7 +49,7 @@ import java.util.function.Supplier;
  */
 public final class Benchmark {
     private static final String USAGE =
-            "usage: Benchmark [--device cpu|cuda:0|best] [--only W1,W2,W3,W4,W5,W9] [--quick] [--large] [--json]";
+            "usage: Benchmark [--device cpu|cuda:0|best] [--only W1,W2,W3,W4,W5,W6,W9] [--quick] [--large] [--json]";
 
     private Benchmark() {
     }
@@ -206,6 +210,37 @@ public final class Benchmark {
         }
     }
 
+    /** W6: one SGD training step of the MNIST CNN ({@code MnistCnn.model}) with cross-entropy, batch 64. */
+    static final class CnnStep {
+        static final int BATCH = 64;
+        static final double LEARNING_RATE = 0.01;
+
+        static Result run(Device device, Timer timer, Budget budget) {
+            Sequential model = MnistCnn.model(device, 0);
+            Generator generator = new Generator(6);
+            Tensor input = Tensor.randn(Shape.of(BATCH, 784), DType.FLOAT32, device, generator);
+            Random random = new Random(6);
+            long[] classes = new long[BATCH];
+            for (int i = 0; i < BATCH; i++) {
+                classes[i] = random.nextInt(10);
+            }
+            Tensor targets = Tensor.of(classes, BATCH).to(device);
+            List<Tensor> params = model.parameters();
+            double[] t = timer.measure(budget, scoped(() -> {
+                Tensor loss = Functional.crossEntropy(model.forward(input), targets);
+                loss.backward();
+                try (var noGrad = Autograd.noGrad()) {
+                    for (Tensor p : params) {
+                        p.add_(p.grad(), -LEARNING_RATE);
+                        p.setGrad(null);
+                    }
+                }
+                return loss;
+            }));
+            return new Result("W6", "MNIST CNN step b=" + BATCH, t, BATCH, "samples/s");
+        }
+    }
+
     /**
      * Runs each repetition in a {@link MemoryScope}, as a GPU loop should be written: the repetition's tensors go
      * back to the allocator when it ends instead of when the garbage collector finds them (a no-op on the CPU).
@@ -239,6 +274,7 @@ public final class Benchmark {
             case "W3" -> MatrixProduct.run(device, timer, budget, options);
             case "W4" -> List.of(Elementwise.run(device, timer, budget, BenchmarkHarness.elementwiseSize(options)));
             case "W5" -> List.of(ElementwiseChain.run(device, timer, budget));
+            case "W6" -> List.of(CnnStep.run(device, timer, budget));
             case "W9" -> DataLoading.run(device, timer, budget);
             default -> throw new IllegalStateException(id);
         }, BenchmarkHarness.Table::of);
