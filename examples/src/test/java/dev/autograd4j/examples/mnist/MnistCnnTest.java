@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A shortened run of the MNIST CNN, so a regression in convolution, pooling or their gradients shows up in CI: 200
- * steps of batch 32 (3,200 digits, 2 epochs) reach at least 92% on all 1,000 test digits (95.2% measured). The full run (10 epochs of the 9,000 digits) is in the README.
+ * steps of batch 32 (3,200 digits, 2 epochs) reach at least 92% on all 1,000 test digits (95.2% measured). The
+ * full run is in the README.
  */
 class MnistCnnTest {
 
@@ -30,8 +31,7 @@ class MnistCnnTest {
         MnistTraining.Result r = MnistTraining.train(o, model, train, test, lines::add);
         assertEquals(2, lines.size());
         assertTrue(r.epochs().get(1).loss() < r.epochs().get(0).loss(), "loss decreases: " + lines);
-        // measured: 95.2% after these 200 steps; a broken gradient stays
-        // far below
+        // measured: 95.2% after these 200 steps; a broken gradient stays far below
         assertTrue(r.testAccuracy() >= 0.92, "test accuracy after 200 steps: " + r.testAccuracy() + " " + lines);
     }
 }
