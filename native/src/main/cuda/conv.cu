@@ -4,6 +4,8 @@
 // oh * sh - pt + ki * dh and column ow * sw - pl + kj * dw.
 //
 // im2col: one thread per column element [B, C * kh * kw, outH * outW], reading one input element or pad.
+// max_pool2d: one thread per output element [B, C, outH, outW], taps in row-major window order; a tap replaces
+// the running maximum when greater or NaN (PyTorch's rule); writes the value and the winning tap (int64).
 // col2im: one thread per image element [B, C, H, W], summing the column entries that read it (no atomics, the
 // order of the sum fixed: taps in row-major order).
 #include "common.cuh"
@@ -55,3 +57,26 @@ FOR_FLOAT_TYPES(IM2COL_KERNEL)
         } \
     }
 FOR_FLOAT_TYPES(COL2IM_KERNEL)
+
+#define MAX_POOL_KERNEL(T, sfx) \
+    extern "C" __global__ void max_pool2d_##sfx(const T* x, int xOff, T* out, int outOff, int total, int height, \
+                                                int width, int kh, int kw, int sh, int sw, int pt, int pl, int dh, \
+                                                int dw, int outH, int outW, long long* taps, int tapsOff) { \
+        int positions = outH * outW; \
+        GRID_LOOP(i, total) { \
+            int pos = (int)(i % positions); \
+            long long plane = i / positions; \
+            int h0 = (pos / outW) * sh - pt, w0 = (pos % outW) * sw - pl; \
+            const T* src = x + xOff + plane * height * width; \
+            T best = (T)0; \
+            int win = 0; \
+            for (int t = 0; t < kh * kw; t++) { \
+                int h = h0 + (t / kw) * dh, w = w0 + (t % kw) * dw; \
+                T v = (h >= 0 && h < height && w >= 0 && w < width) ? src[h * width + w] : (T)(-INFINITY); \
+                if (t == 0 || v > best || isnan(v)) { best = v; win = t; } \
+            } \
+            out[outOff + i] = best; \
+            taps[tapsOff + i] = win; \
+        } \
+    }
+FOR_FLOAT_TYPES(MAX_POOL_KERNEL)

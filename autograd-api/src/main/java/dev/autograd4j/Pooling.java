@@ -9,9 +9,10 @@ import java.util.Objects;
  * {@link #avgPool2d}, {@link #adaptiveAvgPool2d} and {@link #interpolate} (nearest, bilinear). Each records
  * PyTorch's CPU node and has its derivative next to its forward, written in differentiable ops.
  *
- * <p>The window pools run on {@code Backend.im2col} (each channel a plane of its own): max pooling reduces the
- * columns with {@code max} and keeps the winner's flat index in the plane, its gradient a scatter-add to those
- * indices; average pooling sums them, its gradient a col2im. Adaptive average pooling and interpolation are
+ * <p>The window pools treat each channel as a plane of its own: max pooling runs on {@code Backend.maxPool2d},
+ * which gives the maxima and the winning tap of each window, its gradient the output's gradient on the winners'
+ * im2col columns folded back with {@code Backend.col2im}; average pooling sums the columns of
+ * {@code Backend.im2col}, its gradient a col2im too. Adaptive average pooling and interpolation are
  * products with fixed averaging matrices or index selections along H and W.
  */
 public final class Pooling {
@@ -29,7 +30,7 @@ public final class Pooling {
      * @throws IllegalArgumentException as {@link #maxPool2dWithIndices}
      */
     public static Tensor maxPool2d(Tensor input, int[] kernelSize) {
-        return maxPool2dWithIndices(input, kernelSize, null, new int[] {0}, new int[] {1}, false).values();
+        return maxPool(input, kernelSize, null, new int[] {0}, new int[] {1}, false, false).values();
     }
 
     /**
@@ -47,7 +48,7 @@ public final class Pooling {
      */
     public static Tensor maxPool2d(Tensor input, int[] kernelSize, int[] stride, int[] padding, int[] dilation,
                                    boolean ceilMode) {
-        return maxPool2dWithIndices(input, kernelSize, stride, padding, dilation, ceilMode).values();
+        return maxPool(input, kernelSize, stride, padding, dilation, ceilMode, false).values();
     }
 
     /**
@@ -71,36 +72,58 @@ public final class Pooling {
      */
     public static Tensor.ValuesIndices maxPool2dWithIndices(Tensor input, int[] kernelSize, int[] stride,
                                                              int[] padding, int[] dilation, boolean ceilMode) {
+        return maxPool(input, kernelSize, stride, padding, dilation, ceilMode, true);
+    }
+
+    /**
+     * Max pooling through {@code Backend.maxPool2d} (padding reads -inf; a tap replaces the running maximum where
+     * it is greater or NaN, PyTorch's rule, so the first of equal maxima wins), which also gives the winning tap
+     * per position. The gradient puts the output's gradient on the winning taps' columns and folds the columns
+     * back (col2im), so it is differentiable again. The flat indices are looked up from the winning taps only when
+     * asked for.
+     */
+    private static Tensor.ValuesIndices maxPool(Tensor input, int[] kernelSize, int[] stride, int[] padding,
+                                                int[] dilation, boolean ceilMode, boolean withIndices) {
         Tensor x = checkInput(input, "max_pool2d");
         Window2d g = poolWindow("max_pool2d", x, kernelSize, stride, padding, dilation, ceilMode);
         int n = x.size(0), c = x.size(1), nc = n * c, taps = g.taps(), positions = g.positions();
         int[] outShape = outShape(input, g.outH(), g.outW());
         Tensor values;
-        Tensor flat;
+        Tensor winner;
+        Tensor flat = null;
         try (var ng = Autograd.noGrad()) {
-            Tensor cols = WindowOps.im2col(x.reshape(nc, 1, g.height(), g.width()), g, Double.NEGATIVE_INFINITY);
-            Tensor.ValuesIndices m = cols.max(1, false);
-            long[] table = new long[taps * positions]; // flat input index of tap t at position l
-            for (int t = 0; t < taps; t++) {
-                for (int l = 0; l < positions; l++) {
-                    int h = (l / g.outW()) * g.strideH() - g.padTop() + (t / g.kernelW()) * g.dilationH();
-                    int w = (l % g.outW()) * g.strideW() - g.padLeft() + (t % g.kernelW()) * g.dilationW();
-                    h = Math.min(Math.max(h, 0), g.height() - 1); // only an all -inf window picks a pad
-                    w = Math.min(Math.max(w, 0), g.width() - 1);
-                    table[t * positions + l] = (long) h * g.width() + w;
-                }
+            Tensor in = x.reshape(nc, 1, g.height(), g.width()).contiguous();
+            Tensor v = in.emptyLike(new int[] {nc, 1, g.outH(), g.outW()}, in.dtype());
+            winner = in.emptyLike(new int[] {nc, positions}, DType.INT64);
+            if (v.numel() > 0) {
+                in.kernels().maxPool2d(in.storageUnsafe(), in.layout(), g, v.storageUnsafe(), v.layout(),
+                        winner.storageUnsafe(), winner.layout());
             }
-            Tensor lookup = Tensor.of(table, 1, taps, positions).to(x.device()).expand(nc, taps, positions);
-            flat = lookup.gather(1, m.indices().unsqueeze(1)).view(nc, positions);
-            values = m.values().reshape(outShape).detach();
+            values = v.reshape(outShape).detach();
+            if (withIndices) {
+                long[] table = new long[taps * positions]; // flat input index of tap t at position l
+                for (int t = 0; t < taps; t++) {
+                    for (int l = 0; l < positions; l++) {
+                        int h = (l / g.outW()) * g.strideH() - g.padTop() + (t / g.kernelW()) * g.dilationH();
+                        int w = (l % g.outW()) * g.strideW() - g.padLeft() + (t % g.kernelW()) * g.dilationW();
+                        h = Math.min(Math.max(h, 0), g.height() - 1); // only an all -inf window picks a pad
+                        w = Math.min(Math.max(w, 0), g.width() - 1);
+                        table[t * positions + l] = (long) h * g.width() + w;
+                    }
+                }
+                Tensor lookup = Tensor.of(table, 1, taps, positions).to(x.device()).expand(nc, taps, positions);
+                flat = lookup.gather(1, winner.unsqueeze(1)).reshape(outShape);
+            }
         }
-        Tensor index = flat;
+        Tensor won = winner.unsqueeze(1);
         int[] inShape = input.shapeUnsafe();
-        int plane = g.height() * g.width();
-        Tensor out = Tensor.record("MaxPool2DWithIndicesBackward0", values, Tensor.saved(input), (gr, needs) ->
-                new Tensor[] {Tensor.zeros(Shape.of(nc, plane), gr.dtype(), gr.device())
-                    .scatterAdd(1, index, gr.reshape(nc, positions)).reshape(inShape)}, input);
-        return new Tensor.ValuesIndices(out, flat.reshape(outShape));
+        Tensor out = Tensor.record("MaxPool2DWithIndicesBackward0", values, Tensor.saved(input), (gr, needs) -> {
+            Tensor tapIds = Tensor.arange(0, taps, 1, DType.INT64, gr.device()).reshape(1, taps, 1);
+            Tensor onWinner = won.eq(tapIds).to(gr.dtype());
+            Tensor gcols = gr.reshape(nc, 1, positions).mul(onWinner);
+            return new Tensor[] {WindowOps.col2im(gcols, g, 1).reshape(inShape)};
+        }, input);
+        return new Tensor.ValuesIndices(out, flat);
     }
 
     // ------------------------------------------------------------------ avg_pool2d

@@ -356,6 +356,17 @@ public final class ShadowMode implements AutoCloseable {
         }
 
         @Override
+        public void maxPool2d(Storage x, Layout xLayout, Window2d window, Storage out, Layout outLayout,
+                              Storage taps, Layout tapsLayout) {
+            Storage[] onCpu = run(new Storage[] {x, out, taps},
+                    (b, s) -> b.maxPool2d(s[0], xLayout, window, s[1], outLayout, s[2], tapsLayout));
+            if (onCpu != null) {
+                check("max_pool2d", out, outLayout, onCpu[1], new Layout[] {xLayout});
+                check("max_pool2d taps", taps, tapsLayout, onCpu[2], new Layout[] {xLayout});
+            }
+        }
+
+        @Override
         public void synchronize(Device device) {
             primary.synchronize(device);
         }

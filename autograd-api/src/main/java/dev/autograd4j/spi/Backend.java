@@ -341,6 +341,23 @@ public interface Backend {
     void col2im(Storage cols, Layout colsLayout, Window2d window, Storage out, Layout outLayout);
 
     /**
+     * Max pooling over the windows of {@link Window2d} (the kernel of {@code max_pool2d}): {@code out[b][c][oh][ow]}
+     * is the largest element of the window, reading -inf outside the input, and {@code taps[b][c][oh][ow]} the
+     * window tap {@code ki * kernelW + kj} it came from. Taps are visited in that order and a tap replaces the
+     * running maximum when it is greater or NaN (PyTorch's rule: the first of equal maxima wins, NaN propagates).
+     *
+     * @param x the input storage, FLOAT32 or FLOAT64
+     * @param xLayout a contiguous view (offset allowed) {@code [B, C, H, W]}
+     * @param window the window geometry
+     * @param out the output storage, of {@code x}'s dtype
+     * @param outLayout a contiguous view (offset allowed) {@code [B, C, outH, outW]}
+     * @param taps INT64 storage for the winning taps
+     * @param tapsLayout a contiguous view (offset allowed) of {@code outLayout}'s shape
+     */
+    void maxPool2d(Storage x, Layout xLayout, Window2d window, Storage out, Layout outLayout, Storage taps,
+                   Layout tapsLayout);
+
+    /**
      * Waits for the work queued on the device (like {@code torch.cuda.synchronize()}); errors of queued work,
      * a kernel's fault or a deferred {@link #assertNoneSet} failure, surface here. A no-op on the CPU, whose
      * kernels finish before they return.

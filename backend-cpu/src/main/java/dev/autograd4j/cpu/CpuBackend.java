@@ -327,6 +327,12 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void maxPool2d(Storage x, Layout xLayout, Window2d window, Storage out, Layout outLayout, Storage taps,
+                          Layout tapsLayout) {
+        Windows.maxPool2d(cpu(x), xLayout, window, cpu(out), outLayout, cpu(taps), tapsLayout);
+    }
+
+    @Override
     public void matmul(Storage a, Layout aLayout, Storage b, Layout bLayout, Storage out, Layout outLayout) {
         int batches = aLayout.shape()[0], m = aLayout.shape()[1], k = aLayout.shape()[2], n = bLayout.shape()[2];
         int[] as = aLayout.strides(), bs = bLayout.strides(), os = outLayout.strides();

@@ -64,6 +64,49 @@ final class Windows {
         }
     }
 
+    static void maxPool2d(CpuStorage x, Layout xLayout, Window2d g, CpuStorage out, Layout outLayout,
+                          CpuStorage taps, Layout tapsLayout) {
+        int[] s = xLayout.shape();
+        int planes = s[0] * s[1];
+        int xo = xLayout.offset(), oo = outLayout.offset(), to = tapsLayout.offset();
+        int hw = g.height() * g.width(), positions = g.positions();
+        long[] tp = taps.l();
+        boolean f32 = x.dtype == DType.FLOAT32;
+        if (!f32 && x.dtype != DType.FLOAT64) {
+            throw new IllegalArgumentException("max_pool2d: unsupported dtype " + x.dtype);
+        }
+        Parallel.forRange(planes, (long) g.taps() * positions, (from, to2) -> {
+            for (int p = from; p < to2; p++) {
+                int src = xo + p * hw, dst = p * positions;
+                for (int oh = 0; oh < g.outH(); oh++) {
+                    int h0 = oh * g.strideH() - g.padTop();
+                    for (int ow = 0; ow < g.outW(); ow++) {
+                        int w0 = ow * g.strideW() - g.padLeft();
+                        double best = Double.NEGATIVE_INFINITY;
+                        int win = 0;
+                        for (int t = 0; t < g.taps(); t++) {
+                            int h = h0 + (t / g.kernelW()) * g.dilationH();
+                            int w = w0 + (t % g.kernelW()) * g.dilationW();
+                            double v = h < 0 || h >= g.height() || w < 0 || w >= g.width() ? Double.NEGATIVE_INFINITY
+                                    : f32 ? x.f()[src + h * g.width() + w] : x.d()[src + h * g.width() + w];
+                            if (t == 0 || v > best || Double.isNaN(v)) {
+                                best = v;
+                                win = t;
+                            }
+                        }
+                        int at = dst + oh * g.outW() + ow;
+                        if (f32) {
+                            out.f()[oo + at] = (float) best;
+                        } else {
+                            out.d()[oo + at] = best;
+                        }
+                        tp[to + at] = win;
+                    }
+                }
+            }
+        });
+    }
+
     /** The first window position {@code ow} whose column {@code w0 + ow * sw} is at least 0. */
     private static int firstInside(int w0, int sw, int outW) {
         return w0 >= 0 ? 0 : Math.min(outW, (-w0 + sw - 1) / sw);

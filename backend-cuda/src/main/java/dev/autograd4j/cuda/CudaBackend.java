@@ -507,6 +507,14 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
+    public void maxPool2d(Storage x, Layout xLayout, Window2d window, Storage out, Layout outLayout, Storage taps,
+                          Layout tapsLayout) {
+        CudaStorage t = cuda(taps);
+        launchWindow("max_pool2d", cuda(x), xLayout, cuda(out), outLayout, window, Pointer.to(t.ptr()),
+                Pointer.to(new int[] {tapsLayout.offset()}));
+    }
+
+    @Override
     public void reduce(ReduceOp op, Storage x, Layout xLayout, int reducedDims, Storage out, Layout outLayout,
                        Storage indices, Layout indicesLayout) {
         CudaStorage sx = cuda(x), so = cuda(out), si = indices == null ? null : cuda(indices);
