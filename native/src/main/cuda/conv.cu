@@ -6,6 +6,8 @@
 // im2col: one thread per column element [B, C * kh * kw, outH * outW], reading one input element or pad.
 // max_pool2d: one thread per output element [B, C, outH, outW], taps in row-major window order; a tap replaces
 // the running maximum when greater or NaN (PyTorch's rule); writes the value and the winning tap (int64).
+// max_pool2d_backward: one thread per element of the output's gradient, added atomically at the input position
+// its winning tap read (windows may overlap); the caller zero-fills the input's gradient first.
 // col2im: one thread per image element [B, C, H, W], summing the column entries that read it (no atomics, the
 // order of the sum fixed: taps in row-major order).
 #include "common.cuh"
@@ -80,3 +82,24 @@ FOR_FLOAT_TYPES(COL2IM_KERNEL)
         } \
     }
 FOR_FLOAT_TYPES(MAX_POOL_KERNEL)
+
+__device__ __forceinline__ void conv_atomic_add(float* p, float v) { atomicAdd(p, v); }
+__device__ __forceinline__ void conv_atomic_add(double* p, double v) { atomicAdd(p, v); }
+
+// launched over the input's gradient (total = its numel, unused) with the gradient's count in gradTotal
+#define MAX_POOL_BACKWARD_KERNEL(T, sfx) \
+    extern "C" __global__ void max_pool2d_backward_##sfx(const T* grad, int gradOff, T* out, int outOff, int total, \
+                                                         int height, int width, int kh, int kw, int sh, int sw, \
+                                                         int pt, int pl, int dh, int dw, int outH, int outW, \
+                                                         const long long* taps, int tapsOff, int gradTotal) { \
+        int positions = outH * outW; \
+        GRID_LOOP(i, gradTotal) { \
+            int pos = (int)(i % positions); \
+            long long plane = i / positions; \
+            int t = (int)taps[tapsOff + i]; \
+            int h = (pos / outW) * sh - pt + (t / kw) * dh, w = (pos % outW) * sw - pl + (t % kw) * dw; \
+            if (h >= 0 && h < height && w >= 0 && w < width) \
+                conv_atomic_add(out + outOff + plane * height * width + h * width + w, grad[gradOff + i]); \
+        } \
+    }
+FOR_FLOAT_TYPES(MAX_POOL_BACKWARD_KERNEL)

@@ -116,8 +116,19 @@ public final class Pooling {
             }
         }
         Tensor won = winner.unsqueeze(1);
+        Tensor winners = winner;
         int[] inShape = input.shapeUnsafe();
         Tensor out = Tensor.record("MaxPool2DWithIndicesBackward0", values, Tensor.saved(input), (gr, needs) -> {
+            if (!Autograd.isGradEnabled()) { // first order: one kernel
+                Tensor gc = gr.contiguous();
+                Tensor gx = gc.emptyLike(new int[] {nc, 1, g.height(), g.width()}, gc.dtype());
+                if (gx.numel() > 0) {
+                    gc.kernels().maxPool2dBackward(gc.storageUnsafe(), gc.layout(), winners.storageUnsafe(),
+                            winners.layout(), g, gx.storageUnsafe(), gx.layout());
+                }
+                return new Tensor[] {gx.reshape(inShape)};
+            }
+            // recording (create_graph): the same sum in differentiable ops
             Tensor tapIds = Tensor.arange(0, taps, 1, DType.INT64, gr.device()).reshape(1, taps, 1);
             Tensor onWinner = won.eq(tapIds).to(gr.dtype());
             Tensor gcols = gr.reshape(nc, 1, positions).mul(onWinner);

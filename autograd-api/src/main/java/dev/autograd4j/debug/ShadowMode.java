@@ -367,6 +367,14 @@ public final class ShadowMode implements AutoCloseable {
         }
 
         @Override
+        public void maxPool2dBackward(Storage grad, Layout gradLayout, Storage taps, Layout tapsLayout,
+                                      Window2d window, Storage out, Layout outLayout) {
+            runAndCheck("max_pool2d_backward", new Storage[] {grad, taps, out}, 2, outLayout,
+                    new Layout[] {gradLayout, tapsLayout},
+                    (b, s) -> b.maxPool2dBackward(s[0], gradLayout, s[1], tapsLayout, window, s[2], outLayout));
+        }
+
+        @Override
         public void synchronize(Device device) {
             primary.synchronize(device);
         }

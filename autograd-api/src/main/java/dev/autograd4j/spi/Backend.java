@@ -358,6 +358,21 @@ public interface Backend {
                    Layout tapsLayout);
 
     /**
+     * The gradient of {@link #maxPool2d} (the kernel of {@code max_pool2d_with_indices_backward}): each element of
+     * {@code grad} is added at the input position its window's winning tap read; overlapping windows sum.
+     *
+     * @param grad the output's gradient, FLOAT32 or FLOAT64
+     * @param gradLayout a contiguous view (offset allowed) {@code [B, C, outH, outW]}
+     * @param taps the INT64 winning taps {@link #maxPool2d} wrote
+     * @param tapsLayout a contiguous view (offset allowed) of {@code gradLayout}'s shape
+     * @param window the window geometry
+     * @param out the input's gradient, of {@code grad}'s dtype, overwritten (not accumulated into)
+     * @param outLayout a contiguous view (offset allowed) {@code [B, C, H, W]}
+     */
+    void maxPool2dBackward(Storage grad, Layout gradLayout, Storage taps, Layout tapsLayout, Window2d window,
+                           Storage out, Layout outLayout);
+
+    /**
      * Waits for the work queued on the device (like {@code torch.cuda.synchronize()}); errors of queued work,
      * a kernel's fault or a deferred {@link #assertNoneSet} failure, surface here. A no-op on the CPU, whose
      * kernels finish before they return.

@@ -333,6 +333,12 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void maxPool2dBackward(Storage grad, Layout gradLayout, Storage taps, Layout tapsLayout, Window2d window,
+                                  Storage out, Layout outLayout) {
+        Windows.maxPool2dBackward(cpu(grad), gradLayout, cpu(taps), tapsLayout, window, cpu(out), outLayout);
+    }
+
+    @Override
     public void matmul(Storage a, Layout aLayout, Storage b, Layout bLayout, Storage out, Layout outLayout) {
         int batches = aLayout.shape()[0], m = aLayout.shape()[1], k = aLayout.shape()[2], n = bLayout.shape()[2];
         int[] as = aLayout.strides(), bs = bLayout.strides(), os = outLayout.strides();

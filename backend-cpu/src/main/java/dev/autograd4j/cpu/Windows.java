@@ -71,36 +71,83 @@ final class Windows {
         int xo = xLayout.offset(), oo = outLayout.offset(), to = tapsLayout.offset();
         int hw = g.height() * g.width(), positions = g.positions();
         long[] tp = taps.l();
-        boolean f32 = x.dtype == DType.FLOAT32;
-        if (!f32 && x.dtype != DType.FLOAT64) {
+        if (x.dtype != DType.FLOAT32 && x.dtype != DType.FLOAT64) {
             throw new IllegalArgumentException("max_pool2d: unsupported dtype " + x.dtype);
         }
-        Parallel.forRange(planes, (long) g.taps() * positions, (from, to2) -> {
-            for (int p = from; p < to2; p++) {
-                int src = xo + p * hw, dst = p * positions;
+        double[] xd = x.dtype == DType.FLOAT64 ? x.d() : null, od = xd == null ? null : out.d();
+        float[] xf = x.dtype == DType.FLOAT32 ? x.f() : null, of = xf == null ? null : out.f();
+        int[] tapOffset = new int[g.taps()]; // offset of each tap from the window's corner, inside the input
+        for (int t = 0; t < g.taps(); t++) {
+            tapOffset[t] = (t / g.kernelW()) * g.dilationH() * g.width() + (t % g.kernelW()) * g.dilationW();
+        }
+        int spanH = (g.kernelH() - 1) * g.dilationH(), spanW = (g.kernelW() - 1) * g.dilationW();
+        Parallel.forRange(planes, (long) g.taps() * positions, (from, until) -> {
+            for (int p = from; p < until; p++) {
+                int src = xo + p * hw;
                 for (int oh = 0; oh < g.outH(); oh++) {
                     int h0 = oh * g.strideH() - g.padTop();
                     for (int ow = 0; ow < g.outW(); ow++) {
                         int w0 = ow * g.strideW() - g.padLeft();
+                        int at = p * positions + oh * g.outW() + ow;
+                        boolean inside = h0 >= 0 && w0 >= 0 && h0 + spanH < g.height() && w0 + spanW < g.width();
+                        int corner = src + h0 * g.width() + w0;
                         double best = Double.NEGATIVE_INFINITY;
                         int win = 0;
-                        for (int t = 0; t < g.taps(); t++) {
-                            int h = h0 + (t / g.kernelW()) * g.dilationH();
-                            int w = w0 + (t % g.kernelW()) * g.dilationW();
-                            double v = h < 0 || h >= g.height() || w < 0 || w >= g.width() ? Double.NEGATIVE_INFINITY
-                                    : f32 ? x.f()[src + h * g.width() + w] : x.d()[src + h * g.width() + w];
+                        for (int t = 0; t < tapOffset.length; t++) {
+                            double v;
+                            if (inside) {
+                                v = xf != null ? xf[corner + tapOffset[t]] : xd[corner + tapOffset[t]];
+                            } else {
+                                int h = h0 + (t / g.kernelW()) * g.dilationH();
+                                int w = w0 + (t % g.kernelW()) * g.dilationW();
+                                v = h < 0 || h >= g.height() || w < 0 || w >= g.width() ? Double.NEGATIVE_INFINITY
+                                        : xf != null ? xf[src + h * g.width() + w] : xd[src + h * g.width() + w];
+                            }
                             if (t == 0 || v > best || Double.isNaN(v)) {
                                 best = v;
                                 win = t;
                             }
                         }
-                        int at = dst + oh * g.outW() + ow;
-                        if (f32) {
-                            out.f()[oo + at] = (float) best;
+                        if (of != null) {
+                            of[oo + at] = (float) best;
                         } else {
-                            out.d()[oo + at] = best;
+                            od[oo + at] = best;
                         }
                         tp[to + at] = win;
+                    }
+                }
+            }
+        });
+    }
+
+    static void maxPool2dBackward(CpuStorage grad, Layout gradLayout, CpuStorage taps, Layout tapsLayout, Window2d g,
+                                  CpuStorage out, Layout outLayout) {
+        int[] s = outLayout.shape();
+        int planes = s[0] * s[1];
+        int go = gradLayout.offset(), to = tapsLayout.offset(), oo = outLayout.offset();
+        int hw = g.height() * g.width(), positions = g.positions();
+        long[] tp = taps.l();
+        double[] gd = grad.dtype == DType.FLOAT64 ? grad.d() : null, od = gd == null ? null : out.d();
+        float[] gf = grad.dtype == DType.FLOAT32 ? grad.f() : null, of = gf == null ? null : out.f();
+        Parallel.forRange(planes, positions + hw, (from, until) -> { // each plane is one thread's
+            for (int p = from; p < until; p++) {
+                int dst = oo + p * hw;
+                if (of != null) {
+                    Arrays.fill(of, dst, dst + hw, 0f);
+                } else {
+                    Arrays.fill(od, dst, dst + hw, 0d);
+                }
+                for (int l = 0; l < positions; l++) {
+                    int t = (int) tp[to + p * positions + l];
+                    int h = (l / g.outW()) * g.strideH() - g.padTop() + (t / g.kernelW()) * g.dilationH();
+                    int w = (l % g.outW()) * g.strideW() - g.padLeft() + (t % g.kernelW()) * g.dilationW();
+                    if (h < 0 || h >= g.height() || w < 0 || w >= g.width()) {
+                        continue; // an all -inf window whose first tap is padding: no input element won
+                    }
+                    if (of != null) {
+                        of[dst + h * g.width() + w] += gf[go + p * positions + l];
+                    } else {
+                        od[dst + h * g.width() + w] += gd[go + p * positions + l];
                     }
                 }
             }

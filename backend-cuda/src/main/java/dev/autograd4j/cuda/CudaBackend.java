@@ -515,6 +515,15 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
+    public void maxPool2dBackward(Storage grad, Layout gradLayout, Storage taps, Layout tapsLayout, Window2d window,
+                                  Storage out, Layout outLayout) {
+        CudaStorage g = cuda(grad), t = cuda(taps), o = cuda(out);
+        fill(o, outLayout, 0); // the kernel adds (atomically: windows may overlap)
+        launchWindow("max_pool2d_backward", g, gradLayout, o, outLayout, window, Pointer.to(t.ptr()),
+                Pointer.to(new int[] {tapsLayout.offset()}), Pointer.to(new int[] {gradLayout.numel()}));
+    }
+
+    @Override
     public void reduce(ReduceOp op, Storage x, Layout xLayout, int reducedDims, Storage out, Layout outLayout,
                        Storage indices, Layout indicesLayout) {
         CudaStorage sx = cuda(x), so = cuda(out), si = indices == null ? null : cuda(indices);

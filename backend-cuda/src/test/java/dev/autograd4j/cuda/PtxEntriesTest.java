@@ -83,6 +83,7 @@ class PtxEntriesTest {
             want.add("im2col_" + KernelSymbols.suffix(t));
             want.add("col2im_" + KernelSymbols.suffix(t));
             want.add("max_pool2d_" + KernelSymbols.suffix(t));
+            want.add("max_pool2d_backward_" + KernelSymbols.suffix(t));
         }
         assertEquals(List.of(), want.stream().filter(name -> !ptx.contains(name)).toList(), "conv.ptx lacks");
     }
