@@ -37,8 +37,8 @@ import java.util.function.Supplier;
  *   <li>W4: sigmoid(a*b+c) on 4M (with {@code --large} 64M) float32 elements, forward only, in GB/s of useful
  *   traffic (3 reads + 1 write).</li>
  *   <li>W5: a 2,000-step elementwise chain (mul, add alternately) on 1,000 elements, forward and backward.</li>
- *   <li>W6: one SGD training step of the MNIST CNN of {@code MnistCnn} (two blocks of 3x3 convolution, ReLU and 2x2
- *   max pooling, a linear head), cross-entropy, batch 64.</li>
+ *   <li>W6: one SGD training step of the MNIST CNN of {@code MnistCnn} (two blocks of 5x5 convolution, ReLU and 2x2
+ *   max pooling, dropout and a linear head), cross-entropy, batch 64.</li>
  *   <li>W9: {@code DataLoader} throughput on the bundled MNIST training set, batch 128, in batches/s: a bare loop
  *   over the arrays, the loader without and with prefetch on worker threads (see {@code DataLoading}).</li>
  * </ul>

@@ -158,8 +158,9 @@ public final class PyTorchBenchmark {
     }
 
     /**
-     * W6: one SGD training step of the MNIST CNN of {@code MnistCnn} (conv 3x3 pad 1, ReLU, max pool 2, twice; a
-     * linear head), cross-entropy, batch 64: libtorch's conv2d, max_pool2d and their backward through DJL.
+     * W6: one SGD training step of the MNIST CNN of {@code MnistCnn} (conv 5x5 pad 2, ReLU, max pool 2, twice;
+     * dropout 0.5 and a linear head), cross-entropy, batch 64: libtorch's conv2d, max_pool2d, dropout and their
+     * backward through DJL.
      */
     static Result cnn(NDManager base, Timer timer, Budget budget) {
         final int batch = 64;
@@ -176,8 +177,8 @@ public final class PyTorchBenchmark {
         NDArray targets = params.create(classes, new Shape(batch, 1));
         // PyTorch's default init ranges: U(-1/sqrt(fan_in), 1/sqrt(fan_in))
         NDArray[] p = {
-            uniform(params, 9, c1, 1, 3, 3), uniform(params, 9, c1),
-            uniform(params, 9 * c1, c2, c1, 3, 3), uniform(params, 9 * c1, c2),
+            uniform(params, 25, c1, 1, 5, 5), uniform(params, 25, c1),
+            uniform(params, 25 * c1, c2, c1, 5, 5), uniform(params, 25 * c1, c2),
             uniform(params, 49 * c2, 49 * c2, 10), uniform(params, 49 * c2, 10)};
         for (NDArray a : p) {
             a.setRequiresGradient(true);
@@ -189,15 +190,16 @@ public final class PyTorchBenchmark {
                 NDArray loss;
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                     NDArray h = JniUtils.convolution((ai.djl.pytorch.engine.PtNDArray) input,
-                            (ai.djl.pytorch.engine.PtNDArray) p[0], (ai.djl.pytorch.engine.PtNDArray) p[1], one, one,
+                            (ai.djl.pytorch.engine.PtNDArray) p[0], (ai.djl.pytorch.engine.PtNDArray) p[1], one, two,
                             one, 1);
                     h.attach(m);
                     h = JniUtils.maxPool((ai.djl.pytorch.engine.PtNDArray) Activation.relu(h), two, two, none, false);
                     h = JniUtils.convolution((ai.djl.pytorch.engine.PtNDArray) h,
-                            (ai.djl.pytorch.engine.PtNDArray) p[2], (ai.djl.pytorch.engine.PtNDArray) p[3], one, one,
+                            (ai.djl.pytorch.engine.PtNDArray) p[2], (ai.djl.pytorch.engine.PtNDArray) p[3], one, two,
                             one, 1);
                     h = JniUtils.maxPool((ai.djl.pytorch.engine.PtNDArray) Activation.relu(h), two, two, none, false);
-                    h = h.reshape(batch, 49 * c2).matMul(p[4]).add(p[5]);
+                    h = JniUtils.dropout((ai.djl.pytorch.engine.PtNDArray) h.reshape(batch, 49 * c2), 0.5, true);
+                    h = h.matMul(p[4]).add(p[5]);
                     loss = h.logSoftmax(1).gather(targets, 1).mean().neg();
                     gc.backward(loss);
                 }
