@@ -268,7 +268,7 @@ public final class Convolution {
             return new Tensor[] {
                 grads[0] == null ? null : grads[0].reshape(xShape),
                 grads[1] == null ? null : grads[1].reshape(wShape),
-                needs.length > 2 && needs[2] ? g4.sum(0, 2, 3) : null};
+                needs.length > 2 && needs[2] ? g4.sum(2, 3).sum(0) : null};
         }, input, weight, bias);
     }
 
@@ -295,9 +295,20 @@ public final class Convolution {
         }
         if (needs[1]) {
             Tensor cols = savedCols != null ? savedCols : WindowOps.im2col(x, g, 0);
-            gw = gg.matmul(cols.view(n, groups, k, g.positions()).transpose(2, 3)).sum(0);
+            gw = sumOverBatch(gg.matmul(cols.view(n, groups, k, g.positions()).transpose(2, 3)));
         }
         return new Tensor[] {gx, gw};
+    }
+
+    /**
+     * The sum over the leading (batch) dim as a product with a row of ones: the matrix product reads the rows
+     * contiguously, where a reduction over the leading dim strides through memory.
+     */
+    private static Tensor sumOverBatch(Tensor t) {
+        int[] s = t.shapeUnsafe();
+        int[] rest = java.util.Arrays.copyOfRange(s, 1, s.length);
+        Tensor ones = Tensor.ones(Shape.of(1, s[0]), t.dtype(), t.device());
+        return ones.matmul(t.reshape(s[0], -1)).reshape(rest);
     }
 
     /** [N, C, H, W] * [C, O/g, kh, kw] -> [N, O, outH, outW] (the image of {@code g}). */
@@ -319,7 +330,7 @@ public final class Convolution {
         }
         if (needs[1]) {
             Tensor xg = x.reshape(n, groups, c / groups, g.positions());
-            gw = xg.matmul(gcols.transpose(2, 3)).sum(0);
+            gw = sumOverBatch(xg.matmul(gcols.transpose(2, 3)));
         }
         return new Tensor[] {gx, gw};
     }
