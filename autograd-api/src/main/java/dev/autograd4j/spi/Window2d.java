@@ -26,6 +26,18 @@ public record Window2d(int height, int width, int kernelH, int kernelW, int stri
     /**
      * Checks the values.
      *
+     * @param height the input's height
+     * @param width the input's width
+     * @param kernelH the kernel's height
+     * @param kernelW the kernel's width
+     * @param strideH the vertical step
+     * @param strideW the horizontal step
+     * @param padTop the padding above
+     * @param padLeft the padding on the left
+     * @param dilationH the vertical tap spacing
+     * @param dilationW the horizontal tap spacing
+     * @param outH the window positions down
+     * @param outW the window positions across
      * @throws IllegalArgumentException when a size is negative or a kernel, stride or dilation is below 1
      */
     public Window2d {
