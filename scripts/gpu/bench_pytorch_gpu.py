@@ -17,7 +17,7 @@ import time
 import torch
 import torch.nn.functional as F
 
-ALL = ["W1", "W2", "W3", "W4", "W5", "W7"]
+ALL = ["W1", "W2", "W3", "W4", "W5", "W6", "W7"]
 
 
 class Budget:
@@ -149,6 +149,31 @@ def chain(dev, budget, sync):
                   2001 / 1e3, "kops/s")
 
 
+def cnn(dev, budget, sync, c1=32, c2=64, batch=64):
+    """W6: one SGD step of the MNIST CNN of examples' MnistCnn (channels MnistCnn.CHANNELS), batch 64."""
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(
+        torch.nn.Unflatten(1, (1, 28, 28)),
+        torch.nn.Conv2d(1, c1, 5, padding=2), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+        torch.nn.Conv2d(c1, c2, 5, padding=2), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+        torch.nn.Flatten(), torch.nn.Dropout(0.5), torch.nn.Linear(c2 * 49, 10)).to(dev)
+    gen = torch.Generator(device=dev).manual_seed(6)
+    x = torch.randn(batch, 784, device=dev, generator=gen)
+    targets = torch.randint(0, 10, (batch,), device=dev, generator=gen)
+    params = list(model.parameters())
+
+    def body():
+        loss = F.cross_entropy(model(x), targets)
+        loss.backward()
+        with torch.no_grad():
+            for p in params:
+                p.add_(p.grad, alpha=-0.01)
+                p.grad = None
+        return loss
+
+    return result("W6", f"MNIST CNN step b={batch}", measure(budget, body, sync), batch, "samples/s")
+
+
 def transformer_block(dev, budget, sync):
     """W7: nn.TransformerEncoderLayer(256, 4, 1024, dropout=0, batch_first=True), post-norm, ReLU; forward and
     backward of the output's sum, batch 16, sequence 128, float32 (the same block as autograd4j's W7)."""
@@ -201,6 +226,8 @@ def main():
             results.append(elementwise(dev, budget, sync, (64 if args.large else 4) * 1024 * 1024))
         elif w == "W5":
             results.append(chain(dev, budget, sync))
+        elif w == "W6":
+            results.append(cnn(dev, budget, sync))
         elif w == "W7":
             results.append(transformer_block(dev, budget, sync))
     total = time.perf_counter() - start

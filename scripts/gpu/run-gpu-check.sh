@@ -54,6 +54,9 @@ run_bench() { # seconds
     echo "--- MNIST on cuda:0 (15 epochs, the bundled 10,000 digits)"
     (cd examples && LD_LIBRARY_PATH="$ld" timeout 90 "$JAVA" -cp "$cp" dev.autograd4j.examples.mnist.MnistTraining \
         --device cuda:0 --out /tmp/mnist-gpu) 2>&1 | grep -v '^\[main\] INFO' | head -40
+    echo "--- MNIST CNN on cuda:0 (10 epochs: conv.cu's im2col/col2im, cuBLAS)"
+    (cd examples && LD_LIBRARY_PATH="$ld" timeout 120 "$JAVA" -cp "$cp" dev.autograd4j.examples.mnist.MnistCnn \
+        --device cuda:0 --out /tmp/mnist-cnn-gpu) 2>&1 | grep -v '^\[main\] INFO' | head -40
     local t0=$(date +%s)
     LD_LIBRARY_PATH="$ld" timeout $((secs * 55 / 100)) "$JAVA" -cp "$cp" dev.autograd4j.examples.Benchmark \
         --device cuda:0 --large --json > "$OUT/.a4j.out" 2> "$OUT/.a4j.err"

@@ -10,6 +10,7 @@ import dev.autograd4j.spi.Layout;
 import dev.autograd4j.spi.ReduceOp;
 import dev.autograd4j.spi.Storage;
 import dev.autograd4j.spi.UnaryOp;
+import dev.autograd4j.spi.Window2d;
 import java.lang.reflect.Modifier;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
@@ -359,6 +360,38 @@ public final class ShadowMode implements AutoCloseable {
         public void matmul(Storage a, Layout aLayout, Storage b, Layout bLayout, Storage out, Layout outLayout) {
             runAndCheck("matmul", new Storage[] {a, b, out}, 2, outLayout, new Layout[] {aLayout, bLayout},
                     (be, s) -> be.matmul(s[0], aLayout, s[1], bLayout, s[2], outLayout));
+        }
+
+        @Override
+        public void im2col(Storage x, Layout xLayout, Window2d window, double padValue, Storage out,
+                           Layout outLayout) {
+            runAndCheck("im2col", new Storage[] {x, out}, 1, outLayout, new Layout[] {xLayout},
+                    (b, s) -> b.im2col(s[0], xLayout, window, padValue, s[1], outLayout));
+        }
+
+        @Override
+        public void col2im(Storage cols, Layout colsLayout, Window2d window, Storage out, Layout outLayout) {
+            runAndCheck("col2im", new Storage[] {cols, out}, 1, outLayout, new Layout[] {colsLayout},
+                    (b, s) -> b.col2im(s[0], colsLayout, window, s[1], outLayout));
+        }
+
+        @Override
+        public void maxPool2d(Storage x, Layout xLayout, Window2d window, Storage out, Layout outLayout,
+                              Storage taps, Layout tapsLayout) {
+            Storage[] onCpu = run(new Storage[] {x, out, taps},
+                    (b, s) -> b.maxPool2d(s[0], xLayout, window, s[1], outLayout, s[2], tapsLayout));
+            if (onCpu != null) {
+                check("max_pool2d", out, outLayout, onCpu[1], new Layout[] {xLayout});
+                check("max_pool2d taps", taps, tapsLayout, onCpu[2], new Layout[] {xLayout});
+            }
+        }
+
+        @Override
+        public void maxPool2dBackward(Storage grad, Layout gradLayout, Storage taps, Layout tapsLayout,
+                                      Window2d window, Storage out, Layout outLayout) {
+            runAndCheck("max_pool2d_backward", new Storage[] {grad, taps, out}, 2, outLayout,
+                    new Layout[] {gradLayout, tapsLayout},
+                    (b, s) -> b.maxPool2dBackward(s[0], gradLayout, s[1], tapsLayout, window, s[2], outLayout));
         }
 
         @Override

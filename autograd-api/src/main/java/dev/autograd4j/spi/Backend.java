@@ -351,6 +351,66 @@ public interface Backend {
               Layout indicesLayout);
 
     /**
+     * Unfolds sliding windows into columns (the kernel of {@code torch.nn.functional.unfold}, "im2col"):
+     * {@code out[b][(c * kernelH + ki) * kernelW + kj][oh * outW + ow] = x[b][c][h][w]} with h and w as
+     * {@link Window2d} defines them, or {@code padValue} where they fall outside the input.
+     *
+     * @param x the input storage, FLOAT32 or FLOAT64
+     * @param xLayout a contiguous view (offset allowed) {@code [B, C, H, W]}
+     * @param window the window geometry, its height and width those of {@code xLayout}
+     * @param padValue the value read outside the input (0 for convolution, -inf for max pooling)
+     * @param out the output storage, of {@code x}'s dtype
+     * @param outLayout a contiguous view (offset allowed) {@code [B, C * kernelH * kernelW, outH * outW]}
+     */
+    void im2col(Storage x, Layout xLayout, Window2d window, double padValue, Storage out, Layout outLayout);
+
+    /**
+     * Folds columns back into an image, summing overlapping windows (the kernel of
+     * {@code torch.nn.functional.fold}, "col2im", the adjoint of {@link #im2col}):
+     * {@code out[b][c][h][w] = sum of cols[b][(c * kernelH + ki) * kernelW + kj][oh * outW + ow]} over the taps
+     * and positions that read {@code (h, w)}. Entries that would land in the padding are dropped.
+     *
+     * @param cols the column storage, FLOAT32 or FLOAT64
+     * @param colsLayout a contiguous view (offset allowed) {@code [B, C * kernelH * kernelW, outH * outW]}
+     * @param window the window geometry
+     * @param out the output storage, of {@code cols}' dtype, overwritten (not accumulated into)
+     * @param outLayout a contiguous view (offset allowed) {@code [B, C, H, W]}
+     */
+    void col2im(Storage cols, Layout colsLayout, Window2d window, Storage out, Layout outLayout);
+
+    /**
+     * Max pooling over the windows of {@link Window2d} (the kernel of {@code max_pool2d}): {@code out[b][c][oh][ow]}
+     * is the largest element of the window, reading -inf outside the input, and {@code taps[b][c][oh][ow]} the
+     * window tap {@code ki * kernelW + kj} it came from. Taps are visited in that order and a tap replaces the
+     * running maximum when it is greater or NaN (PyTorch's rule: the first of equal maxima wins, NaN propagates).
+     *
+     * @param x the input storage, FLOAT32 or FLOAT64
+     * @param xLayout a contiguous view (offset allowed) {@code [B, C, H, W]}
+     * @param window the window geometry
+     * @param out the output storage, of {@code x}'s dtype
+     * @param outLayout a contiguous view (offset allowed) {@code [B, C, outH, outW]}
+     * @param taps INT64 storage for the winning taps
+     * @param tapsLayout a contiguous view (offset allowed) of {@code outLayout}'s shape
+     */
+    void maxPool2d(Storage x, Layout xLayout, Window2d window, Storage out, Layout outLayout, Storage taps,
+                   Layout tapsLayout);
+
+    /**
+     * The gradient of {@link #maxPool2d} (the kernel of {@code max_pool2d_with_indices_backward}): each element of
+     * {@code grad} is added at the input position its window's winning tap read; overlapping windows sum.
+     *
+     * @param grad the output's gradient, FLOAT32 or FLOAT64
+     * @param gradLayout a contiguous view (offset allowed) {@code [B, C, outH, outW]}
+     * @param taps the INT64 winning taps {@link #maxPool2d} wrote
+     * @param tapsLayout a contiguous view (offset allowed) of {@code gradLayout}'s shape
+     * @param window the window geometry
+     * @param out the input's gradient, of {@code grad}'s dtype, overwritten (not accumulated into)
+     * @param outLayout a contiguous view (offset allowed) {@code [B, C, H, W]}
+     */
+    void maxPool2dBackward(Storage grad, Layout gradLayout, Storage taps, Layout tapsLayout, Window2d window,
+                           Storage out, Layout outLayout);
+
+    /**
      * Waits for the work queued on the device (like {@code torch.cuda.synchronize()}); errors of queued work,
      * a kernel's fault or a deferred {@link #assertNoneSet} failure, surface here. A no-op on the CPU, whose
      * kernels finish before they return.

@@ -9,6 +9,7 @@ import dev.autograd4j.spi.Layout;
 import dev.autograd4j.spi.ReduceOp;
 import dev.autograd4j.spi.Storage;
 import dev.autograd4j.spi.UnaryOp;
+import dev.autograd4j.spi.Window2d;
 
 /**
  * The pure-Java backend: primitive arrays, strided loops (views never copy), rows split across
@@ -325,6 +326,28 @@ public final class CpuBackend implements Backend {
     public void scatterReduce(ReduceOp op, Storage src, Layout srcLayout, int dim, Storage index, Layout indexLayout,
                               Storage out, Layout outLayout) {
         ScatterReduce.scatterReduce(op, cpu(src), srcLayout, dim, cpu(index), indexLayout, cpu(out), outLayout);
+    }
+
+    @Override
+    public void im2col(Storage x, Layout xLayout, Window2d window, double padValue, Storage out, Layout outLayout) {
+        Windows.im2col(cpu(x), xLayout, window, padValue, cpu(out), outLayout);
+    }
+
+    @Override
+    public void col2im(Storage cols, Layout colsLayout, Window2d window, Storage out, Layout outLayout) {
+        Windows.col2im(cpu(cols), colsLayout, window, cpu(out), outLayout);
+    }
+
+    @Override
+    public void maxPool2d(Storage x, Layout xLayout, Window2d window, Storage out, Layout outLayout, Storage taps,
+                          Layout tapsLayout) {
+        Windows.maxPool2d(cpu(x), xLayout, window, cpu(out), outLayout, cpu(taps), tapsLayout);
+    }
+
+    @Override
+    public void maxPool2dBackward(Storage grad, Layout gradLayout, Storage taps, Layout tapsLayout, Window2d window,
+                                  Storage out, Layout outLayout) {
+        Windows.maxPool2dBackward(cpu(grad), gradLayout, cpu(taps), tapsLayout, window, cpu(out), outLayout);
     }
 
     @Override

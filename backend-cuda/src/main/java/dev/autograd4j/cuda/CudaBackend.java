@@ -15,6 +15,7 @@ import dev.autograd4j.spi.Layout;
 import dev.autograd4j.spi.ReduceOp;
 import dev.autograd4j.spi.Storage;
 import dev.autograd4j.spi.UnaryOp;
+import dev.autograd4j.spi.Window2d;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
@@ -465,6 +466,63 @@ public final class CudaBackend implements Backend {
                 new Layout[] {new Layout(indexLayout.shape(), srcLayout.strides(), srcLayout.offset()), indexLayout,
                     alongIndex(outLayout, indexLayout, dim)},
                 Pointer.to(new int[] {outLayout.strides()[dim]}), Pointer.to(new int[] {outLayout.shape()[dim]}));
+    }
+
+    /** The geometry arguments of the conv module's kernels, after (ptr, offset) pairs and the thread count. */
+    private static Pointer[] windowArgs(Window2d g) {
+        return new Pointer[] {Pointer.to(new int[] {g.height()}), Pointer.to(new int[] {g.width()}),
+            Pointer.to(new int[] {g.kernelH()}), Pointer.to(new int[] {g.kernelW()}),
+            Pointer.to(new int[] {g.strideH()}), Pointer.to(new int[] {g.strideW()}),
+            Pointer.to(new int[] {g.padTop()}), Pointer.to(new int[] {g.padLeft()}),
+            Pointer.to(new int[] {g.dilationH()}), Pointer.to(new int[] {g.dilationW()}),
+            Pointer.to(new int[] {g.outH()}), Pointer.to(new int[] {g.outW()})};
+    }
+
+    private static void launchWindow(String kernel, CudaStorage in, Layout inLayout, CudaStorage out,
+                                     Layout outLayout, Window2d g, Pointer... extra) {
+        int n = outLayout.numel();
+        if (n == 0) {
+            return;
+        }
+        Pointer[] geometry = windowArgs(g);
+        Pointer[] args = new Pointer[5 + geometry.length + extra.length];
+        args[0] = Pointer.to(in.ptr());
+        args[1] = Pointer.to(new int[] {inLayout.offset()});
+        args[2] = Pointer.to(out.ptr());
+        args[3] = Pointer.to(new int[] {outLayout.offset()});
+        args[4] = Pointer.to(new int[] {n});
+        System.arraycopy(geometry, 0, args, 5, geometry.length);
+        System.arraycopy(extra, 0, args, 5 + geometry.length, extra.length);
+        out.owner.makeCurrent();
+        out.owner.launch(CudaModule.CONV, kernel + "_" + sfx(out.dtype), out.owner.blocksFor(n), THREADS, args);
+    }
+
+    @Override
+    public void im2col(Storage x, Layout xLayout, Window2d window, double padValue, Storage out, Layout outLayout) {
+        launchWindow("im2col", cuda(x), xLayout, cuda(out), outLayout, window,
+                Pointer.to(new double[] {padValue}));
+    }
+
+    @Override
+    public void col2im(Storage cols, Layout colsLayout, Window2d window, Storage out, Layout outLayout) {
+        launchWindow("col2im", cuda(cols), colsLayout, cuda(out), outLayout, window);
+    }
+
+    @Override
+    public void maxPool2d(Storage x, Layout xLayout, Window2d window, Storage out, Layout outLayout, Storage taps,
+                          Layout tapsLayout) {
+        CudaStorage t = cuda(taps);
+        launchWindow("max_pool2d", cuda(x), xLayout, cuda(out), outLayout, window, Pointer.to(t.ptr()),
+                Pointer.to(new int[] {tapsLayout.offset()}));
+    }
+
+    @Override
+    public void maxPool2dBackward(Storage grad, Layout gradLayout, Storage taps, Layout tapsLayout, Window2d window,
+                                  Storage out, Layout outLayout) {
+        CudaStorage g = cuda(grad), t = cuda(taps), o = cuda(out);
+        fill(o, outLayout, 0); // the kernel adds (atomically: windows may overlap)
+        launchWindow("max_pool2d_backward", g, gradLayout, o, outLayout, window, Pointer.to(t.ptr()),
+                Pointer.to(new int[] {tapsLayout.offset()}), Pointer.to(new int[] {gradLayout.numel()}));
     }
 
     @Override

@@ -22,7 +22,9 @@ enum CudaModule {
     /** Scatter with amax/amin along a dim (scatter_reduce). */
     SCATTER("scatter"),
     /** Stable sort of rows: bitonic chunks in shared memory, merge passes for longer rows. */
-    SORT("sort");
+    SORT("sort"),
+    /** im2col and col2im (convolution, pooling, unfold, fold). */
+    CONV("conv");
 
     final String fileName;
 

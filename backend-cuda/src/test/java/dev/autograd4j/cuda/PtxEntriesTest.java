@@ -98,6 +98,19 @@ class PtxEntriesTest {
     }
 
     @Test
+    void im2colCol2imAndMaxPoolHaveTheirKernels() throws IOException {
+        Set<String> ptx = entries(CudaModule.CONV);
+        List<String> want = new java.util.ArrayList<>();
+        for (DType t : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+            want.add("im2col_" + KernelSymbols.suffix(t));
+            want.add("col2im_" + KernelSymbols.suffix(t));
+            want.add("max_pool2d_" + KernelSymbols.suffix(t));
+            want.add("max_pool2d_backward_" + KernelSymbols.suffix(t));
+        }
+        assertEquals(List.of(), want.stream().filter(name -> !ptx.contains(name)).toList(), "conv.ptx lacks");
+    }
+
+    @Test
     void everyModuleLoadsFromTheClassPath() throws IOException {
         for (CudaModule module : CudaModule.values()) {
             assertNotNull(CudaModule.class.getResource(module.resource()), module.resource());

@@ -15,6 +15,8 @@ import dev.autograd4j.examples.BenchmarkHarness.Header;
 import dev.autograd4j.examples.BenchmarkHarness.Options;
 import dev.autograd4j.examples.BenchmarkHarness.Result;
 import dev.autograd4j.examples.BenchmarkHarness.Timer;
+import dev.autograd4j.examples.mnist.MnistCnn;
+import dev.autograd4j.nn.Sequential;
 import dev.autograd4j.spi.Backend;
 import dev.autograd4j.spi.Backends;
 
@@ -24,7 +26,7 @@ import java.util.Random;
 import java.util.function.Supplier;
 
 /**
- * Times six workloads and prints median/min/max per workload as a text table (or, with {@code --json},
+ * Times seven workloads and prints median/min/max per workload as a text table (or, with {@code --json},
  * as one JSON object so that runs can be compared by other programs).
  * <ul>
  *   <li>W1: the autograd tutorial, forward and backward (x=ones(5), w=randn(5,3), b=randn(3), BCE with logits).</li>
@@ -35,6 +37,8 @@ import java.util.function.Supplier;
  *   <li>W4: sigmoid(a*b+c) on 4M (with {@code --large} 64M) float32 elements, forward only, in GB/s of useful
  *   traffic (3 reads + 1 write).</li>
  *   <li>W5: a 2,000-step elementwise chain (mul, add alternately) on 1,000 elements, forward and backward.</li>
+ *   <li>W6: one SGD training step of the MNIST CNN of {@code MnistCnn} (two blocks of 5x5 convolution, ReLU and 2x2
+ *   max pooling, dropout and a linear head), cross-entropy, batch 64.</li>
  *   <li>W7: a transformer encoder block forward and backward, batch 16, sequence 128, width 256, 4 heads
  *   (see {@code TransformerBlockBench}).</li>
  *   <li>W8: an embedding-bag step: 1M int64 indices gather rows of a 100k x 64 float32 table, summed in bags of 16,
@@ -49,7 +53,7 @@ import java.util.function.Supplier;
  */
 public final class Benchmark {
     private static final String USAGE =
-            "usage: Benchmark [--device cpu|cuda:0|best] [--only W1,W2,W3,W4,W5,W7,W8,W9] [--quick] [--large] [--json]";
+            "usage: Benchmark [--device cpu|cuda:0|best] [--only W1,W2,W3,W4,W5,W6,W7,W8,W9] [--quick] [--large] [--json]";
 
     private Benchmark() {
     }
@@ -210,6 +214,37 @@ public final class Benchmark {
         }
     }
 
+    /** W6: one SGD training step of the MNIST CNN ({@code MnistCnn.model}) with cross-entropy, batch 64. */
+    static final class CnnStep {
+        static final int BATCH = 64;
+        static final double LEARNING_RATE = 0.01;
+
+        static Result run(Device device, Timer timer, Budget budget) {
+            Sequential model = MnistCnn.model(device, 0);
+            Generator generator = new Generator(6);
+            Tensor input = Tensor.randn(Shape.of(BATCH, 784), DType.FLOAT32, device, generator);
+            Random random = new Random(6);
+            long[] classes = new long[BATCH];
+            for (int i = 0; i < BATCH; i++) {
+                classes[i] = random.nextInt(10);
+            }
+            Tensor targets = Tensor.of(classes, BATCH).to(device);
+            List<Tensor> params = model.parameters();
+            double[] t = timer.measure(budget, scoped(() -> {
+                Tensor loss = Functional.crossEntropy(model.forward(input), targets);
+                loss.backward();
+                try (var noGrad = Autograd.noGrad()) {
+                    for (Tensor p : params) {
+                        p.add_(p.grad(), -LEARNING_RATE);
+                        p.setGrad(null);
+                    }
+                }
+                return loss;
+            }));
+            return new Result("W6", "MNIST CNN step b=" + BATCH, t, BATCH, "samples/s");
+        }
+    }
+
     /**
      * W8: an embedding-bag step. A 100k x 64 float32 table, 1M int64 indices (uniform, fixed seed) expanded over the
      * 64 columns; forward gathers the rows and sums them in bags of 16, backward scatter-adds the rows' gradient into
@@ -269,6 +304,7 @@ public final class Benchmark {
             case "W3" -> MatrixProduct.run(device, timer, budget, options);
             case "W4" -> List.of(Elementwise.run(device, timer, budget, BenchmarkHarness.elementwiseSize(options)));
             case "W5" -> List.of(ElementwiseChain.run(device, timer, budget));
+            case "W6" -> List.of(CnnStep.run(device, timer, budget));
             case "W7" -> List.of(TransformerBlockBench.run(device, timer, budget));
             case "W8" -> List.of(EmbeddingBag.run(device, timer, budget));
             case "W9" -> DataLoading.run(device, timer, budget);

@@ -37,7 +37,7 @@ import java.util.function.Function;
  * thread count. Usage: {@code PyTorchBenchmark [--only W1,W3] [--quick] [--json]}.
  */
 public final class PyTorchBenchmark {
-    private static final String USAGE = "usage: PyTorchBenchmark [--only W1,W2,W3,W4,W5,W7,W8] [--quick] [--json]";
+    private static final String USAGE = "usage: PyTorchBenchmark [--only W1,W2,W3,W4,W5,W6,W7,W8] [--quick] [--json]";
 
     private PyTorchBenchmark() {
     }
@@ -155,6 +155,71 @@ public final class PyTorchBenchmark {
             params.close();
         }
         return new Result("W2", "MLP 784-256-128-10 step b=64", t, batch, "samples/s");
+    }
+
+    /**
+     * W6: one SGD training step of the MNIST CNN of {@code MnistCnn} (conv 5x5 pad 2, ReLU, max pool 2, twice;
+     * dropout 0.5 and a linear head), cross-entropy, batch 64: libtorch's conv2d, max_pool2d, dropout and their
+     * backward through DJL.
+     */
+    static Result cnn(NDManager base, Timer timer, Budget budget) {
+        final int batch = 64;
+        final int c1 = dev.autograd4j.examples.mnist.MnistCnn.CHANNELS[0];
+        final int c2 = dev.autograd4j.examples.mnist.MnistCnn.CHANNELS[1];
+        final float lr = 0.01f;
+        NDManager params = base.newSubManager();
+        Random random = new Random(6);
+        NDArray input = params.randomNormal(new Shape(batch, 1, 28, 28), DataType.FLOAT32);
+        long[] classes = new long[batch];
+        for (int i = 0; i < batch; i++) {
+            classes[i] = random.nextInt(10);
+        }
+        NDArray targets = params.create(classes, new Shape(batch, 1));
+        // PyTorch's default init ranges: U(-1/sqrt(fan_in), 1/sqrt(fan_in))
+        NDArray[] p = {
+            uniform(params, 25, c1, 1, 5, 5), uniform(params, 25, c1),
+            uniform(params, 25 * c1, c2, c1, 5, 5), uniform(params, 25 * c1, c2),
+            uniform(params, 49 * c2, 49 * c2, 10), uniform(params, 49 * c2, 10)};
+        for (NDArray a : p) {
+            a.setRequiresGradient(true);
+        }
+        Shape one = new Shape(1, 1), two = new Shape(2, 2), none = new Shape(0, 0);
+        double[] t;
+        try {
+            t = timer.measure(budget, m -> {
+                NDArray loss;
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    NDArray h = JniUtils.convolution((ai.djl.pytorch.engine.PtNDArray) input,
+                            (ai.djl.pytorch.engine.PtNDArray) p[0], (ai.djl.pytorch.engine.PtNDArray) p[1], one, two,
+                            one, 1);
+                    h.attach(m);
+                    h = JniUtils.maxPool((ai.djl.pytorch.engine.PtNDArray) Activation.relu(h), two, two, none, false);
+                    h = JniUtils.convolution((ai.djl.pytorch.engine.PtNDArray) h,
+                            (ai.djl.pytorch.engine.PtNDArray) p[2], (ai.djl.pytorch.engine.PtNDArray) p[3], one, two,
+                            one, 1);
+                    h = JniUtils.maxPool((ai.djl.pytorch.engine.PtNDArray) Activation.relu(h), two, two, none, false);
+                    h = JniUtils.dropout((ai.djl.pytorch.engine.PtNDArray) h.reshape(batch, 49 * c2), 0.5, true);
+                    h = h.matMul(p[4]).add(p[5]);
+                    loss = h.logSoftmax(1).gather(targets, 1).mean().neg();
+                    gc.backward(loss);
+                }
+                for (NDArray a : p) {
+                    NDArray g = gradient(a, m);
+                    a.subi(g.mul(lr));
+                    g.subi(g); // zero_grad
+                }
+                return loss;
+            });
+        } finally {
+            params.close();
+        }
+        return new Result("W6", "MNIST CNN step b=" + batch, t, batch, "samples/s");
+    }
+
+    /** U(-1/sqrt(fanIn), 1/sqrt(fanIn)) of the given shape, float32. */
+    private static NDArray uniform(NDManager m, int fanIn, long... shape) {
+        float bound = (float) (1 / Math.sqrt(fanIn));
+        return m.randomUniform(-bound, bound, new Shape(shape), DataType.FLOAT32);
     }
 
     /** W3: square matrix products in float32 and float64. */
@@ -287,6 +352,7 @@ public final class PyTorchBenchmark {
                 case "W3" -> matmul(base, timer, budget, options);
                 case "W4" -> List.of(elementwise(base, timer, budget));
                 case "W5" -> List.of(chain(base, timer, budget));
+                case "W6" -> List.of(cnn(base, timer, budget));
                 case "W7" -> List.of(PyTorchTransformerBlock.run(base, timer, budget));
                 case "W8" -> List.of(embeddingBag(base, timer, budget));
                 // W9 (DataLoader throughput) has no peer here: torch.utils.data.DataLoader is Python, and

@@ -342,7 +342,24 @@ public final class MnistTraining {
      */
     public static Result train(Options o, MnistData trainData, MnistData testData, Consumer<String> log) {
         Device device = DefaultDevice.parse(o.device());
-        Sequential model = model(trainData.pixelsPerImage(), o.hidden(), device, o.seed());
+        return train(o, model(trainData.pixelsPerImage(), o.hidden(), device, o.seed()), trainData, testData, log);
+    }
+
+    /**
+     * As {@link #train(Options, MnistData, MnistData, Consumer)} with a given model (the CNN of
+     * {@link MnistCnn}): one that takes {@code [n, pixels]} images to {@code [n, 10]} logits, on the device of
+     * {@code o.device()}.
+     *
+     * @param o the options ({@code hidden}, {@code data}, {@code out} and the limits are not read here)
+     * @param model the fresh model to train
+     * @param trainData the training examples
+     * @param testData the examples evaluated after each epoch
+     * @param log receives one line per epoch
+     * @return the model and its statistics
+     */
+    public static Result train(Options o, Sequential model, MnistData trainData, MnistData testData,
+                               Consumer<String> log) {
+        Device device = DefaultDevice.parse(o.device());
         var lossFn = new CrossEntropyLoss();
         var optimizer = new Adam(model.parameters(), o.lr());
         var schedule = new CosineAnnealingLR(optimizer, o.epochs());
