@@ -9,6 +9,7 @@ import dev.autograd4j.spi.Layout;
 import dev.autograd4j.spi.ReduceOp;
 import dev.autograd4j.spi.Storage;
 import dev.autograd4j.spi.UnaryOp;
+import java.lang.ref.Reference;
 
 /**
  * The pure-Java backend: primitive arrays, strided loops (views never copy), rows split across
@@ -47,13 +48,44 @@ public final class CpuBackend implements Backend {
         return "cpu: " + Gemm.kernelName() + " GEMM, " + Parallel.threads() + " threads";
     }
 
+    /** The storage, checked not to be released (a released one throws instead of reading recycled memory). */
     private static CpuStorage cpu(Storage s) {
-        return (CpuStorage) s;
+        return ((CpuStorage) s).live();
+    }
+
+    /**
+     * Bytes of pooled arrays held by live CPU tensors (arrays under {@value CpuPool#MIN_POOLED_BYTES} bytes are
+     * plain Java arrays and not counted), like {@code torch.cuda.memory_allocated()}.
+     *
+     * @return the bytes, counted by size class
+     */
+    public static long memoryAllocated() {
+        return CpuPool.GLOBAL.memoryAllocated();
+    }
+
+    /**
+     * {@link #memoryAllocated()} plus the bytes the pool keeps for reuse (at most
+     * {@link CpuSettings#poolCapacityBytes()}), like {@code torch.cuda.memory_reserved()}.
+     *
+     * @return the bytes
+     */
+    public static long memoryReserved() {
+        return CpuPool.GLOBAL.memoryReserved();
+    }
+
+    /** Drops the arrays the pool keeps for reuse, leaving them to the garbage collector. */
+    public static void emptyCache() {
+        CpuPool.GLOBAL.emptyCache();
     }
 
     @Override
     public Storage allocate(Device device, DType dtype, int size) {
-        return CpuStorage.allocate(dtype, size);
+        return CpuPool.GLOBAL.allocate(dtype, size, true);
+    }
+
+    @Override
+    public Storage allocateUninitialized(Device device, DType dtype, int size) {
+        return CpuPool.GLOBAL.allocate(dtype, size, false);
     }
 
     @Override
@@ -64,12 +96,19 @@ public final class CpuBackend implements Backend {
     @Override
     public Object toHost(Storage storage, Layout layout) {
         CpuStorage out = CpuStorage.allocate(storage.dtype(), layout.numel());
+        // a plain array (never pooled): it leaves the backend
         copy(storage, layout, out, Layout.contiguous(layout.shape()));
         return out.data;
     }
 
     @Override
     public void copy(Storage src, Layout srcLayout, Storage dst, Layout dstLayout) {
+        copyKernel(src, srcLayout, dst, dstLayout);
+        Reference.reachabilityFence(src);
+        Reference.reachabilityFence(dst);
+    }
+
+    private void copyKernel(Storage src, Layout srcLayout, Storage dst, Layout dstLayout) {
         CpuStorage s = cpu(src), d = cpu(dst);
         Layout[] ls = {srcLayout, dstLayout};
         if (s.dtype == DType.FLOAT32 && d.dtype == DType.FLOAT32) {
@@ -118,6 +157,7 @@ public final class CpuBackend implements Backend {
                 d.set(oi, value);
             }
         });
+        Reference.reachabilityFence(dst);
     }
 
     @Override
@@ -128,6 +168,7 @@ public final class CpuBackend implements Backend {
         for (int i = 0; i < n; i++) {
             d.set(layout.offset() + i * strides[0], start + i * step);
         }
+        Reference.reachabilityFence(dst);
     }
 
     @Override
@@ -142,10 +183,17 @@ public final class CpuBackend implements Backend {
                 d.set(base + i, normal ? CounterRandom.normal(seed, offset + i) : CounterRandom.uniform(seed, offset + i));
             }
         });
+        Reference.reachabilityFence(dst);
     }
 
     @Override
     public void unary(UnaryOp op, Storage x, Layout xLayout, Storage out, Layout outLayout, double p0, double p1) {
+        unaryKernel(op, x, xLayout, out, outLayout, p0, p1);
+        Reference.reachabilityFence(x);
+        Reference.reachabilityFence(out);
+    }
+
+    private void unaryKernel(UnaryOp op, Storage x, Layout xLayout, Storage out, Layout outLayout, double p0, double p1) {
         CpuStorage s = cpu(x), d = cpu(out);
         Layout[] ls = {xLayout, outLayout};
         long cost = op.isCheap() ? SIMPLE : TRANSCENDENTAL;
@@ -184,6 +232,14 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void binary(BinaryOp op, Storage a, Layout aLayout, Storage b, Layout bLayout, Storage out,
+                       Layout outLayout) {
+        binaryKernel(op, a, aLayout, b, bLayout, out, outLayout);
+        Reference.reachabilityFence(a);
+        Reference.reachabilityFence(b);
+        Reference.reachabilityFence(out);
+    }
+
+    private void binaryKernel(BinaryOp op, Storage a, Layout aLayout, Storage b, Layout bLayout, Storage out,
                        Layout outLayout) {
         CpuStorage sa = cpu(a), sb = cpu(b), d = cpu(out);
         Layout[] ls = {aLayout, bLayout, outLayout};
@@ -256,6 +312,15 @@ public final class CpuBackend implements Backend {
     @Override
     public void where(Storage cond, Layout condLayout, Storage a, Layout aLayout, Storage b, Layout bLayout,
                       Storage out, Layout outLayout) {
+        whereKernel(cond, condLayout, a, aLayout, b, bLayout, out, outLayout);
+        Reference.reachabilityFence(cond);
+        Reference.reachabilityFence(a);
+        Reference.reachabilityFence(b);
+        Reference.reachabilityFence(out);
+    }
+
+    private void whereKernel(Storage cond, Layout condLayout, Storage a, Layout aLayout, Storage b, Layout bLayout,
+                      Storage out, Layout outLayout) {
         boolean[] c = (boolean[]) cpu(cond).data;
         CpuStorage sa = cpu(a), sb = cpu(b), d = cpu(out);
         if (d.dtype == DType.INT64) {
@@ -301,18 +366,27 @@ public final class CpuBackend implements Backend {
                        Storage indices, Layout indicesLayout) {
         Reductions.reduce(op, cpu(x), xLayout, reducedDims, cpu(out), outLayout,
                 indices == null ? null : cpu(indices), indicesLayout);
+        Reference.reachabilityFence(x);
+        Reference.reachabilityFence(out);
+        Reference.reachabilityFence(indices);
     }
 
     @Override
     public void gather(Storage x, Layout xLayout, int dim, Storage index, Layout indexLayout, Storage out,
                        Layout outLayout) {
         Indexing.gather(cpu(x), xLayout, dim, cpu(index), indexLayout, cpu(out), outLayout);
+        Reference.reachabilityFence(x);
+        Reference.reachabilityFence(index);
+        Reference.reachabilityFence(out);
     }
 
     @Override
     public void scatterAdd(Storage src, Layout srcLayout, int dim, Storage index, Layout indexLayout, Storage out,
                            Layout outLayout) {
         Indexing.scatterAdd(cpu(src), srcLayout, dim, cpu(index), indexLayout, cpu(out), outLayout);
+        Reference.reachabilityFence(src);
+        Reference.reachabilityFence(index);
+        Reference.reachabilityFence(out);
     }
 
     @Override
@@ -333,6 +407,9 @@ public final class CpuBackend implements Backend {
                 }
             }
         });
+        Reference.reachabilityFence(a);
+        Reference.reachabilityFence(b);
+        Reference.reachabilityFence(out);
     }
 
     @Override
