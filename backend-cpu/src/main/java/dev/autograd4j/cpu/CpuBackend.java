@@ -207,6 +207,9 @@ public final class CpuBackend implements Backend {
                     o[oi] = (float) op.apply(a[xi], p0, p1);
                 }
             });
+        } else if (s.dtype == DType.FLOAT64 && d.dtype == DType.FLOAT64 && TypedKernels.serves(op)) {
+            double[] a = s.d(), o = d.d();
+            Strided.forEach(ls, cost, (n, off, st) -> TypedKernels.unary(op, a, off[0], st[0], o, off[1], st[1], n, p0));
         } else if (s.dtype == DType.FLOAT64 && d.dtype == DType.FLOAT64) {
             double[] a = s.d(), o = d.d();
             Strided.forEach(ls, cost, (n, off, st) -> {
@@ -266,12 +269,24 @@ public final class CpuBackend implements Backend {
             if (VectorKernels.binary(op, x, aLayout, y, bLayout, o, outLayout)) {
                 return;
             }
+            if (TypedKernels.serves(op)) { // broadcast and strided operands (a bias added to rows, say)
+                Strided.forEach(ls, SIMPLE, (n, off, st) -> {
+                    if (!VectorKernels.binaryRow(op, x, off[0], st[0], y, off[1], st[1], o, off[2], st[2], n)) {
+                        TypedKernels.binary(op, x, off[0], st[0], y, off[1], st[1], o, off[2], st[2], n);
+                    }
+                });
+                return;
+            }
             Strided.forEach(ls, SIMPLE, (n, off, st) -> {
                 for (int i = 0, xi = off[0], yi = off[1], oi = off[2]; i < n; i++, xi += st[0], yi += st[1],
                         oi += st[2]) {
                     o[oi] = (float) op.apply(x[xi], y[yi]);
                 }
             });
+        } else if (d.dtype == DType.FLOAT64 && sa.dtype == DType.FLOAT64 && TypedKernels.serves(op)) {
+            double[] x = sa.d(), y = sb.d(), o = d.d();
+            Strided.forEach(ls, SIMPLE, (n, off, st) ->
+                    TypedKernels.binary(op, x, off[0], st[0], y, off[1], st[1], o, off[2], st[2], n));
         } else if (d.dtype == DType.FLOAT64 && sa.dtype == DType.FLOAT64) {
             double[] x = sa.d(), y = sb.d(), o = d.d();
             Strided.forEach(ls, SIMPLE, (n, off, st) -> {

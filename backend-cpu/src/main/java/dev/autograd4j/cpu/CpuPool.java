@@ -4,8 +4,6 @@ import dev.autograd4j.DType;
 import java.lang.ref.Cleaner;
 import java.util.ArrayDeque;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * Recycles the CPU backend's arrays by size class, as the CUDA backend's caching allocator recycles device
@@ -37,15 +35,19 @@ final class CpuPool {
     private static final Cleaner CLEANER = Cleaner.create();
 
     private final CpuSettings settings;
-    /** Free arrays by class key (dtype and element capacity). Guarded by this. */
-    private final Map<Long, ArrayDeque<Object>> free = new HashMap<>();
+    /** Free arrays by dtype and class index ({@link #classIndex}); lists made on first use. Guarded by this. */
+    @SuppressWarnings("unchecked")
+    private final ArrayDeque<Object>[][] free = new ArrayDeque[DType.values().length][CLASSES];
     private long allocated, cached; // guarded by this
 
     CpuPool(CpuSettings settings) {
         this.settings = settings;
     }
 
-    /** The element capacity of the class serving {@code size} elements of {@code dtype}; 0 when not pooled. */
+    /**
+     * The element capacity of the class serving {@code size} elements of {@code dtype}; 0 when not pooled (under
+     * {@link #MIN_POOLED_BYTES}, or a class longer than a Java array can be).
+     */
     static int capacity(DType dtype, int size) {
         int elem = dtype.byteSize();
         long bytes = (long) size * elem;
@@ -55,11 +57,30 @@ final class CpuPool {
         long step = bytes < SMALL ? SMALL_STEP : Long.highestOneBit(bytes) / 16;
         long rounded = (bytes + step - 1) / step * step;
         long cap = rounded / elem;
-        return cap > Integer.MAX_VALUE - 8 ? size : (int) cap;
+        return cap > Integer.MAX_VALUE - 8 ? 0 : (int) cap; // a class past an array's reach: not pooled
     }
 
-    private static long key(DType dtype, int capacity) {
-        return (long) capacity << 3 | dtype.ordinal();
+    /** Classes below 1 MiB (512-byte steps), then sixteen per power of two up to 2^63 bytes. */
+    private static final int SMALL_CLASSES = (int) (SMALL / SMALL_STEP), CLASSES = SMALL_CLASSES + 16 * 44;
+
+    /** The index of the class of {@code bytes}, a class size ({@link #capacity} times the element size). */
+    private static int classIndex(long bytes) {
+        if (bytes < SMALL) {
+            return (int) (bytes / SMALL_STEP);
+        }
+        int log = 63 - Long.numberOfLeadingZeros(bytes); // 20 and up
+        long step = (1L << log) / 16;
+        return SMALL_CLASSES + (log - 20) * 16 + (int) ((bytes - (1L << log)) / step);
+    }
+
+    private ArrayDeque<Object> freeList(DType dtype, long bytes) {
+        ArrayDeque<Object>[] lists = free[dtype.ordinal()];
+        int c = classIndex(bytes);
+        ArrayDeque<Object> q = lists[c];
+        if (q == null) {
+            q = lists[c] = new ArrayDeque<>();
+        }
+        return q;
     }
 
     /** Storage of {@code size} elements, zeroed when asked to; pooled when large enough. */
@@ -75,10 +96,7 @@ final class CpuPool {
         long bytes = (long) capacity * dtype.byteSize();
         Object array = null;
         synchronized (this) {
-            ArrayDeque<Object> q = free.get(key(dtype, capacity));
-            if (q != null) {
-                array = q.poll();
-            }
+            array = freeList(dtype, bytes).poll();
             if (array != null) {
                 cached -= bytes;
             }
@@ -122,7 +140,7 @@ final class CpuPool {
         synchronized (this) {
             allocated -= bytes;
             if (cached + bytes <= settings.poolCapacityBytes()) {
-                free.computeIfAbsent(key(dtype, capacity), k -> new ArrayDeque<>()).push(array);
+                freeList(dtype, bytes).push(array);
                 cached += bytes;
             }
         }
@@ -130,7 +148,13 @@ final class CpuPool {
 
     /** Drops every free array, leaving it to the garbage collector. */
     synchronized void emptyCache() {
-        free.clear();
+        for (ArrayDeque<Object>[] lists : free) {
+            for (ArrayDeque<Object> q : lists) {
+                if (q != null) {
+                    q.clear();
+                }
+            }
+        }
         cached = 0;
     }
 
