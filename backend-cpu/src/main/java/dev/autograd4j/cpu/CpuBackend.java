@@ -387,6 +387,13 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void softmax(boolean log, Storage x, Layout xLayout, Storage out, Layout outLayout) {
+        Softmax.run(log, cpu(x), xLayout, cpu(out), outLayout);
+        Reference.reachabilityFence(x);
+        Reference.reachabilityFence(out);
+    }
+
+    @Override
     public void gather(Storage x, Layout xLayout, int dim, Storage index, Layout indexLayout, Storage out,
                        Layout outLayout) {
         Indexing.gather(cpu(x), xLayout, dim, cpu(index), indexLayout, cpu(out), outLayout);
