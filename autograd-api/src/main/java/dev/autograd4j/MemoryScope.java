@@ -26,10 +26,10 @@ import java.util.Set;
  *
  * <p>What outlives a scope: {@link #keep(Tensor)} hands a tensor's storage to the enclosing scope (or to
  * the garbage collector); gradients stored in {@code .grad}, tensors made to require gradients
- * (parameters) and optimizer state escape automatically. Using a released tensor on a GPU throws an
- * IllegalStateException that says so; the CPU backend leaves host memory to the garbage collector, so
- * there a scope releases nothing. Scopes nest, belong to the thread that opened them, and must be closed
- * innermost first.
+ * (parameters) and optimizer state escape automatically. Using a released tensor throws an
+ * IllegalStateException that says so, on a GPU and on the CPU, whose memory pool hands the array to the next
+ * tensor of its size (a backend may also leave memory to the garbage collector and release nothing). Scopes
+ * nest, belong to the thread that opened them, and must be closed innermost first.
  */
 public final class MemoryScope implements AutoCloseable {
     private static final ThreadLocal<MemoryScope> CURRENT = new ThreadLocal<>();

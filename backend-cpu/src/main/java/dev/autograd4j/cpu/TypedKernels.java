@@ -16,7 +16,7 @@ final class TypedKernels {
 
     static boolean serves(BinaryOp op) {
         return switch (op) {
-            case ADD, SUB, MUL, DIV, RELU_BACKWARD -> true;
+            case ADD, SUB, MUL, DIV, RELU_BACKWARD, SIGMOID_BACKWARD -> true;
             default -> false;
         };
     }
@@ -58,6 +58,12 @@ final class TypedKernels {
                         o[oi + i] = y[yi + i] <= 0 ? 0.0 : x[xi + i];
                     }
                 }
+                case SIGMOID_BACKWARD -> {
+                    for (int i = 0; i < n; i++) {
+                        double b = y[yi + i];
+                        o[oi + i] = x[xi + i] * (b * (1 - b));
+                    }
+                }
                 default -> throw new IllegalStateException(op.name());
             }
             return;
@@ -88,6 +94,12 @@ final class TypedKernels {
                     o[oi] = y[yi] <= 0 ? 0.0 : x[xi];
                 }
             }
+            case SIGMOID_BACKWARD -> {
+                for (int i = 0; i < n; i++, xi += xs, yi += ys, oi += os) {
+                    double b = y[yi];
+                    o[oi] = x[xi] * (b * (1 - b));
+                }
+            }
             default -> throw new IllegalStateException(op.name());
         }
     }
@@ -95,7 +107,7 @@ final class TypedKernels {
     /**
      * {@code o = op(x, y)} over a row of float32 ({@link #serves(BinaryOp)} ops). Add, subtract, multiply and
      * divide in float give the same bits as in double rounded to float (double holds more than twice float's
-     * precision), so these are the op table's results.
+     * precision), so these are the op table's results; the sigmoid's gradient is computed in double as the table's.
      */
     static void binary(BinaryOp op, float[] x, int xi, int xs, float[] y, int yi, int ys, float[] o, int oi,
                        int os, int n) {
@@ -126,6 +138,12 @@ final class TypedKernels {
                         o[oi + i] = y[yi + i] <= 0 ? 0f : x[xi + i];
                     }
                 }
+                case SIGMOID_BACKWARD -> {
+                    for (int i = 0; i < n; i++) {
+                        double b = y[yi + i];
+                        o[oi + i] = (float) (x[xi + i] * (b * (1 - b)));
+                    }
+                }
                 default -> throw new IllegalStateException(op.name());
             }
             return;
@@ -154,6 +172,12 @@ final class TypedKernels {
             case RELU_BACKWARD -> {
                 for (int i = 0; i < n; i++, xi += xs, yi += ys, oi += os) {
                     o[oi] = y[yi] <= 0 ? 0f : x[xi];
+                }
+            }
+            case SIGMOID_BACKWARD -> {
+                for (int i = 0; i < n; i++, xi += xs, yi += ys, oi += os) {
+                    double b = y[yi];
+                    o[oi] = (float) (x[xi] * (b * (1 - b)));
                 }
             }
             default -> throw new IllegalStateException(op.name());

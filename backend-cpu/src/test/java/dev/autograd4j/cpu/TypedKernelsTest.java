@@ -61,7 +61,7 @@ class TypedKernelsTest {
         Layout out = Layout.contiguous(new int[] {R, C});
         for (DType dtype : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
             for (BinaryOp op : new BinaryOp[] {BinaryOp.ADD, BinaryOp.SUB, BinaryOp.MUL, BinaryOp.DIV,
-                BinaryOp.RELU_BACKWARD}) {
+                BinaryOp.RELU_BACKWARD, BinaryOp.SIGMOID_BACKWARD}) {
                 for (Layout la : layouts()) {
                     for (Layout lb : layouts()) {
                         CpuStorage a = storage(dtype, values(R * C + 5, 1)), b = storage(dtype, values(R * C + 5, 2));
