@@ -193,7 +193,8 @@ public final class CpuBackend implements Backend {
         Reference.reachabilityFence(out);
     }
 
-    private void unaryKernel(UnaryOp op, Storage x, Layout xLayout, Storage out, Layout outLayout, double p0, double p1) {
+    private void unaryKernel(UnaryOp op, Storage x, Layout xLayout, Storage out, Layout outLayout, double p0,
+                             double p1) {
         CpuStorage s = cpu(x), d = cpu(out);
         Layout[] ls = {xLayout, outLayout};
         long cost = op.isCheap() ? SIMPLE : TRANSCENDENTAL;
@@ -209,7 +210,8 @@ public final class CpuBackend implements Backend {
             });
         } else if (s.dtype == DType.FLOAT64 && d.dtype == DType.FLOAT64 && TypedKernels.serves(op)) {
             double[] a = s.d(), o = d.d();
-            Strided.forEach(ls, cost, (n, off, st) -> TypedKernels.unary(op, a, off[0], st[0], o, off[1], st[1], n, p0));
+            Strided.forEach(ls, cost, (n, off, st) ->
+                    TypedKernels.unary(op, a, off[0], st[0], o, off[1], st[1], n, p0));
         } else if (s.dtype == DType.FLOAT64 && d.dtype == DType.FLOAT64) {
             double[] a = s.d(), o = d.d();
             Strided.forEach(ls, cost, (n, off, st) -> {
@@ -243,7 +245,7 @@ public final class CpuBackend implements Backend {
     }
 
     private void binaryKernel(BinaryOp op, Storage a, Layout aLayout, Storage b, Layout bLayout, Storage out,
-                       Layout outLayout) {
+                              Layout outLayout) {
         CpuStorage sa = cpu(a), sb = cpu(b), d = cpu(out);
         Layout[] ls = {aLayout, bLayout, outLayout};
         if (op.isComparison() && sa.dtype == DType.FLOAT32) {
@@ -335,7 +337,7 @@ public final class CpuBackend implements Backend {
     }
 
     private void whereKernel(Storage cond, Layout condLayout, Storage a, Layout aLayout, Storage b, Layout bLayout,
-                      Storage out, Layout outLayout) {
+                             Storage out, Layout outLayout) {
         boolean[] c = (boolean[]) cpu(cond).data;
         CpuStorage sa = cpu(a), sb = cpu(b), d = cpu(out);
         if (d.dtype == DType.INT64) {

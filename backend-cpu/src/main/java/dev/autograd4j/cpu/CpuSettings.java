@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  *       are chosen once, at the first matrix product or elementwise operation (the JIT relies on that
  *       choice being constant), so this can only be changed before then.</li>
  *   <li>{@link #poolCapacityBytes()}: the most bytes of free arrays the CPU memory pool keeps for reuse
- *       ({@value #POOL_PROPERTY} in MiB, default a quarter of the maximum heap, at most 1024 MiB; 0 keeps none).
+ *       ({@value #POOL_PROPERTY} in MiB, default an eighth of the maximum heap, at most 1024 MiB; 0 keeps none).
  *       Arrays given back beyond it are left to the garbage collector.</li>
  * </ul>
  */
@@ -54,7 +54,7 @@ public final class CpuSettings {
         }
         threads = n;
         vectorKernels = !"false".equalsIgnoreCase(properties.apply(VECTOR_PROPERTY));
-        long pool = Math.min(1024L << 20, Runtime.getRuntime().maxMemory() / 4);
+        long pool = Math.min(1024L << 20, Runtime.getRuntime().maxMemory() / 8);
         String p = properties.apply(POOL_PROPERTY);
         if (p != null) {
             try {

@@ -17,7 +17,7 @@ final class CpuStorage implements Storage {
     final int size;
     /** Gives a pooled array back (null for arrays the pool does not manage); set once, by the pool. */
     Cleaner.Cleanable cleanable;
-    private boolean released;
+    private volatile boolean released;
 
     /** Storage over all of {@code data}, an array the pool does not manage (the user's, or a small one). */
     CpuStorage(DType dtype, Object data) {

@@ -6,8 +6,8 @@ import dev.autograd4j.spi.Layout;
 /**
  * Softmax and log-softmax over the last dim, one row at a time: the maximum, then the sum of {@code exp(x - max)}
  * in double, then the output ({@code (x - max) - log(sum)} or {@code exp(x - max) / sum}, the formulas of
- * {@link dev.autograd4j.spi.Backend#softmax}'s composition), so each row is read three times from cache instead of five passes over the whole
- * tensor through temporaries. Scalar {@link Math#exp}/{@link Math#log} only, so the bits do not depend on the JIT
+ * {@link dev.autograd4j.spi.Backend#softmax}'s composition), so each row is read three times from cache instead
+ * of five passes over the whole tensor through temporaries. Scalar {@link Math#exp}/{@link Math#log} only, so the bits do not depend on the JIT
  * tier; float32 rows are computed in double and rounded once.
  */
 final class Softmax {
