@@ -3,6 +3,8 @@ package dev.autograd4j.cpu;
 import dev.autograd4j.DType;
 import dev.autograd4j.Device;
 import dev.autograd4j.spi.Storage;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.lang.ref.Cleaner;
 
 /**
@@ -17,7 +19,17 @@ final class CpuStorage implements Storage {
     final int size;
     /** Gives a pooled array back (null for arrays the pool does not manage); set once, by the pool. */
     Cleaner.Cleanable cleanable;
-    private volatile boolean released;
+    /** Set once by {@link #release()} with release semantics: a store, no fence per released storage. */
+    private boolean released;
+    private static final VarHandle RELEASED;
+
+    static {
+        try {
+            RELEASED = MethodHandles.lookup().findVarHandle(CpuStorage.class, "released", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     /** Storage over all of {@code data}, an array the pool does not manage (the user's, or a small one). */
     CpuStorage(DType dtype, Object data) {
@@ -37,7 +49,7 @@ final class CpuStorage implements Storage {
      * @throws IllegalStateException after {@link #release()}
      */
     CpuStorage live() {
-        if (released) {
+        if ((boolean) RELEASED.getAcquire(this)) {
             throw new IllegalStateException("this " + dtype + " tensor's memory on cpu was released when its "
                     + "MemoryScope closed; keep tensors that must outlive a scope with scope.keep(tensor)");
         }
@@ -47,7 +59,7 @@ final class CpuStorage implements Storage {
     /** Marks the storage unusable and gives a pooled array back now (idempotent). */
     @Override
     public void release() {
-        released = true;
+        RELEASED.setRelease(this, true);
         if (cleanable != null) {
             cleanable.clean();
         }
