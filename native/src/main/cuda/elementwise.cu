@@ -221,6 +221,7 @@ template <typename R> __device__ __forceinline__ R bce_r(R a, R b) {
 BOP(bce_with_logits, (C)bce_r<typename Real<C>::type>(a, b))
 BOP(sigmoid_sub, (C)(m_sigmoid<typename Real<C>::type>(a) - b))
 BOP(relu_backward, b <= (C)0 ? (C)0 : a)  // ReLU's gradient a through its result b, selected as threshold_backward
+BOP(sigmoid_backward, a * (b * ((C)1 - b)))  // the sigmoid's gradient a through its result b, in one pass
 
 // floor(a / b) and trunc(a / b) (torch.div rounding modes): floats as PyTorch's div_floor_floating and
 // trunc(a / b); int64 exact, 0 where b is 0 (the API raises ZeroDivisionError through a device-side

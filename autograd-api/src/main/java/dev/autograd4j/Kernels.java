@@ -217,6 +217,15 @@ final class Kernels {
      * {@link #resultType}, which the result has; comparisons give BOOL. Differentiable ops cast with
      * {@code to(DType)} before, so that each input's gradient flows back in its own dtype.
      */
+    /**
+     * The sigmoid's gradient {@code g * (y * (1 - y))} through its result y: one fused kernel when no second
+     * derivative is being recorded, else composed of ops that record.
+     */
+    static Tensor sigmoidBackward(Tensor g, Tensor y) {
+        return Autograd.isGradEnabled() || g.dtype() != y.dtype() ? g.mul(y.mul(y.rsub(1.0)))
+                : binary(g, BinaryOp.SIGMOID_BACKWARD, y);
+    }
+
     static Tensor binary(Tensor a, BinaryOp op, Tensor b) {
         checkSameDevice(a, b);
         if (a.dtype() != b.dtype()) {

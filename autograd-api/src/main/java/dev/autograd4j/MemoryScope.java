@@ -1,6 +1,7 @@
 package dev.autograd4j;
 
 import dev.autograd4j.spi.Storage;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Set;
@@ -26,17 +27,27 @@ import java.util.Set;
  *
  * <p>What outlives a scope: {@link #keep(Tensor)} hands a tensor's storage to the enclosing scope (or to
  * the garbage collector); gradients stored in {@code .grad}, tensors made to require gradients
- * (parameters) and optimizer state escape automatically. Using a released tensor on a GPU throws an
- * IllegalStateException that says so; the CPU backend leaves host memory to the garbage collector, so
- * there a scope releases nothing. Scopes nest, belong to the thread that opened them, and must be closed
- * innermost first.
+ * (parameters) and optimizer state escape automatically. Using a released tensor throws an
+ * IllegalStateException that says so, on a GPU and on the CPU, whose memory pool hands the array to the next
+ * tensor of its size (a backend may also leave memory to the garbage collector and release nothing). Scopes
+ * nest, belong to the thread that opened them, and must be closed innermost first.
  */
 public final class MemoryScope implements AutoCloseable {
     private static final ThreadLocal<MemoryScope> CURRENT = new ThreadLocal<>();
 
     private final MemoryScope parent;
     private final Thread thread = Thread.currentThread();
-    private final Set<Storage> owned = Collections.newSetFromMap(new IdentityHashMap<>());
+    /**
+     * The storages created in this scope (or kept into it), in order: a list, because a step creates thousands and
+     * hashing each cost a third of a small op's time. Membership is asked only by keep and escape: a scan from
+     * the newest (a gradient is made just before it escapes), with an identity index built once the scope is
+     * large and a scan misses.
+     */
+    private final ArrayList<Storage> owned = new ArrayList<>();
+    /** Storages of {@link #owned} kept or escaped since (made on first use). */
+    private Set<Storage> removed;
+    /** Identity index of {@link #owned}, built on demand for large scopes, then kept up to date. */
+    private Set<Storage> index;
     private boolean closed;
 
     private MemoryScope(MemoryScope parent) {
@@ -65,10 +76,50 @@ public final class MemoryScope implements AutoCloseable {
      */
     public Tensor keep(Tensor tensor) {
         Storage s = tensor.storageUnsafe();
-        if (owned.remove(s) && parent != null) {
-            parent.owned.add(s);
+        if (disown(s) && parent != null) {
+            parent.add(s);
         }
         return tensor;
+    }
+
+    private void add(Storage s) {
+        owned.add(s);
+        if (index != null) {
+            index.add(s);
+        }
+    }
+
+    /** Whether this scope owns {@code s} (and will release it); if so, it no longer does. */
+    private boolean disown(Storage s) {
+        if (removed != null && removed.contains(s)) {
+            return false;
+        }
+        boolean owns;
+        if (index != null) {
+            owns = index.contains(s);
+        } else {
+            owns = false;
+            int n = owned.size();
+            for (int i = n - 1; i >= 0; i--) {
+                if (owned.get(i) == s) {
+                    owns = true;
+                    break;
+                }
+                if (n - i == 64 && n > 1024) { // a long scan: index the scope once
+                    index = Collections.newSetFromMap(new IdentityHashMap<>(2 * n));
+                    index.addAll(owned);
+                    owns = index.contains(s);
+                    break;
+                }
+            }
+        }
+        if (owns) {
+            if (removed == null) {
+                removed = Collections.newSetFromMap(new IdentityHashMap<>());
+            }
+            removed.add(s);
+        }
+        return owns;
     }
 
     /**
@@ -77,14 +128,23 @@ public final class MemoryScope implements AutoCloseable {
      * @return the count (0 once closed)
      */
     public int size() {
-        return owned.size();
+        return owned.size() - (removed == null ? 0 : removed.size());
+    }
+
+    private static boolean contains(Storage[] storages, Storage s) {
+        for (Storage t : storages) {
+            if (t == s) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Called where a tensor's storage is created. */
     static Storage track(Storage storage) {
         MemoryScope scope = CURRENT.get();
         if (scope != null) {
-            scope.owned.add(storage);
+            scope.add(storage);
         }
         return storage;
     }
@@ -100,7 +160,7 @@ public final class MemoryScope implements AutoCloseable {
         if (tensor != null) {
             Storage s = tensor.storageUnsafe();
             for (MemoryScope scope = CURRENT.get(); scope != null; scope = scope.parent) {
-                scope.owned.remove(s);
+                scope.disown(s);
             }
         }
         return tensor;
@@ -129,9 +189,16 @@ public final class MemoryScope implements AutoCloseable {
         }
         closed = true;
         CURRENT.set(parent);
+        // few storages leave a scope (the gradients): compared by identity, no hash per storage
+        Storage[] left = removed == null ? new Storage[0]
+                : removed.size() <= 16 ? removed.toArray(new Storage[0]) : null;
         for (Storage s : owned) {
-            s.release();
+            if (left != null ? !contains(left, s) : !removed.contains(s)) {
+                s.release();
+            }
         }
         owned.clear();
+        removed = null;
+        index = null;
     }
 }

@@ -448,7 +448,7 @@ public sealed interface TensorPointwise permits Tensor {
      * @return a new tensor; {@code SigmoidBackward0}
      */
     default Tensor sigmoid() {
-        return unary(UnaryOp.SIGMOID, "SigmoidBackward0", Saved.RESULT, (x, y, g) -> g.mul(y.mul(y.rsub(1.0))));
+        return unary(UnaryOp.SIGMOID, "SigmoidBackward0", Saved.RESULT, (x, y, g) -> Kernels.sigmoidBackward(g, y));
     }
 
     /**

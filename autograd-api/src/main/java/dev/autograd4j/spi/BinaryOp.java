@@ -72,7 +72,9 @@ public enum BinaryOp {
      * ReLU's gradient: {@code b <= 0 ? 0 : a} for the incoming gradient a and ReLU's result b (PyTorch's
      * threshold_backward: it selects, so an infinite gradient stays out of the zeroed positions).
      */
-    RELU_BACKWARD("relu_backward", false, (a, b) -> b <= 0 ? 0.0 : a, null);
+    RELU_BACKWARD("relu_backward", false, (a, b) -> b <= 0 ? 0.0 : a, null),
+    /** The sigmoid's gradient {@code a * (b * (1 - b))} for the incoming gradient a and the sigmoid's result b. */
+    SIGMOID_BACKWARD("sigmoid_backward", false, (a, b) -> a * (b * (1 - b)), null);
 
     /** A binary formula in float64. */
     @FunctionalInterface

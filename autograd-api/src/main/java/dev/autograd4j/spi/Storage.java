@@ -29,9 +29,9 @@ public interface Storage {
     /**
      * Gives the memory back now ({@link dev.autograd4j.MemoryScope}); the storage must not be used afterwards,
      * and a backend that can tell should throw when it is. Backends whose memory the garbage collector
-     * manages well (the CPU's Java arrays) may do nothing. The CUDA backend returns the block to its caching
-     * allocator and throws {@link IllegalStateException} on later use; storage nobody releases is freed when
-     * it becomes unreachable.
+     * manages well may do nothing. The CUDA and CPU backends return the block (array) to their caching
+     * allocator (memory pool) and throw {@link IllegalStateException} on later use; storage nobody releases is
+     * freed when it becomes unreachable.
      */
     default void release() {
     }

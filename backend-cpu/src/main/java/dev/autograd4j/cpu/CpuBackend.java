@@ -10,6 +10,7 @@ import dev.autograd4j.spi.ReduceOp;
 import dev.autograd4j.spi.Storage;
 import dev.autograd4j.spi.UnaryOp;
 import dev.autograd4j.spi.Window2d;
+import java.lang.ref.Reference;
 
 /**
  * The pure-Java backend: primitive arrays, strided loops (views never copy), rows split across
@@ -48,13 +49,44 @@ public final class CpuBackend implements Backend {
         return "cpu: " + Gemm.kernelName() + " GEMM, " + Parallel.threads() + " threads";
     }
 
+    /** The storage, checked not to be released (a released one throws instead of reading recycled memory). */
     private static CpuStorage cpu(Storage s) {
-        return (CpuStorage) s;
+        return ((CpuStorage) s).live();
+    }
+
+    /**
+     * Bytes of pooled arrays held by live CPU tensors (arrays under {@value CpuPool#MIN_POOLED_BYTES} bytes are
+     * plain Java arrays and not counted), like {@code torch.cuda.memory_allocated()}.
+     *
+     * @return the bytes, counted by size class
+     */
+    public static long memoryAllocated() {
+        return CpuPool.GLOBAL.memoryAllocated();
+    }
+
+    /**
+     * {@link #memoryAllocated()} plus the bytes the pool keeps for reuse (at most
+     * {@link CpuSettings#poolCapacityBytes()}), like {@code torch.cuda.memory_reserved()}.
+     *
+     * @return the bytes
+     */
+    public static long memoryReserved() {
+        return CpuPool.GLOBAL.memoryReserved();
+    }
+
+    /** Drops the arrays the pool keeps for reuse, leaving them to the garbage collector. */
+    public static void emptyCache() {
+        CpuPool.GLOBAL.emptyCache();
     }
 
     @Override
     public Storage allocate(Device device, DType dtype, int size) {
-        return CpuStorage.allocate(dtype, size);
+        return CpuPool.GLOBAL.allocate(dtype, size, true);
+    }
+
+    @Override
+    public Storage allocateUninitialized(Device device, DType dtype, int size) {
+        return CpuPool.GLOBAL.allocate(dtype, size, false);
     }
 
     @Override
@@ -65,12 +97,19 @@ public final class CpuBackend implements Backend {
     @Override
     public Object toHost(Storage storage, Layout layout) {
         CpuStorage out = CpuStorage.allocate(storage.dtype(), layout.numel());
+        // a plain array (never pooled): it leaves the backend
         copy(storage, layout, out, Layout.contiguous(layout.shape()));
         return out.data;
     }
 
     @Override
     public void copy(Storage src, Layout srcLayout, Storage dst, Layout dstLayout) {
+        copyKernel(src, srcLayout, dst, dstLayout);
+        Reference.reachabilityFence(src);
+        Reference.reachabilityFence(dst);
+    }
+
+    private void copyKernel(Storage src, Layout srcLayout, Storage dst, Layout dstLayout) {
         CpuStorage s = cpu(src), d = cpu(dst);
         Layout[] ls = {srcLayout, dstLayout};
         if (s.dtype == DType.FLOAT32 && d.dtype == DType.FLOAT32) {
@@ -119,6 +158,7 @@ public final class CpuBackend implements Backend {
                 d.set(oi, value);
             }
         });
+        Reference.reachabilityFence(dst);
     }
 
     @Override
@@ -129,6 +169,7 @@ public final class CpuBackend implements Backend {
         for (int i = 0; i < n; i++) {
             d.set(layout.offset() + i * strides[0], start + i * step);
         }
+        Reference.reachabilityFence(dst);
     }
 
     @Override
@@ -143,10 +184,18 @@ public final class CpuBackend implements Backend {
                 d.set(base + i, normal ? CounterRandom.normal(seed, offset + i) : CounterRandom.uniform(seed, offset + i));
             }
         });
+        Reference.reachabilityFence(dst);
     }
 
     @Override
     public void unary(UnaryOp op, Storage x, Layout xLayout, Storage out, Layout outLayout, double p0, double p1) {
+        unaryKernel(op, x, xLayout, out, outLayout, p0, p1);
+        Reference.reachabilityFence(x);
+        Reference.reachabilityFence(out);
+    }
+
+    private void unaryKernel(UnaryOp op, Storage x, Layout xLayout, Storage out, Layout outLayout, double p0,
+                             double p1) {
         CpuStorage s = cpu(x), d = cpu(out);
         Layout[] ls = {xLayout, outLayout};
         long cost = op.isCheap() ? SIMPLE : TRANSCENDENTAL;
@@ -160,6 +209,10 @@ public final class CpuBackend implements Backend {
                     o[oi] = (float) op.apply(a[xi], p0, p1);
                 }
             });
+        } else if (s.dtype == DType.FLOAT64 && d.dtype == DType.FLOAT64 && TypedKernels.serves(op)) {
+            double[] a = s.d(), o = d.d();
+            Strided.forEach(ls, cost, (n, off, st) ->
+                    TypedKernels.unary(op, a, off[0], st[0], o, off[1], st[1], n, p0));
         } else if (s.dtype == DType.FLOAT64 && d.dtype == DType.FLOAT64) {
             double[] a = s.d(), o = d.d();
             Strided.forEach(ls, cost, (n, off, st) -> {
@@ -186,6 +239,14 @@ public final class CpuBackend implements Backend {
     @Override
     public void binary(BinaryOp op, Storage a, Layout aLayout, Storage b, Layout bLayout, Storage out,
                        Layout outLayout) {
+        binaryKernel(op, a, aLayout, b, bLayout, out, outLayout);
+        Reference.reachabilityFence(a);
+        Reference.reachabilityFence(b);
+        Reference.reachabilityFence(out);
+    }
+
+    private void binaryKernel(BinaryOp op, Storage a, Layout aLayout, Storage b, Layout bLayout, Storage out,
+                              Layout outLayout) {
         CpuStorage sa = cpu(a), sb = cpu(b), d = cpu(out);
         Layout[] ls = {aLayout, bLayout, outLayout};
         if (op.isComparison() && sa.dtype == DType.FLOAT32) {
@@ -211,12 +272,24 @@ public final class CpuBackend implements Backend {
             if (VectorKernels.binary(op, x, aLayout, y, bLayout, o, outLayout)) {
                 return;
             }
+            if (TypedKernels.serves(op)) { // broadcast and strided operands (a bias added to rows, say)
+                Strided.forEach(ls, SIMPLE, (n, off, st) -> {
+                    if (!VectorKernels.binaryRow(op, x, off[0], st[0], y, off[1], st[1], o, off[2], st[2], n)) {
+                        TypedKernels.binary(op, x, off[0], st[0], y, off[1], st[1], o, off[2], st[2], n);
+                    }
+                });
+                return;
+            }
             Strided.forEach(ls, SIMPLE, (n, off, st) -> {
                 for (int i = 0, xi = off[0], yi = off[1], oi = off[2]; i < n; i++, xi += st[0], yi += st[1],
                         oi += st[2]) {
                     o[oi] = (float) op.apply(x[xi], y[yi]);
                 }
             });
+        } else if (d.dtype == DType.FLOAT64 && sa.dtype == DType.FLOAT64 && TypedKernels.serves(op)) {
+            double[] x = sa.d(), y = sb.d(), o = d.d();
+            Strided.forEach(ls, SIMPLE, (n, off, st) ->
+                    TypedKernels.binary(op, x, off[0], st[0], y, off[1], st[1], o, off[2], st[2], n));
         } else if (d.dtype == DType.FLOAT64 && sa.dtype == DType.FLOAT64) {
             double[] x = sa.d(), y = sb.d(), o = d.d();
             Strided.forEach(ls, SIMPLE, (n, off, st) -> {
@@ -257,6 +330,15 @@ public final class CpuBackend implements Backend {
     @Override
     public void where(Storage cond, Layout condLayout, Storage a, Layout aLayout, Storage b, Layout bLayout,
                       Storage out, Layout outLayout) {
+        whereKernel(cond, condLayout, a, aLayout, b, bLayout, out, outLayout);
+        Reference.reachabilityFence(cond);
+        Reference.reachabilityFence(a);
+        Reference.reachabilityFence(b);
+        Reference.reachabilityFence(out);
+    }
+
+    private void whereKernel(Storage cond, Layout condLayout, Storage a, Layout aLayout, Storage b, Layout bLayout,
+                             Storage out, Layout outLayout) {
         boolean[] c = (boolean[]) cpu(cond).data;
         CpuStorage sa = cpu(a), sb = cpu(b), d = cpu(out);
         if (d.dtype == DType.INT64) {
@@ -302,52 +384,84 @@ public final class CpuBackend implements Backend {
                        Storage indices, Layout indicesLayout) {
         Reductions.reduce(op, cpu(x), xLayout, reducedDims, cpu(out), outLayout,
                 indices == null ? null : cpu(indices), indicesLayout);
+        Reference.reachabilityFence(x);
+        Reference.reachabilityFence(out);
+        Reference.reachabilityFence(indices);
+    }
+
+    @Override
+    public void softmax(boolean log, Storage x, Layout xLayout, Storage out, Layout outLayout) {
+        Softmax.run(log, cpu(x), xLayout, cpu(out), outLayout);
+        Reference.reachabilityFence(x);
+        Reference.reachabilityFence(out);
     }
 
     @Override
     public void gather(Storage x, Layout xLayout, int dim, Storage index, Layout indexLayout, Storage out,
                        Layout outLayout) {
         Indexing.gather(cpu(x), xLayout, dim, cpu(index), indexLayout, cpu(out), outLayout);
+        Reference.reachabilityFence(x);
+        Reference.reachabilityFence(index);
+        Reference.reachabilityFence(out);
     }
 
     @Override
     public void sort(Storage x, Layout xLayout, boolean descending, Storage values, Layout valuesLayout,
                      Storage indices, Layout indicesLayout) {
         Sorting.sort(cpu(x), xLayout, descending, cpu(values), valuesLayout, cpu(indices), indicesLayout);
+        Reference.reachabilityFence(x);
+        Reference.reachabilityFence(values);
+        Reference.reachabilityFence(indices);
     }
 
     @Override
     public void scatterAdd(Storage src, Layout srcLayout, int dim, Storage index, Layout indexLayout, Storage out,
                            Layout outLayout) {
         Indexing.scatterAdd(cpu(src), srcLayout, dim, cpu(index), indexLayout, cpu(out), outLayout);
+        Reference.reachabilityFence(src);
+        Reference.reachabilityFence(index);
+        Reference.reachabilityFence(out);
     }
 
     @Override
     public void scatterReduce(ReduceOp op, Storage src, Layout srcLayout, int dim, Storage index, Layout indexLayout,
                               Storage out, Layout outLayout) {
         ScatterReduce.scatterReduce(op, cpu(src), srcLayout, dim, cpu(index), indexLayout, cpu(out), outLayout);
+        Reference.reachabilityFence(src);
+        Reference.reachabilityFence(index);
+        Reference.reachabilityFence(out);
     }
 
     @Override
     public void im2col(Storage x, Layout xLayout, Window2d window, double padValue, Storage out, Layout outLayout) {
         Windows.im2col(cpu(x), xLayout, window, padValue, cpu(out), outLayout);
+        Reference.reachabilityFence(x);
+        Reference.reachabilityFence(out);
     }
 
     @Override
     public void col2im(Storage cols, Layout colsLayout, Window2d window, Storage out, Layout outLayout) {
         Windows.col2im(cpu(cols), colsLayout, window, cpu(out), outLayout);
+        Reference.reachabilityFence(cols);
+        Reference.reachabilityFence(out);
     }
 
     @Override
     public void maxPool2d(Storage x, Layout xLayout, Window2d window, Storage out, Layout outLayout, Storage taps,
                           Layout tapsLayout) {
         Windows.maxPool2d(cpu(x), xLayout, window, cpu(out), outLayout, cpu(taps), tapsLayout);
+        Reference.reachabilityFence(x);
+        Reference.reachabilityFence(out);
+        Reference.reachabilityFence(taps);
     }
 
     @Override
     public void maxPool2dBackward(Storage grad, Layout gradLayout, Storage taps, Layout tapsLayout, Window2d window,
                                   Storage out, Layout outLayout) {
         Windows.maxPool2dBackward(cpu(grad), gradLayout, cpu(taps), tapsLayout, window, cpu(out), outLayout);
+        Reference.reachabilityFence(grad);
+        Reference.reachabilityFence(taps);
+        Reference.reachabilityFence(out);
     }
 
     @Override
@@ -368,6 +482,9 @@ public final class CpuBackend implements Backend {
                 }
             }
         });
+        Reference.reachabilityFence(a);
+        Reference.reachabilityFence(b);
+        Reference.reachabilityFence(out);
     }
 
     @Override

@@ -15,6 +15,9 @@ import org.slf4j.LoggerFactory;
  *       ({@value #VECTOR_PROPERTY}, default {@code true}; {@code false} forces plain Java). The kernels
  *       are chosen once, at the first matrix product or elementwise operation (the JIT relies on that
  *       choice being constant), so this can only be changed before then.</li>
+ *   <li>{@link #poolCapacityBytes()}: the most bytes of free arrays the CPU memory pool keeps for reuse
+ *       ({@value #POOL_PROPERTY} in MiB, default an eighth of the maximum heap, at most 1024 MiB; 0 keeps none).
+ *       Arrays given back beyond it are left to the garbage collector.</li>
  * </ul>
  */
 public final class CpuSettings {
@@ -22,6 +25,8 @@ public final class CpuSettings {
     public static final String THREADS_PROPERTY = "autograd4j.cpu.threads";
     /** System property giving the default of {@link #vectorKernels()}: {@code false} turns them off. */
     public static final String VECTOR_PROPERTY = "autograd4j.cpu.vector";
+    /** System property giving the default of {@link #poolCapacityBytes()}, in MiB. */
+    public static final String POOL_PROPERTY = "autograd4j.cpu.poolMiB";
     /** The most threads {@link #setThreads} accepts (a fork/join pool's limit). */
     public static final int MAX_THREADS = 0x7fff;
 
@@ -31,6 +36,7 @@ public final class CpuSettings {
     static final CpuSettings GLOBAL = new CpuSettings(System::getProperty);
 
     private volatile int threads;
+    private volatile long poolCapacityBytes;
     private boolean vectorKernels; // guarded by this
     private boolean kernelsChosen; // guarded by this
 
@@ -48,6 +54,41 @@ public final class CpuSettings {
         }
         threads = n;
         vectorKernels = !"false".equalsIgnoreCase(properties.apply(VECTOR_PROPERTY));
+        long pool = Math.min(1024L << 20, Runtime.getRuntime().maxMemory() / 8);
+        String p = properties.apply(POOL_PROPERTY);
+        if (p != null) {
+            try {
+                pool = Math.max(0, Long.parseLong(p.trim())) << 20;
+            } catch (NumberFormatException e) {
+                LOG.warn("Ignoring -D{}={}: not a whole number of MiB; the pool keeps up to {} bytes", POOL_PROPERTY,
+                        p, pool);
+            }
+        }
+        poolCapacityBytes = pool;
+    }
+
+    /**
+     * The most bytes of free arrays the CPU memory pool keeps for reuse.
+     *
+     * @return the capacity in bytes; 0 when the pool keeps nothing
+     */
+    public long poolCapacityBytes() {
+        return poolCapacityBytes;
+    }
+
+    /**
+     * Sets the pool's capacity; free arrays beyond a lowered capacity stay until {@link CpuBackend#emptyCache()}.
+     *
+     * @param bytes the most bytes of free arrays to keep, 0 or more
+     * @return these settings
+     * @throws IllegalArgumentException if {@code bytes} is negative
+     */
+    public CpuSettings setPoolCapacityBytes(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("the pool capacity must be 0 or more bytes, got " + bytes);
+        }
+        this.poolCapacityBytes = bytes;
+        return this;
     }
 
     /**
@@ -109,6 +150,7 @@ public final class CpuSettings {
 
     @Override
     public String toString() {
-        return "CpuSettings[threads=" + threads + ", vectorKernels=" + vectorKernels() + "]";
+        return "CpuSettings[threads=" + threads + ", vectorKernels=" + vectorKernels() + ", poolCapacityBytes="
+                + poolCapacityBytes + "]";
     }
 }

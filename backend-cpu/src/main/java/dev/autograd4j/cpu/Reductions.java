@@ -65,6 +65,12 @@ final class Reductions {
             });
             return;
         }
+        if (op == ReduceOp.SUM && reducedDims == 1 && innerCount > 1 && outer >= 16 && inStrides[0] != 1
+                && (x.dtype == DType.FLOAT32 || x.dtype == DType.FLOAT64) && ol.isContiguous()
+                && java.util.Arrays.equals(Layout.contiguous(outShape).strides(), outStrides)) {
+            columnSums(x, xl.offset(), inStrides[0], innerCount, outer, out, ol.offset());
+            return;
+        }
         if (op == ReduceOp.SUM && outer < Parallel.threads() && innerCount >= 65_536 && reducedDims == 1) {
             // one (or few) long sums: split each across threads
             for (int o = 0; o < outer; o++) {
@@ -133,6 +139,41 @@ final class Reductions {
             }
         }
         return acc;
+    }
+
+    /**
+     * Sums over a leading dim whose kept dims are contiguous (a bias gradient: [batch, features] summed over the
+     * batch): row after row into one accumulator per column, which reads memory in order. Each column is still
+     * summed first row to last from 0.0 in double, so the bits are those of {@link #rowSum}.
+     */
+    private static void columnSums(CpuStorage x, int base, int stride, int rows, int cols, CpuStorage out, int oo) {
+        Parallel.forRange(cols, rows, (from, to) -> {
+            double[] acc = new double[to - from];
+            int n = to - from;
+            if (x.dtype == DType.FLOAT32) {
+                float[] a = x.f();
+                for (int i = 0, off = base + from; i < rows; i++, off += stride) {
+                    for (int j = 0; j < n; j++) {
+                        acc[j] += a[off + j];
+                    }
+                }
+                float[] o = out.f();
+                for (int j = 0; j < n; j++) {
+                    o[oo + from + j] = (float) acc[j];
+                }
+            } else {
+                double[] a = x.d();
+                for (int i = 0, off = base + from; i < rows; i++, off += stride) {
+                    for (int j = 0; j < n; j++) {
+                        acc[j] += a[off + j];
+                    }
+                }
+                double[] o = out.d();
+                for (int j = 0; j < n; j++) {
+                    o[oo + from + j] = acc[j];
+                }
+            }
+        });
     }
 
     private static double rowSum(CpuStorage x, int off, int stride, int n) {

@@ -42,24 +42,64 @@ final class VectorElementwise {
         };
     }
 
+    /**
+     * One loop per op, the switch outside it: a switch choosing among vector results inside the loop merges
+     * vectors through a phi, which JDK 17's C2 cannot keep in registers, so it boxed every vector and fell back to
+     * the Java implementations of the lane operations.
+     */
     static void unary(UnaryOp op, float[] x, int xo, float[] o, int oo, int n, float p0, float p1) {
-        int i = 0, bound = F.loopBound(n);
-        for (; i < bound; i += F.length()) {
-            FloatVector v = FloatVector.fromArray(F, x, xo + i);
-            FloatVector r = switch (op) {
-                case NEG -> v.neg();
-                case ABS -> v.abs();
+        int bound = F.loopBound(n), step = F.length();
+        int i = 0;
+        switch (op) {
+            case NEG -> {
+                for (; i < bound; i += step) {
+                    FloatVector.fromArray(F, x, xo + i).neg().intoArray(o, oo + i);
+                }
+            }
+            case ABS -> {
+                for (; i < bound; i += step) {
+                    FloatVector.fromArray(F, x, xo + i).abs().intoArray(o, oo + i);
+                }
+            }
+            case RELU -> {
                 // max(v, 0) would turn NaN into 0; the blend keeps NaN as PyTorch does
-                case RELU -> v.blend(0f, v.compare(VectorOperators.LT, 0f));
-                case STEP -> ONE.blend(0f, v.compare(VectorOperators.LE, 0f));
-                case ADD_SCALAR -> v.add(p0);
-                case MUL_SCALAR -> v.mul(p0);
-                case SQRT -> v.sqrt();
-                case EXP -> exp(v);
-                case SIGMOID -> sigmoid(v);
-                default -> throw new IllegalStateException(op.name());
-            };
-            r.intoArray(o, oo + i);
+                for (; i < bound; i += step) {
+                    FloatVector v = FloatVector.fromArray(F, x, xo + i);
+                    v.blend(0f, v.compare(VectorOperators.LT, 0f)).intoArray(o, oo + i);
+                }
+            }
+            case STEP -> {
+                for (; i < bound; i += step) {
+                    FloatVector v = FloatVector.fromArray(F, x, xo + i);
+                    ONE.blend(0f, v.compare(VectorOperators.LE, 0f)).intoArray(o, oo + i);
+                }
+            }
+            case ADD_SCALAR -> {
+                for (; i < bound; i += step) {
+                    FloatVector.fromArray(F, x, xo + i).add(p0).intoArray(o, oo + i);
+                }
+            }
+            case MUL_SCALAR -> {
+                for (; i < bound; i += step) {
+                    FloatVector.fromArray(F, x, xo + i).mul(p0).intoArray(o, oo + i);
+                }
+            }
+            case SQRT -> {
+                for (; i < bound; i += step) {
+                    FloatVector.fromArray(F, x, xo + i).sqrt().intoArray(o, oo + i);
+                }
+            }
+            case EXP -> {
+                for (; i < bound; i += step) {
+                    exp(FloatVector.fromArray(F, x, xo + i)).intoArray(o, oo + i);
+                }
+            }
+            case SIGMOID -> {
+                for (; i < bound; i += step) {
+                    sigmoid(FloatVector.fromArray(F, x, xo + i)).intoArray(o, oo + i);
+                }
+            }
+            default -> throw new IllegalStateException(op.name());
         }
         for (; i < n; i++) {
             o[oo + i] = (float) op.apply(x[xo + i], p0, p1);
@@ -100,18 +140,36 @@ final class VectorElementwise {
     }
 
     static void binary(BinaryOp op, float[] a, int ao, float[] b, int bo, float[] o, int oo, int n) {
-        int i = 0, bound = F.loopBound(n);
-        for (; i < bound; i += F.length()) {
-            FloatVector x = FloatVector.fromArray(F, a, ao + i), y = FloatVector.fromArray(F, b, bo + i);
-            FloatVector r = switch (op) {
-                case ADD -> x.add(y);
-                case SUB -> x.sub(y);
-                case MUL -> x.mul(y);
-                case DIV -> x.div(y);
-                case RELU_BACKWARD -> x.blend(0f, y.compare(VectorOperators.LE, 0f));
-                default -> throw new IllegalStateException(op.name());
-            };
-            r.intoArray(o, oo + i);
+        int bound = F.loopBound(n), step = F.length();
+        int i = 0;
+        switch (op) {
+            case ADD -> {
+                for (; i < bound; i += step) {
+                    FloatVector.fromArray(F, a, ao + i).add(FloatVector.fromArray(F, b, bo + i)).intoArray(o, oo + i);
+                }
+            }
+            case SUB -> {
+                for (; i < bound; i += step) {
+                    FloatVector.fromArray(F, a, ao + i).sub(FloatVector.fromArray(F, b, bo + i)).intoArray(o, oo + i);
+                }
+            }
+            case MUL -> {
+                for (; i < bound; i += step) {
+                    FloatVector.fromArray(F, a, ao + i).mul(FloatVector.fromArray(F, b, bo + i)).intoArray(o, oo + i);
+                }
+            }
+            case DIV -> {
+                for (; i < bound; i += step) {
+                    FloatVector.fromArray(F, a, ao + i).div(FloatVector.fromArray(F, b, bo + i)).intoArray(o, oo + i);
+                }
+            }
+            case RELU_BACKWARD -> {
+                for (; i < bound; i += step) {
+                    FloatVector x = FloatVector.fromArray(F, a, ao + i), y = FloatVector.fromArray(F, b, bo + i);
+                    x.blend(0f, y.compare(VectorOperators.LE, 0f)).intoArray(o, oo + i);
+                }
+            }
+            default -> throw new IllegalStateException(op.name());
         }
         for (; i < n; i++) {
             o[oo + i] = (float) op.apply(a[ao + i], b[bo + i]);

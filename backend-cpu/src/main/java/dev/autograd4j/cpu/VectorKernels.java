@@ -30,6 +30,20 @@ final class VectorKernels {
         return true;
     }
 
+    /**
+     * One row of a strided walk with unit strides on every operand (a row of a broadcast add, say), for the ops
+     * whose vector result is the scalar formula's bits (add, subtract, multiply, divide, relu_backward); false when
+     * it does not apply.
+     */
+    static boolean binaryRow(BinaryOp op, float[] a, int ao, int as, float[] b, int bo, int bs, float[] out, int oo,
+                             int os, int n) {
+        if (!ENABLED || as != 1 || bs != 1 || os != 1 || n < 16 || !VectorElementwise.supports(op)) {
+            return false;
+        }
+        VectorElementwise.binary(op, a, ao, b, bo, out, oo, n);
+        return true;
+    }
+
     static boolean binary(BinaryOp op, float[] a, Layout al, float[] b, Layout bl, float[] out, Layout ol) {
         if (!ENABLED || !dense(al) || !dense(bl) || !dense(ol) || !VectorElementwise.supports(op)) {
             return false;

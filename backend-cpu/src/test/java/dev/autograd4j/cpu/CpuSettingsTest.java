@@ -32,6 +32,12 @@ class CpuSettingsTest {
                 from(Map.of(CpuSettings.THREADS_PROPERTY, "many")).threads());
         assertTrue(from(Map.of(CpuSettings.VECTOR_PROPERTY, "true")).vectorKernels());
         assertSame(CpuSettings.GLOBAL, CpuBackend.settings());
+        // the pool: an eighth of the heap up to 1 GiB; MiB from the property; garbage means the default
+        long pool = Math.min(1L << 30, Runtime.getRuntime().maxMemory() / 8);
+        assertEquals(pool, none.poolCapacityBytes());
+        assertEquals(64L << 20, from(Map.of(CpuSettings.POOL_PROPERTY, " 64 ")).poolCapacityBytes());
+        assertEquals(0, from(Map.of(CpuSettings.POOL_PROPERTY, "-3")).poolCapacityBytes());
+        assertEquals(pool, from(Map.of(CpuSettings.POOL_PROPERTY, "lots")).poolCapacityBytes());
     }
 
     @Test

@@ -273,7 +273,7 @@ public final class Benchmark {
 
     /**
      * Runs each repetition in a {@link MemoryScope}, as a GPU loop should be written: the repetition's tensors go
-     * back to the allocator when it ends instead of when the garbage collector finds them (a no-op on the CPU).
+     * back to the allocator when it ends instead of when the garbage collector finds them.
      */
     static <T> Supplier<T> scoped(Supplier<T> body) {
         return () -> {

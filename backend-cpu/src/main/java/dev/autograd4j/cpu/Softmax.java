@@ -1,0 +1,88 @@
+package dev.autograd4j.cpu;
+
+import dev.autograd4j.DType;
+import dev.autograd4j.spi.Layout;
+
+/**
+ * Softmax and log-softmax over the last dim, one row at a time: the maximum, then the sum of {@code exp(x - max)}
+ * in double, then the output ({@code (x - max) - log(sum)} or {@code exp(x - max) / sum}, the formulas of
+ * {@link dev.autograd4j.spi.Backend#softmax}'s composition), so each row is read three times from cache instead
+ * of five passes over the whole tensor through temporaries. Scalar {@link Math#exp}/{@link Math#log} only, so the bits do not depend on the JIT
+ * tier; float32 rows are computed in double and rounded once.
+ */
+final class Softmax {
+    private Softmax() {
+    }
+
+    static void run(boolean log, CpuStorage x, Layout xl, CpuStorage out, Layout ol) {
+        int rank = xl.rank();
+        int[] shape = xl.shape();
+        int n = shape[rank - 1];
+        int rows = n == 0 ? 0 : xl.numel() / n;
+        int xs = xl.strides()[rank - 1], os = ol.strides()[rank - 1];
+        Parallel.forRange(rows, 4L * n, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int xo = offset(xl, r), oo = offset(ol, r);
+                if (x.dtype == DType.FLOAT32) {
+                    rowF(log, x.f(), xo, xs, out.f(), oo, os, n);
+                } else {
+                    rowD(log, x.d(), xo, xs, out.d(), oo, os, n);
+                }
+            }
+        });
+    }
+
+    /** The storage offset of row {@code r} (row-major over every dim but the last). */
+    private static int offset(Layout l, int r) {
+        int[] shape = l.shape(), strides = l.strides();
+        int off = l.offset();
+        for (int d = shape.length - 2; d >= 0; d--) {
+            int i = r % shape[d];
+            r /= shape[d];
+            off += i * strides[d];
+        }
+        return off;
+    }
+
+    private static void rowF(boolean log, float[] x, int xo, int xs, float[] o, int oo, int os, int n) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0, xi = xo; i < n; i++, xi += xs) {
+            max = Math.max(max, x[xi]); // NaN wins, as the max reduction
+        }
+        double sum = 0;
+        for (int i = 0, xi = xo; i < n; i++, xi += xs) {
+            sum += Math.exp(x[xi] - max);
+        }
+        if (log) {
+            double logSum = Math.log(sum);
+            for (int i = 0, xi = xo, oi = oo; i < n; i++, xi += xs, oi += os) {
+                o[oi] = (float) ((x[xi] - max) - logSum);
+            }
+        } else {
+            for (int i = 0, xi = xo, oi = oo; i < n; i++, xi += xs, oi += os) {
+                o[oi] = (float) (Math.exp(x[xi] - max) / sum);
+            }
+        }
+    }
+
+    private static void rowD(boolean log, double[] x, int xo, int xs, double[] o, int oo, int os, int n) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0, xi = xo; i < n; i++, xi += xs) {
+            max = Math.max(max, x[xi]); // NaN wins, as the max reduction
+        }
+        double sum = 0;
+        for (int i = 0, xi = xo; i < n; i++, xi += xs) {
+            sum += Math.exp(x[xi] - max);
+        }
+        if (log) {
+            double logSum = Math.log(sum);
+            for (int i = 0, xi = xo, oi = oo; i < n; i++, xi += xs, oi += os) {
+                o[oi] = (x[xi] - max) - logSum;
+            }
+        } else {
+            for (int i = 0, xi = xo, oi = oo; i < n; i++, xi += xs, oi += os) {
+                o[oi] = Math.exp(x[xi] - max) / sum;
+            }
+        }
+    }
+}
