@@ -310,7 +310,7 @@ public sealed interface TensorViews permits Tensor {
      *
      * @param splitSize the size of each piece
      * @param dim the dim to split
-     * @return the views ({@code SplitBackward0} in PyTorch; here each is a {@code SliceBackward0} view)
+     * @return the views, each recorded as a {@code SplitBackward0} node (PyTorch records one node for all of them)
      * @throws IllegalArgumentException for a negative size, or a size of 0 on a non-empty dim
      * @throws IndexOutOfBoundsException when the dim is out of range
      */
@@ -327,11 +327,11 @@ public sealed interface TensorViews permits Tensor {
         }
         List<Tensor> out = new ArrayList<>();
         if (size == 0) {
-            out.add(x.narrow(d, 0, 0));
+            out.add(piece(x, "SplitBackward0", d, 0, 0));
             return out;
         }
         for (int start = 0; start < size; start += splitSize) {
-            out.add(x.narrow(d, start, Math.min(splitSize, size - start)));
+            out.add(piece(x, "SplitBackward0", d, start, Math.min(splitSize, size - start)));
         }
         return out;
     }
@@ -341,7 +341,7 @@ public sealed interface TensorViews permits Tensor {
      *
      * @param sizes the size of each piece; they must add up to the dim's size
      * @param dim the dim to split
-     * @return the views
+     * @return the views, each recorded as a {@code SplitWithSizesBackward0} node
      * @throws IllegalArgumentException when the sizes do not add up to the dim's size, or one is negative
      * @throws IndexOutOfBoundsException when the dim is out of range
      */
@@ -368,10 +368,17 @@ public sealed interface TensorViews permits Tensor {
         List<Tensor> out = new ArrayList<>();
         int start = 0;
         for (int s : sizes) {
-            out.add(x.narrow(d, start, s));
+            out.add(piece(x, "SplitWithSizesBackward0", d, start, s));
             start += s;
         }
         return out;
+    }
+
+    /** A view of {@code length} indices of dim d from {@code start}, recorded as a {@code node} (a split piece). */
+    private static Tensor piece(Tensor x, String node, int d, int start, int length) {
+        int[] from = x.shapeUnsafe();
+        return Tensor.record(node, x.view(x.layout().narrow(d, start, length), t -> t.narrow(d, start, length)),
+                (g, needs) -> new Tensor[] {sliceBackward(g, from, d, start)}, x);
     }
 
     /**
@@ -380,7 +387,7 @@ public sealed interface TensorViews permits Tensor {
      *
      * @param chunks how many pieces at most
      * @param dim the dim to split
-     * @return the views
+     * @return the views, each a {@code SplitBackward0} node as {@link #split(int, int)}'s
      * @throws IllegalArgumentException when chunks is not positive
      * @throws IndexOutOfBoundsException when the dim is out of range
      */
@@ -401,7 +408,7 @@ public sealed interface TensorViews permits Tensor {
      * Every index of a dim as a view with the dim removed, like {@code tensor.unbind(dim)}.
      *
      * @param dim the dim
-     * @return the views, one per index
+     * @return the views, one per index, each recorded as an {@code UnbindBackward0} node
      * @throws IllegalArgumentException for a 0-d tensor
      * @throws IndexOutOfBoundsException when the dim is out of range
      */
@@ -412,20 +419,21 @@ public sealed interface TensorViews permits Tensor {
         }
         int d = Shape.normalizeDim(dim, x.dim());
         List<Tensor> out = new ArrayList<>();
-        for (int i = 0; i < x.shapeUnsafe()[d]; i++) {
-            out.add(x.select(d, i));
+        int[] from = x.shapeUnsafe();
+        for (int i = 0; i < from[d]; i++) {
+            int index = i;
+            out.add(Tensor.record("UnbindBackward0", x.view(x.layout().select(d, index), t -> t.select(d, index)),
+                    (g, needs) -> new Tensor[] {sliceBackward(g.unsqueeze(d), from, d, index)}, x));
         }
         return out;
     }
 
     /**
      * The tensor repeated along each dim, like {@code tensor.repeat(*repeats)}; extra leading repeats add dims.
-     * A composite (a broadcast view of interleaved size-1 dims, then a reshape copy), so its graph shows
-     * {@code ExpandBackward0} and {@code ViewBackward0}/{@code CloneBackward0}, not PyTorch's
-     * {@code RepeatBackward0}.
+     * Computed as a broadcast view of interleaved size-1 dims, then a copy; the gradient sums the copies.
      *
      * @param repeats how many times along each dim, at least {@link Tensor#dim()} of them
-     * @return a new tensor
+     * @return a new tensor; {@code RepeatBackward0}
      * @throws IllegalArgumentException with fewer repeats than dims, or a negative repeat
      */
     default Tensor repeat(int... repeats) {
@@ -449,7 +457,7 @@ public sealed interface TensorViews permits Tensor {
             expanded[2 * i + 1] = padded[i];
             out[i] = repeats[i] * padded[i];
         }
-        return x.reshape(inter).expand(expanded).reshape(out);
+        return SingleNodeOps.repeat(x, inter, expanded, out);
     }
 
     /**
@@ -501,7 +509,7 @@ public sealed interface TensorViews permits Tensor {
      * when fewer reps than dims are given.
      *
      * @param reps how many times along each (trailing) dim
-     * @return a new tensor
+     * @return a new tensor; {@code RepeatBackward0}
      * @throws IllegalArgumentException for a negative rep
      */
     default Tensor tile(int... reps) {
@@ -517,40 +525,28 @@ public sealed interface TensorViews permits Tensor {
     }
 
     /**
-     * The order of elements reversed along dims, like {@code tensor.flip(dims)} (a copy). A composite of size-1
-     * slices joined in reverse order ({@code CatBackward0} over {@code SliceBackward0} views, not PyTorch's
-     * {@code FlipBackward0}): O(n) slice ops per flipped dim of size n, meant for the small dims flips are used on.
+     * The order of elements reversed along dims, like {@code tensor.flip(dims)} (a copy). Computed by size-1
+     * slices joined in reverse order: O(n) slice ops per flipped dim of size n, meant for the small dims flips are
+     * used on. The gradient is the flipped gradient.
      *
      * @param dims the dims to reverse
-     * @return a new tensor
+     * @return a new tensor; {@code FlipBackward0}
      * @throws IllegalArgumentException when a dim repeats
      * @throws IndexOutOfBoundsException when a dim is out of range
      */
     default Tensor flip(int... dims) {
         Objects.requireNonNull(dims, "dims must not be null");
         Tensor x = self();
-        int[] nd = Kernels.normalizeDims(x, dims);
-        Tensor r = x;
-        for (int d : nd) {
-            int n = r.size(d);
-            if (n > 1) {
-                List<Tensor> pieces = new ArrayList<>(n);
-                for (int i = n - 1; i >= 0; i--) {
-                    pieces.add(r.narrow(d, i, 1));
-                }
-                r = Tensor.cat(pieces, d);
-            }
-        }
-        return r == x ? x.copy() : r;
+        return SingleNodeOps.flip(x, Kernels.normalizeDims(x, dims));
     }
 
     /**
      * Elements shifted cyclically along dims, like {@code tensor.roll(shifts, dims)}; with no dims the tensor is
-     * rolled as if flattened. A composite of two slices joined ({@code CatBackward0}).
+     * rolled as if flattened. Computed by two slices joined; the gradient is rolled back.
      *
      * @param shifts how far along each dim (negative: backwards)
      * @param dims the dims, as many as shifts; none rolls the flattened tensor by the single shift
-     * @return a new tensor
+     * @return a new tensor; {@code RollBackward0}
      * @throws IllegalArgumentException when shifts and dims differ in count
      * @throws IndexOutOfBoundsException when a dim is out of range
      */
@@ -559,30 +555,25 @@ public sealed interface TensorViews permits Tensor {
         Objects.requireNonNull(dims, "dims must not be null");
         Tensor x = self();
         if (dims.length == 0 && shifts.length == 1) {
-            return x.flatten().roll(shifts, new int[] {0}).reshape(x.shapeUnsafe());
+            return SingleNodeOps.roll(x, shifts, new int[0]);
         }
         if (shifts.length != dims.length) {
             throw new IllegalArgumentException("shifts and dimensions must align. shifts: " + shifts.length
                     + ", dims:" + dims.length);
         }
-        Tensor r = x;
+        int[] nd = new int[dims.length];
         for (int i = 0; i < dims.length; i++) {
-            int d = Shape.normalizeDim(dims[i], x.dim());
-            int n = x.size(d);
-            int s = n == 0 ? 0 : Math.floorMod(shifts[i], n);
-            if (s != 0) {
-                r = Tensor.cat(List.of(r.narrow(d, n - s, s), r.narrow(d, 0, n - s)), d);
-            }
+            nd[i] = Shape.normalizeDim(dims[i], x.dim());
         }
-        return r == x ? x.copy() : r;
+        return SingleNodeOps.roll(x, shifts, nd);
     }
 
     /**
      * The lower triangle of the last two dims (elements with {@code col - row <= diagonal}), others 0, like
-     * {@code tensor.tril(diagonal)}. A composite: {@code where} with a mask of index comparisons.
+     * {@code tensor.tril(diagonal)}; the gradient is the gradient's lower triangle.
      *
      * @param diagonal which diagonal bounds the triangle: 0 the main one, positive above, negative below
-     * @return a new tensor
+     * @return a new tensor; {@code TrilBackward0}
      * @throws IllegalArgumentException for fewer than 2 dims
      */
     default Tensor tril(int diagonal) {
@@ -591,10 +582,10 @@ public sealed interface TensorViews permits Tensor {
 
     /**
      * The upper triangle of the last two dims (elements with {@code col - row >= diagonal}), others 0, like
-     * {@code tensor.triu(diagonal)}. A composite: {@code where} with a mask of index comparisons.
+     * {@code tensor.triu(diagonal)}; the gradient is the gradient's upper triangle.
      *
      * @param diagonal which diagonal bounds the triangle: 0 the main one, positive above, negative below
-     * @return a new tensor
+     * @return a new tensor; {@code TriuBackward0}
      * @throws IllegalArgumentException for fewer than 2 dims
      */
     default Tensor triu(int diagonal) {
@@ -607,15 +598,7 @@ public sealed interface TensorViews permits Tensor {
             throw new IllegalArgumentException((lower ? "tril" : "triu") + ": input tensor must have at least 2 "
                     + "dimensions");
         }
-        int rows = x.size(-2), cols = x.size(-1);
-        Tensor mask;
-        try (var g = Autograd.noGrad()) {
-            Tensor i = Tensor.arange(0, rows, 1, DType.INT64, x.device()).reshape(rows, 1);
-            Tensor j = Tensor.arange(0, cols, 1, DType.INT64, x.device()).reshape(1, cols);
-            Tensor diff = j.sub(i);
-            mask = lower ? diff.le((long) diagonal) : diff.ge((long) diagonal);
-        }
-        return x.where(mask, Tensor.zeros(Shape.of(), x.dtype(), x.device()));
+        return SingleNodeOps.triangle(x, diagonal, lower);
     }
 
     /**
