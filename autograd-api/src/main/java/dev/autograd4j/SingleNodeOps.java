@@ -187,6 +187,9 @@ final class SingleNodeOps {
         }
         Tensor result = out;
         return Tensor.record(node, out, Tensor.saved(x, out), (g, needs) -> {
+            if (Autograd.isGradEnabled()) {
+                return new Tensor[] {cumprodGradDifferentiable(g, x, d)};
+            }
             // before the first zero of a line: sum_{k >= i} g_k out_k / x_i; at the first zero: the same sum with
             // that zero taken as 1 (so every later product skips it); after it: 0
             Tensor isZero = x.eq(0L);
@@ -200,6 +203,21 @@ final class SingleNodeOps {
             Tensor atFirst = reverseCumsum(g.mul(skipFirst), d);
             return new Tensor[] {atFirst.where(first, grad)};
         }, x);
+    }
+
+    /**
+     * The gradient of cumprod as a function that is differentiable at zeros too (for createGraph, as PyTorch's
+     * O(n^2) branch of cumprod_backward): {@code grad_i = sum_{k >= i} g_k * C[i][k]}, where
+     * {@code C[i][k] = prod_{j <= k, j != i} x_j} is the cumprod of x with its i-th element replaced by 1.
+     */
+    private static Tensor cumprodGradDifferentiable(Tensor g, Tensor x, int d) {
+        int n = x.size(d);
+        Tensor xm = x.movedim(d, -1), gm = g.movedim(d, -1);
+        Tensor i = Tensor.arange(0, n, 1, DType.INT64, x.device()).reshape(n, 1);
+        Tensor j = Tensor.arange(0, n, 1, DType.INT64, x.device()).reshape(1, n);
+        Tensor others = Tensor.where(i.eq(j), Kernels.scalarLike(x, 1.0), xm.unsqueeze(-2)).cumprod(-1);
+        Tensor terms = others.mul(gm.unsqueeze(-2)).where(j.ge(i), Kernels.scalarLike(g, 0.0));
+        return terms.sum(new int[] {-1}, false).movedim(-1, d);
     }
 
     // ------------------------------------------------------------------ shape ops
