@@ -43,7 +43,9 @@ public sealed interface TensorViews permits Tensor {
      * A view when the strides allow, else a copy, with the new shape, like {@code tensor.reshape(*shape)}.
      *
      * @param shape the new sizes; one may be -1 (inferred)
-     * @return this tensor for the same shape, else a view or a copy
+     * @return this tensor for the same shape, else a view ({@code ViewBackward0}) or, when the strides do not
+     *     allow one, a contiguous copy reshaped ({@code UnsafeViewBackward0} over {@code CloneBackward0}, as
+     *     PyTorch's {@code _unsafe_view(self.clone())})
      * @throws IllegalArgumentException when the shape does not hold this tensor's elements
      */
     default Tensor reshape(int... shape) {
@@ -53,7 +55,13 @@ public sealed interface TensorViews permits Tensor {
         if (Arrays.equals(target, x.shapeUnsafe())) {
             return x;
         }
-        return x.layout().viewAs(target) != null ? x.view(target) : x.contiguous().view(target);
+        if (x.layout().viewAs(target) != null) {
+            return x.view(target);
+        }
+        Tensor copy = x.contiguous();
+        int[] from = copy.shapeUnsafe();
+        return Tensor.record("UnsafeViewBackward0", Kernels.reshapeNoGrad(copy, target),
+                (g, needs) -> new Tensor[] {g.reshape(from)}, copy);
     }
 
     /**
@@ -463,9 +471,9 @@ public sealed interface TensorViews permits Tensor {
     /**
      * Each element repeated {@code repeats} times in a row along {@code dim}, like
      * {@code tensor.repeat_interleave(repeats, dim)}: {@code [1, 2]} gives {@code [1, 1, 2, 2]} for 2. A composite
-     * (a broadcast view of a new size-1 dim after {@code dim}, then a reshape copy), so its graph shows
-     * {@code ExpandBackward0} and {@code ViewBackward0}/{@code CloneBackward0}, and the gradient sums each run of
-     * copies.
+     * as PyTorch's with an int repeats (a broadcast view of a new size-1 dim after {@code dim}, a contiguous copy,
+     * a reshape), so its graph shows {@code ViewBackward0} over {@code CloneBackward0} and
+     * {@code ExpandBackward0}, and the gradient sums each run of copies.
      *
      * @param repeats how many copies of each element, 0 or more
      * @param dim the dim to repeat along (negative counts from the end); a 0-d tensor is taken as 1-D
@@ -489,7 +497,7 @@ public sealed interface TensorViews permits Tensor {
         }
         int[] out = shape.clone();
         out[d] = shape[d] * repeats;
-        return x.unsqueeze(d + 1).expand(expanded).reshape(out);
+        return x.unsqueeze(d + 1).expand(expanded).contiguous().reshape(out);
     }
 
     /**

@@ -438,6 +438,13 @@ class CommonOpsTest {
             }
             // as PyTorch's repeat_interleave with an int: unsqueeze, expand, clone, flatten (a view)
             assertEquals("ViewBackward0", x.repeatInterleave(2, 1).gradFn().name());
+            // reshape: a view where the strides allow, else _unsafe_view(clone()) as PyTorch's
+            assertEquals("ViewBackward0", x.reshape(12).gradFn().name());
+            Tensor copied = x.t().reshape(12);
+            assertEquals("UnsafeViewBackward0", copied.gradFn().name());
+            assertEquals("CloneBackward0", copied.gradFn().nextFunctions().get(0).name());
+            assertEquals("UnsafeViewBackward0", x.t().flatten().gradFn().name());
+            gradgrad(in -> in[0].t().reshape(2, 6).square(), x);
         }));
         cases.add(named("linear algebra and pointwise", () -> {
             Tensor m = randn(d, 202, 4, 2), b = randn(d, 203, 2, 3, 4);
