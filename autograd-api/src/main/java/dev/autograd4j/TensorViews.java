@@ -395,7 +395,8 @@ public sealed interface TensorViews permits Tensor {
      *
      * @param chunks how many pieces at most
      * @param dim the dim to split
-     * @return the views, each a {@code SplitBackward0} node as {@link #split(int, int)}'s
+     * @return the views, each a {@code SplitBackward0} node as {@link #split(int, int)}'s; an empty dim gives
+     *     {@code chunks} empty views ({@code SplitWithSizesBackward0}), as PyTorch's
      * @throws IllegalArgumentException when chunks is not positive
      * @throws IndexOutOfBoundsException when the dim is out of range
      */
@@ -409,6 +410,9 @@ public sealed interface TensorViews permits Tensor {
         }
         int d = Shape.normalizeDim(dim, x.dim());
         int size = x.shapeUnsafe()[d];
+        if (size == 0) { // as PyTorch: split_with_sizes into `chunks` empty pieces
+            return split(new int[chunks], d);
+        }
         return split((size + chunks - 1) / chunks, d);
     }
 

@@ -433,6 +433,9 @@ class CommonOpsTest {
             for (Tensor p : x.split(new int[] {1, 3}, 1)) {
                 assertEquals("SplitWithSizesBackward0", p.gradFn().name());
             }
+            List<Tensor> empty = randn(d, 206, 0, 2).chunk(3, 0); // PyTorch: chunks empty pieces
+            assertEquals(3, empty.size());
+            assertEquals("SplitWithSizesBackward0", empty.get(2).gradFn().name());
             for (Tensor p : x.unbind(0)) {
                 assertEquals("UnbindBackward0", p.gradFn().name());
             }
