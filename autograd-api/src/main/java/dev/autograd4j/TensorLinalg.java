@@ -197,13 +197,13 @@ public sealed interface TensorLinalg permits Tensor {
     /**
      * {@code beta * this + alpha * (mat1 @ mat2)}, this broadcast to the product's shape, like
      * {@code torch.addmm(self, mat1, mat2, beta=beta, alpha=alpha)}; with {@code beta == 0} this tensor is ignored
-     * (its NaNs do not propagate), as in PyTorch. A composite of {@code mm}, scaling and addition.
+     * (its NaNs do not propagate, its gradient is 0), as in PyTorch.
      *
      * @param mat1 an m x k matrix
      * @param mat2 a k x n matrix
      * @param beta the factor of this tensor
      * @param alpha the factor of the product
-     * @return the m x n result
+     * @return the m x n result; {@code AddmmBackward0}
      * @throws IllegalArgumentException when the shapes do not fit
      */
     default Tensor addmm(Tensor mat1, Tensor mat2, double beta, double alpha) {
@@ -213,7 +213,7 @@ public sealed interface TensorLinalg permits Tensor {
             throw new IllegalArgumentException((mat1.dim() != 2 ? "mat1" : "mat2") + " must be a matrix, got "
                     + (mat1.dim() != 2 ? mat1.dim() : mat2.dim()) + "-D tensor");
         }
-        return scaledSum(mat1.mm(mat2), beta, alpha);
+        return SingleNodeOps.addProduct(self(), mat1, mat2, beta, alpha, false, p -> scaledSum(p, beta, alpha));
     }
 
     /**
@@ -221,7 +221,7 @@ public sealed interface TensorLinalg permits Tensor {
      *
      * @param mat1 an m x k matrix
      * @param mat2 a k x n matrix
-     * @return the m x n result
+     * @return the m x n result; {@code AddmmBackward0}
      * @throws IllegalArgumentException when the shapes do not fit
      */
     default Tensor addmm(Tensor mat1, Tensor mat2) {
@@ -231,19 +231,19 @@ public sealed interface TensorLinalg permits Tensor {
     /**
      * {@code beta * this + alpha * (batch1 @ batch2)} per batch, like
      * {@code torch.baddbmm(self, batch1, batch2, beta=beta, alpha=alpha)}; with {@code beta == 0} this tensor is
-     * ignored. A composite of {@code bmm}, scaling and addition.
+     * ignored (its gradient is 0).
      *
      * @param batch1 {@code [B, m, k]}
      * @param batch2 {@code [B, k, n]}
      * @param beta the factor of this tensor
      * @param alpha the factor of the products
-     * @return the {@code [B, m, n]} result
+     * @return the {@code [B, m, n]} result; {@code BaddbmmBackward0}
      * @throws IllegalArgumentException when the shapes do not fit
      */
     default Tensor baddbmm(Tensor batch1, Tensor batch2, double beta, double alpha) {
         Objects.requireNonNull(batch1, "batch1 must not be null");
         Objects.requireNonNull(batch2, "batch2 must not be null");
-        return scaledSum(batch1.bmm(batch2), beta, alpha);
+        return SingleNodeOps.addProduct(self(), batch1, batch2, beta, alpha, true, p -> scaledSum(p, beta, alpha));
     }
 
     private Tensor scaledSum(Tensor product, double beta, double alpha) {

@@ -4,8 +4,8 @@ import java.util.Objects;
 
 /**
  * Elementwise ops of three operands of {@link Tensor}, with broadcasting (continuing {@link TensorPointwise}):
- * linear interpolation and clamping between tensor bounds. Both are composites of {@code where}, arithmetic and
- * comparisons, so their gradients and every backend's support come from those ops.
+ * linear interpolation and clamping between tensor bounds. Both compute from {@code where}, arithmetic and
+ * comparisons (so every backend supports them) and record one node with PyTorch's derivative.
  */
 public sealed interface TensorPointwiseTernary permits Tensor {
 
@@ -20,7 +20,7 @@ public sealed interface TensorPointwiseTernary permits Tensor {
      *
      * @param end the other end, of this tensor's dtype
      * @param weight the weight of {@code end}
-     * @return a new tensor of the broadcast shape
+     * @return a new tensor of the broadcast shape; {@code LerpBackward0}
      * @throws IllegalArgumentException when the dtypes differ or are not floating point, or the shapes do not
      *     broadcast
      */
@@ -28,8 +28,10 @@ public sealed interface TensorPointwiseTernary permits Tensor {
         Objects.requireNonNull(end, "end must not be null");
         Tensor x = self();
         checkLerpDtypes(x, end, null);
-        Tensor diff = end.sub(x);
-        return Math.abs(weight) < 0.5 ? x.add(diff.mul(weight)) : end.sub(diff.mul(1 - weight));
+        return SingleNodeOps.lerp(x, end, weight, () -> {
+            Tensor diff = end.sub(x);
+            return Math.abs(weight) < 0.5 ? x.add(diff.mul(weight)) : end.sub(diff.mul(1 - weight));
+        });
     }
 
     /**
@@ -38,7 +40,7 @@ public sealed interface TensorPointwiseTernary permits Tensor {
      *
      * @param end the other end, of this tensor's dtype
      * @param weight the weights of {@code end}, of this tensor's dtype
-     * @return a new tensor of the broadcast shape
+     * @return a new tensor of the broadcast shape; {@code LerpBackward1}
      * @throws IllegalArgumentException when the dtypes differ or are not floating point, or the shapes do not
      *     broadcast
      */
@@ -47,10 +49,12 @@ public sealed interface TensorPointwiseTernary permits Tensor {
         Objects.requireNonNull(weight, "weight must not be null");
         Tensor x = self();
         checkLerpDtypes(x, end, weight);
-        Tensor diff = end.sub(x);
-        Tensor low = x.add(weight.mul(diff));
-        Tensor high = end.sub(diff.mul(weight.rsub(1.0)));
-        return Tensor.where(weight.abs().lt(0.5), low, high);
+        return SingleNodeOps.lerp(x, end, weight, () -> {
+            Tensor diff = end.sub(x);
+            Tensor low = x.add(weight.mul(diff));
+            Tensor high = end.sub(diff.mul(weight.rsub(1.0)));
+            return Tensor.where(weight.abs().lt(0.5), low, high);
+        });
     }
 
     private static void checkLerpDtypes(Tensor x, Tensor end, Tensor weight) {
@@ -68,13 +72,13 @@ public sealed interface TensorPointwiseTernary permits Tensor {
     /**
      * Elementwise clamp between tensor bounds, {@code min(max(this, min), max)} with broadcasting, like
      * {@code torch.clamp(self, min, max)}; either bound may be null (not applied), and where {@code min > max}
-     * the result is {@code max}, as PyTorch's. NaN in this tensor stays NaN. The gradient flows to this tensor
-     * where it lies within the bounds (ties included), to {@code min} where this is below it and to {@code max}
-     * where the result is it, as PyTorch's {@code clamp} with tensors.
+     * the result is {@code max}, as PyTorch's. NaN in this tensor stays NaN. The gradient flows as PyTorch's
+     * {@code clamp} with tensors: to this tensor where {@code min <= this <= max} (ties included), to {@code min}
+     * where this is below it (and {@code min < max}), to {@code max} where this is above it or {@code max < min}.
      *
      * @param min the lower bounds, or null
      * @param max the upper bounds, or null
-     * @return a new tensor of the broadcast shape and promoted dtype
+     * @return a new tensor of the broadcast shape and promoted dtype; {@code ClampBackward0}
      * @throws IllegalArgumentException when both bounds are null, or the shapes do not broadcast
      */
     default Tensor clamp(Tensor min, Tensor max) {
@@ -89,15 +93,18 @@ public sealed interface TensorPointwiseTernary permits Tensor {
         if (max != null) {
             dtype = Kernels.promoteTypes(dtype, Tensor.resultType(x, max));
         }
-        Tensor r = x.to(dtype);
-        if (min != null) {
-            Tensor lo = min.to(dtype);
-            r = Tensor.where(r.lt(lo), lo, r);
+        Tensor r;
+        try (var g = Autograd.noGrad()) {
+            r = x.to(dtype);
+            if (min != null) {
+                Tensor lo = min.to(dtype);
+                r = Tensor.where(r.lt(lo), lo, r);
+            }
+            if (max != null) {
+                Tensor hi = max.to(dtype);
+                r = Tensor.where(r.gt(hi), hi, r);
+            }
         }
-        if (max != null) {
-            Tensor hi = max.to(dtype);
-            r = Tensor.where(r.gt(hi), hi, r);
-        }
-        return r;
+        return SingleNodeOps.clamp(x, min, max, r);
     }
 }

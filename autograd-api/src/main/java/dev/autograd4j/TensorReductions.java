@@ -3,7 +3,6 @@ package dev.autograd4j;
 import dev.autograd4j.spi.ReduceOp;
 import dev.autograd4j.spi.UnaryOp;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Objects;
 
 /**
@@ -280,62 +279,30 @@ public sealed interface TensorReductions permits Tensor {
         return out;
     }
 
-    /** The number of elements over the (normalized) dims. */
-    private static long count(Tensor x, int[] dims) {
-        long n = 1;
-        for (int d : dims) {
-            n *= x.shapeUnsafe()[d];
-        }
-        return n;
-    }
-
     /**
      * Product of all elements, like {@code tensor.prod()}; bool and int64 tensors give int64 (exact, wrapping
-     * on overflow). A composite of {@link #prod(int, boolean)}.
+     * on overflow). The gradient is exact where elements are zero (products of the elements before and after
+     * each one).
      *
-     * @return a 0-d tensor
+     * @return a 0-d tensor; {@code ProdBackward0}
      */
     default Tensor prod() {
-        return self().reshape(-1).prod(0, false);
+        return SingleNodeOps.prodAll(boolAsInt64());
     }
 
     /**
-     * Product over a dim, like {@code tensor.prod(dim, keepdim)}; bool and int64 tensors give int64. A composite:
-     * pairwise products over a halving tree (about {@code log2(n)} multiplications of halves, O(n) work), so the
-     * gradient, written by the recorded {@code MulBackward0}/{@code SliceBackward0}/{@code CatBackward0} nodes
-     * (not PyTorch's {@code ProdBackward1}), is exact where elements are zero. An empty dim gives ones.
+     * Product over a dim, like {@code tensor.prod(dim, keepdim)}; bool and int64 tensors give int64. Computed by
+     * pairwise products over a halving tree (about {@code log2(n)} multiplications of halves, O(n) work); the
+     * gradient, {@code g * prod_{j != i} x_j} from the exclusive cumulative products from both ends, is exact
+     * where elements are zero. An empty dim gives ones.
      *
      * @param dim the dim to reduce
      * @param keepDim keep it as size 1
-     * @return a new tensor
+     * @return a new tensor; {@code ProdBackward1}
      * @throws IndexOutOfBoundsException when the dim is out of range
      */
     default Tensor prod(int dim, boolean keepDim) {
-        Tensor x = boolAsInt64();
-        if (x.dim() == 0) {
-            Shape.normalizeDim(dim, 0);
-            return x.copy();
-        }
-        int d = Shape.normalizeDim(dim, x.dim());
-        int n = x.size(d);
-        Tensor r;
-        if (n == 0) {
-            int[] kept = x.shapeUnsafe().clone();
-            kept[d] = 1;
-            r = Tensor.ones(Shape.of(kept), x.dtype(), x.device());
-        } else {
-            r = x;
-            while (n > 1) {
-                int half = n / 2;
-                Tensor pairs = r.narrow(d, 0, half).mul(r.narrow(d, half, half));
-                r = n % 2 == 0 ? pairs : Tensor.cat(List.of(pairs, r.narrow(d, 2 * half, 1)), d);
-                n = r.size(d);
-            }
-            if (r == x) {
-                r = x.copy();
-            }
-        }
-        return keepDim ? r : r.squeeze(d);
+        return SingleNodeOps.prod(boolAsInt64(), dim, keepDim);
     }
 
     /**
@@ -362,14 +329,14 @@ public sealed interface TensorReductions permits Tensor {
 
     /**
      * Variance over dims, {@code sum((x - mean)^2) / max(0, N - correction)}, like
-     * {@code tensor.var(dims, correction=correction, keepdim=keepDim)}. A composite (mean, subtraction, square,
-     * sum, division), so its graph shows those nodes, not PyTorch's {@code VarBackward0}; when
-     * {@code N <= correction} the result is inf or NaN, as PyTorch's.
+     * {@code tensor.var(dims, correction=correction, keepdim=keepDim)}, with PyTorch's derivative
+     * {@code 2 / (N - correction) * g * (x - mean)}; when {@code N <= correction} the result is inf or NaN, as
+     * PyTorch's.
      *
      * @param dims the dims to reduce (an empty list reduces all)
      * @param correction subtracted from the element count (1: unbiased, 0: the population variance)
      * @param keepDim keep them as size 1
-     * @return a new tensor
+     * @return a new tensor; {@code VarBackward0}
      * @throws IllegalArgumentException for a tensor that is not floating point, or a repeated dim
      * @throws IndexOutOfBoundsException when a dim is out of range
      */
@@ -379,9 +346,7 @@ public sealed interface TensorReductions permits Tensor {
         if (!x.dtype().isFloatingPoint()) {
             throw new IllegalArgumentException("std and var only support floating point and complex dtypes");
         }
-        int[] nd = reductionDims(x, dims);
-        Tensor centered = x.sub(x.mean(nd, true));
-        return centered.square().sum(nd, keepDim).div(Math.max(0, count(x, nd) - correction));
+        return SingleNodeOps.varStd(x, reductionDims(x, dims), correction, keepDim, false);
     }
 
     /**
@@ -408,19 +373,23 @@ public sealed interface TensorReductions permits Tensor {
 
     /**
      * Standard deviation over dims, the square root of {@link #var(int[], double, boolean)}, like
-     * {@code tensor.std(dims, correction=correction, keepdim=keepDim)}. A composite: its graph shows
-     * {@code SqrtBackward0} over the variance's nodes, not PyTorch's {@code StdBackward0}; as in PyTorch, the
-     * gradient where the deviation is 0 is not finite.
+     * {@code tensor.std(dims, correction=correction, keepdim=keepDim)}; as PyTorch's {@code std_backward}, the
+     * gradient is 0 where the deviation is 0.
      *
      * @param dims the dims to reduce (an empty list reduces all)
      * @param correction subtracted from the element count (1: unbiased, 0: the population deviation)
      * @param keepDim keep them as size 1
-     * @return a new tensor
+     * @return a new tensor; {@code StdBackward0}
      * @throws IllegalArgumentException for a tensor that is not floating point, or a repeated dim
      * @throws IndexOutOfBoundsException when a dim is out of range
      */
     default Tensor std(int[] dims, double correction, boolean keepDim) {
-        return var(dims, correction, keepDim).sqrt();
+        Objects.requireNonNull(dims, "dims must not be null");
+        Tensor x = self();
+        if (!x.dtype().isFloatingPoint()) {
+            throw new IllegalArgumentException("std and var only support floating point and complex dtypes");
+        }
+        return SingleNodeOps.varStd(x, reductionDims(x, dims), correction, keepDim, true);
     }
 
     /**
@@ -532,12 +501,12 @@ public sealed interface TensorReductions permits Tensor {
 
     /**
      * {@code log(sum(exp(x)))} over dims, computed stably (the max is subtracted first, infinite maxima taken
-     * as 0), like {@code torch.logsumexp(x, dims, keepdim)}; integer tensors compute in float32. A composite:
-     * its graph shows the nodes of the shifted sum, not PyTorch's {@code LogsumexpBackward0}.
+     * as 0), like {@code torch.logsumexp(x, dims, keepdim)}; integer tensors compute in float32. The gradient is
+     * {@code g * exp(x - result)}.
      *
      * @param dims the dims to reduce (an empty list reduces all)
      * @param keepDim keep them as size 1
-     * @return a new tensor
+     * @return a new tensor; {@code LogsumexpBackward0}
      * @throws IllegalArgumentException when a dim repeats
      * @throws IndexOutOfBoundsException when a dim is out of range
      */
@@ -545,18 +514,7 @@ public sealed interface TensorReductions permits Tensor {
         Objects.requireNonNull(dims, "dims must not be null");
         Tensor x = self().dtype().isFloatingPoint() ? self() : self().to(DType.FLOAT32);
         int[] nd = reductionDims(x, dims);
-        int[] kept = keptShape(x, nd);
-        Tensor max;
-        try (var g = Autograd.noGrad()) {
-            if (x.numel() == 0) {
-                max = Tensor.zeros(Shape.of(kept), x.dtype(), x.device());
-            } else {
-                Tensor m = x.amax(nd, true);
-                max = m.where(m.isfinite(), Kernels.scalarLike(m, 0.0)).detach();
-            }
-        }
-        Tensor out = x.sub(max).exp().sum(nd, true).log().add(max);
-        return keepDim ? out : out.reshape(droppedShape(x, nd));
+        return SingleNodeOps.logsumexp(x, nd, keepDim, droppedShape(x, nd));
     }
 
     /**
@@ -711,13 +669,11 @@ public sealed interface TensorReductions permits Tensor {
 
     /**
      * Cumulative sums over a dim, like {@code torch.cumsum(x, dim)}; bool and int64 tensors give int64.
-     * A composite scan (Hillis-Steele): {@code ceil(log2(n))} steps each adding a shifted copy, so
-     * O(n log n) work and memory for the recorded graph, never an n x n matrix; the gradient comes from the
-     * recorded {@code AddBackward0}/{@code CatBackward0}/{@code SliceBackward0} nodes, not PyTorch's
-     * {@code CumsumBackward0}.
+     * A scan (Hillis-Steele): {@code ceil(log2(n))} steps each adding a shifted copy, O(n log n) work, never an
+     * n x n matrix; the gradient is the reversed cumulative sum of {@code g}.
      *
      * @param dim the dim to scan
-     * @return a new tensor of this shape
+     * @return a new tensor of this shape; {@code CumsumBackward0}
      * @throws IndexOutOfBoundsException when the dim is out of range
      */
     default Tensor cumsum(int dim) {
@@ -726,11 +682,12 @@ public sealed interface TensorReductions permits Tensor {
 
     /**
      * Cumulative products over a dim, like {@code torch.cumprod(x, dim)}; bool and int64 tensors give int64.
-     * The same composite scan as {@link #cumsum} with products, so the gradient is exact where elements are
-     * zero (recorded as {@code MulBackward0}/{@code CatBackward0} nodes, not PyTorch's {@code CumprodBackward0}).
+     * The same scan as {@link #cumsum} with products; the gradient ({@code sum_{k >= i} g_k * out_k / x_i} before
+     * the first zero of a line, the same sum with that zero taken as 1 at it, 0 after it) is exact where elements
+     * are zero.
      *
      * @param dim the dim to scan
-     * @return a new tensor of this shape
+     * @return a new tensor of this shape; {@code CumprodBackward0}
      * @throws IndexOutOfBoundsException when the dim is out of range
      */
     default Tensor cumprod(int dim) {
@@ -738,21 +695,6 @@ public sealed interface TensorReductions permits Tensor {
     }
 
     private Tensor scan(int dim, boolean product) {
-        Tensor x = boolAsInt64();
-        if (x.dim() == 0) {
-            Shape.normalizeDim(dim, 0);
-            return x.copy();
-        }
-        int d = Shape.normalizeDim(dim, x.dim());
-        int n = x.size(d);
-        Tensor r = x;
-        for (int k = 1; k < n; k *= 2) {
-            int[] padShape = r.shapeUnsafe().clone();
-            padShape[d] = k;
-            Tensor pad = Tensor.full(Shape.of(padShape), product ? 1 : 0, r.dtype(), r.device());
-            Tensor shifted = Tensor.cat(List.of(pad, r.narrow(d, 0, n - k)), d);
-            r = product ? r.mul(shifted) : r.add(shifted);
-        }
-        return r == x ? x.copy() : r;
+        return SingleNodeOps.scan(boolAsInt64(), dim, product);
     }
 }

@@ -43,7 +43,9 @@ public sealed interface TensorViews permits Tensor {
      * A view when the strides allow, else a copy, with the new shape, like {@code tensor.reshape(*shape)}.
      *
      * @param shape the new sizes; one may be -1 (inferred)
-     * @return this tensor for the same shape, else a view or a copy
+     * @return this tensor for the same shape, else a view ({@code ViewBackward0}) or, when the strides do not
+     *     allow one, a contiguous copy reshaped ({@code UnsafeViewBackward0} over {@code CloneBackward0}, as
+     *     PyTorch's {@code _unsafe_view(self.clone())})
      * @throws IllegalArgumentException when the shape does not hold this tensor's elements
      */
     default Tensor reshape(int... shape) {
@@ -53,7 +55,13 @@ public sealed interface TensorViews permits Tensor {
         if (Arrays.equals(target, x.shapeUnsafe())) {
             return x;
         }
-        return x.layout().viewAs(target) != null ? x.view(target) : x.contiguous().view(target);
+        if (x.layout().viewAs(target) != null) {
+            return x.view(target);
+        }
+        Tensor copy = x.contiguous();
+        int[] from = copy.shapeUnsafe();
+        return Tensor.record("UnsafeViewBackward0", Kernels.reshapeNoGrad(copy, target),
+                (g, needs) -> new Tensor[] {g.reshape(from)}, copy);
     }
 
     /**
@@ -310,7 +318,7 @@ public sealed interface TensorViews permits Tensor {
      *
      * @param splitSize the size of each piece
      * @param dim the dim to split
-     * @return the views ({@code SplitBackward0} in PyTorch; here each is a {@code SliceBackward0} view)
+     * @return the views, each recorded as a {@code SplitBackward0} node (PyTorch records one node for all of them)
      * @throws IllegalArgumentException for a negative size, or a size of 0 on a non-empty dim
      * @throws IndexOutOfBoundsException when the dim is out of range
      */
@@ -327,11 +335,11 @@ public sealed interface TensorViews permits Tensor {
         }
         List<Tensor> out = new ArrayList<>();
         if (size == 0) {
-            out.add(x.narrow(d, 0, 0));
+            out.add(piece(x, "SplitBackward0", d, 0, 0));
             return out;
         }
         for (int start = 0; start < size; start += splitSize) {
-            out.add(x.narrow(d, start, Math.min(splitSize, size - start)));
+            out.add(piece(x, "SplitBackward0", d, start, Math.min(splitSize, size - start)));
         }
         return out;
     }
@@ -341,7 +349,7 @@ public sealed interface TensorViews permits Tensor {
      *
      * @param sizes the size of each piece; they must add up to the dim's size
      * @param dim the dim to split
-     * @return the views
+     * @return the views, each recorded as a {@code SplitWithSizesBackward0} node
      * @throws IllegalArgumentException when the sizes do not add up to the dim's size, or one is negative
      * @throws IndexOutOfBoundsException when the dim is out of range
      */
@@ -368,10 +376,17 @@ public sealed interface TensorViews permits Tensor {
         List<Tensor> out = new ArrayList<>();
         int start = 0;
         for (int s : sizes) {
-            out.add(x.narrow(d, start, s));
+            out.add(piece(x, "SplitWithSizesBackward0", d, start, s));
             start += s;
         }
         return out;
+    }
+
+    /** A view of {@code length} indices of dim d from {@code start}, recorded as a {@code node} (a split piece). */
+    private static Tensor piece(Tensor x, String node, int d, int start, int length) {
+        int[] from = x.shapeUnsafe();
+        return Tensor.record(node, x.view(x.layout().narrow(d, start, length), t -> t.narrow(d, start, length)),
+                (g, needs) -> new Tensor[] {sliceBackward(g, from, d, start)}, x);
     }
 
     /**
@@ -380,7 +395,8 @@ public sealed interface TensorViews permits Tensor {
      *
      * @param chunks how many pieces at most
      * @param dim the dim to split
-     * @return the views
+     * @return the views, each a {@code SplitBackward0} node as {@link #split(int, int)}'s; an empty dim gives
+     *     {@code chunks} empty views ({@code SplitWithSizesBackward0}), as PyTorch's
      * @throws IllegalArgumentException when chunks is not positive
      * @throws IndexOutOfBoundsException when the dim is out of range
      */
@@ -394,6 +410,9 @@ public sealed interface TensorViews permits Tensor {
         }
         int d = Shape.normalizeDim(dim, x.dim());
         int size = x.shapeUnsafe()[d];
+        if (size == 0) { // as PyTorch: split_with_sizes into `chunks` empty pieces
+            return split(new int[chunks], d);
+        }
         return split((size + chunks - 1) / chunks, d);
     }
 
@@ -401,7 +420,7 @@ public sealed interface TensorViews permits Tensor {
      * Every index of a dim as a view with the dim removed, like {@code tensor.unbind(dim)}.
      *
      * @param dim the dim
-     * @return the views, one per index
+     * @return the views, one per index, each recorded as an {@code UnbindBackward0} node
      * @throws IllegalArgumentException for a 0-d tensor
      * @throws IndexOutOfBoundsException when the dim is out of range
      */
@@ -412,20 +431,21 @@ public sealed interface TensorViews permits Tensor {
         }
         int d = Shape.normalizeDim(dim, x.dim());
         List<Tensor> out = new ArrayList<>();
-        for (int i = 0; i < x.shapeUnsafe()[d]; i++) {
-            out.add(x.select(d, i));
+        int[] from = x.shapeUnsafe();
+        for (int i = 0; i < from[d]; i++) {
+            int index = i;
+            out.add(Tensor.record("UnbindBackward0", x.view(x.layout().select(d, index), t -> t.select(d, index)),
+                    (g, needs) -> new Tensor[] {sliceBackward(g.unsqueeze(d), from, d, index)}, x));
         }
         return out;
     }
 
     /**
      * The tensor repeated along each dim, like {@code tensor.repeat(*repeats)}; extra leading repeats add dims.
-     * A composite (a broadcast view of interleaved size-1 dims, then a reshape copy), so its graph shows
-     * {@code ExpandBackward0} and {@code ViewBackward0}/{@code CloneBackward0}, not PyTorch's
-     * {@code RepeatBackward0}.
+     * Computed as a broadcast view of interleaved size-1 dims, then a copy; the gradient sums the copies.
      *
      * @param repeats how many times along each dim, at least {@link Tensor#dim()} of them
-     * @return a new tensor
+     * @return a new tensor; {@code RepeatBackward0}
      * @throws IllegalArgumentException with fewer repeats than dims, or a negative repeat
      */
     default Tensor repeat(int... repeats) {
@@ -449,15 +469,15 @@ public sealed interface TensorViews permits Tensor {
             expanded[2 * i + 1] = padded[i];
             out[i] = repeats[i] * padded[i];
         }
-        return x.reshape(inter).expand(expanded).reshape(out);
+        return SingleNodeOps.repeat(x, inter, expanded, out);
     }
 
     /**
      * Each element repeated {@code repeats} times in a row along {@code dim}, like
      * {@code tensor.repeat_interleave(repeats, dim)}: {@code [1, 2]} gives {@code [1, 1, 2, 2]} for 2. A composite
-     * (a broadcast view of a new size-1 dim after {@code dim}, then a reshape copy), so its graph shows
-     * {@code ExpandBackward0} and {@code ViewBackward0}/{@code CloneBackward0}, and the gradient sums each run of
-     * copies.
+     * as PyTorch's with an int repeats (a broadcast view of a new size-1 dim after {@code dim}, a contiguous copy,
+     * a reshape), so its graph shows {@code ViewBackward0} over {@code CloneBackward0} and
+     * {@code ExpandBackward0}, and the gradient sums each run of copies.
      *
      * @param repeats how many copies of each element, 0 or more
      * @param dim the dim to repeat along (negative counts from the end); a 0-d tensor is taken as 1-D
@@ -481,7 +501,7 @@ public sealed interface TensorViews permits Tensor {
         }
         int[] out = shape.clone();
         out[d] = shape[d] * repeats;
-        return x.unsqueeze(d + 1).expand(expanded).reshape(out);
+        return x.unsqueeze(d + 1).expand(expanded).contiguous().reshape(out);
     }
 
     /**
@@ -501,7 +521,7 @@ public sealed interface TensorViews permits Tensor {
      * when fewer reps than dims are given.
      *
      * @param reps how many times along each (trailing) dim
-     * @return a new tensor
+     * @return a new tensor; {@code RepeatBackward0}
      * @throws IllegalArgumentException for a negative rep
      */
     default Tensor tile(int... reps) {
@@ -517,40 +537,28 @@ public sealed interface TensorViews permits Tensor {
     }
 
     /**
-     * The order of elements reversed along dims, like {@code tensor.flip(dims)} (a copy). A composite of size-1
-     * slices joined in reverse order ({@code CatBackward0} over {@code SliceBackward0} views, not PyTorch's
-     * {@code FlipBackward0}): O(n) slice ops per flipped dim of size n, meant for the small dims flips are used on.
+     * The order of elements reversed along dims, like {@code tensor.flip(dims)} (a copy). Computed by size-1
+     * slices joined in reverse order: O(n) slice ops per flipped dim of size n, meant for the small dims flips are
+     * used on. The gradient is the flipped gradient.
      *
      * @param dims the dims to reverse
-     * @return a new tensor
+     * @return a new tensor; {@code FlipBackward0}
      * @throws IllegalArgumentException when a dim repeats
      * @throws IndexOutOfBoundsException when a dim is out of range
      */
     default Tensor flip(int... dims) {
         Objects.requireNonNull(dims, "dims must not be null");
         Tensor x = self();
-        int[] nd = Kernels.normalizeDims(x, dims);
-        Tensor r = x;
-        for (int d : nd) {
-            int n = r.size(d);
-            if (n > 1) {
-                List<Tensor> pieces = new ArrayList<>(n);
-                for (int i = n - 1; i >= 0; i--) {
-                    pieces.add(r.narrow(d, i, 1));
-                }
-                r = Tensor.cat(pieces, d);
-            }
-        }
-        return r == x ? x.copy() : r;
+        return SingleNodeOps.flip(x, Kernels.normalizeDims(x, dims));
     }
 
     /**
      * Elements shifted cyclically along dims, like {@code tensor.roll(shifts, dims)}; with no dims the tensor is
-     * rolled as if flattened. A composite of two slices joined ({@code CatBackward0}).
+     * rolled as if flattened. Computed by two slices joined; the gradient is rolled back.
      *
      * @param shifts how far along each dim (negative: backwards)
      * @param dims the dims, as many as shifts; none rolls the flattened tensor by the single shift
-     * @return a new tensor
+     * @return a new tensor; {@code RollBackward0}
      * @throws IllegalArgumentException when shifts and dims differ in count
      * @throws IndexOutOfBoundsException when a dim is out of range
      */
@@ -559,30 +567,25 @@ public sealed interface TensorViews permits Tensor {
         Objects.requireNonNull(dims, "dims must not be null");
         Tensor x = self();
         if (dims.length == 0 && shifts.length == 1) {
-            return x.flatten().roll(shifts, new int[] {0}).reshape(x.shapeUnsafe());
+            return SingleNodeOps.roll(x, shifts, new int[0]);
         }
         if (shifts.length != dims.length) {
             throw new IllegalArgumentException("shifts and dimensions must align. shifts: " + shifts.length
                     + ", dims:" + dims.length);
         }
-        Tensor r = x;
+        int[] nd = new int[dims.length];
         for (int i = 0; i < dims.length; i++) {
-            int d = Shape.normalizeDim(dims[i], x.dim());
-            int n = x.size(d);
-            int s = n == 0 ? 0 : Math.floorMod(shifts[i], n);
-            if (s != 0) {
-                r = Tensor.cat(List.of(r.narrow(d, n - s, s), r.narrow(d, 0, n - s)), d);
-            }
+            nd[i] = Shape.normalizeDim(dims[i], x.dim());
         }
-        return r == x ? x.copy() : r;
+        return SingleNodeOps.roll(x, shifts, nd);
     }
 
     /**
      * The lower triangle of the last two dims (elements with {@code col - row <= diagonal}), others 0, like
-     * {@code tensor.tril(diagonal)}. A composite: {@code where} with a mask of index comparisons.
+     * {@code tensor.tril(diagonal)}; the gradient is the gradient's lower triangle.
      *
      * @param diagonal which diagonal bounds the triangle: 0 the main one, positive above, negative below
-     * @return a new tensor
+     * @return a new tensor; {@code TrilBackward0}
      * @throws IllegalArgumentException for fewer than 2 dims
      */
     default Tensor tril(int diagonal) {
@@ -591,10 +594,10 @@ public sealed interface TensorViews permits Tensor {
 
     /**
      * The upper triangle of the last two dims (elements with {@code col - row >= diagonal}), others 0, like
-     * {@code tensor.triu(diagonal)}. A composite: {@code where} with a mask of index comparisons.
+     * {@code tensor.triu(diagonal)}; the gradient is the gradient's upper triangle.
      *
      * @param diagonal which diagonal bounds the triangle: 0 the main one, positive above, negative below
-     * @return a new tensor
+     * @return a new tensor; {@code TriuBackward0}
      * @throws IllegalArgumentException for fewer than 2 dims
      */
     default Tensor triu(int diagonal) {
@@ -607,15 +610,7 @@ public sealed interface TensorViews permits Tensor {
             throw new IllegalArgumentException((lower ? "tril" : "triu") + ": input tensor must have at least 2 "
                     + "dimensions");
         }
-        int rows = x.size(-2), cols = x.size(-1);
-        Tensor mask;
-        try (var g = Autograd.noGrad()) {
-            Tensor i = Tensor.arange(0, rows, 1, DType.INT64, x.device()).reshape(rows, 1);
-            Tensor j = Tensor.arange(0, cols, 1, DType.INT64, x.device()).reshape(1, cols);
-            Tensor diff = j.sub(i);
-            mask = lower ? diff.le((long) diagonal) : diff.ge((long) diagonal);
-        }
-        return x.where(mask, Tensor.zeros(Shape.of(), x.dtype(), x.device()));
+        return SingleNodeOps.triangle(x, diagonal, lower);
     }
 
     /**

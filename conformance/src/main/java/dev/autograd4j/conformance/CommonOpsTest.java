@@ -11,10 +11,12 @@ import static dev.autograd4j.conformance.GradChecks.uniform;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.autograd4j.DType;
 import dev.autograd4j.Device;
 import dev.autograd4j.Tensor;
+import dev.autograd4j.debug.GradCheck;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.DisplayNameGeneration;
@@ -385,6 +387,128 @@ class CommonOpsTest {
             assertArrayEquals(new double[] {-1, 0, 2, Double.NaN}, v.clamp(l, h).toDoubleArray());
             assertEquals("torch.clamp: At least one of 'min' or 'max' must not be None",
                     assertThrows(IllegalArgumentException.class, () -> v.clamp((Tensor) null, null)).getMessage());
+        }));
+        all(cases);
+    }
+
+    // ------------------------------------------------------------------ one node per op, as PyTorch's
+
+    /** gradgradcheck of f with the suite's options, raising on a mismatch. */
+    private static void gradgrad(GradCheck.Fn f, Tensor... inputs) {
+        assertTrue(GradCheck.gradgradcheck(f, GradChecks.FAST.withRaiseException(true), inputs));
+    }
+
+    @AllDevices
+    void nodeNames(Device d) {
+        List<Executable> cases = new ArrayList<>();
+        Tensor x = randn(d, 200, 3, 4);
+        Tensor pos = uniform(d, 201, 0.5, 1.5, 3, 4);
+        cases.add(named("reductions", () -> {
+            assertEquals("VarBackward0", x.var().gradFn().name());
+            assertEquals("VarBackward0", x.var(new int[] {1}, 0, true).gradFn().name());
+            assertEquals("StdBackward0", x.std().gradFn().name());
+            assertEquals("StdBackward0", x.std(new int[] {0}, false).gradFn().name());
+            assertEquals("LogsumexpBackward0", x.logsumexp(new int[] {1}, false).gradFn().name());
+            assertEquals("ProdBackward0", x.prod().gradFn().name());
+            assertEquals("ProdBackward1", x.prod(1, false).gradFn().name());
+            assertEquals("CumsumBackward0", x.cumsum(1).gradFn().name());
+            assertEquals("CumprodBackward0", x.cumprod(0).gradFn().name());
+        }));
+        cases.add(named("shape ops", () -> {
+            assertEquals("FlipBackward0", x.flip(0, 1).gradFn().name());
+            assertEquals("FlipBackward0", x.flip().gradFn().name());
+            assertEquals("RollBackward0", x.roll(new int[] {1}, new int[] {1}).gradFn().name());
+            assertEquals("RollBackward0", x.roll(new int[] {5}, new int[0]).gradFn().name());
+            assertEquals("TrilBackward0", x.tril(0).gradFn().name());
+            assertEquals("TriuBackward0", x.triu(1).gradFn().name());
+            assertEquals("RepeatBackward0", x.repeat(2, 1, 3).gradFn().name());
+            assertEquals("RepeatBackward0", x.repeat(1, 1).gradFn().name());
+            assertEquals("RepeatBackward0", x.tile(2).gradFn().name());
+            for (Tensor p : x.split(2, 1)) {
+                assertEquals("SplitBackward0", p.gradFn().name());
+            }
+            for (Tensor p : x.chunk(2, 0)) {
+                assertEquals("SplitBackward0", p.gradFn().name());
+            }
+            for (Tensor p : x.split(new int[] {1, 3}, 1)) {
+                assertEquals("SplitWithSizesBackward0", p.gradFn().name());
+            }
+            List<Tensor> empty = randn(d, 206, 0, 2).chunk(3, 0); // PyTorch: chunks empty pieces
+            assertEquals(3, empty.size());
+            assertEquals("SplitWithSizesBackward0", empty.get(2).gradFn().name());
+            for (Tensor p : x.unbind(0)) {
+                assertEquals("UnbindBackward0", p.gradFn().name());
+            }
+            // as PyTorch's repeat_interleave with an int: unsqueeze, expand, clone, flatten (a view)
+            assertEquals("ViewBackward0", x.repeatInterleave(2, 1).gradFn().name());
+            // reshape: a view where the strides allow, else _unsafe_view(clone()) as PyTorch's
+            assertEquals("ViewBackward0", x.reshape(12).gradFn().name());
+            Tensor copied = x.t().reshape(12);
+            assertEquals("UnsafeViewBackward0", copied.gradFn().name());
+            assertEquals("CloneBackward0", copied.gradFn().nextFunctions().get(0).name());
+            assertEquals("UnsafeViewBackward0", x.t().flatten().gradFn().name());
+            gradgrad(in -> in[0].t().reshape(2, 6).square(), x);
+        }));
+        cases.add(named("linear algebra and pointwise", () -> {
+            Tensor m = randn(d, 202, 4, 2), b = randn(d, 203, 2, 3, 4);
+            assertEquals("AddmmBackward0", randn(d, 204, 2).addmm(x, m).gradFn().name());
+            assertEquals("AddmmBackward0", randn(d, 204, 3, 2).addmm(x, m, 0, 2).gradFn().name());
+            assertEquals("BaddbmmBackward0", randn(d, 205, 2, 3, 3).baddbmm(b, b.transpose(1, 2), 1, 1).gradFn()
+                    .name());
+            assertEquals("LerpBackward0", x.lerp(pos, 0.3).gradFn().name());
+            assertEquals("LerpBackward1", x.lerp(pos, pos).gradFn().name());
+            assertEquals("ClampBackward0", x.clamp(pos.neg(), pos).gradFn().name());
+            assertEquals("ClampBackward0", x.clamp(pos.neg(), null).gradFn().name());
+            assertEquals("ClampBackward0", x.clamp(null, pos).gradFn().name());
+        }));
+        cases.add(named("gradgradcheck reductions", () -> {
+            gradgrad(in -> in[0].var(new int[] {1}, 1, false), x);
+            gradgrad(in -> in[0].std(new int[] {0}, 0, true), x);
+            gradgrad(in -> in[0].logsumexp(new int[] {1}, true), x);
+            gradgrad(in -> in[0].prod(), pos);
+            gradgrad(in -> in[0].prod(1, false), pos);
+            gradgrad(in -> in[0].prod(0, false), leaf(d, new double[] {1.5, 0, -2, 0.5, 3, 0, 0, 1.25}, 4, 2));
+            gradgrad(in -> in[0].cumsum(1), x);
+            gradgrad(in -> in[0].cumprod(1), pos);
+            gradgrad(in -> in[0].cumprod(0), leaf(d, new double[] {1.5, 0, -2, 0.5, 0, 3}, 6));
+        }));
+        cases.add(named("gradgradcheck shape ops", () -> {
+            gradgrad(in -> in[0].flip(1).square(), x);
+            gradgrad(in -> in[0].roll(new int[] {1, -2}, new int[] {0, 1}).square(), x);
+            gradgrad(in -> in[0].tril(0).square(), x);
+            gradgrad(in -> in[0].triu(-1).square(), x);
+            gradgrad(in -> in[0].repeat(2, 1, 2).square(), x);
+            gradgrad(in -> joined(in[0].split(3, 1)).square(), x);
+            gradgrad(in -> joined(in[0].split(new int[] {1, 2}, 0)).square(), x);
+            gradgrad(in -> joined(in[0].unbind(1)).square(), x);
+        }));
+        cases.add(named("gradgradcheck linear algebra and pointwise", () -> {
+            gradgrad(in -> in[0].addmm(in[1], in[2], 0.5, 2), randn(d, 210, 4), randn(d, 211, 3, 5),
+                    randn(d, 212, 5, 4));
+            gradgrad(in -> in[0].baddbmm(in[1], in[2], 1.5, -0.5), randn(d, 213, 2, 3, 4), randn(d, 214, 2, 3, 5),
+                    randn(d, 215, 2, 5, 4));
+            gradgrad(in -> in[0].lerp(in[1], 0.75).square(), x, pos);
+            gradgrad(in -> in[0].lerp(in[1], in[2]).square(), x, pos, uniform(d, 216, -1, 2, 4));
+            gradgrad(in -> in[0].clamp(in[1], in[2]).square(), distinct(d, 217, 3, 4),
+                    uniform(d, 218, -1.5, 0, 3, 4), uniform(d, 219, 0.1, 1.5, 4));
+        }));
+        cases.add(named("gradients at the edges, as PyTorch", () -> {
+            // std_backward: 0 where the deviation is 0
+            Tensor c = leaf(d, new double[] {2, 2, 2, 1, 3, 5}, 2, 3);
+            c.std(new int[] {1}, false).sum().backward();
+            assertValues(new double[] {0, 0, 0, -0.5, 0, 0.5}, c.grad());
+            // clamp_backward_min_max: with min == max and x below, neither bound gets the gradient
+            Tensor v = leaf(d, new double[] {-2, 0.5}, 2);
+            Tensor lo = leaf(d, new double[] {0, 0}, 2), hi = leaf(d, new double[] {0, 1}, 2);
+            v.clamp(lo, hi).sum().backward();
+            assertValues(new double[] {0, 1}, v.grad());
+            assertValues(new double[] {0, 0}, lo.grad());
+            assertValues(new double[] {0, 0}, hi.grad());
+            // addmm with beta 0: the input's gradient is 0, as maybe_multiply(grad, 0)
+            Tensor in = leaf(d, new double[] {1, 2, 3, 4}, 2, 2);
+            Tensor eye = Tensor.eye(2, 2, DType.FLOAT64, d);
+            in.addmm(eye, eye, 0, 1).sum().backward();
+            assertValues(new double[] {0, 0, 0, 0}, in.grad());
         }));
         all(cases);
     }
