@@ -98,8 +98,8 @@ public sealed interface TensorIndexing permits Tensor {
      * A copy of this tensor with {@code src}'s values written at the positions {@code index} names along
      * {@code dim}, like {@code torch.scatter(self, dim, index, src)}: for rank 3 and dim 1,
      * {@code out[i][index[i][j][k]][k] = src[i][j][k]}. When an index repeats along {@code dim}, PyTorch leaves
-     * which value is written undefined; here the written value is then the mean of the repeated ones (truncated
-     * for INT64), so code that relies on either must not repeat indices. The gradient is PyTorch's in every case.
+     * which value is written undefined; here the last one in the index's row-major order is written, on every
+     * device (as PyTorch's CPU loop, {@link #put} and {@code indexPut_} do). The gradient is PyTorch's in every case.
      *
      * @param dim the dim to scatter along (negative counts from the end)
      * @param index an INT64 tensor of this tensor's rank, with indices in {@code [0, size(dim))}
@@ -119,14 +119,13 @@ public sealed interface TensorIndexing permits Tensor {
         Tensor out;
         Tensor written;
         try (var g = Autograd.noGrad()) {
-            Tensor zeros = Tensor.zeros(x.shape(), x.dtype(), x.device());
             Tensor count = scatterAddKernel(Tensor.zeros(x.shape(), DType.INT64, x.device()), d, index,
                     Tensor.ones(index.shape(), DType.INT64, x.device()));
             written = count.gt(0L);
-            Tensor sum = scatterAddKernel(zeros, d, index, src);
-            Tensor n = count.to(x.dtype()).where(written, Tensor.onesLike(zeros));
-            Tensor value = x.dtype().isFloatingPoint() ? sum.div(n) : sum.div(n, "trunc");
-            out = value.where(written, x).detach();
+            int[] indexShape = index.shapeUnsafe();
+            Tensor positions = flatPositions(x.shapeUnsafe(), d, index);
+            out = IndexKernels.write(x.reshape(-1), positions.reshape(-1), readPart(src, indexShape).reshape(-1))
+                    .reshape(x.shape().toArray()).detach();
         }
         int[] srcShape = src.shapeUnsafe();
         return Tensor.record("ScatterBackward0", out, Tensor.saved(index), (g, needs) -> new Tensor[] {
@@ -385,6 +384,31 @@ public sealed interface TensorIndexing permits Tensor {
                 return IndexKernels.scatterReduce(max ? ReduceOp.MAX : ReduceOp.MIN, base, d, index, src);
             }
         }
+    }
+
+    /**
+     * The row-major flat position in a tensor of {@code shape} that each element of a scatter's {@code index}
+     * writes: its own coordinates, with the one along {@code dim} replaced by the index value.
+     */
+    private static Tensor flatPositions(int[] shape, int dim, Tensor index) {
+        int[] indexShape = index.shapeUnsafe();
+        long stride = 1;
+        Tensor positions = null;
+        for (int i = shape.length - 1; i >= 0; i--) {
+            Tensor term;
+            if (i == dim) {
+                term = index.mul(stride);
+            } else {
+                int[] along = new int[indexShape.length];
+                Arrays.fill(along, 1);
+                along[i] = indexShape[i];
+                term = Tensor.arange(0, (double) indexShape[i] * stride, stride, DType.INT64, index.device())
+                        .reshape(along);
+            }
+            positions = positions == null ? term : positions.add(term);
+            stride *= shape[i];
+        }
+        return positions.expand(indexShape);
     }
 
     /** The part of {@code src} of the index's shape (what the scatters read). */

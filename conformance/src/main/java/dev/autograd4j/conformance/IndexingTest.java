@@ -156,6 +156,18 @@ class IndexingTest {
             assertValues(new double[] {0, 2, 0, 4, 0, 0}, self.grad());
             assertValues(new double[] {1, 3, 5, 6}, src.grad());
         }));
+        cases.add(named("repeated index: the last value is written, as PyTorch's CPU loop", () -> {
+            // dim 0 of a 3x2 tensor: column 0 gets rows 1 twice (values 1 then 3), column 1 row 2 twice (2 then 4)
+            Tensor out = Tensor.zeros(3, 2).to(DType.FLOAT64).to(d).scatter(0, idx(d, new long[] {1, 2, 1, 2}, 2, 2),
+                    Tensor.of(new double[] {1, 2, 3, 4, 5, 6}, 3, 2).to(d));
+            assertValues(new double[] {0, 0, 3, 0, 0, 4}, out);
+        }));
+        cases.add(named("stride of a larger src and a 3-d index", () -> {
+            Tensor src = Tensor.arange(24).to(DType.FLOAT64).reshape(2, 3, 4).to(d);
+            Tensor out = Tensor.zeros(2, 3, 2).to(DType.FLOAT64).to(d).scatter(2,
+                    idx(d, new long[] {1, 0, 0, 1, 1, 0, 0, 1}, 2, 2, 2), src);
+            assertValues(new double[] {1, 0, 4, 5, 0, 0, 13, 12, 16, 17, 0, 0}, out);
+        }));
         cases.add(named("int64", () -> assertArrayEquals(new long[] {5, 9, 7},
                 Tensor.of(new long[] {5, 6, 7}, 3).to(d).scatter(0, idx(d, new long[] {1}, 1),
                         Tensor.of(new long[] {9}, 1).to(d)).toLongArray())));
