@@ -24,12 +24,7 @@ final class AddScaled {
         if (dst.dtype == DType.FLOAT32) {
             float[] s = src.f(), d = dst.f();
             if (VectorKernels.ENABLED) {
-                float a = (float) alpha;
-                Parallel.forRange(n, 1, (from, to) -> {
-                    for (int i = from; i < to; i++) {
-                        d[dOff + i] = d[dOff + i] + s[so + i] * a;
-                    }
-                });
+                VectorKernels.addScaled(s, so, (float) alpha, d, dOff, n);
             } else {
                 Parallel.forRange(n, 1, (from, to) -> {
                     for (int i = from; i < to; i++) {

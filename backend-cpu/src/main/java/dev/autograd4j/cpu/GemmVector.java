@@ -105,8 +105,14 @@ final class GemmVector extends GemmKernel {
         int full = mc / MR6 * MR6, rest = mc - full;
         float[] edgeA = null;
         if (rest > 0) {
-            edgeA = buf.edgeF(MR * kc);
-            packA(a, aOff + full * rs, rs, cs, rest, kc, MR, edgeA, 0);
+            // packed in six-row panels, not padded: the rows past the last are computed into the temp tile
+            // from stale values and never copied out
+            edgeA = buf.edgeF(MR6 * kc);
+            for (int p = 0; p < kc; p++) {
+                for (int r = 0, s = aOff + full * rs + p * cs; r < rest; r++, s += rs) {
+                    edgeA[p * MR6 + r] = a[s];
+                }
+            }
         }
         float[] tmp = buf.tmpF(MR6 * NRF);
         for (int jr = 0; jr < nc; jr += NRF) {
@@ -122,7 +128,7 @@ final class GemmVector extends GemmKernel {
                 }
             }
             if (rest > 0) {
-                edge(rest, cols, kc, edgeA, 0, pb, ib, c, cOff + full * ldc + jr, ldc, first, buf);
+                edge(rest, cols, kc, edgeA, 0, MR6, pb, ib, c, cOff + full * ldc + jr, ldc, first, buf);
             }
         }
     }
@@ -153,7 +159,7 @@ final class GemmVector extends GemmKernel {
                         }
                     }
                 } else {
-                    edge(rows, cols, kc, pa, ia, pb, ib, c, co, ldc, first, buf);
+                    edge(rows, cols, kc, pa, ia, MR, pb, ib, c, co, ldc, first, buf);
                 }
             }
         }
@@ -163,25 +169,25 @@ final class GemmVector extends GemmKernel {
      * An edge tile (fewer than MR rows or NRF columns) in chunks of six rows: whole chunks run the six-row
      * kernel, one or two leftover rows the one-row kernel, and partial columns go through a temp tile.
      */
-    private static void edge(int rows, int cols, int kc, float[] pa, int ia, float[] pb, int ib, float[] c, int co,
-                             int ldc, boolean first, Buffers buf) {
+    private static void edge(int rows, int cols, int kc, float[] pa, int ia, int sp, float[] pb, int ib, float[] c,
+                             int co, int ldc, boolean first, Buffers buf) {
         float[] tmp = buf.tmpF(MR6 * NRF);
         for (int r0 = 0; r0 < rows; r0 += MR6) {
             int rr = Math.min(MR6, rows - r0);
             int cr = co + r0 * ldc;
             if (rr == MR6 && cols == NRF) {
-                micro6(kc, pa, ia + r0, MR, 1, pb, ib, c, cr, ldc, first);
+                micro6(kc, pa, ia + r0, sp, 1, pb, ib, c, cr, ldc, first);
             } else if (rr <= FEW_ROWS && cols == NRF) {
                 for (int r = 0; r < rr; r++) {
-                    micro1(kc, pa, ia + r0 + r, pb, ib, c, cr + r * ldc, first);
+                    micro1(kc, pa, ia + r0 + r, sp, pb, ib, c, cr + r * ldc, first);
                 }
             } else {
                 if (rr <= FEW_ROWS) {
                     for (int r = 0; r < rr; r++) {
-                        micro1(kc, pa, ia + r0 + r, pb, ib, tmp, r * NRF, true);
+                        micro1(kc, pa, ia + r0 + r, sp, pb, ib, tmp, r * NRF, true);
                     }
                 } else {
-                    micro6(kc, pa, ia + r0, MR, 1, pb, ib, tmp, 0, NRF, true);
+                    micro6(kc, pa, ia + r0, sp, 1, pb, ib, tmp, 0, NRF, true);
                 }
                 flush(tmp, NRF, rr, cols, c, cr, ldc, first);
             }
@@ -338,12 +344,13 @@ final class GemmVector extends GemmKernel {
         c11_1.add(FloatVector.fromArray(FS, c, co + 11 * ldc + FL)).intoArray(c, co + 11 * ldc + FL);
     }
 
-    /** One row of the tile: row r of the packed A panel is pa[ia + p*MR]. */
-    private static void micro1(int kc, float[] pa, int ia, float[] pb, int ib, float[] c, int co, boolean first) {
+    /** One row of the tile: the row's element at step p is pa[ia + p*sp]. */
+    private static void micro1(int kc, float[] pa, int ia, int sp, float[] pb, int ib, float[] c, int co,
+                               boolean first) {
         FloatVector c0 = FloatVector.zero(FS), c1 = FloatVector.zero(FS);
         for (int p = 0; p < kc; p++) {
             int pB = ib + p * NRF;
-            FloatVector a = FloatVector.broadcast(FS, pa[ia + p * MR]);
+            FloatVector a = FloatVector.broadcast(FS, pa[ia + p * sp]);
             c0 = a.fma(FloatVector.fromArray(FS, pb, pB), c0);
             c1 = a.fma(FloatVector.fromArray(FS, pb, pB + FL), c1);
         }
@@ -364,13 +371,19 @@ final class GemmVector extends GemmKernel {
      * panel, so the same bits); the last mc % 6 rows are packed (zero-padded) and run as an edge tile.
      */
     @Override
-    void macroA(int mc, int nc, int kc, double[] a, int aOff, int rs, int cs, double[] pb, double[] c, int cOff, int ldc,
-                boolean first, Buffers buf) {
+    void macroA(int mc, int nc, int kc, double[] a, int aOff, int rs, int cs, double[] pb, double[] c, int cOff,
+                int ldc, boolean first, Buffers buf) {
         int full = mc / MR6 * MR6, rest = mc - full;
         double[] edgeA = null;
         if (rest > 0) {
-            edgeA = buf.edgeD(MR * kc);
-            packA(a, aOff + full * rs, rs, cs, rest, kc, MR, edgeA, 0);
+            // packed in six-row panels, not padded: the rows past the last are computed into the temp tile
+            // from stale values and never copied out
+            edgeA = buf.edgeD(MR6 * kc);
+            for (int p = 0; p < kc; p++) {
+                for (int r = 0, s = aOff + full * rs + p * cs; r < rest; r++, s += rs) {
+                    edgeA[p * MR6 + r] = a[s];
+                }
+            }
         }
         double[] tmp = buf.tmpD(MR6 * NRD);
         for (int jr = 0; jr < nc; jr += NRD) {
@@ -386,7 +399,7 @@ final class GemmVector extends GemmKernel {
                 }
             }
             if (rest > 0) {
-                edge(rest, cols, kc, edgeA, 0, pb, ib, c, cOff + full * ldc + jr, ldc, first, buf);
+                edge(rest, cols, kc, edgeA, 0, MR6, pb, ib, c, cOff + full * ldc + jr, ldc, first, buf);
             }
         }
     }
@@ -417,32 +430,32 @@ final class GemmVector extends GemmKernel {
                         }
                     }
                 } else {
-                    edge(rows, cols, kc, pa, ia, pb, ib, c, co, ldc, first, buf);
+                    edge(rows, cols, kc, pa, ia, MR, pb, ib, c, co, ldc, first, buf);
                 }
             }
         }
     }
 
     /** As the float version. */
-    private static void edge(int rows, int cols, int kc, double[] pa, int ia, double[] pb, int ib, double[] c, int co,
-                             int ldc, boolean first, Buffers buf) {
+    private static void edge(int rows, int cols, int kc, double[] pa, int ia, int sp, double[] pb, int ib, double[] c,
+                             int co, int ldc, boolean first, Buffers buf) {
         double[] tmp = buf.tmpD(MR6 * NRD);
         for (int r0 = 0; r0 < rows; r0 += MR6) {
             int rr = Math.min(MR6, rows - r0);
             int cr = co + r0 * ldc;
             if (rr == MR6 && cols == NRD) {
-                micro6(kc, pa, ia + r0, MR, 1, pb, ib, c, cr, ldc, first);
+                micro6(kc, pa, ia + r0, sp, 1, pb, ib, c, cr, ldc, first);
             } else if (rr <= FEW_ROWS && cols == NRD) {
                 for (int r = 0; r < rr; r++) {
-                    micro1(kc, pa, ia + r0 + r, pb, ib, c, cr + r * ldc, first);
+                    micro1(kc, pa, ia + r0 + r, sp, pb, ib, c, cr + r * ldc, first);
                 }
             } else {
                 if (rr <= FEW_ROWS) {
                     for (int r = 0; r < rr; r++) {
-                        micro1(kc, pa, ia + r0 + r, pb, ib, tmp, r * NRD, true);
+                        micro1(kc, pa, ia + r0 + r, sp, pb, ib, tmp, r * NRD, true);
                     }
                 } else {
-                    micro6(kc, pa, ia + r0, MR, 1, pb, ib, tmp, 0, NRD, true);
+                    micro6(kc, pa, ia + r0, sp, 1, pb, ib, tmp, 0, NRD, true);
                 }
                 flush(tmp, NRD, rr, cols, c, cr, ldc, first);
             }
@@ -597,11 +610,12 @@ final class GemmVector extends GemmKernel {
     }
 
 
-    private static void micro1(int kc, double[] pa, int ia, double[] pb, int ib, double[] c, int co, boolean first) {
+    private static void micro1(int kc, double[] pa, int ia, int sp, double[] pb, int ib, double[] c, int co,
+                               boolean first) {
         DoubleVector c0 = DoubleVector.zero(DS), c1 = DoubleVector.zero(DS);
         for (int p = 0; p < kc; p++) {
             int pB = ib + p * NRD;
-            DoubleVector a = DoubleVector.broadcast(DS, pa[ia + p * MR]);
+            DoubleVector a = DoubleVector.broadcast(DS, pa[ia + p * sp]);
             c0 = a.fma(DoubleVector.fromArray(DS, pb, pB), c0);
             c1 = a.fma(DoubleVector.fromArray(DS, pb, pB + DL), c1);
         }
