@@ -26,7 +26,8 @@ class AddScaledTest {
         }
         for (double alpha : new double[] {-0.01, 0.1, -1.0 / 3}) {
             Layout l = Layout.contiguous(new int[] {n});
-            CpuStorage product = CpuStorage.allocate(DType.FLOAT32, n), expected = CpuStorage.allocate(DType.FLOAT32, n);
+            CpuStorage product = CpuStorage.allocate(DType.FLOAT32, n);
+            CpuStorage expected = CpuStorage.allocate(DType.FLOAT32, n);
             CPU.unary(UnaryOp.MUL_SCALAR, new CpuStorage(DType.FLOAT32, g), l, product, l, alpha, 0);
             CPU.binary(BinaryOp.ADD, new CpuStorage(DType.FLOAT32, p), l, product, l, expected, l);
             CpuStorage fused = new CpuStorage(DType.FLOAT32, p.clone());
