@@ -140,6 +140,17 @@ public sealed interface TensorInPlace permits Tensor {
         Objects.requireNonNull(other, "other must not be null");
         checkOverlap(other);
         if (writesDirectly(other)) {
+            Tensor x = self();
+            if (other.dtype() == x.dtype() && x.dtype().isFloatingPoint() && x.device().equals(other.device())
+                    && Arrays.equals(x.shapeUnsafe(), other.shapeUnsafe())) {
+                // the optimizer's update: one fused pass where the backend has one (the same bits)
+                Autograd.checkInPlaceAllowed(x);
+                if (x.kernels().addScaled(other.storageUnsafe(), other.layout(), alpha, x.storageUnsafe(),
+                        x.layout())) {
+                    x.commitInPlace(null);
+                    return x;
+                }
+            }
             try (var g = Autograd.noGrad()) {
                 return binaryInto("add_", BinaryOp.ADD, other.mul(alpha));
             }

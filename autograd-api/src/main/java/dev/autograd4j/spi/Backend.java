@@ -411,6 +411,22 @@ public interface Backend {
                            Storage out, Layout outLayout);
 
     /**
+     * {@code dst += alpha * src} elementwise in one pass, for an optimizer's {@code add_(grad, alpha)}: the product
+     * rounded to the dtype before the sum, the same bits as a multiply kernel then an add kernel. Optional: a
+     * backend returns false for what it does not fuse (the default: nothing), and the caller runs the two kernels.
+     *
+     * @param src the scaled operand, same dtype and shape as dst
+     * @param srcLayout its layout
+     * @param alpha the factor
+     * @param dst the storage updated in place
+     * @param dstLayout its layout
+     * @return whether the update was done
+     */
+    default boolean addScaled(Storage src, Layout srcLayout, double alpha, Storage dst, Layout dstLayout) {
+        return false;
+    }
+
+    /**
      * Waits for the work queued on the device (like {@code torch.cuda.synchronize()}); errors of queued work,
      * a kernel's fault or a deferred {@link #assertNoneSet} failure, surface here. A no-op on the CPU, whose
      * kernels finish before they return.

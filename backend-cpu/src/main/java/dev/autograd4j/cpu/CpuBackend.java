@@ -188,6 +188,14 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public boolean addScaled(Storage src, Layout srcLayout, double alpha, Storage dst, Layout dstLayout) {
+        boolean done = AddScaled.run(cpu(src), srcLayout, alpha, cpu(dst), dstLayout);
+        Reference.reachabilityFence(src);
+        Reference.reachabilityFence(dst);
+        return done;
+    }
+
+    @Override
     public void unary(UnaryOp op, Storage x, Layout xLayout, Storage out, Layout outLayout, double p0, double p1) {
         unaryKernel(op, x, xLayout, out, outLayout, p0, p1);
         Reference.reachabilityFence(x);

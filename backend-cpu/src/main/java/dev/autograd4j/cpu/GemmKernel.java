@@ -66,6 +66,29 @@ abstract class GemmKernel {
     abstract void macro(int mc, int nc, int kc, double[] pa, int paOff, double[] pb, double[] c, int cOff, int ldc,
                         boolean first, Buffers buf);
 
+    /**
+     * Whether {@link #macroA} is used for an m x n x k product whose A has strides (rs, cs), instead of packing A:
+     * never unless overridden.
+     */
+    boolean readsA(int m, int n, int k, int rs, int cs) {
+        return false;
+    }
+
+    /**
+     * As {@link #macro}, with A (mc x kc) read where it lies: element (i,p) at a[aOff + i*rs + p*cs]. Only
+     * called when {@link #readsA} said so.
+     */
+    void macroA(int mc, int nc, int kc, float[] a, int aOff, int rs, int cs, float[] pb, float[] c, int cOff, int ldc,
+                boolean first, Buffers buf) {
+        throw new UnsupportedOperationException();
+    }
+
+    /** As the float version. */
+    void macroA(int mc, int nc, int kc, double[] a, int aOff, int rs, int cs, double[] pb, double[] c, int cOff,
+                int ldc, boolean first, Buffers buf) {
+        throw new UnsupportedOperationException();
+    }
+
     /** Width of the column panels B is packed in, for a block of nc columns: NR unless overridden. */
     int panelWidthB(int nr, int nc) {
         return nr;
@@ -109,6 +132,24 @@ abstract class GemmKernel {
                 have = new double[Math.max(count, have.length)][Math.max(len, have.length > 0 ? have[0].length : 0)];
             }
             return have;
+        }
+
+        /** The packed last rows of an A read where it lies (see {@link #macroA}). */
+        float[] edgeF = new float[0];
+        double[] edgeD = new double[0];
+
+        float[] edgeF(int size) {
+            if (edgeF.length < size) {
+                edgeF = new float[size];
+            }
+            return edgeF;
+        }
+
+        double[] edgeD(int size) {
+            if (edgeD.length < size) {
+                edgeD = new double[size];
+            }
+            return edgeD;
         }
 
         float[] tmpF(int size) {
@@ -202,7 +243,8 @@ abstract class GemmKernel {
         int[] pl = plan(m, n, k, mr, nr, mcF, ncF, kcF, threads);
         final int mc = pl[0], nc = pl[1], kcMax = pl[2], tn = pl[4], rowsPerTask = pl[5];
         final int tiles = pl[3] * tn, mPad = roundUp(m, mr);
-        final boolean shared = shareA(pl[3], tn, mPad, k);
+        final boolean direct = readsA(m, n, k, aRs, aCs);
+        final boolean shared = !direct && shareA(pl[3], tn, mPad, k);
         Buffers own = BUFFERS.get();
         final float[] paAll = shared ? own.sharedF(mPad * k) : null;
         final int aUnits = shared ? ceilDiv(m, mc) : 0;
@@ -210,7 +252,7 @@ abstract class GemmKernel {
         Parallel.RangeBody body = (from, to) -> {
             Buffers buf = BUFFERS.get();
             int paLen = roundUp(mc, mr) * kcMax, pbLen = roundUp(nc, panelWidthB(nr, nc)) * kcMax;
-            if (!shared && buf.paF.length < paLen) {
+            if (!shared && !direct && buf.paF.length < paLen) {
                 buf.paF = new float[paLen];
             }
             if (buf.pbF.length < pbLen) {
@@ -239,6 +281,11 @@ abstract class GemmKernel {
                     packB(b, bOff + p0 * bRs + j0 * bCs, bRs, bCs, kcb, ncb, panelWidthB(nr, ncb), pb);
                     for (int ic = 0; ic < rows; ic += mc) {
                         int mcb = Math.min(mc, rows - ic), paOff;
+                        if (direct) {
+                            macroA(mcb, ncb, kcb, a, aOff + (i0 + ic) * aRs + p0 * aCs, aRs, aCs, pb, c,
+                                    cOff + (i0 + ic) * ldc + j0, ldc, p0 == 0, buf);
+                            continue;
+                        }
                         if (shared) {
                             paOff = p0 * mPad + (i0 + ic) * kcb;
                         } else {
@@ -363,7 +410,8 @@ abstract class GemmKernel {
         int[] pl = plan(m, n, k, mr, nr, mcD, ncD, kcD, threads);
         final int mc = pl[0], nc = pl[1], kcMax = pl[2], tn = pl[4], rowsPerTask = pl[5];
         final int tiles = pl[3] * tn, mPad = roundUp(m, mr);
-        final boolean shared = shareA(pl[3], tn, mPad, k);
+        final boolean direct = readsA(m, n, k, aRs, aCs);
+        final boolean shared = !direct && shareA(pl[3], tn, mPad, k);
         Buffers own = BUFFERS.get();
         final double[] paAll = shared ? own.sharedD(mPad * k) : null;
         final int aUnits = shared ? ceilDiv(m, mc) : 0;
@@ -371,7 +419,7 @@ abstract class GemmKernel {
         Parallel.RangeBody body = (from, to) -> {
             Buffers buf = BUFFERS.get();
             int paLen = roundUp(mc, mr) * kcMax, pbLen = roundUp(nc, panelWidthB(nr, nc)) * kcMax;
-            if (!shared && buf.paD.length < paLen) {
+            if (!shared && !direct && buf.paD.length < paLen) {
                 buf.paD = new double[paLen];
             }
             if (buf.pbD.length < pbLen) {
@@ -400,6 +448,11 @@ abstract class GemmKernel {
                     packB(b, bOff + p0 * bRs + j0 * bCs, bRs, bCs, kcb, ncb, panelWidthB(nr, ncb), pb);
                     for (int ic = 0; ic < rows; ic += mc) {
                         int mcb = Math.min(mc, rows - ic), paOff;
+                        if (direct) {
+                            macroA(mcb, ncb, kcb, a, aOff + (i0 + ic) * aRs + p0 * aCs, aRs, aCs, pb, c,
+                                    cOff + (i0 + ic) * ldc + j0, ldc, p0 == 0, buf);
+                            continue;
+                        }
                         if (shared) {
                             paOff = p0 * mPad + (i0 + ic) * kcb;
                         } else {

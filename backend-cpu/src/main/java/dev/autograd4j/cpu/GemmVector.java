@@ -37,6 +37,12 @@ final class GemmVector extends GemmKernel {
      * until then; the large products that gain from it amortise that.
      */
     static final long WIDE_BLOCK = 1L << 21;
+    /**
+     * Products of fewer multiply-adds read a row-major or column-major A where it lies instead of packing it
+     * (see {@link #macroA}): for the small products of a training step packing A costs as much as a good part
+     * of the product, and these never run the wide tile, which needs packed panels.
+     */
+    static final long DIRECT_A_WORK = 1L << 24;
     /** Rows of the narrow tile, also used for the edges of the wide one. */
     private static final int MR6 = 6;
     private static final int NRF = 2 * FL;
@@ -84,6 +90,50 @@ final class GemmVector extends GemmKernel {
     // ---------------------------------------------------------------- float
 
     @Override
+    boolean readsA(int m, int n, int k, int rs, int cs) {
+        return (rs == 1 || cs == 1) && (long) m * n * k < DIRECT_A_WORK;
+    }
+
+    /**
+     * As {@link #macro}, reading A (mc x kc, element (i,p) at a[aOff + i*rs + p*cs]) where it lies: whole
+     * six-row panels run the six-row kernel on it directly (same products in the same order as on a packed
+     * panel, so the same bits); the last mc % 6 rows are packed (zero-padded) and run as an edge tile.
+     */
+    @Override
+    void macroA(int mc, int nc, int kc, float[] a, int aOff, int rs, int cs, float[] pb, float[] c, int cOff, int ldc,
+                boolean first, Buffers buf) {
+        int full = mc / MR6 * MR6, rest = mc - full;
+        float[] edgeA = null;
+        if (rest > 0) {
+            // packed in six-row panels, not padded: the rows past the last are computed into the temp tile
+            // from stale values and never copied out
+            edgeA = buf.edgeF(MR6 * kc);
+            for (int p = 0; p < kc; p++) {
+                for (int r = 0, s = aOff + full * rs + p * cs; r < rest; r++, s += rs) {
+                    edgeA[p * MR6 + r] = a[s];
+                }
+            }
+        }
+        float[] tmp = buf.tmpF(MR6 * NRF);
+        for (int jr = 0; jr < nc; jr += NRF) {
+            int cols = Math.min(NRF, nc - jr);
+            int ib = jr * kc;
+            for (int ir = 0; ir < full; ir += MR6) {
+                int co = cOff + ir * ldc + jr;
+                if (cols == NRF) {
+                    micro6(kc, a, aOff + ir * rs, cs, rs, pb, ib, c, co, ldc, first);
+                } else {
+                    micro6(kc, a, aOff + ir * rs, cs, rs, pb, ib, tmp, 0, NRF, true);
+                    flush(tmp, NRF, MR6, cols, c, co, ldc, first);
+                }
+            }
+            if (rest > 0) {
+                edge(rest, cols, kc, edgeA, 0, MR6, pb, ib, c, cOff + full * ldc + jr, ldc, first, buf);
+            }
+        }
+    }
+
+    @Override
     void macro(int mc, int nc, int kc, float[] pa, int paOff, float[] pb, float[] c, int cOff, int ldc,
                boolean first, Buffers buf) {
         boolean wide = WIDE && (long) mc * nc * kc >= WIDE_BLOCK;
@@ -95,21 +145,21 @@ final class GemmVector extends GemmKernel {
                 int ia = paOff + ir * kc;
                 int co = cOff + ir * ldc + jr;
                 if (rows == MR && cols == NRF) {
-                    if (first) {
-                        for (int r = 0; r < MR; r++) {
-                            java.util.Arrays.fill(c, co + r * ldc, co + r * ldc + NRF, 0f);
-                        }
-                    }
                     if (wide) {
+                        if (first) {
+                            for (int r = 0; r < MR; r++) {
+                                java.util.Arrays.fill(c, co + r * ldc, co + r * ldc + NRF, 0f);
+                            }
+                        }
                         micro12x2(kc, pa, ia, pb, ib, c, co, ldc);
                     } else {
-                        micro6(kc, pa, ia, pb, ib, c, co, ldc);
+                        micro6(kc, pa, ia, MR, 1, pb, ib, c, co, ldc, first);
                         if (MR > MR6) {
-                            micro6(kc, pa, ia + MR6, pb, ib, c, co + MR6 * ldc, ldc);
+                            micro6(kc, pa, ia + MR6, MR, 1, pb, ib, c, co + MR6 * ldc, ldc, first);
                         }
                     }
                 } else {
-                    edge(rows, cols, kc, pa, ia, pb, ib, c, co, ldc, first, buf);
+                    edge(rows, cols, kc, pa, ia, MR, pb, ib, c, co, ldc, first, buf);
                 }
             }
         }
@@ -119,39 +169,38 @@ final class GemmVector extends GemmKernel {
      * An edge tile (fewer than MR rows or NRF columns) in chunks of six rows: whole chunks run the six-row
      * kernel, one or two leftover rows the one-row kernel, and partial columns go through a temp tile.
      */
-    private static void edge(int rows, int cols, int kc, float[] pa, int ia, float[] pb, int ib, float[] c, int co,
-                             int ldc, boolean first, Buffers buf) {
+    private static void edge(int rows, int cols, int kc, float[] pa, int ia, int sp, float[] pb, int ib, float[] c,
+                             int co, int ldc, boolean first, Buffers buf) {
         float[] tmp = buf.tmpF(MR6 * NRF);
         for (int r0 = 0; r0 < rows; r0 += MR6) {
             int rr = Math.min(MR6, rows - r0);
             int cr = co + r0 * ldc;
             if (rr == MR6 && cols == NRF) {
-                if (first) {
-                    for (int r = 0; r < MR6; r++) {
-                        java.util.Arrays.fill(c, cr + r * ldc, cr + r * ldc + NRF, 0f);
-                    }
-                }
-                micro6(kc, pa, ia + r0, pb, ib, c, cr, ldc);
+                micro6(kc, pa, ia + r0, sp, 1, pb, ib, c, cr, ldc, first);
             } else if (rr <= FEW_ROWS && cols == NRF) {
                 for (int r = 0; r < rr; r++) {
-                    micro1(kc, pa, ia + r0 + r, pb, ib, c, cr + r * ldc, first);
+                    micro1(kc, pa, ia + r0 + r, sp, pb, ib, c, cr + r * ldc, first);
                 }
             } else {
                 if (rr <= FEW_ROWS) {
                     for (int r = 0; r < rr; r++) {
-                        micro1(kc, pa, ia + r0 + r, pb, ib, tmp, r * NRF, true);
+                        micro1(kc, pa, ia + r0 + r, sp, pb, ib, tmp, r * NRF, true);
                     }
                 } else {
-                    java.util.Arrays.fill(tmp, 0, MR6 * NRF, 0f);
-                    micro6(kc, pa, ia + r0, pb, ib, tmp, 0, NRF);
+                    micro6(kc, pa, ia + r0, sp, 1, pb, ib, tmp, 0, NRF, true);
                 }
                 flush(tmp, NRF, rr, cols, c, cr, ldc, first);
             }
         }
     }
 
-    /** C tile += A panel * B panel for 6 rows x 2 vectors; the packed A panel has MR rows (6 or 12). */
-    private static void micro6(int kc, float[] pa, int ia, float[] pb, int ib, float[] c, int co, int ldc) {
+    /**
+     * C tile = (first ? 0 : C tile) + A panel * B panel for 6 rows x 2 vectors. Row r of A at step p is
+     * pa[ia + p*sp + r*sr]: (MR, 1) for a packed panel (MR rows, 6 or 12), (cs, rs) for A read where it lies.
+     */
+    private static void micro6(int kc, float[] pa, int ia, int sp, int sr, float[] pb, int ib, float[] c, int co,
+                               int ldc, boolean first) {
+        final int a1 = sr, a2 = 2 * sr, a3 = 3 * sr, a4 = 4 * sr, a5 = 5 * sr;
         FloatVector c0_0 = FloatVector.zero(FS), c0_1 = FloatVector.zero(FS);
         FloatVector c1_0 = FloatVector.zero(FS), c1_1 = FloatVector.zero(FS);
         FloatVector c2_0 = FloatVector.zero(FS), c2_1 = FloatVector.zero(FS);
@@ -159,41 +208,58 @@ final class GemmVector extends GemmKernel {
         FloatVector c4_0 = FloatVector.zero(FS), c4_1 = FloatVector.zero(FS);
         FloatVector c5_0 = FloatVector.zero(FS), c5_1 = FloatVector.zero(FS);
         for (int p = 0; p < kc; p++) {
-            int pA = ia + p * MR, pB = ib + p * NRF;
+            int pA = ia + p * sp, pB = ib + p * NRF;
             FloatVector b0 = FloatVector.fromArray(FS, pb, pB);
             FloatVector b1 = FloatVector.fromArray(FS, pb, pB + FL);
             FloatVector a;
             a = FloatVector.broadcast(FS, pa[pA]);
             c0_0 = a.fma(b0, c0_0);
             c0_1 = a.fma(b1, c0_1);
-            a = FloatVector.broadcast(FS, pa[pA + 1]);
+            a = FloatVector.broadcast(FS, pa[pA + a1]);
             c1_0 = a.fma(b0, c1_0);
             c1_1 = a.fma(b1, c1_1);
-            a = FloatVector.broadcast(FS, pa[pA + 2]);
+            a = FloatVector.broadcast(FS, pa[pA + a2]);
             c2_0 = a.fma(b0, c2_0);
             c2_1 = a.fma(b1, c2_1);
-            a = FloatVector.broadcast(FS, pa[pA + 3]);
+            a = FloatVector.broadcast(FS, pa[pA + a3]);
             c3_0 = a.fma(b0, c3_0);
             c3_1 = a.fma(b1, c3_1);
-            a = FloatVector.broadcast(FS, pa[pA + 4]);
+            a = FloatVector.broadcast(FS, pa[pA + a4]);
             c4_0 = a.fma(b0, c4_0);
             c4_1 = a.fma(b1, c4_1);
-            a = FloatVector.broadcast(FS, pa[pA + 5]);
+            a = FloatVector.broadcast(FS, pa[pA + a5]);
             c5_0 = a.fma(b0, c5_0);
             c5_1 = a.fma(b1, c5_1);
         }
-        c0_0.add(FloatVector.fromArray(FS, c, co)).intoArray(c, co);
-        c0_1.add(FloatVector.fromArray(FS, c, co + FL)).intoArray(c, co + FL);
-        c1_0.add(FloatVector.fromArray(FS, c, co + ldc)).intoArray(c, co + ldc);
-        c1_1.add(FloatVector.fromArray(FS, c, co + ldc + FL)).intoArray(c, co + ldc + FL);
-        c2_0.add(FloatVector.fromArray(FS, c, co + 2 * ldc)).intoArray(c, co + 2 * ldc);
-        c2_1.add(FloatVector.fromArray(FS, c, co + 2 * ldc + FL)).intoArray(c, co + 2 * ldc + FL);
-        c3_0.add(FloatVector.fromArray(FS, c, co + 3 * ldc)).intoArray(c, co + 3 * ldc);
-        c3_1.add(FloatVector.fromArray(FS, c, co + 3 * ldc + FL)).intoArray(c, co + 3 * ldc + FL);
-        c4_0.add(FloatVector.fromArray(FS, c, co + 4 * ldc)).intoArray(c, co + 4 * ldc);
-        c4_1.add(FloatVector.fromArray(FS, c, co + 4 * ldc + FL)).intoArray(c, co + 4 * ldc + FL);
-        c5_0.add(FloatVector.fromArray(FS, c, co + 5 * ldc)).intoArray(c, co + 5 * ldc);
-        c5_1.add(FloatVector.fromArray(FS, c, co + 5 * ldc + FL)).intoArray(c, co + 5 * ldc + FL);
+        if (first) {
+            // 0 + sum, as when C was zero-filled first: the same bits (a -0 sum becomes +0)
+            FloatVector zero = FloatVector.zero(FS);
+            c0_0.add(zero).intoArray(c, co);
+            c0_1.add(zero).intoArray(c, co + FL);
+            c1_0.add(zero).intoArray(c, co + ldc);
+            c1_1.add(zero).intoArray(c, co + ldc + FL);
+            c2_0.add(zero).intoArray(c, co + 2 * ldc);
+            c2_1.add(zero).intoArray(c, co + 2 * ldc + FL);
+            c3_0.add(zero).intoArray(c, co + 3 * ldc);
+            c3_1.add(zero).intoArray(c, co + 3 * ldc + FL);
+            c4_0.add(zero).intoArray(c, co + 4 * ldc);
+            c4_1.add(zero).intoArray(c, co + 4 * ldc + FL);
+            c5_0.add(zero).intoArray(c, co + 5 * ldc);
+            c5_1.add(zero).intoArray(c, co + 5 * ldc + FL);
+        } else {
+            c0_0.add(FloatVector.fromArray(FS, c, co)).intoArray(c, co);
+            c0_1.add(FloatVector.fromArray(FS, c, co + FL)).intoArray(c, co + FL);
+            c1_0.add(FloatVector.fromArray(FS, c, co + ldc)).intoArray(c, co + ldc);
+            c1_1.add(FloatVector.fromArray(FS, c, co + ldc + FL)).intoArray(c, co + ldc + FL);
+            c2_0.add(FloatVector.fromArray(FS, c, co + 2 * ldc)).intoArray(c, co + 2 * ldc);
+            c2_1.add(FloatVector.fromArray(FS, c, co + 2 * ldc + FL)).intoArray(c, co + 2 * ldc + FL);
+            c3_0.add(FloatVector.fromArray(FS, c, co + 3 * ldc)).intoArray(c, co + 3 * ldc);
+            c3_1.add(FloatVector.fromArray(FS, c, co + 3 * ldc + FL)).intoArray(c, co + 3 * ldc + FL);
+            c4_0.add(FloatVector.fromArray(FS, c, co + 4 * ldc)).intoArray(c, co + 4 * ldc);
+            c4_1.add(FloatVector.fromArray(FS, c, co + 4 * ldc + FL)).intoArray(c, co + 4 * ldc + FL);
+            c5_0.add(FloatVector.fromArray(FS, c, co + 5 * ldc)).intoArray(c, co + 5 * ldc);
+            c5_1.add(FloatVector.fromArray(FS, c, co + 5 * ldc + FL)).intoArray(c, co + 5 * ldc + FL);
+        }
     }
 
     /** C tile += A panel * B panel for a 12 x 2-vector tile (accumulators live in 24 registers). */
@@ -278,12 +344,13 @@ final class GemmVector extends GemmKernel {
         c11_1.add(FloatVector.fromArray(FS, c, co + 11 * ldc + FL)).intoArray(c, co + 11 * ldc + FL);
     }
 
-    /** One row of the tile: row r of the packed A panel is pa[ia + p*MR]. */
-    private static void micro1(int kc, float[] pa, int ia, float[] pb, int ib, float[] c, int co, boolean first) {
+    /** One row of the tile: the row's element at step p is pa[ia + p*sp]. */
+    private static void micro1(int kc, float[] pa, int ia, int sp, float[] pb, int ib, float[] c, int co,
+                               boolean first) {
         FloatVector c0 = FloatVector.zero(FS), c1 = FloatVector.zero(FS);
         for (int p = 0; p < kc; p++) {
             int pB = ib + p * NRF;
-            FloatVector a = FloatVector.broadcast(FS, pa[ia + p * MR]);
+            FloatVector a = FloatVector.broadcast(FS, pa[ia + p * sp]);
             c0 = a.fma(FloatVector.fromArray(FS, pb, pB), c0);
             c1 = a.fma(FloatVector.fromArray(FS, pb, pB + FL), c1);
         }
@@ -298,6 +365,45 @@ final class GemmVector extends GemmKernel {
 
     // ---------------------------------------------------------------- double
 
+    /**
+     * As {@link #macro}, reading A (mc x kc, element (i,p) at a[aOff + i*rs + p*cs]) where it lies: whole
+     * six-row panels run the six-row kernel on it directly (same products in the same order as on a packed
+     * panel, so the same bits); the last mc % 6 rows are packed (zero-padded) and run as an edge tile.
+     */
+    @Override
+    void macroA(int mc, int nc, int kc, double[] a, int aOff, int rs, int cs, double[] pb, double[] c, int cOff,
+                int ldc, boolean first, Buffers buf) {
+        int full = mc / MR6 * MR6, rest = mc - full;
+        double[] edgeA = null;
+        if (rest > 0) {
+            // packed in six-row panels, not padded: the rows past the last are computed into the temp tile
+            // from stale values and never copied out
+            edgeA = buf.edgeD(MR6 * kc);
+            for (int p = 0; p < kc; p++) {
+                for (int r = 0, s = aOff + full * rs + p * cs; r < rest; r++, s += rs) {
+                    edgeA[p * MR6 + r] = a[s];
+                }
+            }
+        }
+        double[] tmp = buf.tmpD(MR6 * NRD);
+        for (int jr = 0; jr < nc; jr += NRD) {
+            int cols = Math.min(NRD, nc - jr);
+            int ib = jr * kc;
+            for (int ir = 0; ir < full; ir += MR6) {
+                int co = cOff + ir * ldc + jr;
+                if (cols == NRD) {
+                    micro6(kc, a, aOff + ir * rs, cs, rs, pb, ib, c, co, ldc, first);
+                } else {
+                    micro6(kc, a, aOff + ir * rs, cs, rs, pb, ib, tmp, 0, NRD, true);
+                    flush(tmp, NRD, MR6, cols, c, co, ldc, first);
+                }
+            }
+            if (rest > 0) {
+                edge(rest, cols, kc, edgeA, 0, MR6, pb, ib, c, cOff + full * ldc + jr, ldc, first, buf);
+            }
+        }
+    }
+
     @Override
     void macro(int mc, int nc, int kc, double[] pa, int paOff, double[] pb, double[] c, int cOff, int ldc,
                boolean first, Buffers buf) {
@@ -310,52 +416,46 @@ final class GemmVector extends GemmKernel {
                 int ia = paOff + ir * kc;
                 int co = cOff + ir * ldc + jr;
                 if (rows == MR && cols == NRD) {
-                    if (first) {
-                        for (int r = 0; r < MR; r++) {
-                            java.util.Arrays.fill(c, co + r * ldc, co + r * ldc + NRD, 0d);
-                        }
-                    }
                     if (wide) {
+                        if (first) {
+                            for (int r = 0; r < MR; r++) {
+                                java.util.Arrays.fill(c, co + r * ldc, co + r * ldc + NRD, 0d);
+                            }
+                        }
                         micro12x2(kc, pa, ia, pb, ib, c, co, ldc);
                     } else {
-                        micro6(kc, pa, ia, pb, ib, c, co, ldc);
+                        micro6(kc, pa, ia, MR, 1, pb, ib, c, co, ldc, first);
                         if (MR > MR6) {
-                            micro6(kc, pa, ia + MR6, pb, ib, c, co + MR6 * ldc, ldc);
+                            micro6(kc, pa, ia + MR6, MR, 1, pb, ib, c, co + MR6 * ldc, ldc, first);
                         }
                     }
                 } else {
-                    edge(rows, cols, kc, pa, ia, pb, ib, c, co, ldc, first, buf);
+                    edge(rows, cols, kc, pa, ia, MR, pb, ib, c, co, ldc, first, buf);
                 }
             }
         }
     }
 
     /** As the float version. */
-    private static void edge(int rows, int cols, int kc, double[] pa, int ia, double[] pb, int ib, double[] c, int co,
-                             int ldc, boolean first, Buffers buf) {
+    private static void edge(int rows, int cols, int kc, double[] pa, int ia, int sp, double[] pb, int ib, double[] c,
+                             int co, int ldc, boolean first, Buffers buf) {
         double[] tmp = buf.tmpD(MR6 * NRD);
         for (int r0 = 0; r0 < rows; r0 += MR6) {
             int rr = Math.min(MR6, rows - r0);
             int cr = co + r0 * ldc;
             if (rr == MR6 && cols == NRD) {
-                if (first) {
-                    for (int r = 0; r < MR6; r++) {
-                        java.util.Arrays.fill(c, cr + r * ldc, cr + r * ldc + NRD, 0d);
-                    }
-                }
-                micro6(kc, pa, ia + r0, pb, ib, c, cr, ldc);
+                micro6(kc, pa, ia + r0, sp, 1, pb, ib, c, cr, ldc, first);
             } else if (rr <= FEW_ROWS && cols == NRD) {
                 for (int r = 0; r < rr; r++) {
-                    micro1(kc, pa, ia + r0 + r, pb, ib, c, cr + r * ldc, first);
+                    micro1(kc, pa, ia + r0 + r, sp, pb, ib, c, cr + r * ldc, first);
                 }
             } else {
                 if (rr <= FEW_ROWS) {
                     for (int r = 0; r < rr; r++) {
-                        micro1(kc, pa, ia + r0 + r, pb, ib, tmp, r * NRD, true);
+                        micro1(kc, pa, ia + r0 + r, sp, pb, ib, tmp, r * NRD, true);
                     }
                 } else {
-                    java.util.Arrays.fill(tmp, 0, MR6 * NRD, 0d);
-                    micro6(kc, pa, ia + r0, pb, ib, tmp, 0, NRD);
+                    micro6(kc, pa, ia + r0, sp, 1, pb, ib, tmp, 0, NRD, true);
                 }
                 flush(tmp, NRD, rr, cols, c, cr, ldc, first);
             }
@@ -363,7 +463,9 @@ final class GemmVector extends GemmKernel {
     }
 
     /** As the float version. */
-    private static void micro6(int kc, double[] pa, int ia, double[] pb, int ib, double[] c, int co, int ldc) {
+    private static void micro6(int kc, double[] pa, int ia, int sp, int sr, double[] pb, int ib, double[] c, int co,
+                               int ldc, boolean first) {
+        final int a1 = sr, a2 = 2 * sr, a3 = 3 * sr, a4 = 4 * sr, a5 = 5 * sr;
         DoubleVector c0_0 = DoubleVector.zero(DS), c0_1 = DoubleVector.zero(DS);
         DoubleVector c1_0 = DoubleVector.zero(DS), c1_1 = DoubleVector.zero(DS);
         DoubleVector c2_0 = DoubleVector.zero(DS), c2_1 = DoubleVector.zero(DS);
@@ -371,41 +473,58 @@ final class GemmVector extends GemmKernel {
         DoubleVector c4_0 = DoubleVector.zero(DS), c4_1 = DoubleVector.zero(DS);
         DoubleVector c5_0 = DoubleVector.zero(DS), c5_1 = DoubleVector.zero(DS);
         for (int p = 0; p < kc; p++) {
-            int pA = ia + p * MR, pB = ib + p * NRD;
+            int pA = ia + p * sp, pB = ib + p * NRD;
             DoubleVector b0 = DoubleVector.fromArray(DS, pb, pB);
             DoubleVector b1 = DoubleVector.fromArray(DS, pb, pB + DL);
             DoubleVector a;
             a = DoubleVector.broadcast(DS, pa[pA]);
             c0_0 = a.fma(b0, c0_0);
             c0_1 = a.fma(b1, c0_1);
-            a = DoubleVector.broadcast(DS, pa[pA + 1]);
+            a = DoubleVector.broadcast(DS, pa[pA + a1]);
             c1_0 = a.fma(b0, c1_0);
             c1_1 = a.fma(b1, c1_1);
-            a = DoubleVector.broadcast(DS, pa[pA + 2]);
+            a = DoubleVector.broadcast(DS, pa[pA + a2]);
             c2_0 = a.fma(b0, c2_0);
             c2_1 = a.fma(b1, c2_1);
-            a = DoubleVector.broadcast(DS, pa[pA + 3]);
+            a = DoubleVector.broadcast(DS, pa[pA + a3]);
             c3_0 = a.fma(b0, c3_0);
             c3_1 = a.fma(b1, c3_1);
-            a = DoubleVector.broadcast(DS, pa[pA + 4]);
+            a = DoubleVector.broadcast(DS, pa[pA + a4]);
             c4_0 = a.fma(b0, c4_0);
             c4_1 = a.fma(b1, c4_1);
-            a = DoubleVector.broadcast(DS, pa[pA + 5]);
+            a = DoubleVector.broadcast(DS, pa[pA + a5]);
             c5_0 = a.fma(b0, c5_0);
             c5_1 = a.fma(b1, c5_1);
         }
-        c0_0.add(DoubleVector.fromArray(DS, c, co)).intoArray(c, co);
-        c0_1.add(DoubleVector.fromArray(DS, c, co + DL)).intoArray(c, co + DL);
-        c1_0.add(DoubleVector.fromArray(DS, c, co + ldc)).intoArray(c, co + ldc);
-        c1_1.add(DoubleVector.fromArray(DS, c, co + ldc + DL)).intoArray(c, co + ldc + DL);
-        c2_0.add(DoubleVector.fromArray(DS, c, co + 2 * ldc)).intoArray(c, co + 2 * ldc);
-        c2_1.add(DoubleVector.fromArray(DS, c, co + 2 * ldc + DL)).intoArray(c, co + 2 * ldc + DL);
-        c3_0.add(DoubleVector.fromArray(DS, c, co + 3 * ldc)).intoArray(c, co + 3 * ldc);
-        c3_1.add(DoubleVector.fromArray(DS, c, co + 3 * ldc + DL)).intoArray(c, co + 3 * ldc + DL);
-        c4_0.add(DoubleVector.fromArray(DS, c, co + 4 * ldc)).intoArray(c, co + 4 * ldc);
-        c4_1.add(DoubleVector.fromArray(DS, c, co + 4 * ldc + DL)).intoArray(c, co + 4 * ldc + DL);
-        c5_0.add(DoubleVector.fromArray(DS, c, co + 5 * ldc)).intoArray(c, co + 5 * ldc);
-        c5_1.add(DoubleVector.fromArray(DS, c, co + 5 * ldc + DL)).intoArray(c, co + 5 * ldc + DL);
+        if (first) {
+            // 0 + sum, as when C was zero-filled first: the same bits (a -0 sum becomes +0)
+            DoubleVector zero = DoubleVector.zero(DS);
+            c0_0.add(zero).intoArray(c, co);
+            c0_1.add(zero).intoArray(c, co + DL);
+            c1_0.add(zero).intoArray(c, co + ldc);
+            c1_1.add(zero).intoArray(c, co + ldc + DL);
+            c2_0.add(zero).intoArray(c, co + 2 * ldc);
+            c2_1.add(zero).intoArray(c, co + 2 * ldc + DL);
+            c3_0.add(zero).intoArray(c, co + 3 * ldc);
+            c3_1.add(zero).intoArray(c, co + 3 * ldc + DL);
+            c4_0.add(zero).intoArray(c, co + 4 * ldc);
+            c4_1.add(zero).intoArray(c, co + 4 * ldc + DL);
+            c5_0.add(zero).intoArray(c, co + 5 * ldc);
+            c5_1.add(zero).intoArray(c, co + 5 * ldc + DL);
+        } else {
+            c0_0.add(DoubleVector.fromArray(DS, c, co)).intoArray(c, co);
+            c0_1.add(DoubleVector.fromArray(DS, c, co + DL)).intoArray(c, co + DL);
+            c1_0.add(DoubleVector.fromArray(DS, c, co + ldc)).intoArray(c, co + ldc);
+            c1_1.add(DoubleVector.fromArray(DS, c, co + ldc + DL)).intoArray(c, co + ldc + DL);
+            c2_0.add(DoubleVector.fromArray(DS, c, co + 2 * ldc)).intoArray(c, co + 2 * ldc);
+            c2_1.add(DoubleVector.fromArray(DS, c, co + 2 * ldc + DL)).intoArray(c, co + 2 * ldc + DL);
+            c3_0.add(DoubleVector.fromArray(DS, c, co + 3 * ldc)).intoArray(c, co + 3 * ldc);
+            c3_1.add(DoubleVector.fromArray(DS, c, co + 3 * ldc + DL)).intoArray(c, co + 3 * ldc + DL);
+            c4_0.add(DoubleVector.fromArray(DS, c, co + 4 * ldc)).intoArray(c, co + 4 * ldc);
+            c4_1.add(DoubleVector.fromArray(DS, c, co + 4 * ldc + DL)).intoArray(c, co + 4 * ldc + DL);
+            c5_0.add(DoubleVector.fromArray(DS, c, co + 5 * ldc)).intoArray(c, co + 5 * ldc);
+            c5_1.add(DoubleVector.fromArray(DS, c, co + 5 * ldc + DL)).intoArray(c, co + 5 * ldc + DL);
+        }
     }
 
     /** C tile += A panel * B panel for a 12 x 2-vector tile (accumulators live in 24 registers). */
@@ -491,11 +610,12 @@ final class GemmVector extends GemmKernel {
     }
 
 
-    private static void micro1(int kc, double[] pa, int ia, double[] pb, int ib, double[] c, int co, boolean first) {
+    private static void micro1(int kc, double[] pa, int ia, int sp, double[] pb, int ib, double[] c, int co,
+                               boolean first) {
         DoubleVector c0 = DoubleVector.zero(DS), c1 = DoubleVector.zero(DS);
         for (int p = 0; p < kc; p++) {
             int pB = ib + p * NRD;
-            DoubleVector a = DoubleVector.broadcast(DS, pa[ia + p * MR]);
+            DoubleVector a = DoubleVector.broadcast(DS, pa[ia + p * sp]);
             c0 = a.fma(DoubleVector.fromArray(DS, pb, pB), c0);
             c1 = a.fma(DoubleVector.fromArray(DS, pb, pB + DL), c1);
         }

@@ -175,4 +175,17 @@ final class VectorElementwise {
             o[oo + i] = (float) op.apply(a[ao + i], b[bo + i]);
         }
     }
+
+    /** {@code d += s * a}: the product rounded, then the sum (the bits of MUL_SCALAR then ADD). */
+    static void addScaled(float[] s, int so, float a, float[] d, int dOff, int n) {
+        int bound = F.loopBound(n), step = F.length();
+        int i = 0;
+        for (; i < bound; i += step) {
+            FloatVector product = FloatVector.fromArray(F, s, so + i).mul(a);
+            FloatVector.fromArray(F, d, dOff + i).add(product).intoArray(d, dOff + i);
+        }
+        for (; i < n; i++) {
+            d[dOff + i] = d[dOff + i] + s[so + i] * a;
+        }
+    }
 }

@@ -53,4 +53,9 @@ final class VectorKernels {
                 VectorElementwise.binary(op, a, ao + from, b, bo + from, out, oo + from, to - from));
         return true;
     }
+
+    /** {@code d += s * a} over n dense floats (see {@link AddScaled}); only when {@link #ENABLED}. */
+    static void addScaled(float[] s, int so, float a, float[] d, int dOff, int n) {
+        Parallel.forRange(n, 1, (from, to) -> VectorElementwise.addScaled(s, so + from, a, d, dOff + from, to - from));
+    }
 }
