@@ -149,7 +149,7 @@ def chain(dev, budget, sync):
                   2001 / 1e3, "kops/s")
 
 
-def cnn(dev, budget, sync, c1=16, c2=32, c3=64, batch=64):
+def cnn(dev, budget, sync, c1=16, c2=32, c3=128, batch=64):
     """W6: one SGD step of the MNIST CNN of examples' MnistCnn (channels MnistCnn.CHANNELS, batch norm in training
     mode, dropout MnistCnn.DROPOUT), batch 64."""
     torch.manual_seed(0)

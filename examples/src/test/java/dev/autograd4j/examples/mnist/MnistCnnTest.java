@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /**
  * A shortened run of the MNIST CNN with the example's own options (AdamW, weight decay, the random affine
  * augmentation, eval-mode testing), so a regression in convolution, batch norm, pooling or their gradients shows up
- * in CI: 200 steps of batch 32 (3,200 digits, 2 epochs) reach at least THRESHOLD on all 1,000 test digits (MEASURED
+ * in CI: 200 steps of batch 32 (3,200 digits, 2 epochs) reach at least 92% on all 1,000 test digits (95.2%
  * measured). The full run is in the README.
  */
 class MnistCnnTest {
@@ -42,8 +42,8 @@ class MnistCnnTest {
         MnistTraining.Result r = MnistTraining.train(o, model, train, test, lines::add);
         assertEquals(2, lines.size());
         assertTrue(r.epochs().get(1).loss() < r.epochs().get(0).loss(), "loss decreases: " + lines);
-        // measured: MEASURED after these 200 steps; a broken gradient stays far below
-        assertTrue(r.testAccuracy() >= 0.90, "test accuracy after 200 steps: " + r.testAccuracy() + " " + lines);
+        // measured: 95.2% after these 200 steps (12 s); a broken gradient stays far below
+        assertTrue(r.testAccuracy() >= 0.92, "test accuracy after 200 steps: " + r.testAccuracy() + " " + lines);
         // the batch norms' running statistics were updated (eval mode uses them)
         assertEquals(200L, model.stateDict().get("2.num_batches_tracked").item(), 0);
     }
