@@ -37,8 +37,9 @@ import java.util.function.Supplier;
  *   <li>W4: sigmoid(a*b+c) on 4M (with {@code --large} 64M) float32 elements, forward only, in GB/s of useful
  *   traffic (3 reads + 1 write).</li>
  *   <li>W5: a 2,000-step elementwise chain (mul, add alternately) on 1,000 elements, forward and backward.</li>
- *   <li>W6: one SGD training step of the MNIST CNN of {@code MnistCnn} (two blocks of 5x5 convolution, ReLU and 2x2
- *   max pooling, dropout and a linear head), cross-entropy, batch 64.</li>
+ *   <li>W6: one SGD training step of the MNIST CNN of {@code MnistCnn} (two blocks of 5x5 convolution, batch norm,
+ *   ReLU and 2x2 max pooling, a 3x3 convolution with batch norm and ReLU, dropout and a linear head; batch norm in
+ *   training mode), cross-entropy, batch 64.</li>
  *   <li>W7: a transformer encoder block forward and backward, batch 16, sequence 128, width 256, 4 heads
  *   (see {@code TransformerBlockBench}).</li>
  *   <li>W8: an embedding-bag step: 1M int64 indices gather rows of a 100k x 64 float32 table, summed in bags of 16,

@@ -158,14 +158,17 @@ public final class PyTorchBenchmark {
     }
 
     /**
-     * W6: one SGD training step of the MNIST CNN of {@code MnistCnn} (conv 5x5 pad 2, ReLU, max pool 2, twice;
-     * dropout 0.5 and a linear head), cross-entropy, batch 64: libtorch's conv2d, max_pool2d, dropout and their
-     * backward through DJL.
+     * W6: one SGD training step of the MNIST CNN of {@code MnistCnn} (conv 5x5 pad 2 without bias, batch norm in
+     * training mode, ReLU, max pool 2, twice; conv 3x3 pad 1 without bias, batch norm, ReLU; dropout 0.25 and a
+     * linear head), cross-entropy, batch 64: libtorch's conv2d, batch_norm, max_pool2d, dropout and their backward
+     * through DJL.
      */
     static Result cnn(NDManager base, Timer timer, Budget budget) {
         final int batch = 64;
         final int c1 = dev.autograd4j.examples.mnist.MnistCnn.CHANNELS[0];
         final int c2 = dev.autograd4j.examples.mnist.MnistCnn.CHANNELS[1];
+        final int c3 = dev.autograd4j.examples.mnist.MnistCnn.CHANNELS[2];
+        final double dropout = dev.autograd4j.examples.mnist.MnistCnn.DROPOUT;
         final float lr = 0.01f;
         NDManager params = base.newSubManager();
         Random random = new Random(6);
@@ -175,31 +178,40 @@ public final class PyTorchBenchmark {
             classes[i] = random.nextInt(10);
         }
         NDArray targets = params.create(classes, new Shape(batch, 1));
-        // PyTorch's default init ranges: U(-1/sqrt(fan_in), 1/sqrt(fan_in))
+        // PyTorch's default init ranges: U(-1/sqrt(fan_in), 1/sqrt(fan_in)); batch norm: weight 1, bias 0
         NDArray[] p = {
-            uniform(params, 25, c1, 1, 5, 5), uniform(params, 25, c1),
-            uniform(params, 25 * c1, c2, c1, 5, 5), uniform(params, 25 * c1, c2),
-            uniform(params, 49 * c2, 49 * c2, 10), uniform(params, 49 * c2, 10)};
+            uniform(params, 25, c1, 1, 5, 5), params.ones(new Shape(c1)), params.zeros(new Shape(c1)),
+            uniform(params, 25 * c1, c2, c1, 5, 5), params.ones(new Shape(c2)), params.zeros(new Shape(c2)),
+            uniform(params, 9 * c2, c3, c2, 3, 3), params.ones(new Shape(c3)), params.zeros(new Shape(c3)),
+            uniform(params, 49 * c3, 49 * c3, 10), uniform(params, 49 * c3, 10)};
         for (NDArray a : p) {
             a.setRequiresGradient(true);
         }
+        // the batch norms' running statistics (buffers, updated in place by each training-mode forward)
+        NDArray[] stats = {params.zeros(new Shape(c1)), params.ones(new Shape(c1)), params.zeros(new Shape(c2)),
+            params.ones(new Shape(c2)), params.zeros(new Shape(c3)), params.ones(new Shape(c3))};
         Shape one = new Shape(1, 1), two = new Shape(2, 2), none = new Shape(0, 0);
         double[] t;
         try {
             t = timer.measure(budget, m -> {
                 NDArray loss;
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                    NDArray h = JniUtils.convolution((ai.djl.pytorch.engine.PtNDArray) input,
-                            (ai.djl.pytorch.engine.PtNDArray) p[0], (ai.djl.pytorch.engine.PtNDArray) p[1], one, two,
-                            one, 1);
-                    h.attach(m);
-                    h = JniUtils.maxPool((ai.djl.pytorch.engine.PtNDArray) Activation.relu(h), two, two, none, false);
-                    h = JniUtils.convolution((ai.djl.pytorch.engine.PtNDArray) h,
-                            (ai.djl.pytorch.engine.PtNDArray) p[2], (ai.djl.pytorch.engine.PtNDArray) p[3], one, two,
-                            one, 1);
-                    h = JniUtils.maxPool((ai.djl.pytorch.engine.PtNDArray) Activation.relu(h), two, two, none, false);
-                    h = JniUtils.dropout((ai.djl.pytorch.engine.PtNDArray) h.reshape(batch, 49 * c2), 0.5, true);
-                    h = h.matMul(p[4]).add(p[5]);
+                    NDArray h = input;
+                    Shape[] pads = {two, two, one};
+                    for (int block = 0; block < 3; block++) {
+                        h = JniUtils.convolution(pt(h), pt(p[3 * block]), null, one, pads[block], one, 1);
+                        if (block == 0) {
+                            h.attach(m);
+                        }
+                        h = JniUtils.batchNorm(pt(h), pt(stats[2 * block]), pt(stats[2 * block + 1]),
+                                pt(p[3 * block + 1]), pt(p[3 * block + 2]), true, 0.1, 1e-5);
+                        h = Activation.relu(h);
+                        if (block < 2) {
+                            h = JniUtils.maxPool(pt(h), two, two, none, false);
+                        }
+                    }
+                    h = JniUtils.dropout(pt(h.reshape(batch, 49 * c3)), dropout, true);
+                    h = h.matMul(p[9]).add(p[10]);
                     loss = h.logSoftmax(1).gather(targets, 1).mean().neg();
                     gc.backward(loss);
                 }
@@ -214,6 +226,10 @@ public final class PyTorchBenchmark {
             params.close();
         }
         return new Result("W6", "MNIST CNN step b=" + batch, t, batch, "samples/s");
+    }
+
+    private static ai.djl.pytorch.engine.PtNDArray pt(NDArray a) {
+        return (ai.djl.pytorch.engine.PtNDArray) a;
     }
 
     /** U(-1/sqrt(fanIn), 1/sqrt(fanIn)) of the given shape, float32. */

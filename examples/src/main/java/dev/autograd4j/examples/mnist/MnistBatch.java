@@ -52,6 +52,25 @@ public record MnistBatch(Tensor images, Tensor targets, long[] labels) implement
      * @return the function from a list of indices to a host batch
      */
     public static Function<List<Integer>, MnistBatch> collate(MnistData data, int shift, long seed) {
+        return collate(data, shift, 0, 0, seed);
+    }
+
+    /**
+     * As {@link #collate(MnistData, int, long)}, each image also rotated by up to {@code rotate} degrees and
+     * scaled by a factor in {@code [1 - scale, 1 + scale]} (one random affine map about the image's centre,
+     * sampled at the nearest pixel; the shift is then a real number of pixels). With {@code rotate} and
+     * {@code scale} 0 it is the plain shift of {@link #collate(MnistData, int, long)}.
+     *
+     * @param data the examples
+     * @param shift the largest shift in pixels, 0 for none
+     * @param rotate the largest rotation in degrees, 0 for none
+     * @param scale the largest relative change of scale, 0 for none
+     * @param seed seeds the random maps
+     * @return the function from a list of indices to a host batch
+     */
+    public static Function<List<Integer>, MnistBatch> collate(MnistData data, int shift, double rotate, double scale,
+                                                              long seed) {
+        boolean augment = shift > 0 || rotate > 0 || scale > 0;
         return idx -> {
             int n = idx.size();
             int[] index = new int[n];
@@ -60,8 +79,8 @@ public record MnistBatch(Tensor images, Tensor targets, long[] labels) implement
                 index[i] = idx.get(i);
                 h = h * 0x9E3779B97F4A7C15L + index[i];
             }
-            SplittableRandom random = shift == 0 ? null : new SplittableRandom(h);
-            Tensor x = MnistTraining.images(data, index, 0, n, Device.cpu(), shift, random);
+            SplittableRandom random = augment ? new SplittableRandom(h) : null;
+            Tensor x = MnistTraining.images(data, index, 0, n, Device.cpu(), shift, rotate, scale, random);
             long[] y = MnistTraining.labels(data, index, 0, n);
             return new MnistBatch(x, Tensor.of(y, n), y);
         };

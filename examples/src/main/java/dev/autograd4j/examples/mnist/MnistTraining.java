@@ -14,7 +14,10 @@ import dev.autograd4j.nn.Module;
 import dev.autograd4j.nn.ReLU;
 import dev.autograd4j.nn.Sequential;
 import dev.autograd4j.optim.Adam;
+import dev.autograd4j.optim.AdamW;
 import dev.autograd4j.optim.CosineAnnealingLR;
+import dev.autograd4j.optim.LRScheduler;
+import dev.autograd4j.optim.Optimizer;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -55,18 +58,24 @@ public final class MnistTraining {
      * @param testLimit a limit on test images for callers of {@link #train} to apply ({@link #main} does not
      *        read it)
      * @param shift augmentation: shift each training image by up to this many pixels each way (0 = off)
+     * @param rotate augmentation: also rotate each training image by up to this many degrees each way (0 = off;
+     *        with {@code scale}, see {@link MnistBatch#collate(MnistData, int, double, double, long)})
+     * @param scale augmentation: also scale each training image by a factor in {@code [1 - scale, 1 + scale]}
+     *        (0 = off)
+     * @param weightDecay AdamW's decoupled weight decay; 0 trains with Adam
      */
     public record Options(String device, int epochs, int batchSize, double lr, long seed, Path out, int hidden,
-                          Path data, int trainLimit, int testLimit, int shift) {
+                          Path data, int trainLimit, int testLimit, int shift, double rotate, double scale,
+                          double weightDecay) {
         /**
          * The defaults: the best device, 15 epochs, batch 128, lr 0.002, seed 1, {@code target/mnist},
-         * hidden width 256, the bundled data, no limits, shift 1.
+         * hidden width 256, the bundled data, no limits, shift 1, no rotation or scaling, no weight decay.
          *
          * @return the default options
          */
         public static Options defaults() {
             return new Options(DefaultDevice.best().toString(), 15, 128, 2e-3, 1, Path.of("target/mnist"), 256, null,
-                    Integer.MAX_VALUE, Integer.MAX_VALUE, 1);
+                    Integer.MAX_VALUE, Integer.MAX_VALUE, 1, 0, 0, 0);
         }
 
         /**
@@ -76,7 +85,8 @@ public final class MnistTraining {
          * @return new options
          */
         public Options withShift(int s) {
-            return new Options(device, epochs, batchSize, lr, seed, out, hidden, data, trainLimit, testLimit, s);
+            return new Options(device, epochs, batchSize, lr, seed, out, hidden, data, trainLimit, testLimit, s,
+                    rotate, scale, weightDecay);
         }
 
         /**
@@ -87,7 +97,8 @@ public final class MnistTraining {
          * @return new options
          */
         public Options withBatch(int b, double rate) {
-            return new Options(device, epochs, b, rate, seed, out, hidden, data, trainLimit, testLimit, shift);
+            return new Options(device, epochs, b, rate, seed, out, hidden, data, trainLimit, testLimit, shift,
+                    rotate, scale, weightDecay);
         }
 
         /**
@@ -97,7 +108,8 @@ public final class MnistTraining {
          * @return new options
          */
         public Options withEpochs(int e) {
-            return new Options(device, e, batchSize, lr, seed, out, hidden, data, trainLimit, testLimit, shift);
+            return new Options(device, e, batchSize, lr, seed, out, hidden, data, trainLimit, testLimit, shift,
+                    rotate, scale, weightDecay);
         }
 
         /**
@@ -107,7 +119,8 @@ public final class MnistTraining {
          * @return new options
          */
         public Options withSeed(long s) {
-            return new Options(device, epochs, batchSize, lr, s, out, hidden, data, trainLimit, testLimit, shift);
+            return new Options(device, epochs, batchSize, lr, s, out, hidden, data, trainLimit, testLimit, shift,
+                    rotate, scale, weightDecay);
         }
 
         /**
@@ -117,7 +130,8 @@ public final class MnistTraining {
          * @return new options
          */
         public Options withOut(Path o) {
-            return new Options(device, epochs, batchSize, lr, seed, o, hidden, data, trainLimit, testLimit, shift);
+            return new Options(device, epochs, batchSize, lr, seed, o, hidden, data, trainLimit, testLimit, shift,
+                    rotate, scale, weightDecay);
         }
 
         /**
@@ -127,7 +141,8 @@ public final class MnistTraining {
          * @return new options
          */
         public Options withHidden(int h) {
-            return new Options(device, epochs, batchSize, lr, seed, out, h, data, trainLimit, testLimit, shift);
+            return new Options(device, epochs, batchSize, lr, seed, out, h, data, trainLimit, testLimit, shift,
+                    rotate, scale, weightDecay);
         }
 
         /**
@@ -138,7 +153,32 @@ public final class MnistTraining {
          * @return new options
          */
         public Options withLimits(int train, int test) {
-            return new Options(device, epochs, batchSize, lr, seed, out, hidden, data, train, test, shift);
+            return new Options(device, epochs, batchSize, lr, seed, out, hidden, data, train, test, shift, rotate,
+                    scale, weightDecay);
+        }
+
+        /**
+         * These options with another augmentation.
+         *
+         * @param pixels the shift in pixels
+         * @param degrees the largest rotation in degrees
+         * @param factor the largest relative change of scale
+         * @return new options
+         */
+        public Options withAugmentation(int pixels, double degrees, double factor) {
+            return new Options(device, epochs, batchSize, lr, seed, out, hidden, data, trainLimit, testLimit, pixels,
+                    degrees, factor, weightDecay);
+        }
+
+        /**
+         * These options with another weight decay.
+         *
+         * @param decay AdamW's weight decay, 0 for Adam
+         * @return new options
+         */
+        public Options withWeightDecay(double decay) {
+            return new Options(device, epochs, batchSize, lr, seed, out, hidden, data, trainLimit, testLimit, shift,
+                    rotate, scale, decay);
         }
     }
 
@@ -173,6 +213,7 @@ public final class MnistTraining {
     static final String USAGE = """
             usage: MnistTraining [--device cpu|cuda:0] [--epochs N] [--batch-size N] [--lr X] [--seed N]
                                  [--out DIR] [--hidden N] [--data DIR] [--train-limit N] [--shift N]
+                                 [--rotate DEG] [--scale X] [--weight-decay X]
               --device      device to train on (default: the best available)
               --epochs      passes over the training set (default 15)
               --batch-size  images per step (default 128)
@@ -184,6 +225,9 @@ public final class MnistTraining {
                             default: the 10,000 binarized digits bundled in this module
               --train-limit use only the first N training images
               --shift       augment: shift each training image by up to N pixels each way (default 1; 0 = off)
+              --rotate      augment: also rotate each training image by up to DEG degrees each way (default 0)
+              --scale       augment: also scale each training image by a factor in [1 - X, 1 + X] (default 0)
+              --weight-decay  train with AdamW and this decoupled weight decay (default 0: Adam)
             """;
 
     /**
@@ -199,7 +243,7 @@ public final class MnistTraining {
         String device = o.device();
         int epochs = o.epochs(), batch = o.batchSize(), hidden = o.hidden(), trainLimit = o.trainLimit();
         int shift = o.shift();
-        double lr = o.lr();
+        double lr = o.lr(), rotate = o.rotate(), scale = o.scale(), weightDecay = o.weightDecay();
         long seed = o.seed();
         Path out = o.out(), data = null;
         for (int i = 0; i < args.length; i++) {
@@ -224,6 +268,9 @@ public final class MnistTraining {
                     case "--data" -> data = Path.of(v);
                     case "--train-limit" -> trainLimit = positive(a, Integer.parseInt(v));
                     case "--shift" -> shift = Math.max(0, Integer.parseInt(v));
+                    case "--rotate" -> rotate = between(a, Double.parseDouble(v), 0, 180);
+                    case "--scale" -> scale = between(a, Double.parseDouble(v), 0, 0.5);
+                    case "--weight-decay" -> weightDecay = between(a, Double.parseDouble(v), 0, 1);
                     default -> throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
                 }
             } catch (NumberFormatException e) {
@@ -233,7 +280,15 @@ public final class MnistTraining {
         if (!(lr > 0)) {
             throw new IllegalArgumentException("--lr must be positive, got " + lr);
         }
-        return new Options(device, epochs, batch, lr, seed, out, hidden, data, trainLimit, Integer.MAX_VALUE, shift);
+        return new Options(device, epochs, batch, lr, seed, out, hidden, data, trainLimit, Integer.MAX_VALUE, shift,
+                rotate, scale, weightDecay);
+    }
+
+    private static double between(String option, double v, double min, double max) {
+        if (!(v >= min && v <= max)) {
+            throw new IllegalArgumentException(option + " must be in [" + min + ", " + max + "], got " + v);
+        }
+        return v;
     }
 
     private static int positive(String option, int v) {
@@ -270,6 +325,20 @@ public final class MnistTraining {
      */
     static Tensor images(MnistData d, int[] index, int from, int n, Device device, int shift,
                          SplittableRandom random) {
+        return images(d, index, from, n, device, shift, 0, 0, random);
+    }
+
+    /**
+     * As above with random rotations and scaling too: with {@code rotate} or {@code scale} non-zero, each image
+     * goes through a random affine map about its centre (an angle in {@code [-rotate, rotate]} degrees, a scale
+     * in {@code [1 - scale, 1 + scale]}, a translation in {@code [-shift, shift]} pixels each way), sampled at
+     * the nearest pixel so the binarized digits stay binary; pixels from outside are 0.
+     */
+    static Tensor images(MnistData d, int[] index, int from, int n, Device device, int shift, double rotate,
+                         double scale, SplittableRandom random) {
+        if (rotate > 0 || scale > 0) {
+            return affine(d, index, from, n, device, shift, rotate, scale, random);
+        }
         int p = d.pixelsPerImage(), rows = d.rows(), cols = d.cols();
         float[] x = new float[n * p];
         byte[] px = d.pixels();
@@ -282,6 +351,34 @@ public final class MnistTraining {
                 int dst = i * p + r * cols;
                 for (int c = Math.max(0, dx); c < Math.min(cols, cols + dx); c++) {
                     x[dst + c] = (px[srcRow + c] & 0xff) * (1f / 255f);
+                }
+            }
+        }
+        return Tensor.of(x, n, p).to(device);
+    }
+
+    private static Tensor affine(MnistData d, int[] index, int from, int n, Device device, int shift,
+                                 double rotate, double scale, SplittableRandom random) {
+        int p = d.pixelsPerImage(), rows = d.rows(), cols = d.cols();
+        float[] x = new float[n * p];
+        byte[] px = d.pixels();
+        double cy = (rows - 1) / 2.0, cx = (cols - 1) / 2.0;
+        for (int i = 0; i < n; i++) {
+            int src = (index == null ? from + i : index[from + i]) * p;
+            double angle = Math.toRadians((2 * random.nextDouble() - 1) * rotate);
+            double factor = 1 + (2 * random.nextDouble() - 1) * scale;
+            double ty = (2 * random.nextDouble() - 1) * shift, tx = (2 * random.nextDouble() - 1) * shift;
+            // the inverse map: output pixel -> source pixel
+            double cos = Math.cos(angle) / factor, sin = Math.sin(angle) / factor;
+            for (int r = 0; r < rows; r++) {
+                double y = r - cy - ty;
+                for (int c = 0; c < cols; c++) {
+                    double xx = c - cx - tx;
+                    int sr = (int) Math.round(cos * y - sin * xx + cy);
+                    int sc = (int) Math.round(sin * y + cos * xx + cx);
+                    if (sr >= 0 && sr < rows && sc >= 0 && sc < cols) {
+                        x[i * p + r * cols + c] = (px[src + sr * cols + sc] & 0xff) * (1f / 255f);
+                    }
                 }
             }
         }
@@ -359,16 +456,36 @@ public final class MnistTraining {
      */
     public static Result train(Options o, Sequential model, MnistData trainData, MnistData testData,
                                Consumer<String> log) {
+        Optimizer optimizer = o.weightDecay() > 0
+                ? new AdamW(model.parameters(), o.lr(), 0.9, 0.999, 1e-8, o.weightDecay(), false)
+                : new Adam(model.parameters(), o.lr());
+        return train(o, model, optimizer, new CosineAnnealingLR(optimizer, o.epochs()), trainData, testData, log);
+    }
+
+    /**
+     * As {@link #train(Options, Sequential, MnistData, MnistData, Consumer)} with a given optimizer (of the
+     * model's parameters) and a learning-rate schedule stepped once per epoch.
+     *
+     * @param o the options ({@code lr}, {@code hidden}, {@code data}, {@code out} and the limits are not read
+     *     here: the optimizer has its rate)
+     * @param model the fresh model to train
+     * @param optimizer the optimizer of {@code model.parameters()}
+     * @param schedule the schedule of {@code optimizer}, stepped after each epoch
+     * @param trainData the training examples
+     * @param testData the examples evaluated (in eval mode) after each epoch
+     * @param log receives one line per epoch
+     * @return the model and its statistics
+     */
+    public static Result train(Options o, Sequential model, Optimizer optimizer, LRScheduler schedule,
+                               MnistData trainData, MnistData testData, Consumer<String> log) {
         Device device = DefaultDevice.parse(o.device());
         var lossFn = new CrossEntropyLoss();
-        var optimizer = new Adam(model.parameters(), o.lr());
-        var schedule = new CosineAnnealingLR(optimizer, o.epochs());
         int n = trainData.count();
         // shuffled per epoch by a seeded generator; the next batch is made on a worker thread while this
         // step runs, and moved to the device in this thread (inside the step's memory scope)
         var loader = DataLoader.builder(MnistBatch.indices(trainData)).batchSize(o.batchSize()).shuffle(true)
                 .generator(new Generator(o.seed())).numWorkers(1)
-                .collate(MnistBatch.collate(trainData, o.shift(), o.seed())).device(device).build();
+                .collate(MnistBatch.collate(trainData, o.shift(), o.rotate(), o.scale(), o.seed())).device(device).build();
         List<EpochStats> history = new ArrayList<>();
         long start = System.nanoTime();
         for (int epoch = 1; epoch <= o.epochs(); epoch++) {

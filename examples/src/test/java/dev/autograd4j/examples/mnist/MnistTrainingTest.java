@@ -37,6 +37,31 @@ class MnistTrainingTest {
         }
     }
 
+    @Test
+    void affineAugmentationIsSeededKeepsPixelsBinaryAndMovesTheDigits() {
+        List<Integer> idx = List.of(5, 17, 3, 250);
+        float[] plain = MnistBatch.collate(train, 0, 1).apply(idx).images().toFloatArray();
+        float[] a = MnistBatch.collate(train, 2, 12, 0.1, 7).apply(idx).images().toFloatArray();
+        float[] b = MnistBatch.collate(train, 2, 12, 0.1, 7).apply(idx).images().toFloatArray();
+        float[] c = MnistBatch.collate(train, 2, 12, 0.1, 8).apply(idx).images().toFloatArray();
+        assertArrayEquals(a, b, "same seed and indices, same images");
+        assertTrue(!java.util.Arrays.equals(a, c), "another seed, other maps");
+        assertTrue(!java.util.Arrays.equals(a, plain), "the images moved");
+        // without rotation and scaling it is the plain integer shift, bit for bit
+        assertArrayEquals(MnistBatch.collate(train, 1, 3).apply(idx).images().toFloatArray(),
+                MnistBatch.collate(train, 1, 0, 0, 3).apply(idx).images().toFloatArray());
+        for (int i = 0; i < idx.size(); i++) {
+            double inkPlain = 0, inkMoved = 0;
+            for (int p = i * 784; p < (i + 1) * 784; p++) {
+                assertTrue(a[p] == 0 || a[p] == 1, "binary pixels: " + a[p]);
+                inkPlain += plain[p];
+                inkMoved += a[p];
+            }
+            // nearest-pixel sampling at a scale of 0.9 to 1.1 keeps the amount of ink within about 25%
+            assertTrue(Math.abs(inkMoved - inkPlain) < 0.3 * inkPlain, inkPlain + " vs " + inkMoved);
+        }
+    }
+
     private static MnistTraining.Options small(long seed) {
         return MnistTraining.Options.defaults().withEpochs(3).withBatch(50, 2e-3).withHidden(32).withSeed(seed)
                 .withOut(null);
