@@ -255,7 +255,7 @@ public final class Convolution {
             if (bias != null) {
                 y = y.add(bias.reshape(1, -1, 1, 1));
             }
-            out = y.reshape(outShape).detach();
+            out = y.reshape(outShape).contiguous().detach();
         }
         int[] xShape = input.shapeUnsafe(), wShape = weight.shapeUnsafe();
         int[] y4 = {x4[0], transposed ? w4[1] * groups : w4[0], transposed ? g.height() : g.outH(),
@@ -276,6 +276,12 @@ public final class Convolution {
     private static Tensor forward(Tensor x, Tensor w, Window2d g, int groups, Tensor[] colsOut) {
         int n = x.size(0), c = x.size(1), o = w.size(0);
         Tensor cols = WindowOps.im2col(x, g, 0);
+        if (groups == 1 && n > 1) {
+            // one GEMM [O, K] x [K, N * positions] for the whole batch, not N small ones
+            Tensor colsT = batchColumns(cols);
+            colsOut[0] = colsT;
+            return w.reshape(o, -1).matmul(colsT).view(o, n, g.outH(), g.outW()).transpose(0, 1);
+        }
         colsOut[0] = cols;
         Tensor y = w.reshape(groups, o / groups, c / groups * g.taps())
                 .matmul(cols.view(n, groups, c / groups * g.taps(), g.positions()));
@@ -289,6 +295,19 @@ public final class Convolution {
         Tensor gg = gy.reshape(n, groups, o / groups, g.positions());
         Tensor wg = w.reshape(groups, o / groups, k);
         Tensor gx = null, gw = null;
+        if (groups == 1 && n > 1) {
+            // the gradients of the one-GEMM forward: [O, N * positions] against the batch's columns
+            Tensor gyT = gy.reshape(n, o, g.positions()).transpose(0, 1).reshape(o, n * g.positions());
+            if (needs[0]) {
+                Tensor gcols = w.reshape(o, k).t().matmul(gyT).view(k, n, g.positions()).transpose(0, 1);
+                gx = WindowOps.col2im(gcols, g, c);
+            }
+            if (needs[1]) {
+                Tensor colsT = savedCols != null ? savedCols : batchColumns(WindowOps.im2col(x, g, 0));
+                gw = gyT.matmul(colsT.t());
+            }
+            return new Tensor[] {gx, gw};
+        }
         if (needs[0]) {
             Tensor gcols = wg.transpose(1, 2).matmul(gg).reshape(n, c * g.taps(), g.positions());
             gx = WindowOps.col2im(gcols, g, c);
@@ -298,6 +317,12 @@ public final class Convolution {
             gw = sumOverBatch(gg.matmul(cols.view(n, groups, k, g.positions()).transpose(2, 3)));
         }
         return new Tensor[] {gx, gw};
+    }
+
+    /** Columns {@code [N, K, positions]} as one matrix {@code [K, N * positions]} (a copy). */
+    private static Tensor batchColumns(Tensor cols) {
+        int n = cols.size(0), k = cols.size(1), p = cols.size(2);
+        return cols.transpose(0, 1).reshape(k, n * p);
     }
 
     /**

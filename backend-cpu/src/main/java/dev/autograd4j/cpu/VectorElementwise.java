@@ -176,6 +176,85 @@ final class VectorElementwise {
         }
     }
 
+    /**
+     * {@link #binary} with one operand a scalar broadcast along the row ({@code a[ao]} when {@code aScalar},
+     * else {@code b[bo]}): a per-channel mean or scale applied to a row of pixels. Same bits as the scalar loop.
+     */
+    static void binaryBroadcast(BinaryOp op, float[] a, int ao, boolean aScalar, float[] b, int bo, float[] o,
+                                int oo, int n) {
+        int bound = F.loopBound(n), step = F.length();
+        int i = 0;
+        if (aScalar) {
+            FloatVector x = FloatVector.broadcast(F, a[ao]);
+            switch (op) {
+                case ADD -> {
+                    for (; i < bound; i += step) {
+                        x.add(FloatVector.fromArray(F, b, bo + i)).intoArray(o, oo + i);
+                    }
+                }
+                case SUB -> {
+                    for (; i < bound; i += step) {
+                        x.sub(FloatVector.fromArray(F, b, bo + i)).intoArray(o, oo + i);
+                    }
+                }
+                case MUL -> {
+                    for (; i < bound; i += step) {
+                        x.mul(FloatVector.fromArray(F, b, bo + i)).intoArray(o, oo + i);
+                    }
+                }
+                case DIV -> {
+                    for (; i < bound; i += step) {
+                        x.div(FloatVector.fromArray(F, b, bo + i)).intoArray(o, oo + i);
+                    }
+                }
+                case RELU_BACKWARD -> {
+                    for (; i < bound; i += step) {
+                        FloatVector y = FloatVector.fromArray(F, b, bo + i);
+                        x.blend(0f, y.compare(VectorOperators.LE, 0f)).intoArray(o, oo + i);
+                    }
+                }
+                default -> throw new IllegalStateException(op.name());
+            }
+            for (; i < n; i++) {
+                o[oo + i] = (float) op.apply(a[ao], b[bo + i]);
+            }
+            return;
+        }
+        FloatVector y = FloatVector.broadcast(F, b[bo]);
+        switch (op) {
+            case ADD -> {
+                for (; i < bound; i += step) {
+                    FloatVector.fromArray(F, a, ao + i).add(y).intoArray(o, oo + i);
+                }
+            }
+            case SUB -> {
+                for (; i < bound; i += step) {
+                    FloatVector.fromArray(F, a, ao + i).sub(y).intoArray(o, oo + i);
+                }
+            }
+            case MUL -> {
+                for (; i < bound; i += step) {
+                    FloatVector.fromArray(F, a, ao + i).mul(y).intoArray(o, oo + i);
+                }
+            }
+            case DIV -> {
+                for (; i < bound; i += step) {
+                    FloatVector.fromArray(F, a, ao + i).div(y).intoArray(o, oo + i);
+                }
+            }
+            case RELU_BACKWARD -> {
+                for (; i < bound; i += step) {
+                    FloatVector x = FloatVector.fromArray(F, a, ao + i);
+                    x.blend(0f, y.compare(VectorOperators.LE, 0f)).intoArray(o, oo + i);
+                }
+            }
+            default -> throw new IllegalStateException(op.name());
+        }
+        for (; i < n; i++) {
+            o[oo + i] = (float) op.apply(a[ao + i], b[bo]);
+        }
+    }
+
     /** {@code d += s * a}: the product rounded, then the sum (the bits of MUL_SCALAR then ADD). */
     static void addScaled(float[] s, int so, float a, float[] d, int dOff, int n) {
         int bound = F.loopBound(n), step = F.length();

@@ -31,16 +31,25 @@ final class VectorKernels {
     }
 
     /**
-     * One row of a strided walk with unit strides on every operand (a row of a broadcast add, say), for the ops
+     * One row of a strided walk with unit strides on the output and on each operand, or one operand a scalar
+     * broadcast along the row (stride 0: a per-channel mean subtracted from a row of pixels), for the ops
      * whose vector result is the scalar formula's bits (add, subtract, multiply, divide, relu_backward); false when
      * it does not apply.
      */
     static boolean binaryRow(BinaryOp op, float[] a, int ao, int as, float[] b, int bo, int bs, float[] out, int oo,
                              int os, int n) {
-        if (!ENABLED || as != 1 || bs != 1 || os != 1 || n < 16 || !VectorElementwise.supports(op)) {
+        if (!ENABLED || os != 1 || n < 16 || !VectorElementwise.supports(op)) {
             return false;
         }
-        VectorElementwise.binary(op, a, ao, b, bo, out, oo, n);
+        if (as == 1 && bs == 1) {
+            VectorElementwise.binary(op, a, ao, b, bo, out, oo, n);
+        } else if (as == 1 && bs == 0) {
+            VectorElementwise.binaryBroadcast(op, a, ao, false, b, bo, out, oo, n);
+        } else if (as == 0 && bs == 1) {
+            VectorElementwise.binaryBroadcast(op, a, ao, true, b, bo, out, oo, n);
+        } else {
+            return false;
+        }
         return true;
     }
 

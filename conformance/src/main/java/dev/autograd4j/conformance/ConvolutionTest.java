@@ -151,6 +151,10 @@ class ConvolutionTest {
         cases.add(named("gradgradcheck", () -> assertTrue(GradCheck.gradgradcheck(
                 in -> Convolution.conv2d(in[0], in[1], in[2], new int[] {2, 1}, new int[] {1}, new int[] {1, 2}, 2),
                 randn(d, 1, 1, 4, 5, 5), randn(d, 2, 2, 2, 2, 2), randn(d, 3, 2)))));
+        // a batch with one group: the product runs as one GEMM over the whole batch
+        cases.add(named("gradgradcheck batched", () -> assertTrue(GradCheck.gradgradcheck(
+                in -> Convolution.conv2d(in[0], in[1], in[2], new int[] {1, 2}, new int[] {1, 0}, new int[] {1}, 1),
+                randn(d, 30, 3, 2, 4, 5), randn(d, 31, 3, 2, 2, 3), randn(d, 32, 3)))));
         cases.add(named("node name and shape", () -> {
             Tensor y = Convolution.conv2d(randn(d, 4, 2, 3, 5, 5), randn(d, 5, 4, 3, 3, 3), null);
             assertEquals("ConvolutionBackward0", y.gradFn().name());
