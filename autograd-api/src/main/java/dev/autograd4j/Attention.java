@@ -131,7 +131,7 @@ public final class Attention {
             scores = scores.add(bias);
         }
         Tensor weights = scores.softmax(-1);
-        weights = dropout(weights, dropoutP, generator);
+        weights = Functional.dropout(weights, dropoutP, true, generator);
         return weights.matmul(value);
     }
 
@@ -156,20 +156,5 @@ public final class Attention {
                     + "dtype, but got " + name + ".dtype: " + mask.dtype() + " and  query.dtype: " + dtype + " instead.");
         }
         return mask;
-    }
-
-    /** Zeroes each element with probability {@code p} and scales the rest by {@code 1 / (1 - p)}. */
-    static Tensor dropout(Tensor x, double p, Generator generator) {
-        if (p == 0) {
-            return x;
-        }
-        if (p == 1) {
-            return x.mul(0.0);
-        }
-        Tensor keep;
-        try (var g = Autograd.noGrad()) {
-            keep = Tensor.rand(x.shape(), x.dtype(), x.device(), generator).ge(p).to(x.dtype()).mul(1.0 / (1.0 - p));
-        }
-        return x.mul(keep);
     }
 }

@@ -677,7 +677,26 @@ public final class Functional {
         if (!(p >= 0 && p <= 1)) {
             throw new IllegalArgumentException("dropout probability has to be between 0 and 1, but got " + p);
         }
-        return training ? Attention.dropout(input, p, generator) : input;
+        return training ? dropMask(input, p, input.shapeUnsafe(), generator) : input;
+    }
+
+    /**
+     * {@code input} times a mask of {@code maskShape} (broadcast over the input) that is 0 with probability
+     * {@code p} and {@code 1 / (1 - p)} otherwise: the one body of element and channel dropout.
+     */
+    private static Tensor dropMask(Tensor input, double p, int[] maskShape, Generator generator) {
+        if (p == 0) {
+            return input;
+        }
+        if (p == 1) {
+            return input.mul(0.0);
+        }
+        Tensor keep;
+        try (var g = Autograd.noGrad()) {
+            keep = Tensor.rand(Shape.of(maskShape), input.dtype(), input.device(), generator).ge(p).to(input.dtype())
+                    .mul(1.0 / (1.0 - p));
+        }
+        return input.mul(keep);
     }
 
     /**
@@ -703,7 +722,7 @@ public final class Functional {
             throw new IllegalArgumentException("dropout2d: expected an input with at least 2 dims, but got "
                     + input.dim() + "-D input");
         }
-        if (!training || p == 0) {
+        if (!training) {
             return input;
         }
         int[] maskShape = new int[input.dim()];
@@ -714,14 +733,6 @@ public final class Functional {
             maskShape[0] = input.size(0);
             maskShape[1] = input.size(1);
         }
-        if (p == 1) {
-            return input.mul(0.0);
-        }
-        Tensor keep;
-        try (var g = Autograd.noGrad()) {
-            keep = Tensor.rand(Shape.of(maskShape), input.dtype(), input.device(), generator).ge(p).to(input.dtype())
-                    .mul(1.0 / (1.0 - p));
-        }
-        return input.mul(keep);
+        return dropMask(input, p, maskShape, generator);
     }
 }

@@ -1,5 +1,6 @@
 package dev.autograd4j.nn;
 
+import dev.autograd4j.Functional;
 import dev.autograd4j.Generator;
 import dev.autograd4j.Tensor;
 
@@ -47,14 +48,7 @@ public class Dropout extends Module {
 
     @Override
     public Tensor forward(Tensor input) {
-        if (!isTraining() || p == 0) {
-            return input;
-        }
-        if (p == 1) {
-            return input.mul(0.0);
-        }
-        Tensor keep = Tensor.rand(input.shape(), input.dtype(), input.device(), generator).ge(p).to(input.dtype());
-        return input.mul(keep.mul_(1.0 / (1.0 - p)));
+        return Functional.dropout(input, p, isTraining(), generator);
     }
 
     /**

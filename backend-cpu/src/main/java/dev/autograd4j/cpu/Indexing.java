@@ -73,18 +73,6 @@ final class Indexing {
         }
     }
 
-    /** The storage offset of row {@code r} of a layout (row-major over all dims but the last). */
-    private static int rowOffset(Layout layout, int r) {
-        int[] shape = layout.shape(), strides = layout.strides();
-        int off = layout.offset();
-        for (int d = shape.length - 2; d >= 0 && r > 0; d--) {
-            int q = r / shape[d];
-            off += (r - q * shape[d]) * strides[d];
-            r = q;
-        }
-        return off;
-    }
-
     /**
      * Gather where the index is constant along its last dim (an expanded index: embedding lookups, the forward of
      * {@code indexSelect}): one index read per row, then a row copy, rows in parallel.
@@ -97,8 +85,8 @@ final class Indexing {
         int rows = il.numel() / len;
         Parallel.forRange(rows, len, (from, to) -> {
             for (int r = from; r < to; r++) {
-                int xo = rowOffset(xl, r) + checked(ix[rowOffset(il, r)], dim, size) * ds;
-                int oo = rowOffset(ol, r);
+                int xo = Strided.rowOffset(xl, r) + checked(ix[Strided.rowOffset(il, r)], dim, size) * ds;
+                int oo = Strided.rowOffset(ol, r);
                 if (xs == 1 && os == 1) {
                     System.arraycopy(x.data, xo, out.data, oo, len);
                     continue;

@@ -36,7 +36,9 @@ final class Sorting {
             int[] tmpPos = new int[n];
             long[] tmpKeys = new long[n];
             for (int r = from; r < to; r++) {
-                int xo = rowOffset(xLayout, r), vo = rowOffset(valuesLayout, r), io = rowOffset(indicesLayout, r);
+                int xo = Strided.rowOffset(xLayout, r);
+                int vo = Strided.rowOffset(valuesLayout, r);
+                int io = Strided.rowOffset(indicesLayout, r);
                 sortRow(x, xo, xs, n, descending, keys, pos, tmpKeys, tmpPos);
                 long[] ix = indices.l();
                 for (int i = 0; i < n; i++) {
@@ -45,18 +47,6 @@ final class Sorting {
                 copyRow(x, xo, xs, values, vo, vs, pos, n);
             }
         });
-    }
-
-    /** The storage offset of row {@code r} (row-major over all dims but the last). */
-    private static int rowOffset(Layout layout, int r) {
-        int[] shape = layout.shape(), strides = layout.strides();
-        int off = layout.offset();
-        for (int d = shape.length - 2; d >= 0 && r > 0; d--) {
-            int q = r / shape[d];
-            off += (r - q * shape[d]) * strides[d];
-            r = q;
-        }
-        return off;
     }
 
     /** A float's bits as an int whose signed order is the float order (NaN largest, -0.0 == 0.0). */

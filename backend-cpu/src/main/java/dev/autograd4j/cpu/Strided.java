@@ -17,6 +17,21 @@ final class Strided {
     private Strided() {
     }
 
+    /**
+     * The storage offset of row {@code r} of a layout (rows: all dims but the last, row-major), where the kernels
+     * that walk a layout row by row in parallel (gather, sort) start each row.
+     */
+    static int rowOffset(Layout layout, int r) {
+        int[] shape = layout.shape(), strides = layout.strides();
+        int off = layout.offset();
+        for (int d = shape.length - 2; d >= 0 && r > 0; d--) {
+            int q = r / shape[d];
+            off += (r - q * shape[d]) * strides[d];
+            r = q;
+        }
+        return off;
+    }
+
     static void forEach(Layout[] operands, long costPerElement, RowBody body) {
         int[] shape = operands[0].shape();
         int ops = operands.length;
