@@ -11,16 +11,12 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorElementwise {
     /** Must be static final: a species read from a field the JIT cannot fold is ~60x slower. */
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
-    private static final FloatVector ONE = FloatVector.broadcast(F, 1f);
     private static final float LOG2E = 1.44269504088896341f;
     private static final float ROUNDER = 12582912f; // 1.5 * 2^23: adding it rounds to an integer
     private static final float NEG_LN2_HI = -0.693359375f;
     private static final float NEG_LN2_LO = 2.12194440e-4f;
-    private static final FloatVector NEG_LN2_HI_V = FloatVector.broadcast(F, NEG_LN2_HI);
-    private static final FloatVector EXP_C3 = FloatVector.broadcast(F, 8.3334519073E-3f);
-    private static final FloatVector EXP_C4 = FloatVector.broadcast(F, 4.1665795894E-2f);
-    private static final FloatVector EXP_C5 = FloatVector.broadcast(F, 1.6666665459E-1f);
-    private static final FloatVector EXP_C6 = FloatVector.broadcast(F, 5.0000001201E-1f);
+    private static final float EXP_C1 = 1.9875691500E-4f, EXP_C2 = 1.3981999507E-3f, EXP_C3 = 8.3334519073E-3f,
+            EXP_C4 = 4.1665795894E-2f, EXP_C5 = 1.6666665459E-1f, EXP_C6 = 5.0000001201E-1f;
 
     private VectorElementwise() {
     }
@@ -71,7 +67,7 @@ final class VectorElementwise {
             case STEP -> {
                 for (; i < bound; i += step) {
                     FloatVector v = FloatVector.fromArray(F, x, xo + i);
-                    ONE.blend(0f, v.compare(VectorOperators.LE, 0f)).intoArray(o, oo + i);
+                    FloatVector.broadcast(F, 1f).blend(0f, v.compare(VectorOperators.LE, 0f)).intoArray(o, oo + i);
                 }
             }
             case ADD_SCALAR -> {
@@ -101,6 +97,19 @@ final class VectorElementwise {
             }
             default -> throw new IllegalStateException(op.name());
         }
+        if (i < n && (op == UnaryOp.EXP || op == UnaryOp.SIGMOID)) {
+            // the last partial vector through the same lanes: the scalar formula (in double) would give other
+            // bits, and where the tail falls depends on how the range was split across threads
+            float[] lanes = new float[step];
+            System.arraycopy(x, xo + i, lanes, 0, n - i);
+            if (op == UnaryOp.EXP) {
+                exp(FloatVector.fromArray(F, lanes, 0)).intoArray(lanes, 0);
+            } else {
+                sigmoid(FloatVector.fromArray(F, lanes, 0)).intoArray(lanes, 0);
+            }
+            System.arraycopy(lanes, 0, o, oo + i, n - i);
+            return;
+        }
         for (; i < n; i++) {
             o[oo + i] = (float) op.apply(x[xo + i], p0, p1);
         }
@@ -110,18 +119,15 @@ final class VectorElementwise {
      * e^x in float32 from IEEE add/mul/fma only (Cephes' expf: x = n ln2 + r, |r| <= ln2/2, degree-6
      * polynomial, 2^n applied as two exponent-bit factors so subnormal results survive), so every JIT
      * tier gives the same bits; within a few ulp of Math.exp.
+     *
+     * <p>Constants are scalars or vectors broadcast here, never static final vectors: C2 (JDK 17) reloads a
+     * static vector's payload on every use, which made the loop about 20% slower.
      */
     private static FloatVector exp(FloatVector x) {
         FloatVector clamped = x.max(-104f).min(88.7228f);
         FloatVector shifted = clamped.fma(LOG2E, ROUNDER);          // 1.5 * 2^23 + round(x / ln2)
         FloatVector n = shifted.sub(ROUNDER);
-        FloatVector r = n.fma(NEG_LN2_HI_V, clamped).add(n.mul(NEG_LN2_LO)); // x - n ln2 in two parts
-        FloatVector p = r.fma(1.9875691500E-4f, 1.3981999507E-3f);
-        p = p.fma(r, EXP_C3);
-        p = p.fma(r, EXP_C4);
-        p = p.fma(r, EXP_C5);
-        p = p.fma(r, EXP_C6);
-        FloatVector e = p.mul(r.mul(r)).add(r).add(1f);
+        FloatVector e = expReduced(clamped, n);
         IntVector whole = shifted.reinterpretAsInts().sub(0x4B400000);
         IntVector half = whole.lanewise(VectorOperators.ASHR, 1);
         FloatVector scaleA = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
@@ -132,10 +138,38 @@ final class VectorElementwise {
         return result.blend(x, x.compare(VectorOperators.NE, x)); // NaN stays NaN
     }
 
+    /** e^r for the reduced argument r = clamped - n ln2 (in two parts), |r| <= ln2/2: 1 + r + r^2 p(r). */
+    private static FloatVector expReduced(FloatVector clamped, FloatVector n) {
+        FloatVector r = n.fma(FloatVector.broadcast(F, NEG_LN2_HI), clamped).add(n.mul(NEG_LN2_LO));
+        FloatVector p = r.fma(EXP_C1, EXP_C2);
+        p = p.fma(r, FloatVector.broadcast(F, EXP_C3));
+        p = p.fma(r, FloatVector.broadcast(F, EXP_C4));
+        p = p.fma(r, FloatVector.broadcast(F, EXP_C5));
+        p = p.fma(r, FloatVector.broadcast(F, EXP_C6));
+        return p.mul(r.mul(r)).add(r).add(1f);
+    }
+
+    /**
+     * e^t for t &lt;= 0 (or NaN), the same bits as {@link #exp} there with less work: n = round(t / ln2) lies in
+     * [-150, 0], so 2^n is applied as one exact scaling by 2^(n + 25) (a normal number for every n) and one
+     * rounding multiply by 2^-25, which rounds e 2^n exactly once as {@link #exp}'s two factors do; below -104
+     * the clamped argument's result rounds to 0, as {@link #exp} gives there; NaN propagates through max.
+     */
+    private static FloatVector expNonPositive(FloatVector t) {
+        FloatVector clamped = t.max(-104f);
+        FloatVector shifted = clamped.fma(LOG2E, ROUNDER);
+        FloatVector n = shifted.sub(ROUNDER);
+        FloatVector e = expReduced(clamped, n);
+        // shifted's low 9 bits are n's (1.5 * 2^23 has none): (n + 25 + 127) << 23 is 2^(n + 25)
+        FloatVector scale = shifted.reinterpretAsInts().add(152).lanewise(VectorOperators.LSHL, 23)
+                .reinterpretAsFloats();
+        return e.mul(scale).mul(0x1p-25f);
+    }
+
     /** 1 / (1 + e^-x) for x >= 0 and e^x / (1 + e^x) below, so no exp overflows (as ScalarFunctions.sigmoid). */
     private static FloatVector sigmoid(FloatVector x) {
-        FloatVector e = exp(x.abs().neg());
-        FloatVector positive = ONE.div(e.add(1f));
+        FloatVector e = expNonPositive(x.abs().neg());
+        FloatVector positive = FloatVector.broadcast(F, 1f).div(e.add(1f));
         return positive.blend(e.mul(positive), x.compare(VectorOperators.LT, 0f));
     }
 
