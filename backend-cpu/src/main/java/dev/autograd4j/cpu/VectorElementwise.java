@@ -97,19 +97,6 @@ final class VectorElementwise {
             }
             default -> throw new IllegalStateException(op.name());
         }
-        if (i < n && (op == UnaryOp.EXP || op == UnaryOp.SIGMOID)) {
-            // the last partial vector through the same lanes: the scalar formula (in double) would give other
-            // bits, and where the tail falls depends on how the range was split across threads
-            float[] lanes = new float[step];
-            System.arraycopy(x, xo + i, lanes, 0, n - i);
-            if (op == UnaryOp.EXP) {
-                exp(FloatVector.fromArray(F, lanes, 0)).intoArray(lanes, 0);
-            } else {
-                sigmoid(FloatVector.fromArray(F, lanes, 0)).intoArray(lanes, 0);
-            }
-            System.arraycopy(lanes, 0, o, oo + i, n - i);
-            return;
-        }
         for (; i < n; i++) {
             o[oo + i] = (float) op.apply(x[xo + i], p0, p1);
         }
