@@ -3,6 +3,7 @@ package dev.autograd4j.cpu;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.autograd4j.DType;
 import dev.autograd4j.Device;
@@ -61,6 +62,7 @@ class ElementwiseKernelTest {
 
     @Test
     void sigmoidGivesTheBitsOfItsFormulaOverTheVectorExp() {
+        assumeTrue(VectorKernels.ENABLED, "the plain loops compute sigmoid in double, not from exp's float bits");
         // sigmoid's own exp of -|x| (one scaling, no overflow branch) must agree bit for bit with the general exp
         float[] x = inputs();
         Random random = new Random(5);
@@ -72,7 +74,8 @@ class ElementwiseKernelTest {
             negAbs[i] = -Math.abs(x[i]);
         }
         float[] e = run(UnaryOp.EXP, negAbs), sigmoid = run(UnaryOp.SIGMOID, x);
-        for (int i = 0; i < x.length; i++) {
+        int vectorPart = x.length / 64 * 64; // the last partial vector takes the scalar formula, in double
+        for (int i = 0; i < vectorPart; i++) {
             float positive = 1f / (e[i] + 1f);
             float expected = x[i] < 0 ? e[i] * positive : positive;
             assertEquals(Float.floatToIntBits(expected), Float.floatToIntBits(sigmoid[i]), "sigmoid(" + x[i] + ")");
