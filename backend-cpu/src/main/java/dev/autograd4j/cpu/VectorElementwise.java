@@ -11,16 +11,12 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorElementwise {
     /** Must be static final: a species read from a field the JIT cannot fold is ~60x slower. */
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
-    private static final FloatVector ONE = FloatVector.broadcast(F, 1f);
     private static final float LOG2E = 1.44269504088896341f;
     private static final float ROUNDER = 12582912f; // 1.5 * 2^23: adding it rounds to an integer
     private static final float NEG_LN2_HI = -0.693359375f;
     private static final float NEG_LN2_LO = 2.12194440e-4f;
-    private static final FloatVector NEG_LN2_HI_V = FloatVector.broadcast(F, NEG_LN2_HI);
-    private static final FloatVector EXP_C3 = FloatVector.broadcast(F, 8.3334519073E-3f);
-    private static final FloatVector EXP_C4 = FloatVector.broadcast(F, 4.1665795894E-2f);
-    private static final FloatVector EXP_C5 = FloatVector.broadcast(F, 1.6666665459E-1f);
-    private static final FloatVector EXP_C6 = FloatVector.broadcast(F, 5.0000001201E-1f);
+    private static final float EXP_C1 = 1.9875691500E-4f, EXP_C2 = 1.3981999507E-3f, EXP_C3 = 8.3334519073E-3f,
+            EXP_C4 = 4.1665795894E-2f, EXP_C5 = 1.6666665459E-1f, EXP_C6 = 5.0000001201E-1f;
 
     private VectorElementwise() {
     }
@@ -71,7 +67,7 @@ final class VectorElementwise {
             case STEP -> {
                 for (; i < bound; i += step) {
                     FloatVector v = FloatVector.fromArray(F, x, xo + i);
-                    ONE.blend(0f, v.compare(VectorOperators.LE, 0f)).intoArray(o, oo + i);
+                    FloatVector.broadcast(F, 1f).blend(0f, v.compare(VectorOperators.LE, 0f)).intoArray(o, oo + i);
                 }
             }
             case ADD_SCALAR -> {
@@ -89,16 +85,8 @@ final class VectorElementwise {
                     FloatVector.fromArray(F, x, xo + i).sqrt().intoArray(o, oo + i);
                 }
             }
-            case EXP -> {
-                for (; i < bound; i += step) {
-                    exp(FloatVector.fromArray(F, x, xo + i)).intoArray(o, oo + i);
-                }
-            }
-            case SIGMOID -> {
-                for (; i < bound; i += step) {
-                    sigmoid(FloatVector.fromArray(F, x, xo + i)).intoArray(o, oo + i);
-                }
-            }
+            case EXP -> i = expLoop(x, xo, o, oo, bound);
+            case SIGMOID -> i = sigmoidLoop(x, xo, o, oo, bound);
             default -> throw new IllegalStateException(op.name());
         }
         for (; i < n; i++) {
@@ -106,37 +94,77 @@ final class VectorElementwise {
         }
     }
 
+    /*
+     * The transcendental loops write their vector math out in the loop body, with no helper method taking or
+     * returning vectors: when C2 (JDK 17) had compiled such a helper on its own first, it would not inline the
+     * bigger compiled code into the loop ("already compiled into a big method"), every vector was then boxed and
+     * the lanes ran the Java fallbacks (FloatVector.blendTemplate, stOp): sigmoid in W4 ran 5-10x slower than
+     * the same loop compiled whole. Constants are scalars or vectors broadcast in the loop, never static final
+     * vectors: C2 reloads a static vector's payload on every use (about 20% slower).
+     */
+
     /**
      * e^x in float32 from IEEE add/mul/fma only (Cephes' expf: x = n ln2 + r, |r| <= ln2/2, degree-6
      * polynomial, 2^n applied as two exponent-bit factors so subnormal results survive), so every JIT
-     * tier gives the same bits; within a few ulp of Math.exp.
+     * tier gives the same bits; within a few ulp of Math.exp. Returns the index after the last element written.
      */
-    private static FloatVector exp(FloatVector x) {
-        FloatVector clamped = x.max(-104f).min(88.7228f);
-        FloatVector shifted = clamped.fma(LOG2E, ROUNDER);          // 1.5 * 2^23 + round(x / ln2)
-        FloatVector n = shifted.sub(ROUNDER);
-        FloatVector r = n.fma(NEG_LN2_HI_V, clamped).add(n.mul(NEG_LN2_LO)); // x - n ln2 in two parts
-        FloatVector p = r.fma(1.9875691500E-4f, 1.3981999507E-3f);
-        p = p.fma(r, EXP_C3);
-        p = p.fma(r, EXP_C4);
-        p = p.fma(r, EXP_C5);
-        p = p.fma(r, EXP_C6);
-        FloatVector e = p.mul(r.mul(r)).add(r).add(1f);
-        IntVector whole = shifted.reinterpretAsInts().sub(0x4B400000);
-        IntVector half = whole.lanewise(VectorOperators.ASHR, 1);
-        FloatVector scaleA = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        FloatVector scaleB = whole.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        FloatVector result = e.mul(scaleA).mul(scaleB);
-        result = result.blend(0f, x.compare(VectorOperators.LT, -104f));
-        result = result.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, 88.7228f));
-        return result.blend(x, x.compare(VectorOperators.NE, x)); // NaN stays NaN
+    private static int expLoop(float[] x, int xo, float[] o, int oo, int bound) {
+        int i = 0;
+        for (; i < bound; i += F.length()) {
+            FloatVector v = FloatVector.fromArray(F, x, xo + i);
+            FloatVector clamped = v.max(-104f).min(88.7228f);
+            FloatVector shifted = clamped.fma(LOG2E, ROUNDER);          // 1.5 * 2^23 + round(x / ln2)
+            FloatVector n = shifted.sub(ROUNDER);
+            // r = x - n ln2 in two parts; e^r = 1 + r + r^2 p(r)
+            FloatVector r = n.fma(FloatVector.broadcast(F, NEG_LN2_HI), clamped).add(n.mul(NEG_LN2_LO));
+            FloatVector p = r.fma(EXP_C1, EXP_C2);
+            p = p.fma(r, FloatVector.broadcast(F, EXP_C3));
+            p = p.fma(r, FloatVector.broadcast(F, EXP_C4));
+            p = p.fma(r, FloatVector.broadcast(F, EXP_C5));
+            p = p.fma(r, FloatVector.broadcast(F, EXP_C6));
+            FloatVector e = p.mul(r.mul(r)).add(r).add(1f);
+            IntVector whole = shifted.reinterpretAsInts().sub(0x4B400000);
+            IntVector half = whole.lanewise(VectorOperators.ASHR, 1);
+            FloatVector scaleA = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector scaleB = whole.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector result = e.mul(scaleA).mul(scaleB);
+            result = result.blend(0f, v.compare(VectorOperators.LT, -104f));
+            result = result.blend(Float.POSITIVE_INFINITY, v.compare(VectorOperators.GT, 88.7228f));
+            result.blend(v, v.compare(VectorOperators.NE, v)).intoArray(o, oo + i); // NaN stays NaN
+        }
+        return i;
     }
 
-    /** 1 / (1 + e^-x) for x >= 0 and e^x / (1 + e^x) below, so no exp overflows (as ScalarFunctions.sigmoid). */
-    private static FloatVector sigmoid(FloatVector x) {
-        FloatVector e = exp(x.abs().neg());
-        FloatVector positive = ONE.div(e.add(1f));
-        return positive.blend(e.mul(positive), x.compare(VectorOperators.LT, 0f));
+    /**
+     * 1 / (1 + e^-x) for x >= 0 and e^x / (1 + e^x) below, so no exp overflows (as ScalarFunctions.sigmoid), with
+     * e = e^-|x| by {@link #expLoop}'s method and bits, in less work: for t = -|x| &lt;= 0, n = round(t / ln2) lies
+     * in [-150, 0], so 2^n is one exact scaling by 2^(n + 25) (a normal number for every n) and one rounding
+     * multiply by 2^-25, which rounds e 2^n once as expLoop's two factors do; below -104 the clamped argument's
+     * result rounds to 0, as expLoop gives there; NaN propagates through max. Returns the index after the last
+     * element written.
+     */
+    private static int sigmoidLoop(float[] x, int xo, float[] o, int oo, int bound) {
+        int i = 0;
+        for (; i < bound; i += F.length()) {
+            FloatVector v = FloatVector.fromArray(F, x, xo + i);
+            FloatVector clamped = v.abs().neg().max(-104f);
+            FloatVector shifted = clamped.fma(LOG2E, ROUNDER);
+            FloatVector n = shifted.sub(ROUNDER);
+            FloatVector r = n.fma(FloatVector.broadcast(F, NEG_LN2_HI), clamped).add(n.mul(NEG_LN2_LO));
+            FloatVector p = r.fma(EXP_C1, EXP_C2);
+            p = p.fma(r, FloatVector.broadcast(F, EXP_C3));
+            p = p.fma(r, FloatVector.broadcast(F, EXP_C4));
+            p = p.fma(r, FloatVector.broadcast(F, EXP_C5));
+            p = p.fma(r, FloatVector.broadcast(F, EXP_C6));
+            FloatVector poly = p.mul(r.mul(r)).add(r).add(1f);
+            // shifted's low 9 bits are n's (1.5 * 2^23 has none): (n + 25 + 127) << 23 is 2^(n + 25)
+            FloatVector scale = shifted.reinterpretAsInts().add(152).lanewise(VectorOperators.LSHL, 23)
+                    .reinterpretAsFloats();
+            FloatVector e = poly.mul(scale).mul(0x1p-25f);
+            FloatVector positive = FloatVector.broadcast(F, 1f).div(e.add(1f));
+            positive.blend(e.mul(positive), v.compare(VectorOperators.LT, 0f)).intoArray(o, oo + i);
+        }
+        return i;
     }
 
     static void binary(BinaryOp op, float[] a, int ao, float[] b, int bo, float[] o, int oo, int n) {

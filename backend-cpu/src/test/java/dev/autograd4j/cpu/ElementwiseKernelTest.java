@@ -3,6 +3,7 @@ package dev.autograd4j.cpu;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.autograd4j.DType;
 import dev.autograd4j.Device;
@@ -57,5 +58,49 @@ class ElementwiseKernelTest {
             }
         }
         assertEquals(Device.CPU, CPU.allocate(Device.CPU, DType.FLOAT32, 1).device());
+    }
+
+    @Test
+    void sigmoidGivesTheBitsOfItsFormulaOverTheVectorExp() {
+        assumeTrue(VectorKernels.ENABLED, "the plain loops compute sigmoid in double, not from exp's float bits");
+        // sigmoid's own exp of -|x| (one scaling, no overflow branch) must agree bit for bit with the general exp
+        float[] x = inputs();
+        Random random = new Random(5);
+        for (int i = 12; i < 400; i++) {
+            x[i] = -87f - random.nextFloat() * 18f; // the subnormal results and the rounding to 0 near -104
+        }
+        float[] negAbs = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            negAbs[i] = -Math.abs(x[i]);
+        }
+        float[] e = run(UnaryOp.EXP, negAbs), sigmoid = run(UnaryOp.SIGMOID, x);
+        int vectorPart = x.length / 64 * 64; // the last partial vector takes the scalar formula, in double
+        for (int i = 0; i < vectorPart; i++) {
+            float positive = 1f / (e[i] + 1f);
+            float expected = x[i] < 0 ? e[i] * positive : positive;
+            assertEquals(Float.floatToIntBits(expected), Float.floatToIntBits(sigmoid[i]), "sigmoid(" + x[i] + ")");
+        }
+    }
+
+    @Test
+    void expAndSigmoidBitsDoNotDependOnTheThreadCount() {
+        Random random = new Random(7);
+        float[] x = new float[100_003]; // odd: split in halves or thirds, the ranges would end in partial vectors
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) random.nextGaussian() * 20;
+        }
+        int threads = CpuSettings.GLOBAL.threads();
+        try {
+            for (UnaryOp op : new UnaryOp[] {UnaryOp.EXP, UnaryOp.SIGMOID}) {
+                CpuSettings.GLOBAL.setThreads(1);
+                float[] one = run(op, x);
+                CpuSettings.GLOBAL.setThreads(2);
+                assertArrayEquals(one, run(op, x), op + " with 2 threads");
+                CpuSettings.GLOBAL.setThreads(3);
+                assertArrayEquals(one, run(op, x), op + " with 3 threads");
+            }
+        } finally {
+            CpuSettings.GLOBAL.setThreads(threads);
+        }
     }
 }
