@@ -65,7 +65,7 @@ public final class Benchmark {
     static final class TutorialStep {
         static Result run(Device device, Timer timer, Budget budget) {
             Generator generator = new Generator(0);
-            double[] t = timer.measure(budget, scoped(() -> {
+            double[] t = timer.measure(budget.withWarmupReps(BenchmarkHarness.TUTORIAL_WARMUP_REPS), scoped(() -> {
                 Tensor x = Tensor.ones(Shape.of(5), DType.FLOAT32, device);
                 Tensor y = Tensor.zeros(Shape.of(3), DType.FLOAT32, device);
                 Tensor w = Tensor.randn(Shape.of(5, 3), DType.FLOAT32, device, generator).requiresGrad(true);

@@ -80,7 +80,7 @@ public final class PyTorchBenchmark {
 
     /** W1: the tutorial's one-layer network, built, run forward and backward from scratch each time. */
     static Result tutorial(Timer timer, Budget budget) {
-        double[] t = timer.measure(budget, m -> {
+        double[] t = timer.measure(budget.withWarmupReps(BenchmarkHarness.TUTORIAL_WARMUP_REPS), m -> {
             NDArray x = m.ones(new Shape(5), DataType.FLOAT32);
             NDArray y = m.zeros(new Shape(3), DataType.FLOAT32);
             NDArray w = m.randomNormal(new Shape(5, 3), DataType.FLOAT32);
