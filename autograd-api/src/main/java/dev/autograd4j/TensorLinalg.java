@@ -51,6 +51,12 @@ public sealed interface TensorLinalg permits Tensor {
                     + "[batch, " + k + "] but got: [batch, " + k2 + "] (matmul of " + x.shape() + " and "
                     + other.shape() + ")");
         }
+        if (ra >= 3 && rb == 2) {
+            // [*, m, k] x [k, n]: one [* m, k] x [k, n] product, as PyTorch folds it (a single large GEMM, and
+            // the weight's gradient one product over all rows instead of a product per batch and a sum)
+            int[] outShape = concat(Arrays.copyOf(as, as.length - 1), n);
+            return a.reshape(Shape.numel(Arrays.copyOf(as, as.length - 1)), k).mm(b).reshape(outShape);
+        }
         int[] batch = Shape.broadcast(Arrays.copyOf(as, as.length - 2), Arrays.copyOf(bs, bs.length - 2));
         int batchSize = Shape.numel(batch);
         Tensor a3 = a.expand(concat(batch, m, k)).reshape(batchSize, m, k);

@@ -472,6 +472,9 @@ public final class CpuBackend implements Backend {
         Reference.reachabilityFence(out);
     }
 
+    /** Largest product (multiply-adds) of a batch that is split by whole products rather than inside each. */
+    private static final long BATCH_SPLIT_WORK = 256L * 256 * 256;
+
     @Override
     public void matmul(Storage a, Layout aLayout, Storage b, Layout bLayout, Storage out, Layout outLayout) {
         int batches = aLayout.shape()[0], m = aLayout.shape()[1], k = aLayout.shape()[2], n = bLayout.shape()[2];
@@ -479,7 +482,7 @@ public final class CpuBackend implements Backend {
         CpuStorage sa = cpu(a), sb = cpu(b), so = cpu(out);
         long flops = (long) m * n * Math.max(k, 1);
         // many small products: one per task; otherwise each product is parallel inside the GEMM
-        Parallel.forRange(batches, flops < GemmKernel.INLINE_WORK ? flops : 1, (from, to) -> {
+        Parallel.RangeBody products = (from, to) -> {
             for (int i = from; i < to; i++) {
                 int ao = aLayout.offset() + i * as[0], bo = bLayout.offset() + i * bs[0];
                 int oo = outLayout.offset() + i * os[0];
@@ -489,7 +492,15 @@ public final class CpuBackend implements Backend {
                     Gemm.dgemm(m, n, k, sa.d(), ao, as[1], as[2], sb.d(), bo, bs[1], bs[2], so.d(), oo, os[1]);
                 }
             }
-        });
+        };
+        if (flops >= GemmKernel.INLINE_WORK && flops <= BATCH_SPLIT_WORK && batches >= 2 * Parallel.threads()) {
+            // attention's products (64 heads of 128 x 128 x 64): whole products per worker, each on one thread,
+            // instead of a fork and join inside every product; the same bits (a product's sums do not depend on
+            // how it is split)
+            Parallel.forRangeInWorkers(batches, products);
+        } else {
+            Parallel.forRange(batches, flops < GemmKernel.INLINE_WORK ? flops : 1, products);
+        }
         Reference.reachabilityFence(a);
         Reference.reachabilityFence(b);
         Reference.reachabilityFence(out);
