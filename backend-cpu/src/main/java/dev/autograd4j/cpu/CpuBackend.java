@@ -6,6 +6,7 @@ import dev.autograd4j.spi.Backend;
 import dev.autograd4j.spi.BinaryOp;
 import dev.autograd4j.spi.CounterRandom;
 import dev.autograd4j.spi.Layout;
+import dev.autograd4j.spi.NormShape;
 import dev.autograd4j.spi.ReduceOp;
 import dev.autograd4j.spi.Storage;
 import dev.autograd4j.spi.UnaryOp;
@@ -470,6 +471,38 @@ public final class CpuBackend implements Backend {
         Reference.reachabilityFence(grad);
         Reference.reachabilityFence(taps);
         Reference.reachabilityFence(out);
+    }
+
+    @Override
+    public boolean normForward(NormShape shape, Storage x, int xOffset, Storage weight, Storage bias, double eps,
+                               Storage out, Storage mean, Storage rstd, Storage var) {
+        Norms.forward(shape, cpu(x), xOffset, weight == null ? null : cpu(weight), bias == null ? null : cpu(bias),
+                eps, cpu(out), cpu(mean), cpu(rstd), var == null ? null : cpu(var));
+        Reference.reachabilityFence(x);
+        Reference.reachabilityFence(weight);
+        Reference.reachabilityFence(bias);
+        Reference.reachabilityFence(out);
+        Reference.reachabilityFence(mean);
+        Reference.reachabilityFence(rstd);
+        Reference.reachabilityFence(var);
+        return true;
+    }
+
+    @Override
+    public boolean normBackward(NormShape shape, Storage grad, int gradOffset, Storage x, int xOffset, Storage mean,
+                                Storage rstd, Storage weight, Storage dx, Storage dweight, Storage dbias) {
+        Norms.backward(shape, cpu(grad), gradOffset, cpu(x), xOffset, cpu(mean), cpu(rstd),
+                weight == null ? null : cpu(weight), dx == null ? null : cpu(dx),
+                dweight == null ? null : cpu(dweight), dbias == null ? null : cpu(dbias));
+        Reference.reachabilityFence(grad);
+        Reference.reachabilityFence(x);
+        Reference.reachabilityFence(mean);
+        Reference.reachabilityFence(rstd);
+        Reference.reachabilityFence(weight);
+        Reference.reachabilityFence(dx);
+        Reference.reachabilityFence(dweight);
+        Reference.reachabilityFence(dbias);
+        return true;
     }
 
     /** Largest product (multiply-adds) of a batch that is split by whole products rather than inside each. */
