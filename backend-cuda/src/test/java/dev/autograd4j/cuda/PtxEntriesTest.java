@@ -111,6 +111,18 @@ class PtxEntriesTest {
     }
 
     @Test
+    void normalizationHasItsKernels() throws IOException {
+        Set<String> ptx = entries(CudaModule.NORM);
+        List<String> want = new java.util.ArrayList<>();
+        for (DType t : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+            want.add("norm_forward_" + KernelSymbols.suffix(t));
+            want.add("norm_backward_" + KernelSymbols.suffix(t));
+            want.add("norm_affine_backward_" + KernelSymbols.suffix(t));
+        }
+        assertEquals(List.of(), want.stream().filter(name -> !ptx.contains(name)).toList(), "norm.ptx lacks");
+    }
+
+    @Test
     void everyModuleLoadsFromTheClassPath() throws IOException {
         for (CudaModule module : CudaModule.values()) {
             assertNotNull(CudaModule.class.getResource(module.resource()), module.resource());
