@@ -23,6 +23,7 @@ final class Norms {
         if (rows == 0 || len == 0) {
             return;
         }
+        double[] wv = values(w, sh.c()), bv = values(b, sh.c());
         Parallel.forRange(rows, 6L * len, (from, to) -> {
             double[] buf = new double[len];
             for (int r = from; r < to; r++) {
@@ -38,10 +39,9 @@ final class Norms {
                 int segments = segments(sh), s = sh.s();
                 for (int k = 0, j = 0; k < segments; k++) {
                     int ch = channel(sh, r, k);
-                    double wv = w == null ? 1.0 : w.get(ch), bv = b == null ? 0.0 : b.get(ch);
-                    double scale = rs * wv;
+                    double scale = wv == null ? rs : rs * wv[ch], shift = bv == null ? 0.0 : bv[ch];
                     for (int t = 0; t < s; t++, j++) {
-                        buf[j] = (buf[j] - m) * scale + bv;
+                        buf[j] = (buf[j] - m) * scale + shift;
                     }
                 }
                 store(sh, r, buf, out, 0);
@@ -62,6 +62,7 @@ final class Norms {
             return;
         }
         boolean perChannel = sh.perChannel();
+        double[] wv = values(w, sh.c()), means = values(mean, rows), rstds = values(rstd, rows);
         if (dx != null || perChannel) {
             Parallel.forRange(rows, 8L * len, (from, to) -> {
                 double[] bx = new double[len], bg = new double[len];
@@ -69,7 +70,7 @@ final class Norms {
                 for (int r = from; r < to; r++) {
                     load(sh, r, x, xo, bx);
                     load(sh, r, g, go, bg);
-                    double m = mean.get(r), rs = rstd.get(r);
+                    double m = means[r], rs = rstds[r];
                     for (int j = 0; j < len; j++) {
                         bx[j] = (bx[j] - m) * rs; // xhat
                     }
@@ -83,8 +84,7 @@ final class Norms {
                             db.set(r, sg);
                         }
                         if (dx != null) {
-                            double wv = w == null ? 1.0 : w.get(r);
-                            double m1 = sg / len, m2 = sgx / len, scale = rs * wv;
+                            double m1 = sg / len, m2 = sgx / len, scale = wv == null ? rs : rs * wv[r];
                             for (int j = 0; j < len; j++) {
                                 bg[j] = (bg[j] - m1 - bx[j] * m2) * scale;
                             }
@@ -92,11 +92,11 @@ final class Norms {
                         }
                         continue;
                     }
-                    if (w != null) {
+                    if (wv != null) {
                         for (int k = 0, j = 0; k < segments; k++) {
-                            double wv = w.get(channel(sh, r, k));
+                            double wc = wv[channel(sh, r, k)];
                             for (int t = 0; t < s; t++, j++) {
-                                bg[j] *= wv; // gx
+                                bg[j] *= wc; // gx
                             }
                         }
                     }
@@ -109,13 +109,13 @@ final class Norms {
             });
         }
         if (!perChannel && (dw != null || db != null)) {
-            affineGrads(sh, g, go, x, xo, mean, rstd, dw, db);
+            affineGrads(sh, g, go, x, xo, means, rstds, dw, db);
         }
     }
 
     /** Group and layer norm: per channel, {@code sum(g * xhat)} and {@code sum(g)} over samples, in sample order. */
-    private static void affineGrads(NormShape sh, CpuStorage g, int go, CpuStorage x, int xo, CpuStorage mean,
-                                    CpuStorage rstd, CpuStorage dw, CpuStorage db) {
+    private static void affineGrads(NormShape sh, CpuStorage g, int go, CpuStorage x, int xo, double[] means,
+                                    double[] rstds, CpuStorage dw, CpuStorage db) {
         int n = sh.n(), c = sh.c(), s = sh.s(), groups = sh.groups(), cg = c / groups;
         Parallel.forRange(c, 4L * n * s, (from, to) -> {
             int width = to - from;
@@ -124,9 +124,27 @@ final class Norms {
             float[] xf = f32 ? x.f() : null, gf = f32 ? g.f() : null;
             double[] xd = f32 ? null : x.d(), gd = f32 ? null : g.d();
             for (int ni = 0; ni < n; ni++) {
+                if (s == 1 && groups == 1) { // layer norm: one statistics row per sample, a row of channels
+                    double m = means[ni], rs = rstds[ni];
+                    int base = ni * c;
+                    if (f32) {
+                        for (int ch = from; ch < to; ch++) {
+                            double gv = gf[go + base + ch];
+                            accW[ch - from] += gv * ((xf[xo + base + ch] - m) * rs);
+                            accB[ch - from] += gv;
+                        }
+                    } else {
+                        for (int ch = from; ch < to; ch++) {
+                            double gv = gd[go + base + ch];
+                            accW[ch - from] += gv * ((xd[xo + base + ch] - m) * rs);
+                            accB[ch - from] += gv;
+                        }
+                    }
+                    continue;
+                }
                 for (int ch = from; ch < to; ch++) {
                     int r = ni * groups + ch / cg;
-                    double m = mean.get(r), rs = rstd.get(r);
+                    double m = means[r], rs = rstds[r];
                     int base = ni * c * s + ch * s;
                     double aw = 0, ab = 0;
                     for (int t = 0; t < s; t++) {
@@ -148,6 +166,18 @@ final class Norms {
                 }
             }
         });
+    }
+
+    /** The first {@code count} values of st as doubles, or null for a null storage. */
+    private static double[] values(CpuStorage st, int count) {
+        if (st == null) {
+            return null;
+        }
+        double[] v = new double[count];
+        for (int i = 0; i < count; i++) {
+            v[i] = st.get(i);
+        }
+        return v;
     }
 
     private static void fillZero(CpuStorage st, int count) {
