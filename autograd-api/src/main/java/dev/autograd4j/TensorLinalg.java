@@ -97,9 +97,18 @@ public sealed interface TensorLinalg permits Tensor {
         }
         Tensor out = Kernels.matmul(x, x.layout().asBatchOfOne(), other, other.layout().asBatchOfOne(),
                 new int[] {m, n});
+        // A gradient for an operand that is a transposed matrix (a Linear's weight.t()) is computed transposed,
+        // (B^T A)^T rather than A^T B: the same sums in the same order (the same bits), written in the operand's own
+        // memory order, so accumulating it into the leaf needs no transposing copy.
         return Tensor.record("MmBackward0", out, Tensor.saved(x, other), (g, needs) -> new Tensor[] {
-            needs[0] ? g.mm(other.t()) : null,
-            needs[1] ? x.t().mm(g) : null}, x, other);
+            needs[0] ? (isTransposed(x) ? other.mm(g.t()).t() : g.mm(other.t())) : null,
+            needs[1] ? (isTransposed(other) ? g.t().mm(x).t() : x.t().mm(g)) : null}, x, other);
+    }
+
+    /** Whether a matrix is the transpose of a contiguous one (and not itself contiguous). */
+    private static boolean isTransposed(Tensor t) {
+        int[] st = t.layout().strides();
+        return !t.isContiguous() && st[0] == 1 && st[1] == t.size(0);
     }
 
     /**

@@ -36,12 +36,20 @@ final class Norms {
                 if (var != null) {
                     var.set(r, v);
                 }
-                int segments = segments(sh), s = sh.s();
-                for (int k = 0, j = 0; k < segments; k++) {
-                    int ch = channel(sh, r, k);
-                    double scale = wv == null ? rs : rs * wv[ch], shift = bv == null ? 0.0 : bv[ch];
-                    for (int t = 0; t < s; t++, j++) {
+                int segments = segments(sh), s = sh.s(), ch0 = channel(sh, r, 0);
+                boolean perChannel = sh.perChannel();
+                if (s == 1 && !perChannel) { // layer norm: element j is channel ch0 + j
+                    for (int j = 0; j < len; j++) {
+                        double scale = wv == null ? rs : rs * wv[ch0 + j], shift = bv == null ? 0.0 : bv[ch0 + j];
                         buf[j] = (buf[j] - m) * scale + shift;
+                    }
+                } else {
+                    for (int k = 0, j = 0; k < segments; k++) {
+                        int ch = perChannel ? ch0 : ch0 + k;
+                        double scale = wv == null ? rs : rs * wv[ch], shift = bv == null ? 0.0 : bv[ch];
+                        for (int t = 0; t < s; t++, j++) {
+                            buf[j] = (buf[j] - m) * scale + shift;
+                        }
                     }
                 }
                 store(sh, r, buf, out, 0);
@@ -93,8 +101,9 @@ final class Norms {
                         continue;
                     }
                     if (wv != null) {
+                        int ch0 = channel(sh, r, 0);
                         for (int k = 0, j = 0; k < segments; k++) {
-                            double wc = wv[channel(sh, r, k)];
+                            double wc = wv[ch0 + k];
                             for (int t = 0; t < s; t++, j++) {
                                 bg[j] *= wc; // gx
                             }
