@@ -479,6 +479,28 @@ public interface Backend {
     }
 
     /**
+     * The first-order gradient of {@link #softmax} in one kernel, row by row over {@code rows} contiguous rows of
+     * {@code n}: for softmax {@code out = y * (grad - sum(grad * y))}, for log-softmax
+     * {@code out = grad - exp(y) * sum(grad)}, the row sums in double in an order that does not depend on the
+     * thread count. Optional as {@link #normForward}: false (the default) when not fused, and the caller composes
+     * it.
+     *
+     * @param log true for log-softmax
+     * @param y the forward's output, FLOAT32 or FLOAT64, {@code rows * n} contiguous elements from {@code yOffset}
+     * @param yOffset the element offset of y
+     * @param grad the output's gradient, y's dtype, contiguous from {@code gradOffset}
+     * @param gradOffset the element offset of grad
+     * @param out the input's gradient, {@code rows * n} elements from 0
+     * @param rows the number of rows, at least 1
+     * @param n the row length, at least 1
+     * @return whether the kernel ran
+     */
+    default boolean softmaxBackward(boolean log, Storage y, int yOffset, Storage grad, int gradOffset, Storage out,
+                                    int rows, int n) {
+        return false;
+    }
+
+    /**
      * Waits for the work queued on the device (like {@code torch.cuda.synchronize()}); errors of queued work,
      * a kernel's fault or a deferred {@link #assertNoneSet} failure, surface here. A no-op on the CPU, whose
      * kernels finish before they return.

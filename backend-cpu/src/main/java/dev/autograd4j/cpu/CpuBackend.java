@@ -505,6 +505,16 @@ public final class CpuBackend implements Backend {
         return true;
     }
 
+    @Override
+    public boolean softmaxBackward(boolean log, Storage y, int yOffset, Storage grad, int gradOffset, Storage out,
+                                   int rows, int n) {
+        Softmax.backward(log, cpu(y), yOffset, cpu(grad), gradOffset, cpu(out), rows, n);
+        Reference.reachabilityFence(y);
+        Reference.reachabilityFence(grad);
+        Reference.reachabilityFence(out);
+        return true;
+    }
+
     /** Largest product (multiply-adds) of a batch that is split by whole products rather than inside each. */
     private static final long BATCH_SPLIT_WORK = 256L * 256 * 256;
 

@@ -34,6 +34,55 @@ final class Softmax {
         });
     }
 
+    /**
+     * The gradient of softmax ({@code y * (g - sum(g * y))}) or log-softmax ({@code g - exp(y) * sum(g)}) over
+     * contiguous rows of n: one read of the row for the sum (in double, in index order), one to write.
+     */
+    static void backward(boolean log, CpuStorage y, int yo, CpuStorage g, int go, CpuStorage out, int rows, int n) {
+        Parallel.forRange(rows, 4L * n, (from, to) -> {
+            boolean f32 = y.dtype == DType.FLOAT32;
+            for (int r = from; r < to; r++) {
+                int yr = yo + r * n, gr = go + r * n, or = r * n;
+                double sum = 0;
+                if (f32) {
+                    float[] ya = y.f(), ga = g.f(), oa = out.f();
+                    if (log) {
+                        for (int i = 0; i < n; i++) {
+                            sum += ga[gr + i];
+                        }
+                        for (int i = 0; i < n; i++) {
+                            oa[or + i] = (float) (ga[gr + i] - Math.exp(ya[yr + i]) * sum);
+                        }
+                    } else {
+                        for (int i = 0; i < n; i++) {
+                            sum += (double) ga[gr + i] * ya[yr + i];
+                        }
+                        for (int i = 0; i < n; i++) {
+                            oa[or + i] = (float) (ya[yr + i] * (ga[gr + i] - sum));
+                        }
+                    }
+                } else {
+                    double[] ya = y.d(), ga = g.d(), oa = out.d();
+                    if (log) {
+                        for (int i = 0; i < n; i++) {
+                            sum += ga[gr + i];
+                        }
+                        for (int i = 0; i < n; i++) {
+                            oa[or + i] = ga[gr + i] - Math.exp(ya[yr + i]) * sum;
+                        }
+                    } else {
+                        for (int i = 0; i < n; i++) {
+                            sum += ga[gr + i] * ya[yr + i];
+                        }
+                        for (int i = 0; i < n; i++) {
+                            oa[or + i] = ya[yr + i] * (ga[gr + i] - sum);
+                        }
+                    }
+                }
+            }
+        });
+    }
+
     /** The storage offset of row {@code r} (row-major over every dim but the last). */
     private static int offset(Layout l, int r) {
         int[] shape = l.shape(), strides = l.strides();

@@ -540,6 +540,18 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
+    public boolean softmaxBackward(boolean log, Storage y, int yOffset, Storage grad, int gradOffset, Storage out,
+                                   int rows, int n) {
+        CudaStorage o = cuda(out);
+        o.owner.makeCurrent();
+        o.owner.launch(CudaModule.SOFTMAX, "softmax_backward_" + sfx(o.dtype), rows, THREADS,
+                Pointer.to(cuda(y).ptr()), Pointer.to(new int[] {yOffset}), Pointer.to(cuda(grad).ptr()),
+                Pointer.to(new int[] {gradOffset}), Pointer.to(o.ptr()), Pointer.to(new int[] {rows}),
+                Pointer.to(new int[] {n}), Pointer.to(new int[] {log ? 1 : 0}));
+        return true;
+    }
+
+    @Override
     public void maxPool2dBackward(Storage grad, Layout gradLayout, Storage taps, Layout tapsLayout, Window2d window,
                                   Storage out, Layout outLayout) {
         CudaStorage g = cuda(grad), t = cuda(taps), o = cuda(out);

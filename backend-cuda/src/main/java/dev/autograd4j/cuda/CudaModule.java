@@ -26,7 +26,9 @@ enum CudaModule {
     /** im2col and col2im (convolution, pooling, unfold, fold). */
     CONV("conv"),
     /** Fused batch, layer and group norm, forward and first-order backward. */
-    NORM("norm");
+    NORM("norm"),
+    /** The gradient of softmax and log-softmax. */
+    SOFTMAX("softmax");
 
     final String fileName;
 
