@@ -296,6 +296,24 @@ final class Kernels {
         return out;
     }
 
+    /**
+     * The first-order gradient of softmax (or log-softmax) over dim d from its output y, in one backend kernel when
+     * the dim is last and both y and the gradient are contiguous; null when the backend does not fuse it (or the
+     * layouts do not suit), for the caller's composition.
+     */
+    static Tensor softmaxBackward(Tensor y, Tensor g, int d, boolean log) {
+        int[] shape = y.shapeUnsafe();
+        if (d != shape.length - 1 || y.numel() == 0 || !y.isContiguous() || !g.isContiguous()
+                || g.dtype() != y.dtype() || !Arrays.equals(g.shapeUnsafe(), shape)) {
+            return null;
+        }
+        int n = shape[d];
+        Tensor out = y.emptyLike(shape, y.dtype());
+        boolean done = y.kernels().softmaxBackward(log, y.storageUnsafe(), y.layout().offset(), g.storageUnsafe(),
+                g.layout().offset(), out.storageUnsafe(), y.numel() / n, n);
+        return done ? out : null;
+    }
+
     /** x reshaped outside the graph (for results whose node is recorded separately). */
     static Tensor reshapeNoGrad(Tensor x, int[] shape) {
         try (var g = Autograd.noGrad()) {

@@ -1,5 +1,6 @@
 package dev.autograd4j;
 
+import dev.autograd4j.spi.NormShape;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -72,34 +73,60 @@ public final class Normalization {
         Tensor w = weight == null ? null : weight.reshape(statShape);
         Tensor b = bias == null ? null : bias.reshape(statShape);
         Tensor out;
-        Tensor xhat;
-        Tensor rstd;
-        try (var g = Autograd.noGrad()) {
-            Tensor mean;
-            if (training) {
-                mean = input.mean(dims, true);
-                Tensor var = input.var(dims, 0, true);
-                rstd = var.add(eps).rsqrt();
-                if (runningMean != null) {
+        Tensor xhat = null;
+        Tensor rstd = null;
+        int n0 = input.size(0);
+        NormKernels.Forward fused = training && n0 > 0 && perChannel > 0
+                ? NormKernels.forward(input, new NormShape(n0, c, (int) (perChannel / n0), 0), weight, bias, eps,
+                        runningMean != null)
+                : null;
+        if (fused != null) {
+            out = fused.out();
+            if (runningMean != null) {
+                try (var g = Autograd.noGrad()) {
                     double n = perChannel;
-                    Tensor m1 = mean.reshape(c).to(runningMean.dtype());
-                    Tensor v1 = var.reshape(c).mul(n / Math.max(1.0, n - 1)).to(runningVar.dtype());
-                    runningMean.mul_(1 - momentum).add_(m1.mul(momentum));
-                    runningVar.mul_(1 - momentum).add_(v1.mul(momentum));
+                    Tensor m1 = fused.mean().to(runningMean.dtype());
+                    Tensor v1 = fused.var().mul(n / Math.max(1.0, n - 1)).to(runningVar.dtype());
+                    runningMean.mul_(1 - momentum).add_(m1.reshape(runningMean.shapeUnsafe()).mul(momentum));
+                    runningVar.mul_(1 - momentum).add_(v1.reshape(runningVar.shapeUnsafe()).mul(momentum));
                 }
-            } else {
-                mean = runningMean.to(input.dtype()).reshape(statShape);
-                rstd = runningVar.to(input.dtype()).reshape(statShape).add(eps).rsqrt();
             }
-            xhat = input.sub(mean).mul(rstd);
-            out = affine(xhat, w, b);
+        } else {
+            try (var g = Autograd.noGrad()) {
+                Tensor mean;
+                if (training) {
+                    mean = input.mean(dims, true);
+                    Tensor var = input.var(dims, 0, true);
+                    rstd = var.add(eps).rsqrt();
+                    if (runningMean != null) {
+                        double n = perChannel;
+                        Tensor m1 = mean.reshape(c).to(runningMean.dtype());
+                        Tensor v1 = var.reshape(c).mul(n / Math.max(1.0, n - 1)).to(runningVar.dtype());
+                        runningMean.mul_(1 - momentum).add_(m1.mul(momentum));
+                        runningVar.mul_(1 - momentum).add_(v1.mul(momentum));
+                    }
+                } else {
+                    mean = runningMean.to(input.dtype()).reshape(statShape);
+                    rstd = runningVar.to(input.dtype()).reshape(statShape).add(eps).rsqrt();
+                }
+                xhat = input.sub(mean).mul(rstd);
+                out = affine(xhat, w, b);
+            }
         }
         Tensor rm = runningMean;
         Tensor rv = runningVar;
+        Tensor xhat0 = xhat;
+        Tensor rstd0 = rstd;
         return Tensor.record("NativeBatchNormBackward0", out, Tensor.saved(input, weight), (g, needs) -> {
-            Tensor xh = xhat;
-            Tensor rs = rstd;
-            if (Autograd.isGradEnabled()) { // createGraph: statistics as functions of the input
+            if (fused != null && !Autograd.isGradEnabled()) { // first order: the fused kernel
+                Tensor[] grads = NormKernels.backward(fused, g, input, weight, bias, needs);
+                if (grads != null) {
+                    return grads;
+                }
+            }
+            Tensor xh = xhat0;
+            Tensor rs = rstd0;
+            if (Autograd.isGradEnabled() || xh == null) { // createGraph: statistics as functions of the input
                 if (training) {
                     rs = input.var(dims, 0, true).add(eps).rsqrt();
                     xh = input.sub(input.mean(dims, true)).mul(rs);
@@ -161,19 +188,37 @@ public final class Normalization {
             dims[i] = in.length - k + i;
         }
         Tensor out;
-        Tensor xhat;
-        Tensor rstd;
-        try (var g = Autograd.noGrad()) {
-            Tensor mean = input.mean(dims, true);
-            rstd = input.var(dims, 0, true).add(eps).rsqrt();
-            xhat = input.sub(mean).mul(rstd);
-            out = affine(xhat, weight, bias);
+        Tensor xhat = null;
+        Tensor rstd = null;
+        long d = Shape.numel(normalizedShape);
+        long numel = input.shape().numel();
+        NormKernels.Forward fused = d > 0 && numel > 0
+                ? NormKernels.forward(input, new NormShape((int) (numel / d), (int) d, 1, 1), flat(weight),
+                        flat(bias), eps, false)
+                : null;
+        if (fused != null) {
+            out = fused.out();
+        } else {
+            try (var g = Autograd.noGrad()) {
+                Tensor mean = input.mean(dims, true);
+                rstd = input.var(dims, 0, true).add(eps).rsqrt();
+                xhat = input.sub(mean).mul(rstd);
+                out = affine(xhat, weight, bias);
+            }
         }
         int[] paramShape = normalizedShape.clone();
+        Tensor xhat0 = xhat;
+        Tensor rstd0 = rstd;
         return Tensor.record("NativeLayerNormBackward0", out, Tensor.saved(input, weight), (g, needs) -> {
-            Tensor xh = xhat;
-            Tensor rs = rstd;
-            if (Autograd.isGradEnabled()) {
+            if (fused != null && !Autograd.isGradEnabled()) { // first order: the fused kernel
+                Tensor[] grads = NormKernels.backward(fused, g, input, weight, bias, needs);
+                if (grads != null) {
+                    return grads;
+                }
+            }
+            Tensor xh = xhat0;
+            Tensor rs = rstd0;
+            if (Autograd.isGradEnabled() || xh == null) {
                 rs = input.var(dims, 0, true).add(eps).rsqrt();
                 xh = input.sub(input.mean(dims, true)).mul(rs);
             }
@@ -226,19 +271,36 @@ public final class Normalization {
         Tensor w = weight == null ? null : weight.reshape(statShape);
         Tensor b = bias == null ? null : bias.reshape(statShape);
         Tensor out;
-        Tensor xhat;
-        Tensor rstd;
-        try (var g = Autograd.noGrad()) {
-            Tensor x3 = input.reshape(grouped);
-            rstd = x3.var(red, 0, true).add(eps).rsqrt();
-            xhat = x3.sub(x3.mean(red, true)).mul(rstd);
-            out = affine(xhat.reshape(shape), w, b);
+        Tensor xhat = null;
+        Tensor rstd = null;
+        long numel = input.shape().numel();
+        NormKernels.Forward fused = numel > 0
+                ? NormKernels.forward(input, new NormShape(n, c, (int) (numel / ((long) n * c)), numGroups), weight,
+                        bias, eps, false)
+                : null;
+        if (fused != null) {
+            out = fused.out();
+        } else {
+            try (var g = Autograd.noGrad()) {
+                Tensor x3 = input.reshape(grouped);
+                rstd = x3.var(red, 0, true).add(eps).rsqrt();
+                xhat = x3.sub(x3.mean(red, true)).mul(rstd);
+                out = affine(xhat.reshape(shape), w, b);
+            }
         }
         int[] dims = allBut1(input.dim());
+        Tensor xhat0 = xhat;
+        Tensor rstd0 = rstd;
         return Tensor.record("NativeGroupNormBackward0", out, Tensor.saved(input, weight), (g, needs) -> {
-            Tensor xh = xhat;
-            Tensor rs = rstd;
-            if (Autograd.isGradEnabled()) {
+            if (fused != null && !Autograd.isGradEnabled()) { // first order: the fused kernel
+                Tensor[] grads = NormKernels.backward(fused, g, input, weight, bias, needs);
+                if (grads != null) {
+                    return grads;
+                }
+            }
+            Tensor xh = xhat0;
+            Tensor rs = rstd0;
+            if (Autograd.isGradEnabled() || xh == null) {
                 Tensor x3 = input.reshape(grouped);
                 rs = x3.var(red, 0, true).add(eps).rsqrt();
                 xh = x3.sub(x3.mean(red, true)).mul(rs);
@@ -261,6 +323,16 @@ public final class Normalization {
         Tensor m1 = gxhat.mean(dims, true);
         Tensor m2 = gxhat.mul(xhat).mean(dims, true);
         return gxhat.sub(m1).sub(xhat.mul(m2)).mul(rstd);
+    }
+
+    /** A per-element parameter as a flat vector for the fused kernels (a view), or null. */
+    private static Tensor flat(Tensor t) {
+        if (t == null) {
+            return null;
+        }
+        try (var g = Autograd.noGrad()) {
+            return t.reshape(-1);
+        }
     }
 
     private static Tensor affine(Tensor xhat, Tensor w, Tensor b) {

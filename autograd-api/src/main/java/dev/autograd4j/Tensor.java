@@ -508,8 +508,18 @@ public final class Tensor extends TensorCreation implements TensorPointwise, Ten
                 dims[n++] = i;
             }
         }
-        return n == 0 // nothing to sum, only leading 1s differ (sum(new int[0]) would reduce every dim)
-                 ? reshape(target) : sum(Arrays.copyOf(dims, n), true).reshape(target);
+        if (n == 0) { // nothing to sum, only leading 1s differ (sum(new int[0]) would reduce every dim)
+            return reshape(target);
+        }
+        if (n == lead && lead > 1 && layout.isContiguous() && Shape.numel(target) > 1 && layout.numel() > 0) {
+            // only leading dims summed (a bias broadcast over [batch, seq, features]): as one leading dim, the
+            // backend sums columns in memory order instead of walking strided rows
+            int[] merged = new int[target.length + 1];
+            merged[0] = -1;
+            System.arraycopy(target, 0, merged, 1, target.length);
+            return reshape(merged).sum(new int[] {0}, false).reshape(target);
+        }
+        return sum(Arrays.copyOf(dims, n), true).reshape(target);
     }
 
     // ------------------------------------------------------------------ static forms of ops

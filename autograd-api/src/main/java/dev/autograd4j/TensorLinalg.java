@@ -51,6 +51,12 @@ public sealed interface TensorLinalg permits Tensor {
                     + "[batch, " + k + "] but got: [batch, " + k2 + "] (matmul of " + x.shape() + " and "
                     + other.shape() + ")");
         }
+        if (ra >= 3 && rb == 2) {
+            // [*, m, k] x [k, n]: one [* m, k] x [k, n] product, as PyTorch folds it (a single large GEMM, and
+            // the weight's gradient one product over all rows instead of a product per batch and a sum)
+            int[] outShape = concat(Arrays.copyOf(as, as.length - 1), n);
+            return a.reshape(Shape.numel(Arrays.copyOf(as, as.length - 1)), k).mm(b).reshape(outShape);
+        }
         int[] batch = Shape.broadcast(Arrays.copyOf(as, as.length - 2), Arrays.copyOf(bs, bs.length - 2));
         int batchSize = Shape.numel(batch);
         Tensor a3 = a.expand(concat(batch, m, k)).reshape(batchSize, m, k);
@@ -91,9 +97,18 @@ public sealed interface TensorLinalg permits Tensor {
         }
         Tensor out = Kernels.matmul(x, x.layout().asBatchOfOne(), other, other.layout().asBatchOfOne(),
                 new int[] {m, n});
+        // A gradient for an operand that is a transposed matrix (a Linear's weight.t()) is computed transposed,
+        // (B^T A)^T rather than A^T B: the same sums in the same order (the same bits), written in the operand's own
+        // memory order, so accumulating it into the leaf needs no transposing copy.
         return Tensor.record("MmBackward0", out, Tensor.saved(x, other), (g, needs) -> new Tensor[] {
-            needs[0] ? g.mm(other.t()) : null,
-            needs[1] ? x.t().mm(g) : null}, x, other);
+            needs[0] ? (isTransposed(x) ? other.mm(g.t()).t() : g.mm(other.t())) : null,
+            needs[1] ? (isTransposed(other) ? g.t().mm(x).t() : x.t().mm(g)) : null}, x, other);
+    }
+
+    /** Whether a matrix is the transpose of a contiguous one (and not itself contiguous). */
+    private static boolean isTransposed(Tensor t) {
+        int[] st = t.layout().strides();
+        return !t.isContiguous() && st[0] == 1 && st[1] == t.size(0);
     }
 
     /**

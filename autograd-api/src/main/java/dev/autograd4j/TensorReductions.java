@@ -242,8 +242,10 @@ public sealed interface TensorReductions permits Tensor {
         Tensor x = self();
         int d = Shape.normalizeDim(dim, x.dim());
         Tensor y = Kernels.softmax(x, d, false);
-        return Tensor.record("SoftmaxBackward0", y, Tensor.saved(y), (g, needs) -> new Tensor[] {
-            y.mul(g.sub(g.mul(y).sum(new int[] {d}, true)))}, x);
+        return Tensor.record("SoftmaxBackward0", y, Tensor.saved(y), (g, needs) -> {
+            Tensor fused = Autograd.isGradEnabled() ? null : Kernels.softmaxBackward(y, g, d, false);
+            return new Tensor[] {fused != null ? fused : y.mul(g.sub(g.mul(y).sum(new int[] {d}, true)))};
+        }, x);
     }
 
     /**
@@ -257,8 +259,10 @@ public sealed interface TensorReductions permits Tensor {
         Tensor x = self();
         int d = Shape.normalizeDim(dim, x.dim());
         Tensor y = Kernels.softmax(x, d, true);
-        return Tensor.record("LogSoftmaxBackward0", y, Tensor.saved(y), (g, needs) -> new Tensor[] {
-            g.sub(y.exp().mul(g.sum(new int[] {d}, true)))}, x);
+        return Tensor.record("LogSoftmaxBackward0", y, Tensor.saved(y), (g, needs) -> {
+            Tensor fused = Autograd.isGradEnabled() ? null : Kernels.softmaxBackward(y, g, d, true);
+            return new Tensor[] {fused != null ? fused : g.sub(y.exp().mul(g.sum(new int[] {d}, true)))};
+        }, x);
     }
 
     // ------------------------------------------------------------------ the common reductions (composites)

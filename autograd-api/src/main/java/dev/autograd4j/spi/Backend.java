@@ -427,6 +427,80 @@ public interface Backend {
     }
 
     /**
+     * Training-mode normalization in one kernel (the forward of {@code native_batch_norm},
+     * {@code native_layer_norm} and {@code native_group_norm}): per statistics row of {@code shape} the mean, the
+     * biased variance {@code var} (the mean of squared deviations from the mean, a second pass) and
+     * {@code rstd = 1 / sqrt(var + eps)}, computed in double; then
+     * {@code out = (x - mean) * rstd * weight[ch] + bias[ch]}. Optional: a backend returns false when it does not
+     * fuse (the default), and the caller composes the normalization from other kernels. The sums of a row are
+     * taken in an order that does not depend on the thread count.
+     *
+     * @param shape how x is read, and which values each statistics row covers
+     * @param x the input, FLOAT32 or FLOAT64, {@code shape.numel()} contiguous elements from {@code xOffset}
+     * @param xOffset the element offset of x
+     * @param weight {@code c} contiguous elements from 0 of x's dtype, or null for 1
+     * @param bias {@code c} contiguous elements from 0 of x's dtype, or null for 0
+     * @param eps added to the variance
+     * @param out the output, x's dtype, {@code shape.numel()} elements from 0
+     * @param mean the means, {@code shape.rows()} elements from 0 of x's dtype
+     * @param rstd the reciprocal standard deviations, likewise
+     * @param var the biased variances, likewise, or null when not wanted
+     * @return whether the kernel ran
+     */
+    default boolean normForward(NormShape shape, Storage x, int xOffset, Storage weight, Storage bias, double eps,
+                                Storage out, Storage mean, Storage rstd, Storage var) {
+        return false;
+    }
+
+    /**
+     * The first-order gradient of {@link #normForward} in one kernel: with {@code xhat = (x - mean) * rstd} and
+     * {@code gx = grad * weight[ch]}, per statistics row
+     * {@code dx = rstd * (gx - mean(gx) - xhat * mean(gx * xhat))}; per channel {@code dweight = sum(grad * xhat)}
+     * and {@code dbias = sum(grad)} over the channel's values. Sums in double, in an order that does not depend on
+     * the thread count. Optional as {@link #normForward}: false when not fused.
+     *
+     * @param shape how x and grad are read
+     * @param grad the output's gradient, x's dtype, {@code shape.numel()} contiguous elements from
+     *        {@code gradOffset}
+     * @param gradOffset the element offset of grad
+     * @param x the forward's input, contiguous from {@code xOffset}
+     * @param xOffset the element offset of x
+     * @param mean the forward's means, {@code shape.rows()} elements from 0
+     * @param rstd the forward's reciprocal standard deviations, likewise
+     * @param weight {@code c} contiguous elements from 0, or null for 1
+     * @param dx the input's gradient, {@code shape.numel()} elements from 0, or null when not wanted
+     * @param dweight the weight's gradient, {@code c} elements from 0, or null when not wanted
+     * @param dbias the bias's gradient, {@code c} elements from 0, or null when not wanted
+     * @return whether the kernel ran
+     */
+    default boolean normBackward(NormShape shape, Storage grad, int gradOffset, Storage x, int xOffset, Storage mean,
+                                 Storage rstd, Storage weight, Storage dx, Storage dweight, Storage dbias) {
+        return false;
+    }
+
+    /**
+     * The first-order gradient of {@link #softmax} in one kernel, row by row over {@code rows} contiguous rows of
+     * {@code n}: for softmax {@code out = y * (grad - sum(grad * y))}, for log-softmax
+     * {@code out = grad - exp(y) * sum(grad)}, the row sums in double in an order that does not depend on the
+     * thread count. Optional as {@link #normForward}: false (the default) when not fused, and the caller composes
+     * it.
+     *
+     * @param log true for log-softmax
+     * @param y the forward's output, FLOAT32 or FLOAT64, {@code rows * n} contiguous elements from {@code yOffset}
+     * @param yOffset the element offset of y
+     * @param grad the output's gradient, y's dtype, contiguous from {@code gradOffset}
+     * @param gradOffset the element offset of grad
+     * @param out the input's gradient, {@code rows * n} elements from 0
+     * @param rows the number of rows, at least 1
+     * @param n the row length, at least 1
+     * @return whether the kernel ran
+     */
+    default boolean softmaxBackward(boolean log, Storage y, int yOffset, Storage grad, int gradOffset, Storage out,
+                                    int rows, int n) {
+        return false;
+    }
+
+    /**
      * Waits for the work queued on the device (like {@code torch.cuda.synchronize()}); errors of queued work,
      * a kernel's fault or a deferred {@link #assertNoneSet} failure, surface here. A no-op on the CPU, whose
      * kernels finish before they return.

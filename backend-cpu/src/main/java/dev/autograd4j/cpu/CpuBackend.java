@@ -6,6 +6,7 @@ import dev.autograd4j.spi.Backend;
 import dev.autograd4j.spi.BinaryOp;
 import dev.autograd4j.spi.CounterRandom;
 import dev.autograd4j.spi.Layout;
+import dev.autograd4j.spi.NormShape;
 import dev.autograd4j.spi.ReduceOp;
 import dev.autograd4j.spi.Storage;
 import dev.autograd4j.spi.UnaryOp;
@@ -473,13 +474,58 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public boolean normForward(NormShape shape, Storage x, int xOffset, Storage weight, Storage bias, double eps,
+                               Storage out, Storage mean, Storage rstd, Storage var) {
+        Norms.forward(shape, cpu(x), xOffset, weight == null ? null : cpu(weight), bias == null ? null : cpu(bias),
+                eps, cpu(out), cpu(mean), cpu(rstd), var == null ? null : cpu(var));
+        Reference.reachabilityFence(x);
+        Reference.reachabilityFence(weight);
+        Reference.reachabilityFence(bias);
+        Reference.reachabilityFence(out);
+        Reference.reachabilityFence(mean);
+        Reference.reachabilityFence(rstd);
+        Reference.reachabilityFence(var);
+        return true;
+    }
+
+    @Override
+    public boolean normBackward(NormShape shape, Storage grad, int gradOffset, Storage x, int xOffset, Storage mean,
+                                Storage rstd, Storage weight, Storage dx, Storage dweight, Storage dbias) {
+        Norms.backward(shape, cpu(grad), gradOffset, cpu(x), xOffset, cpu(mean), cpu(rstd),
+                weight == null ? null : cpu(weight), dx == null ? null : cpu(dx),
+                dweight == null ? null : cpu(dweight), dbias == null ? null : cpu(dbias));
+        Reference.reachabilityFence(grad);
+        Reference.reachabilityFence(x);
+        Reference.reachabilityFence(mean);
+        Reference.reachabilityFence(rstd);
+        Reference.reachabilityFence(weight);
+        Reference.reachabilityFence(dx);
+        Reference.reachabilityFence(dweight);
+        Reference.reachabilityFence(dbias);
+        return true;
+    }
+
+    @Override
+    public boolean softmaxBackward(boolean log, Storage y, int yOffset, Storage grad, int gradOffset, Storage out,
+                                   int rows, int n) {
+        Softmax.backward(log, cpu(y), yOffset, cpu(grad), gradOffset, cpu(out), rows, n);
+        Reference.reachabilityFence(y);
+        Reference.reachabilityFence(grad);
+        Reference.reachabilityFence(out);
+        return true;
+    }
+
+    /** Largest product (multiply-adds) of a batch that is split by whole products rather than inside each. */
+    private static final long BATCH_SPLIT_WORK = 256L * 256 * 256;
+
+    @Override
     public void matmul(Storage a, Layout aLayout, Storage b, Layout bLayout, Storage out, Layout outLayout) {
         int batches = aLayout.shape()[0], m = aLayout.shape()[1], k = aLayout.shape()[2], n = bLayout.shape()[2];
         int[] as = aLayout.strides(), bs = bLayout.strides(), os = outLayout.strides();
         CpuStorage sa = cpu(a), sb = cpu(b), so = cpu(out);
         long flops = (long) m * n * Math.max(k, 1);
         // many small products: one per task; otherwise each product is parallel inside the GEMM
-        Parallel.forRange(batches, flops < GemmKernel.INLINE_WORK ? flops : 1, (from, to) -> {
+        Parallel.RangeBody products = (from, to) -> {
             for (int i = from; i < to; i++) {
                 int ao = aLayout.offset() + i * as[0], bo = bLayout.offset() + i * bs[0];
                 int oo = outLayout.offset() + i * os[0];
@@ -489,7 +535,15 @@ public final class CpuBackend implements Backend {
                     Gemm.dgemm(m, n, k, sa.d(), ao, as[1], as[2], sb.d(), bo, bs[1], bs[2], so.d(), oo, os[1]);
                 }
             }
-        });
+        };
+        if (flops >= GemmKernel.INLINE_WORK && flops <= BATCH_SPLIT_WORK && batches >= 2 * Parallel.threads()) {
+            // attention's products (64 heads of 128 x 128 x 64): whole products per worker, each on one thread,
+            // instead of a fork and join inside every product; the same bits (a product's sums do not depend on
+            // how it is split)
+            Parallel.forRangeInWorkers(batches, products);
+        } else {
+            Parallel.forRange(batches, flops < GemmKernel.INLINE_WORK ? flops : 1, products);
+        }
         Reference.reachabilityFence(a);
         Reference.reachabilityFence(b);
         Reference.reachabilityFence(out);

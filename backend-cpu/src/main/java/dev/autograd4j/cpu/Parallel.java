@@ -50,6 +50,35 @@ final class Parallel {
     }
 
     /**
+     * Runs body over [0, n) in {@link #threads()} chunks, every chunk on a pool worker (the caller waits), so
+     * that kernels called from the body run inline ({@link #forRange} does not fork from inside the pool);
+     * inline when there is one thread or the caller is a worker already.
+     */
+    static void forRangeInWorkers(int n, RangeBody body) {
+        Pool p = pool();
+        if (n < 2 || p.workers == null || ForkJoinTask.inForkJoinPool()) {
+            body.run(0, n);
+            return;
+        }
+        int chunks = (int) Math.min(p.threads, n);
+        List<ForkJoinTask<?>> tasks = new ArrayList<>(chunks);
+        int base = n / chunks, rem = n % chunks, start = 0;
+        for (int c = 0; c < chunks; c++) {
+            int len = base + (c < rem ? 1 : 0);
+            final int from = start, to = start + len;
+            try {
+                tasks.add(p.workers.submit(() -> body.run(from, to)));
+            } catch (RejectedExecutionException e) { // the pool was replaced by a change of thread count
+                body.run(from, to);
+            }
+            start = to;
+        }
+        for (ForkJoinTask<?> t : tasks) {
+            t.join();
+        }
+    }
+
+    /**
      * Runs body over [0, n) in at most {@link #threads()} chunks when costPerItem * n reaches the threshold
      * (about 32k simple element operations), inline otherwise.
      */

@@ -12,6 +12,7 @@ import dev.autograd4j.spi.Backends;
 import dev.autograd4j.spi.BinaryOp;
 import dev.autograd4j.spi.KernelSymbols;
 import dev.autograd4j.spi.Layout;
+import dev.autograd4j.spi.NormShape;
 import dev.autograd4j.spi.ReduceOp;
 import dev.autograd4j.spi.Storage;
 import dev.autograd4j.spi.UnaryOp;
@@ -514,6 +515,40 @@ public final class CudaBackend implements Backend {
         CudaStorage t = cuda(taps);
         launchWindow("max_pool2d", cuda(x), xLayout, cuda(out), outLayout, window, Pointer.to(t.ptr()),
                 Pointer.to(new int[] {tapsLayout.offset()}));
+    }
+
+    @Override
+    public boolean normForward(NormShape shape, Storage x, int xOffset, Storage weight, Storage bias, double eps,
+                               Storage out, Storage mean, Storage rstd, Storage var) {
+        CudaNorms.forward(shape, x, xOffset, weight, bias, eps, out, mean, rstd, var);
+        return true;
+    }
+
+    @Override
+    public boolean normBackward(NormShape shape, Storage grad, int gradOffset, Storage x, int xOffset, Storage mean,
+                                Storage rstd, Storage weight, Storage dx, Storage dweight, Storage dbias) {
+        if (shape.rows() == 0 || shape.rowLength() == 0) {
+            for (Storage z : new Storage[] {dweight, dbias}) {
+                if (z != null) {
+                    fill(z, Layout.contiguous(new int[] {shape.c()}), 0);
+                }
+            }
+            return true;
+        }
+        CudaNorms.backward(shape, grad, gradOffset, x, xOffset, mean, rstd, weight, dx, dweight, dbias);
+        return true;
+    }
+
+    @Override
+    public boolean softmaxBackward(boolean log, Storage y, int yOffset, Storage grad, int gradOffset, Storage out,
+                                   int rows, int n) {
+        CudaStorage o = cuda(out);
+        o.owner.makeCurrent();
+        o.owner.launch(CudaModule.SOFTMAX, "softmax_backward_" + sfx(o.dtype), rows, THREADS,
+                Pointer.to(cuda(y).ptr()), Pointer.to(new int[] {yOffset}), Pointer.to(cuda(grad).ptr()),
+                Pointer.to(new int[] {gradOffset}), Pointer.to(o.ptr()), Pointer.to(new int[] {rows}),
+                Pointer.to(new int[] {n}), Pointer.to(new int[] {log ? 1 : 0}));
+        return true;
     }
 
     @Override

@@ -24,7 +24,11 @@ enum CudaModule {
     /** Stable sort of rows: bitonic chunks in shared memory, merge passes for longer rows. */
     SORT("sort"),
     /** im2col and col2im (convolution, pooling, unfold, fold). */
-    CONV("conv");
+    CONV("conv"),
+    /** Fused batch, layer and group norm, forward and first-order backward. */
+    NORM("norm"),
+    /** The gradient of softmax and log-softmax. */
+    SOFTMAX("softmax");
 
     final String fileName;
 

@@ -2,6 +2,7 @@ package dev.autograd4j.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.autograd4j.DType;
 import dev.autograd4j.spi.BinaryOp;
@@ -108,6 +109,22 @@ class PtxEntriesTest {
             want.add("max_pool2d_backward_" + KernelSymbols.suffix(t));
         }
         assertEquals(List.of(), want.stream().filter(name -> !ptx.contains(name)).toList(), "conv.ptx lacks");
+    }
+
+    @Test
+    void normalizationHasItsKernels() throws IOException {
+        Set<String> ptx = entries(CudaModule.NORM);
+        List<String> want = new java.util.ArrayList<>();
+        for (DType t : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+            want.add("norm_forward_" + KernelSymbols.suffix(t));
+            want.add("norm_backward_" + KernelSymbols.suffix(t));
+            want.add("norm_affine_backward_" + KernelSymbols.suffix(t));
+        }
+        assertEquals(List.of(), want.stream().filter(name -> !ptx.contains(name)).toList(), "norm.ptx lacks");
+        Set<String> softmax = entries(CudaModule.SOFTMAX);
+        for (DType t : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+            assertTrue(softmax.contains("softmax_backward_" + KernelSymbols.suffix(t)), "softmax.ptx lacks " + t);
+        }
     }
 
     @Test
