@@ -192,6 +192,26 @@ abstract class CollectiveContract {
     }
 
     @Test
+    void ranksThatCallDifferentCollectivesFailOnEveryRank() {
+        int n = 3;
+        List<? extends Collective> ranks = group(n, Duration.ofSeconds(10));
+        List<Ranks.Outcome<Object>> out = Ranks.each(n, r -> {
+            try (Collective c = ranks.get(r)) {
+                if (r == 1) {
+                    c.broadcast(List.of(Tensor.zeros(6)), 0);
+                } else {
+                    c.allReduce(List.of(Tensor.zeros(6)), ReduceOp.SUM);
+                }
+                return null;
+            }
+        });
+        for (int r = 0; r < n; r++) {
+            Throwable e = out.get(r).error;
+            assertTrue(e instanceof CollectiveException, "rank " + r + ": " + e);
+        }
+    }
+
+    @Test
     void aRankThatThrowsFailsEveryOtherRankWithItsCause() {
         int n = 4;
         List<? extends Collective> ranks = group(n, Duration.ofSeconds(20));
