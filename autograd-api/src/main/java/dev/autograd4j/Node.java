@@ -44,7 +44,12 @@ public final class Node {
     private volatile Tensor retainer;
     /** Where the forward call that made this node came from, recorded in anomaly mode. */
     Throwable forwardTrace;
-    /** Sequence number: later nodes run first among ready ones, as PyTorch orders them. */
+    /**
+     * Sequence number: later nodes run first among ready ones, as PyTorch orders them. {@code AccumulateGrad} nodes
+     * get the largest value (PyTorch's {@code UINT64_MAX}), so a leaf's gradient is accumulated, and its
+     * post-accumulate-grad hooks run, as soon as it is complete rather than after the rest of the graph (what lets
+     * {@code DistributedDataParallel} communicate while backward goes on).
+     */
     final long sequence;
     private static final java.util.concurrent.atomic.AtomicLong SEQUENCE = new java.util.concurrent.atomic.AtomicLong();
 
@@ -57,7 +62,7 @@ public final class Node {
         this.inputDevices = devices;
         this.formula = formula;
         this.leaf = leaf;
-        this.sequence = SEQUENCE.incrementAndGet();
+        this.sequence = leaf != null ? Long.MAX_VALUE : SEQUENCE.incrementAndGet();
     }
 
     static Node operation(String name, Tensor[] inputs, Tensor[] saved, BackwardFormula formula) {

@@ -279,6 +279,54 @@ class DistributedDataParallelTest {
     }
 
     @Test
+    void aFullBucketIsReducedWhileBackwardStillRuns() {
+        List<String> events = new ArrayList<>();
+        Collective one = InProcessCollective.create(1).get(0);
+        Collective recording = new Collective() {
+            @Override
+            public int rank() {
+                return 0;
+            }
+
+            @Override
+            public int worldSize() {
+                return 1;
+            }
+
+            @Override
+            public void allReduce(List<Tensor> tensors, ReduceOp op) {
+                events.add("allReduce of " + tensors.get(0).numel());
+                one.allReduce(tensors, op);
+            }
+
+            @Override
+            public void broadcast(List<Tensor> tensors, int root) {
+                one.broadcast(tensors, root);
+            }
+
+            @Override
+            public void barrier() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Sequential model = mlp(0, 32);
+        model.parameters().get(0).registerPostAccumulateGradHook(t -> events.add("first weight ready"));
+        // one bucket per parameter: the last layer's gradients are ready first
+        DistributedDataParallel ddp = new DistributedDataParallel(model, recording, 1);
+        Tensor[] b = batch(new int[] {0, 1, 2}, 0, 3);
+        new CrossEntropyLoss().forward(ddp.forward(b[0]), b[1]).backward();
+        // layer 2's bias and weight (5, 160 elements) are reduced before layer 1's weight gradient exists (the
+        // engine runs a leaf's AccumulateGrad as soon as it is ready), and every bucket in order
+        assertEquals(List.of("allReduce of 5", "allReduce of 160"), events.subList(0, 2), events.toString());
+        assertTrue(events.indexOf("first weight ready") > 1, events.toString());
+        assertEquals(List.of("allReduce of 5", "allReduce of 160", "allReduce of 32", "allReduce of 640"),
+                events.stream().filter(e -> e.startsWith("allReduce")).collect(java.util.stream.Collectors.toList()));
+    }
+
+    @Test
     void bucketsFollowTheCapInReverseOrder() {
         List<Collective> one = InProcessCollective.create(1);
         // parameters 20x32 (2560 B), 32 (128 B), 32x5 (640 B), 5 (20 B); reversed: 20, 640, 128, 2560
