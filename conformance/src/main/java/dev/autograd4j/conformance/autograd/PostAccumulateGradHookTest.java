@@ -83,6 +83,22 @@ class PostAccumulateGradHookTest {
     }
 
     @AllDevices
+    void aLeafIsAccumulatedAsSoonAsItsGradientIsComplete(Device device) {
+        // PyTorch gives AccumulateGrad the highest priority: y is done before the engine walks x's long chain
+        Tensor x = leaf(device, new double[] {0.1, 0.2}, 2);
+        Tensor y = leaf(device, new double[] {3, 4}, 2);
+        List<String> events = new ArrayList<>();
+        y.registerPostAccumulateGradHook(t -> events.add("y accumulated")); // y's node made before x's chain
+        Tensor deep = x.exp();
+        deep.registerHook(g -> {
+            events.add("x's chain");
+            return null;
+        });
+        deep.exp().exp().mul(y).sum().backward();
+        assertEquals(List.of("y accumulated", "x's chain"), events);
+    }
+
+    @AllDevices
     void queueCallbackOutsideBackwardThrows(Device device) {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> Autograd.queueCallback(() -> { }));
         assertEquals("Final callbacks can only be installed during backward pass.", e.getMessage());
