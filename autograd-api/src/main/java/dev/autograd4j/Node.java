@@ -44,7 +44,12 @@ public final class Node {
     private volatile Tensor retainer;
     /** Where the forward call that made this node came from, recorded in anomaly mode. */
     Throwable forwardTrace;
-    /** Sequence number: later nodes run first among ready ones, as PyTorch orders them. */
+    /**
+     * Sequence number: later nodes run first among ready ones, as PyTorch orders them. {@code AccumulateGrad} nodes
+     * get the largest value (PyTorch's {@code UINT64_MAX}), so a leaf's gradient is accumulated, and its
+     * post-accumulate-grad hooks run, as soon as it is complete rather than after the rest of the graph (what lets
+     * {@code DistributedDataParallel} communicate while backward goes on).
+     */
     final long sequence;
     private static final java.util.concurrent.atomic.AtomicLong SEQUENCE = new java.util.concurrent.atomic.AtomicLong();
 
@@ -57,7 +62,7 @@ public final class Node {
         this.inputDevices = devices;
         this.formula = formula;
         this.leaf = leaf;
-        this.sequence = SEQUENCE.incrementAndGet();
+        this.sequence = leaf != null ? Long.MAX_VALUE : SEQUENCE.incrementAndGet();
     }
 
     static Node operation(String name, Tensor[] inputs, Tensor[] saved, BackwardFormula formula) {
@@ -119,6 +124,35 @@ public final class Node {
                 preHooks = List.copyOf(left);
             }
         };
+    }
+
+    /**
+     * Post-accumulate-grad hooks of an {@code AccumulateGrad} node ({@link Tensor#registerPostAccumulateGradHook}),
+     * run with the leaf after its {@code grad} has been accumulated. Copy on write, as the pre-hooks.
+     */
+    private volatile List<java.util.function.Consumer<Tensor>> postAccumulateHooks = List.of();
+
+    /** Adds a post-accumulate-grad hook; the returned handle removes it. */
+    Autograd.HookHandle addPostAccumulateHook(java.util.function.Consumer<Tensor> hook) {
+        synchronized (this) {
+            List<java.util.function.Consumer<Tensor>> added = new ArrayList<>(postAccumulateHooks);
+            added.add(hook);
+            postAccumulateHooks = List.copyOf(added);
+        }
+        return () -> {
+            synchronized (this) {
+                List<java.util.function.Consumer<Tensor>> left = new ArrayList<>(postAccumulateHooks);
+                left.remove(hook);
+                postAccumulateHooks = List.copyOf(left);
+            }
+        };
+    }
+
+    /** Runs the post-accumulate-grad hooks in registration order with the leaf whose grad was just accumulated. */
+    void applyPostAccumulateHooks() {
+        for (var hook : postAccumulateHooks) {
+            hook.accept(leaf);
+        }
     }
 
     /** Makes {@code tensor} (null: none) keep the gradient arriving here; see {@link Tensor#retainGrad()}. */
