@@ -104,7 +104,7 @@ public final class SparkTrainer {
         if (config.averageEvery() > 0) {
             return AveragingTraining.run(config, model, samples, batches);
         }
-        throw new UnsupportedOperationException("the TCP-ring mode is not built yet (waits for TcpRingCollective)");
+        return RingTraining.run(config, model, samples, batches);
     }
 
     /**
