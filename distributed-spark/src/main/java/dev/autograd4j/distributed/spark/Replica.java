@@ -71,20 +71,12 @@ final class Replica {
      * @return the batch loss
      */
     double step(Module forward, Batch batch) {
-        return step(forward, batch, null);
-    }
-
-    /** As {@link #step(Module, Batch)}, running {@code afterBackward} (if not null) between backward and step. */
-    double step(Module forward, Batch batch, Runnable afterBackward) {
         try (MemoryScope scope = MemoryScope.open()) {
             Tensor x = batch.input().to(device);
             Tensor y = batch.target().to(device);
             Tensor l = loss.apply(forward.forward(x), y);
             optimizer.zeroGrad();
             l.backward();
-            if (afterBackward != null) {
-                afterBackward.run();
-            }
             optimizer.step();
             return l.item();
         }

@@ -3,6 +3,7 @@ package dev.autograd4j.distributed.spark;
 import dev.autograd4j.DType;
 import dev.autograd4j.Tensor;
 import dev.autograd4j.distributed.CollectiveException;
+import dev.autograd4j.distributed.DistributedDataParallel;
 import dev.autograd4j.distributed.ReduceOp;
 import dev.autograd4j.distributed.TcpRingCollective;
 import dev.autograd4j.nn.Module;
@@ -24,8 +25,9 @@ import scala.runtime.AbstractFunction1;
 
 /**
  * The TCP-ring mode: one barrier stage whose tasks exchange {@code host:port} once through
- * {@code BarrierTaskContext.allGather}, join a {@link TcpRingCollective}, and train with gradients averaged over
- * the ring after every backward; rank 0 returns the trained state.
+ * {@code BarrierTaskContext.allGather}, join a {@link TcpRingCollective}, and train a
+ * {@link DistributedDataParallel} replica (gradients averaged over the ring during every backward); rank 0 returns
+ * the trained state.
  */
 final class RingTraining {
     private static final Logger LOG = LoggerFactory.getLogger(RingTraining.class);
@@ -133,7 +135,9 @@ final class RingTraining {
             Schedule schedule = new Schedule(samples.size(), config.batchSize(), largest, config.shuffle(),
                     config.seed(), rank);
             Replica replica = Replica.create(config, States.fromBytes(initial.value()), null);
-            GradientSync sync = new GradientSync(replica.model, ring);
+            // broadcasts rank 0's parameters and buffers (equal already: every replica loaded the caller's state)
+            // after checking that every rank has the same parameter shapes; averages gradients during backward
+            DistributedDataParallel ddp = new DistributedDataParallel(replica.model, ring);
             int spe = schedule.stepsPerEpoch();
             double[] lossSums = new double[config.epochs()];
             long steps = 0;
@@ -141,8 +145,7 @@ final class RingTraining {
             for (int epoch = 0; epoch < config.epochs(); epoch++) {
                 int[] order = schedule.order(epoch);
                 for (int step = 0; step < spe; step++) {
-                    lossSums[epoch] += replica.step(sync.module(), batches.apply(schedule.batch(samples, order, step)),
-                            sync::afterBackward);
+                    lossSums[epoch] += replica.step(ddp, batches.apply(schedule.batch(samples, order, step)));
                     steps++;
                 }
             }
