@@ -13,6 +13,7 @@ import java.util.Objects;
  *
  * @param features the input features, the same length in every sample
  * @param label the class index (a whole number) or the regression target
+ * @serial exclude
  */
 public record Sample(float[] features, double label) implements Serializable {
     private static final long serialVersionUID = 1L;

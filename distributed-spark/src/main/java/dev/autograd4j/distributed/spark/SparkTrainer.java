@@ -93,9 +93,9 @@ public final class SparkTrainer {
      * @param batches makes a batch of samples on the executors
      * @return the losses and counts of the run
      * @throws IllegalArgumentException if the data set is smaller than the world size or a partition is empty
-     *     (in the ring mode, as the cause of the failed Spark job)
-     * @throws org.apache.spark.SparkException (undeclared, as Spark throws it) if a task fails: its message holds
-     *     the failing rank's exception
+     *     (in the averaging mode, checked on the driver; in the ring mode every rank fails with it, so it comes in
+     *     the failed job's {@code SparkException}, which Spark throws undeclared, as for any rank that throws: its
+     *     message holds the failing rank's exception)
      */
     public <S> TrainResult fit(Module model, JavaRDD<S> samples, BatchFunction<S> batches) {
         Objects.requireNonNull(model, "model must not be null");

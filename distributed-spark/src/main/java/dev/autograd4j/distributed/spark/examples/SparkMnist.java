@@ -68,7 +68,9 @@ public final class SparkMnist {
         double lr = Double.NaN;
         int hidden = 128;
         long seed = 1;
-        Path data = Path.of("examples/src/main/resources/mnist");
+        // the bundled digits, from the repository root or from this module's directory (where exec:exec runs)
+        Path data = Files.isDirectory(Path.of("examples/src/main/resources/mnist"))
+                ? Path.of("examples/src/main/resources/mnist") : Path.of("../examples/src/main/resources/mnist");
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (i + 1 >= args.length) {
@@ -161,6 +163,10 @@ public final class SparkMnist {
 
     /** The images (pixels scaled to [0, 1]) and labels of one split of MNIST IDX files in {@code dir}. */
     static List<Sample> load(Path dir, String split) throws IOException {
+        if (!Files.exists(find(dir, "train-images-idx3-ubyte"))) {
+            throw new IOException("no MNIST files (train-images-idx3-ubyte[.gz], ...) in " + dir.toAbsolutePath()
+                    + "; pass --data DIR");
+        }
         String prefix = split.equals("test") && !Files.exists(find(dir, "test-images-idx3-ubyte")) ? "t10k" : split;
         byte[][] images = read(find(dir, prefix + "-images-idx3-ubyte"), 3);
         byte[][] labels = read(find(dir, prefix + "-labels-idx1-ubyte"), 1);
