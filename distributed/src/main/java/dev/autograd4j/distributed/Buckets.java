@@ -24,6 +24,9 @@ final class Buckets {
     private static final VarHandle F64 = MethodHandles.byteArrayViewVarHandle(double[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle I64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
+    /** Tensors larger than this many elements are copied to and from the host in slices of this size. */
+    static final int SLICE = 1 << 20;
+
     private Buckets() {
     }
 
@@ -132,20 +135,23 @@ final class Buckets {
             ByteBuffer buffer = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
             for (int i = 0; i < group.size(); i++) {
                 Tensor t = group.get(i);
-                int at = offsets[i] * kind.bytes;
-                switch (kind) {
-                    case FLOAT32:
-                        buffer.position(at);
-                        buffer.asFloatBuffer().put(t.toFloatArray());
-                        break;
-                    case FLOAT64:
-                        buffer.position(at);
-                        buffer.asDoubleBuffer().put(t.toDoubleArray());
-                        break;
-                    default:
-                        buffer.position(at);
-                        buffer.asLongBuffer().put(t.toLongArray());
-                        break;
+                int n = t.numel();
+                // large contiguous tensors move in slices, so the temporaries stay small
+                Tensor flat = n > SLICE && t.isContiguous() ? t.detach().view(-1) : null;
+                for (int from = 0; from < n; from += flat == null ? n : SLICE) {
+                    Tensor part = flat == null ? t : flat.narrow(0, from, Math.min(SLICE, n - from));
+                    buffer.position((offsets[i] + from) * kind.bytes);
+                    switch (kind) {
+                        case FLOAT32:
+                            buffer.asFloatBuffer().put(part.toFloatArray());
+                            break;
+                        case FLOAT64:
+                            buffer.asDoubleBuffer().put(part.toDoubleArray());
+                            break;
+                        default:
+                            buffer.asLongBuffer().put(part.toLongArray());
+                            break;
+                    }
                 }
             }
             out.add(new Bucket(kind, data, group, offsets));
@@ -165,30 +171,35 @@ final class Buckets {
             for (int i = 0; i < bucket.tensors.size(); i++) {
                 Tensor t = bucket.tensors.get(i);
                 int n = t.numel();
-                int[] shape = t.shape().toArray();
-                buffer.position(bucket.offsets[i] * bucket.kind.bytes);
-                Tensor values;
-                switch (bucket.kind) {
-                    case FLOAT32: {
-                        float[] v = new float[n];
-                        buffer.asFloatBuffer().get(v);
-                        values = Tensor.of(v, shape);
-                        break;
+                Tensor flat = n > SLICE && t.isContiguous() ? t.detach().view(-1) : null;
+                for (int from = 0; from < n; from += flat == null ? n : SLICE) {
+                    Tensor part = flat == null ? t : flat.narrow(0, from, Math.min(SLICE, n - from));
+                    int count = part.numel();
+                    int[] shape = part.shape().toArray();
+                    buffer.position((bucket.offsets[i] + from) * bucket.kind.bytes);
+                    Tensor values;
+                    switch (bucket.kind) {
+                        case FLOAT32: {
+                            float[] v = new float[count];
+                            buffer.asFloatBuffer().get(v);
+                            values = Tensor.of(v, shape);
+                            break;
+                        }
+                        case FLOAT64: {
+                            double[] v = new double[count];
+                            buffer.asDoubleBuffer().get(v);
+                            values = Tensor.of(v, shape);
+                            break;
+                        }
+                        default: {
+                            long[] v = new long[count];
+                            buffer.asLongBuffer().get(v);
+                            values = Tensor.of(v, shape);
+                            break;
+                        }
                     }
-                    case FLOAT64: {
-                        double[] v = new double[n];
-                        buffer.asDoubleBuffer().get(v);
-                        values = Tensor.of(v, shape);
-                        break;
-                    }
-                    default: {
-                        long[] v = new long[n];
-                        buffer.asLongBuffer().get(v);
-                        values = Tensor.of(v, shape);
-                        break;
-                    }
+                    part.copy_(values);
                 }
-                t.copy_(values);
             }
         }
     }

@@ -184,7 +184,7 @@ public final class InProcessCollective implements Collective {
             return; // the sum and the average over one rank are the rank's values
         }
         List<Buckets.Bucket> mine = Buckets.pack(tensors);
-        Entry[] all = meet(new Entry("allReduce(" + op + ")", Buckets.signature(tensors), mine, -1));
+        Entry[] all = meet(new Entry("allReduce(" + op + ")", Buckets.signature(tensors), mine));
         int n = group.size;
         for (int b = 0; b < mine.size(); b++) {
             Buckets.Kind kind = mine.get(b).kind;
@@ -217,7 +217,7 @@ public final class InProcessCollective implements Collective {
             return;
         }
         List<Buckets.Bucket> mine = Buckets.pack(tensors);
-        Entry[] all = meet(new Entry("broadcast(root " + root + ")", Buckets.signature(tensors), mine, root));
+        Entry[] all = meet(new Entry("broadcast(root " + root + ")", Buckets.signature(tensors), mine));
         if (rank != root) {
             for (int b = 0; b < mine.size(); b++) {
                 Buckets.unpack(mine.get(b), all[root].buckets.get(b).data);
@@ -229,7 +229,7 @@ public final class InProcessCollective implements Collective {
     public void barrier() {
         ensureOpen();
         if (group.size > 1) {
-            meet(new Entry("barrier", List.of(), List.of(), -1));
+            meet(new Entry("barrier", List.of(), List.of()));
         }
     }
 
@@ -292,7 +292,7 @@ public final class InProcessCollective implements Collective {
         final List<String> signature;
         final List<Buckets.Bucket> buckets;
 
-        Entry(String op, List<String> signature, List<Buckets.Bucket> buckets, int root) {
+        Entry(String op, List<String> signature, List<Buckets.Bucket> buckets) {
             this.op = op;
             this.signature = signature;
             this.buckets = buckets;

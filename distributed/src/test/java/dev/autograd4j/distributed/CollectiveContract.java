@@ -80,6 +80,26 @@ abstract class CollectiveContract {
     }
 
     @Test
+    void tensorsLargerThanASliceMoveInSlices() {
+        checkAllReduce(2, 2 * Buckets.SLICE + 17, ReduceOp.SUM);
+        // a large leaf that requires grad, and a non-contiguous view, are written in place
+        List<? extends Collective> ranks = group(2, Duration.ofSeconds(20));
+        Ranks.values(Ranks.each(2, r -> {
+            try (Collective c = ranks.get(r)) {
+                Tensor leaf = Tensor.full(dev.autograd4j.Shape.of(Buckets.SLICE + 5), r + 1, DType.FLOAT32, Device.CPU)
+                        .requiresGrad(true);
+                Tensor base = Tensor.zeros(4, 3);
+                Tensor strided = base.t();
+                strided.add_(r + 1.0);
+                c.allReduce(List.of(leaf, strided), ReduceOp.SUM);
+                assertEquals(3.0, leaf.toFloatArray()[Buckets.SLICE + 4]);
+                assertArrayEquals(new float[] {3, 3, 3}, base.narrow(0, 3, 1).reshape(3).toFloatArray());
+                return null;
+            }
+        }));
+    }
+
+    @Test
     void twoRanks() {
         checkAllReduce(2, 5000, ReduceOp.AVG);
     }
