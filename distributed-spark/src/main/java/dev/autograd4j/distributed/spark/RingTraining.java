@@ -2,7 +2,9 @@ package dev.autograd4j.distributed.spark;
 
 import dev.autograd4j.DType;
 import dev.autograd4j.Tensor;
+import dev.autograd4j.distributed.Collective;
 import dev.autograd4j.distributed.CollectiveException;
+import dev.autograd4j.distributed.InProcessCollective;
 import dev.autograd4j.distributed.DistributedDataParallel;
 import dev.autograd4j.distributed.ReduceOp;
 import dev.autograd4j.distributed.TcpRingCollective;
@@ -93,6 +95,13 @@ final class RingTraining {
         private RankResult train(BarrierTaskContext ctx, List<S> samples) {
             int rank = ctx.partitionId();
             int world = ctx.getTaskInfos().length;
+            if (world == 1) {
+                // no peer: no port, no allGather, a collective of one
+                int largest = Schedule.checkCounts(new long[] {samples.size()});
+                try (Collective single = InProcessCollective.create(1).get(0)) {
+                    return trainInRing(0, 1, single, samples, largest);
+                }
+            }
             TcpRingCollective.Endpoint endpoint = TcpRingCollective.listen(config.bindHost(), 0);
             String[] gathered;
             try {
@@ -131,7 +140,7 @@ final class RingTraining {
             }
         }
 
-        private RankResult trainInRing(int rank, int world, TcpRingCollective ring, List<S> samples, int largest) {
+        private RankResult trainInRing(int rank, int world, Collective ring, List<S> samples, int largest) {
             Schedule schedule = new Schedule(samples.size(), config.batchSize(), largest, config.shuffle(),
                     config.seed(), rank);
             Replica replica = Replica.create(config, States.fromBytes(initial.value()), null);

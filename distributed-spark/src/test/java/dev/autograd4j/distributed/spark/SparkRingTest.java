@@ -91,7 +91,7 @@ class SparkRingTest {
     }
 
     @Test
-    void worldSizeOneOpensNoSocketAndTrainsAsOneProcess() {
+    void worldSizeOneTrainsAsOneProcessWithoutSockets() {
         List<Sample> data = TestModels.samples(12, 2);
         Sequential model = TestModels.mlp(4);
         TrainResult r = SparkTrainer.builder(() -> TestModels.mlp(0), p -> new SGD(p, 0.1))
