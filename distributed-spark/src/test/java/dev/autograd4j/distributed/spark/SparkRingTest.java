@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.autograd4j.nn.Sequential;
 import dev.autograd4j.optim.SGD;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -119,6 +120,38 @@ class SparkRingTest {
         double seconds = (System.nanoTime() - t0) / 1e9;
         assertTrue(e.getMessage().contains("boom on rank 2"), e.getMessage());
         assertTrue(seconds < 30, "took " + seconds + " s");
+    }
+
+    @Test
+    void aRankThatStopsAnsweringFailsTheJobWithinTheTimeoutNotAHang() {
+        JavaRDD<Sample> rdd = sc.parallelize(TestModels.samples(32, 1), 4);
+        AtomicInteger calls = new AtomicInteger();
+        SparkTrainer trainer = SparkTrainer.builder(() -> TestModels.mlp(1), p -> new SGD(p, 0.1))
+                .batchSize(2).epochs(2).timeout(Duration.ofSeconds(3)).build();
+        long t0 = System.nanoTime();
+        SparkException e = assertThrows(SparkException.class, () -> trainer.fit(TestModels.mlp(1), rdd,
+                batch -> {
+                    if (TaskContext.getPartitionId() == 1 && calls.incrementAndGet() == 2) {
+                        // hangs (until Spark kills the task, at most 60 s) instead of taking its second step
+                        long until = System.nanoTime() + 60_000_000_000L;
+                        while (!TaskContext.get().isInterrupted() && System.nanoTime() < until) {
+                            try {
+                                Thread.sleep(20);
+                            } catch (InterruptedException ex) {
+                                Thread.currentThread().interrupt();
+                                break;
+                            }
+                        }
+                        throw new IllegalStateException("rank 1 was killed");
+                    }
+                    return Sample.classification().apply(batch);
+                }));
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        // every rank's receive stalls once one rank stops sending, so every rank times out after 3 s; the first
+        // failure Spark reports names the peer that rank waited for ("it, or a rank before it in the ring")
+        assertTrue(e.getMessage().contains("received nothing from rank") && e.getMessage().contains("for PT3S"),
+                e.getMessage());
+        assertTrue(seconds < 20, "took " + seconds + " s");
     }
 
     @Test
