@@ -35,11 +35,12 @@ import org.apache.spark.sql.SparkSession;
  * {@code local[4]}:
  *
  * <pre>
- * ./mvnw -q -pl distributed-spark -am test-compile exec:exec \
+ * ./mvnw -q install -DskipTests &amp;&amp; ./mvnw -q -pl distributed-spark exec:exec \
  *     -Dapp.args="--master local[4] --workers 4 --mode ring --epochs 3"
  * </pre>
  *
- * or on a cluster with {@code spark-submit} (see the README). The digits are read on the driver from
+ * ({@code exec:exec} adds the {@code --add-opens} flags Spark needs on Java 17, {@code spark.jvm.args} in the
+ * module's pom), or on a cluster with {@code spark-submit} (see the README), which adds them itself. The digits are read on the driver from
  * {@code --data DIR} (MNIST IDX files {@code train-images-idx3-ubyte[.gz]}, {@code train-labels-idx1-ubyte[.gz]},
  * {@code test-*} or {@code t10k-*}; default: the 10,000 binarized digits in {@code examples/src/main/resources/mnist})
  * and spread over {@code --workers} partitions, one rank each.
