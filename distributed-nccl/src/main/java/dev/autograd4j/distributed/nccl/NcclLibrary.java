@@ -89,6 +89,17 @@ final class NcclLibrary {
         if (explicit == null || explicit.isBlank()) {
             explicit = System.getenv(LIBRARY_ENV);
         }
+        return loadNatives(platform, explicit, System.getenv(), System.getProperty("user.home", ""));
+    }
+
+    /**
+     * Loads the natives. JavaCPP's loader initializes the binding's classes, and a class whose initializer failed
+     * stays unusable, so the shared libraries are opened first, one by one ({@code dlopen} with RTLD_GLOBAL: a
+     * library already open satisfies later lookups of its soname): the explicit {@code libnccl.so.2} if given,
+     * else what the dynamic linker finds, else the first of {@link #candidates} that exists.
+     */
+    static Probe loadNatives(String platform, String explicit, Map<String, String> env, String home) {
+        javacppLogsThroughSlf4j();
         if (explicit != null && !explicit.isBlank()) {
             Path p = Path.of(explicit.trim());
             if (Files.isDirectory(p)) {
@@ -98,27 +109,31 @@ final class NcclLibrary {
                 return new Probe(0, LIBRARY_PROPERTY + " / " + LIBRARY_ENV + " names " + explicit
                         + ", where there is no " + NCCL);
             }
-            System.load(p.toAbsolutePath().toString());
+            String failure = NcclNative.loadGlobal(p.toAbsolutePath().toString());
+            if (failure != null) {
+                return new Probe(0, "the " + NCCL + " that " + LIBRARY_PROPERTY + " / " + LIBRARY_ENV
+                        + " names could not be loaded: " + firstLine(failure));
+            }
         }
-        javacppLogsThroughSlf4j();
-        Set<String> preloaded = new LinkedHashSet<>();
-        for (int attempt = 0; ; attempt++) {
-            Throwable failure = NcclNative.load();
+        for (String lib : new String[] {CUDART, NCCL}) {
+            if (lib.equals(NCCL) && explicit != null && !explicit.isBlank()) {
+                continue;
+            }
+            String failure = NcclNative.loadGlobal(lib);
             if (failure == null) {
-                return new Probe(NcclNative.version(), null);
+                continue;
             }
-            String messages = messages(failure);
-            String missing = messages.contains("libnccl.so") ? NCCL : messages.contains("libcudart.so") ? CUDART : null;
-            Path found = missing == null || preloaded.contains(missing) ? null
-                    : candidates(missing, System.getenv(), System.getProperty("user.home", "")).stream()
-                            .filter(Files::isRegularFile).findFirst().orElse(null);
-            if (found == null || attempt > 3) {
-                return new Probe(0, explain(messages, platform));
+            Path found = candidates(lib, env, home).stream().filter(Files::isRegularFile).findFirst().orElse(null);
+            if (found == null || NcclNative.loadGlobal(found.toAbsolutePath().toString()) != null) {
+                return new Probe(0, explain(failure, platform));
             }
-            LOG.debug("autograd4j NCCL: the dynamic linker did not find {}; loading {}", missing, found);
-            System.load(found.toAbsolutePath().toString());
-            preloaded.add(missing);
+            LOG.debug("autograd4j NCCL: the dynamic linker did not find {}; loaded {}", lib, found);
         }
+        Throwable failure = NcclNative.load();
+        if (failure != null) {
+            return new Probe(0, explain(messages(failure), platform));
+        }
+        return new Probe(NcclNative.version(), null);
     }
 
     /** JavaCPP's own logger writes to stderr; a library logs through slf4j (unless the user chose otherwise). */

@@ -58,6 +58,16 @@ final class NcclNative {
         }
     }
 
+    /** Opens a shared library by soname or path, visible to the libraries loaded after it; the failure or null. */
+    static String loadGlobal(String nameOrPath) {
+        try {
+            Loader.loadGlobal(nameOrPath);
+            return null;
+        } catch (Throwable t) {
+            return NcclLibrary.messages(t);
+        }
+    }
+
     static int version() {
         int[] v = new int[1];
         check(ncclGetVersion(v), "ncclGetVersion", null);
