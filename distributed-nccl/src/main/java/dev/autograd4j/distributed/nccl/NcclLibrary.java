@@ -33,6 +33,12 @@ final class NcclLibrary {
     static final String CUDART = "libcudart.so.13";
     static final String CUDA_VERSION = "13.3-9.25-1.5.14";
     static final String JAVACPP_VERSION = "1.5.14";
+    /**
+     * The oldest NCCL used (ncclGetLastError came with 2.13, ncclAvg with 2.10). bytedeco's binding is built
+     * against 2.30 but binds lazily: an older libnccl.so.2 loads, and only functions it lacks would fail, none of
+     * which this module calls.
+     */
+    static final int MIN_VERSION = 21300;
 
     /** What the probe found: NCCL's version code (e.g. 22703 for 2.27.3), or why it is not available. */
     record Probe(int version, String reason) {
@@ -133,7 +139,12 @@ final class NcclLibrary {
         if (failure != null) {
             return new Probe(0, explain(messages(failure), platform));
         }
-        return new Probe(NcclNative.version(), null);
+        int version = NcclNative.version();
+        if (version < MIN_VERSION) {
+            return new Probe(version, NCCL + " is NCCL " + versionString(version) + ", older than the "
+                    + versionString(MIN_VERSION) + " this needs (ncclGetLastError): install a newer NCCL 2");
+        }
+        return new Probe(version, null);
     }
 
     /** JavaCPP's own logger writes to stderr; a library logs through slf4j (unless the user chose otherwise). */
