@@ -181,6 +181,22 @@ public final class Autograd {
     }
 
     /**
+     * Queues a callback that the backward pass running in this thread calls once, after it has finished walking
+     * the graph (every gradient accumulated and every hook run), like PyTorch's
+     * {@code Variable._execution_engine.queue_callback}. Callbacks run in the order queued, before
+     * {@code backward()} (or {@link #grad}) returns, and may queue more; they are not run when the pass throws.
+     * Call it from a hook: {@code DistributedDataParallel} waits there for its gradient all-reduces.
+     *
+     * @param callback what to run at the end of the current backward pass
+     * @throws IllegalStateException outside a backward pass ("Final callbacks can only be installed during
+     *     backward pass.")
+     */
+    public static void queueCallback(Runnable callback) {
+        java.util.Objects.requireNonNull(callback, "callback must not be null");
+        Engine.queueCallback(callback);
+    }
+
+    /**
      * Gradients of {@code outputs} with respect to {@code inputs}, returned rather than accumulated
      * into any {@code grad} (like {@code torch.autograd.grad}). {@code gradOutputs} may be null for
      * scalar outputs; with {@code createGraph} the result can be differentiated again (higher-order

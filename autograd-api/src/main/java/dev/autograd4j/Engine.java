@@ -1,8 +1,10 @@
 package dev.autograd4j;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 
@@ -13,6 +15,9 @@ import java.util.PriorityQueue;
  * of the requested inputs are returned and no {@code grad} is touched.
  */
 final class Engine {
+    /** The final callbacks of the backward pass running in this thread (null outside one); see queueCallback. */
+    private static final ThreadLocal<List<Runnable>> CALLBACKS = new ThreadLocal<>();
+
     private Engine() {
     }
 
@@ -118,6 +123,39 @@ final class Engine {
             }
         }
         boolean anomaly = Autograd.isAnomalyDetectionEnabled();
+        List<Runnable> outerCallbacks = CALLBACKS.get();
+        List<Runnable> callbacks = new ArrayList<>();
+        CALLBACKS.set(callbacks);
+        try {
+            walk(ready, buffers, dependencies, needed, captureIndex, results, retainGraph, createGraph, accumulate,
+                    captured, anomaly);
+            // the pass's final callbacks, in the order queued (a callback may queue more), as exec_post_processing
+            for (int i = 0; i < callbacks.size(); i++) {
+                callbacks.get(i).run();
+            }
+        } finally {
+            CALLBACKS.set(outerCallbacks);
+        }
+        return results;
+    }
+
+    /**
+     * {@link Autograd#queueCallback}: adds a callback to the backward pass running in this thread.
+     *
+     * @throws IllegalStateException outside a backward pass
+     */
+    static void queueCallback(Runnable callback) {
+        List<Runnable> callbacks = CALLBACKS.get();
+        if (callbacks == null) {
+            throw new IllegalStateException("Final callbacks can only be installed during backward pass.");
+        }
+        callbacks.add(callback);
+    }
+
+    private static void walk(PriorityQueue<Node> ready, Map<Node, Tensor> buffers, Map<Node, int[]> dependencies,
+                             java.util.Set<Node> needed, Map<Node, Integer> captureIndex, Tensor[] results,
+                             boolean retainGraph, boolean createGraph, boolean accumulate, Tensor[] captured,
+                             boolean anomaly) {
         try (var mode = Autograd.setGradEnabled(createGraph)) {
             while (!ready.isEmpty()) {
                 Node node = ready.poll();
@@ -139,6 +177,7 @@ final class Engine {
                 if (node.isAccumulator()) {
                     if (grad != null && (captured == null || accumulate)) {
                         accumulateGrad(node.leaf, grad, createGraph);
+                        node.applyPostAccumulateHooks();
                     }
                     continue;
                 }
@@ -171,7 +210,6 @@ final class Engine {
                 }
             }
         }
-        return results;
     }
 
     /**

@@ -121,6 +121,35 @@ public final class Node {
         };
     }
 
+    /**
+     * Post-accumulate-grad hooks of an {@code AccumulateGrad} node ({@link Tensor#registerPostAccumulateGradHook}),
+     * run with the leaf after its {@code grad} has been accumulated. Copy on write, as the pre-hooks.
+     */
+    private volatile List<java.util.function.Consumer<Tensor>> postAccumulateHooks = List.of();
+
+    /** Adds a post-accumulate-grad hook; the returned handle removes it. */
+    Autograd.HookHandle addPostAccumulateHook(java.util.function.Consumer<Tensor> hook) {
+        synchronized (this) {
+            List<java.util.function.Consumer<Tensor>> added = new ArrayList<>(postAccumulateHooks);
+            added.add(hook);
+            postAccumulateHooks = List.copyOf(added);
+        }
+        return () -> {
+            synchronized (this) {
+                List<java.util.function.Consumer<Tensor>> left = new ArrayList<>(postAccumulateHooks);
+                left.remove(hook);
+                postAccumulateHooks = List.copyOf(left);
+            }
+        };
+    }
+
+    /** Runs the post-accumulate-grad hooks in registration order with the leaf whose grad was just accumulated. */
+    void applyPostAccumulateHooks() {
+        for (var hook : postAccumulateHooks) {
+            hook.accept(leaf);
+        }
+    }
+
     /** Makes {@code tensor} (null: none) keep the gradient arriving here; see {@link Tensor#retainGrad()}. */
     void setRetainer(Tensor tensor) {
         retainer = tensor;

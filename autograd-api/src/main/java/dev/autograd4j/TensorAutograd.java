@@ -68,6 +68,30 @@ public sealed interface TensorAutograd permits Tensor {
     }
 
     /**
+     * Registers a hook called with this leaf after its {@code grad} has been accumulated in a backward pass, like
+     * {@code torch.Tensor.register_post_accumulate_grad_hook}: the hook sees the summed {@code grad} (it runs once
+     * per backward pass that reaches the leaf, after every path into it was added) and returns nothing. Optimizers
+     * that step inside backward, and {@code DistributedDataParallel}, which starts communicating a bucket of
+     * gradients as soon as its last gradient is ready, use it. Not called by {@link Autograd#grad}, which
+     * accumulates nothing.
+     *
+     * @param hook called with this tensor
+     * @return a handle whose {@code remove()} unregisters the hook
+     * @throws IllegalStateException when this tensor is not a leaf or does not require grad
+     */
+    default Autograd.HookHandle registerPostAccumulateGradHook(java.util.function.Consumer<Tensor> hook) {
+        Tensor x = self();
+        java.util.Objects.requireNonNull(hook, "hook must not be null");
+        if (!x.requiresGrad()) {
+            throw new IllegalStateException("cannot register a hook on a tensor that doesn't require gradient");
+        }
+        if (x.gradFn() != null) {
+            throw new IllegalStateException("post accumulate grad hooks cannot be registered on non-leaf tensors");
+        }
+        return x.gradAccumulator().addPostAccumulateHook(hook);
+    }
+
+    /**
      * Detaches this tensor from the graph in place, like {@code tensor.detach_()}: it becomes a leaf that does
      * not require grad (its {@code grad} is kept).
      *

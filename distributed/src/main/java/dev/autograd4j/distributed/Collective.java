@@ -71,6 +71,19 @@ public interface Collective extends AutoCloseable {
      */
     void barrier();
 
+    /**
+     * Fails the group on behalf of this rank: every other rank's current or next collective throws a
+     * {@link CollectiveException} that names this rank and carries {@code cause}'s message (and, in one JVM, the
+     * cause itself); then this rank leaves the group as {@link #close()} does. Call it when the training code of
+     * this rank throws, so the other ranks fail at once instead of waiting for the timeout. The default just
+     * closes.
+     *
+     * @param cause why this rank gives up
+     */
+    default void abort(Throwable cause) {
+        close();
+    }
+
     /** Leaves the group and frees its sockets, threads or communicators; idempotent. */
     @Override
     void close();
