@@ -20,6 +20,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A {@link Collective} over NCCL for CUDA tensors of the CUDA backend, through {@code org.bytedeco:cuda}: one
@@ -41,6 +43,7 @@ import java.util.concurrent.locks.LockSupport;
  * a time, as every collective.
  */
 public final class NcclCollective implements Collective {
+    private static final Logger LOG = LoggerFactory.getLogger(NcclCollective.class);
     /** The length of NCCL's unique id ({@code NCCL_UNIQUE_ID_BYTES}). */
     public static final int UNIQUE_ID_BYTES = 128;
     /** The default bucket size, PyTorch DDP's {@code bucket_cap_mb=25}. */
@@ -277,7 +280,8 @@ public final class NcclCollective implements Collective {
 
     /**
      * {@inheritDoc} Float32, float64 and int64 tensors on this rank's {@link #device()}; {@code AVG} is NCCL's
-     * {@code ncclAvg} (for int64 the sum divided by the world size, rounded toward zero).
+     * {@code ncclAvg}: floats are scaled by {@code 1/worldSize} before the sum (the last bits may differ from
+     * the sum divided afterwards), int64 sums are divided by the world size, rounded toward zero.
      */
     @Override
     public void allReduce(List<Tensor> tensors, ReduceOp op) {
@@ -318,7 +322,7 @@ public final class NcclCollective implements Collective {
     public void broadcast(List<Tensor> tensors, int root) {
         checkTensors("broadcast", tensors, device, false);
         if (root < 0 || root >= worldSize) {
-            throw new IllegalArgumentException("broadcast: root " + root + " is out of range for world size "
+            throw new IllegalArgumentException("broadcast: root " + root + " is not a rank of a group of "
                     + worldSize);
         }
         List<Buckets.Bucket> plan = plan(tensors);
@@ -346,6 +350,20 @@ public final class NcclCollective implements Collective {
             ensureOpen();
         }
         allReduce(List.of(Tensor.ones(Shape.of(1), DType.FLOAT32, device)), ReduceOp.SUM);
+    }
+
+    /**
+     * Aborts the communicator ({@code ncclCommAbort}) instead of waiting for the collectives queued so far, and
+     * leaves the group. NCCL does not pass the cause on: the other ranks' collectives fail when NCCL sees the
+     * broken connections, or at their timeout.
+     *
+     * @param cause why this rank gives up (logged)
+     */
+    @Override
+    public void abort(Throwable cause) {
+        LOG.warn("{} aborted: {}", this, String.valueOf(cause));
+        abortCommunicator("aborted by this rank: " + cause);
+        close();
     }
 
     /** Destroys the communicator (after the collectives queued so far); idempotent. */
@@ -466,7 +484,7 @@ public final class NcclCollective implements Collective {
                     failure = "did not finish within " + timeout + ": a peer rank failed, vanished or never called it";
                 }
                 if (failure != null) {
-                    abort(failure);
+                    abortCommunicator(failure);
                     throw new CollectiveException(what + " on rank " + rank + " of " + worldSize + " (" + device
                             + ") failed: " + failure + "; the communicator was aborted");
                 }
@@ -478,7 +496,7 @@ public final class NcclCollective implements Collective {
         }
     }
 
-    private void abort(String why) {
+    private void abortCommunicator(String why) {
         synchronized (lock) {
             if (aborted == null && !closed) {
                 aborted = why;
@@ -500,24 +518,25 @@ public final class NcclCollective implements Collective {
     }
 
     static void checkTensors(String op, List<Tensor> tensors, Device device, boolean reduce) {
-        Objects.requireNonNull(tensors, "tensors");
+        // the wording of the other collectives (InProcessCollective, TcpRingCollective) where the checks agree
+        Objects.requireNonNull(tensors, "tensors must not be null");
         for (int i = 0; i < tensors.size(); i++) {
             Tensor t = tensors.get(i);
             if (t == null) {
-                throw new NullPointerException(op + ": tensors[" + i + "] is null");
+                throw new IllegalArgumentException(op + ": tensor " + i + " is null");
+            }
+            if (reduce && t.dtype() == DType.BOOL) {
+                throw new IllegalArgumentException(op + ": tensor " + i + " is bool, which cannot be summed; "
+                        + "convert it to int64 first");
             }
             if (!t.device().equals(device)) {
-                throw new IllegalArgumentException(op + ": tensors[" + i + "] is on " + t.device() + ", but this "
+                throw new IllegalArgumentException(op + ": tensor " + i + " is on " + t.device() + ", but this "
                         + "rank's NCCL communicator is on " + device + " (move it with .to(" + device + "))");
             }
             if (!t.isContiguous()) {
-                throw new IllegalArgumentException(op + ": tensors[" + i + "] is not contiguous (shape "
+                throw new IllegalArgumentException(op + ": tensor " + i + " is not contiguous (shape "
                         + Arrays.toString(t.shape().toArray()) + ", strides " + Arrays.toString(t.stride())
                         + "); NCCL works on flat memory: reduce a contiguous copy and copy it back");
-            }
-            if (reduce && t.dtype() == DType.BOOL) {
-                throw new IllegalArgumentException(op + ": tensors[" + i + "] has dtype bool, which NCCL does not "
-                        + "reduce (float32, float64 and int64 it does)");
             }
         }
     }

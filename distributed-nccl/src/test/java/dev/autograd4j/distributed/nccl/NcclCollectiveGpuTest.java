@@ -13,6 +13,7 @@ import dev.autograd4j.Shape;
 import dev.autograd4j.Tensor;
 import dev.autograd4j.cuda.CudaBackend;
 import dev.autograd4j.distributed.Collective;
+import dev.autograd4j.distributed.InProcessCollective;
 import dev.autograd4j.distributed.ReduceOp;
 import java.util.ArrayList;
 import java.util.List;
@@ -95,7 +96,7 @@ class NcclCollectiveGpuTest {
             Tensor b = Tensor.zeros(Shape.of(3), DType.BOOL, GPU);
             c.broadcast(List.of(b), 0);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> c.broadcast(List.of(t), 1));
-            assertEquals("broadcast: root 1 is out of range for world size 1", e.getMessage());
+            assertEquals("broadcast: root 1 is not a rank of a group of 1", e.getMessage());
         } catch (Exception e) {
             throw new AssertionError(e);
         }
@@ -108,11 +109,19 @@ class NcclCollectiveGpuTest {
         c.close();
         IllegalStateException e = assertThrows(IllegalStateException.class, c::barrier);
         assertTrue(e.getMessage().endsWith("is closed"), e.getMessage());
+        NcclCollective d = NcclCollective.initRank(GPU, 0, 1, NcclCollective.uniqueId());
+        d.abort(new RuntimeException("the training code threw"));
+        d.close();
+        e = assertThrows(IllegalStateException.class, () -> d.allReduce(List.of(Tensor.ones(Shape.of(2),
+                DType.FLOAT32, GPU)), ReduceOp.SUM));
+        assertTrue(e.getMessage().contains("was aborted") && e.getMessage().contains("the training code threw"),
+                e.getMessage());
     }
 
     @Test
     void bootstrapOverAnotherCollective() {
-        try (NcclCollective c = NcclCollective.initRank(GPU, new SingleRank())) {
+        try (Collective bootstrap = InProcessCollective.create(1).get(0);
+                NcclCollective c = NcclCollective.initRank(GPU, bootstrap)) {
             Tensor t = Tensor.arange(0, 10, 1, DType.FLOAT64, Device.CPU).to(GPU);
             c.allReduce(List.of(t), ReduceOp.SUM);
             assertEquals(45.0, t.sum().item(), 0.0);
@@ -181,35 +190,6 @@ class NcclCollectiveGpuTest {
         List<double[]> a = values(actual);
         for (int i = 0; i < expected.size(); i++) {
             assertArrayEquals(expected.get(i), a.get(i), 0.0, what + ": tensor " + i);
-        }
-    }
-
-    /** A group of one for the bootstrap: broadcast leaves the tensors as they are. */
-    private static final class SingleRank implements Collective {
-        @Override
-        public int rank() {
-            return 0;
-        }
-
-        @Override
-        public int worldSize() {
-            return 1;
-        }
-
-        @Override
-        public void allReduce(List<Tensor> tensors, ReduceOp op) {
-        }
-
-        @Override
-        public void broadcast(List<Tensor> tensors, int root) {
-        }
-
-        @Override
-        public void barrier() {
-        }
-
-        @Override
-        public void close() {
         }
     }
 }
