@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * broadcasts it over another collective such as a TCP ring.
  *
  * <p>Collectives run on the CUDA backend's stream of the communicator's device, in order with every kernel and
- * copy of that device; tensors are flattened into buckets of up to {@link #bucketBytes()} per dtype (a bucket of
+ * copy of that device. Tensors on the CPU (small metadata, such as DDP's parameter check) are copied to the
+ * device and back; tensors on another GPU are an error. Tensors are flattened into buckets of up to {@link #bucketBytes()} per dtype (a bucket of
  * one tensor is reduced in place). A call then waits, polling, until this rank's part is done, and throws
  * {@link CollectiveException} if NCCL reports an error or {@link #timeout()} passes (a peer failed, vanished or
  * never called it); the communicator is aborted then and cannot be used again. Use each rank from one thread at
@@ -285,7 +286,11 @@ public final class NcclCollective implements Collective {
      */
     @Override
     public void allReduce(List<Tensor> tensors, ReduceOp op) {
-        await(startAllReduce(tensors, op), "allReduce");
+        Objects.requireNonNull(op, "op");
+        checkTensors("allReduce", tensors, device, true);
+        List<Tensor> work = stage(tensors);
+        await(startAllReduce(work, op), "allReduce");
+        unstage(tensors, work);
     }
 
     /**
@@ -296,6 +301,12 @@ public final class NcclCollective implements Collective {
     public CompletableFuture<Void> allReduceAsync(List<Tensor> tensors, ReduceOp op) {
         NcclNative.Event e;
         try {
+            Objects.requireNonNull(op, "op");
+            checkTensors("allReduceAsync", tensors, device, true);
+            if (stage(tensors) != tensors) { // CPU tensors come back through the host: done at once
+                allReduce(tensors, op);
+                return CompletableFuture.completedFuture(null);
+            }
             e = startAllReduce(tensors, op);
         } catch (RuntimeException ex) {
             return CompletableFuture.failedFuture(ex);
@@ -317,7 +328,7 @@ public final class NcclCollective implements Collective {
         return CompletableFuture.runAsync(() -> await(e, "allReduceAsync"), p);
     }
 
-    /** {@inheritDoc} Float32, float64, int64 and bool tensors on this rank's {@link #device()}. */
+    /** {@inheritDoc} Float32, float64, int64 and bool tensors on this rank's {@link #device()} (or the CPU). */
     @Override
     public void broadcast(List<Tensor> tensors, int root) {
         checkTensors("broadcast", tensors, device, false);
@@ -325,6 +336,14 @@ public final class NcclCollective implements Collective {
             throw new IllegalArgumentException("broadcast: root " + root + " is not a rank of a group of "
                     + worldSize);
         }
+        List<Tensor> work = stage(tensors);
+        broadcastOnDevice(work, root);
+        if (rank != root) {
+            unstage(tensors, work);
+        }
+    }
+
+    private void broadcastOnDevice(List<Tensor> tensors, int root) {
         List<Buckets.Bucket> plan = plan(tensors);
         if (plan.isEmpty()) {
             return;
@@ -390,9 +409,41 @@ public final class NcclCollective implements Collective {
 
     // ------------------------------------------------------------------ internals
 
+    /**
+     * The tensors to hand to NCCL: the same list when all are on the device, else a copy of the list in which
+     * each CPU tensor is replaced by a copy on the device (small metadata, such as DDP's parameter check).
+     */
+    private List<Tensor> stage(List<Tensor> tensors) {
+        List<Tensor> work = null;
+        for (int i = 0; i < tensors.size(); i++) {
+            Tensor t = tensors.get(i);
+            if (!t.device().equals(device)) {
+                if (work == null) {
+                    work = new ArrayList<>(tensors);
+                }
+                try (var g = Autograd.noGrad()) {
+                    work.set(i, t.contiguous().to(device));
+                }
+            }
+        }
+        return work == null ? tensors : work;
+    }
+
+    /** Copies the results of staged CPU tensors back (waits for the device: the copy reads to the host). */
+    private static void unstage(List<Tensor> tensors, List<Tensor> work) {
+        if (work == tensors) {
+            return;
+        }
+        try (var g = Autograd.noGrad()) {
+            for (int i = 0; i < tensors.size(); i++) {
+                if (work.get(i) != tensors.get(i)) {
+                    tensors.get(i).copy_(work.get(i).to(tensors.get(i).device()));
+                }
+            }
+        }
+    }
+
     private NcclNative.Event startAllReduce(List<Tensor> tensors, ReduceOp op) {
-        Objects.requireNonNull(op, "op");
-        checkTensors("allReduce", tensors, device, true);
         List<Buckets.Bucket> plan = plan(tensors);
         if (plan.isEmpty()) {
             return null;
@@ -530,8 +581,12 @@ public final class NcclCollective implements Collective {
                         + "convert it to int64 first");
             }
             if (!t.device().equals(device)) {
+                if (t.device().type() == Device.Type.CPU) {
+                    continue; // staged through the device
+                }
                 throw new IllegalArgumentException(op + ": tensor " + i + " is on " + t.device() + ", but this "
-                        + "rank's NCCL communicator is on " + device + " (move it with .to(" + device + "))");
+                        + "rank's NCCL communicator is on " + device + " (move it with .to(" + device + "); CPU "
+                        + "tensors are copied through the GPU)");
             }
             if (!t.isContiguous()) {
                 throw new IllegalArgumentException(op + ": tensor " + i + " is not contiguous (shape "

@@ -80,8 +80,9 @@ class NcclCollectiveChecksTest {
         message("allReduce: tensor 0 is bool, which cannot be summed; convert it to int64 first",
                 () -> NcclCollective.checkTensors("allReduce", List.of(b), Device.CPU, true));
         NcclCollective.checkTensors("broadcast", List.of(b, ok), Device.CPU, false); // bool broadcasts as bytes
-        message("broadcast: tensor 0 is on cpu, but this rank's NCCL communicator is on cuda:0 (move it with "
-                + ".to(cuda:0))", () -> NcclCollective.checkTensors("broadcast", List.of(ok), GPU, false));
+        // CPU tensors next to a GPU communicator are staged through the device, contiguous or not
+        NcclCollective.checkTensors("broadcast", List.of(ok, t), GPU, false);
+        NcclCollective.checkTensors("allReduce", List.of(ok, t), GPU, true);
         message("allReduce: tensor 1 is null",
                 () -> NcclCollective.checkTensors("allReduce", Arrays.asList(ok, null), Device.CPU, true));
         NcclCollective.checkTensors("allReduce", List.of(), GPU, true);

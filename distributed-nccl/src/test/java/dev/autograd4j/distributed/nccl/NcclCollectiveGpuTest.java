@@ -95,6 +95,15 @@ class NcclCollectiveGpuTest {
             c.barrier();
             Tensor b = Tensor.zeros(Shape.of(3), DType.BOOL, GPU);
             c.broadcast(List.of(b), 0);
+            // CPU tensors (DDP's parameter check sends some) are staged through the GPU and copied back
+            Tensor onCpu = Tensor.of(new long[] {5, 6, 7}, 3);
+            Tensor viewOnCpu = Tensor.of(new double[] {1, 2, 3, 4, 5, 6}, 2, 3).transpose(0, 1);
+            c.allReduce(List.of(onCpu, t, viewOnCpu), ReduceOp.SUM);
+            assertArrayEquals(new long[] {5, 6, 7}, onCpu.toLongArray());
+            assertArrayEquals(new double[] {1, 4, 2, 5, 3, 6}, viewOnCpu.contiguous().toDoubleArray(), 0.0);
+            c.allReduceAsync(List.of(onCpu), ReduceOp.AVG).get(60, TimeUnit.SECONDS);
+            c.broadcast(List.of(onCpu), 0);
+            assertArrayEquals(new long[] {5, 6, 7}, onCpu.toLongArray());
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> c.broadcast(List.of(t), 1));
             assertEquals("broadcast: root 1 is not a rank of a group of 1", e.getMessage());
         } catch (Exception e) {
@@ -165,6 +174,17 @@ class NcclCollectiveGpuTest {
                     c.broadcast(ts, n - 1);
                     check(ts.get(0), n, "broadcast from the last rank, on rank " + r);
                     check(ts.get(2), n * 10L, "broadcast int64 from the last rank, on rank " + r);
+                    // metadata on the CPU, as DDP's parameter check sends it
+                    Tensor meta = Tensor.of(new long[] {r, 1}, 2);
+                    c.allReduce(List.of(meta), ReduceOp.SUM);
+                    assertArrayEquals(new long[] {sum - n, n}, meta.toLongArray(), "CPU tensor on rank " + r);
+                    if (n > 1) {
+                        Device other = Device.cuda((d.index() + 1) % n);
+                        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                                () -> c.allReduce(List.of(Tensor.ones(Shape.of(1), DType.FLOAT32, other)),
+                                        ReduceOp.SUM));
+                        assertTrue(e.getMessage().startsWith("allReduce: tensor 0 is on " + other), e.getMessage());
+                    }
                     c.barrier();
                     return null;
                 }));
