@@ -87,10 +87,11 @@ final class NcclNative {
     }
 
     /** A raw device or host address as a JavaCPP pointer (no ownership). */
-    static Pointer at(long address) {
+    static Pointer at(long raw) {
+        // not "address = address": inside the subclass the inherited field would shadow the parameter
         return new Pointer() {
             {
-                this.address = address;
+                this.address = raw;
             }
         };
     }
@@ -115,10 +116,13 @@ final class NcclNative {
 
     private static void checkCuda(int rc, String call) {
         if (rc != cudaSuccess) {
-            BytePointer s = cudaGetErrorString(rc);
-            throw new CollectiveException(call + " failed: " + (s == null ? "CUDA error" : s.getString()) + " (" + rc
-                    + ")");
+            throw new CollectiveException(call + " failed: " + cudaError(rc) + " (" + rc + ")");
         }
+    }
+
+    static String cudaError(int rc) {
+        BytePointer s = cudaGetErrorString(rc);
+        return s == null ? "CUDA error" : s.getString();
     }
 
     /**

@@ -71,6 +71,55 @@ class NcclLoadingTest {
                 + ", where there is no libnccl.so.2", out);
     }
 
+    /**
+     * Every binding the collectives use, against recording stand-ins for libcuda.so.1, libcudart.so.13 and
+     * libnccl.so.2: the C side must receive the raw addresses, stream, enums, unique id bytes and communicator
+     * handles exactly as passed, and the out-parameters (communicators, events, the unique id) must come back.
+     */
+    @Test
+    void bindingsPassArgumentsAsTheCSideExpects() throws Exception {
+        Path fakes = Files.createDirectories(dir.resolve("fakes"));
+        Path src = Files.createDirectories(dir.resolve("fakes-src"));
+        for (String f : new String[] {"cuda.c", "cudart.c", "cudart.map", "nccl.c"}) {
+            try (var in = NcclLoadingTest.class.getResourceAsStream("/stand-ins/" + f)) {
+                Files.write(src.resolve(f), in.readAllBytes());
+            }
+        }
+        assertTrue(gccFile(src.resolve("cuda.c"), fakes.resolve("libcuda.so.1"), "libcuda.so.1"));
+        assertTrue(gccFile(src.resolve("cudart.c"), fakes.resolve("libcudart.so.13"), "libcudart.so.13",
+                "-Wl,--version-script=" + src.resolve("cudart.map")));
+        assertTrue(gccFile(src.resolve("nccl.c"), fakes.resolve("libnccl.so.2"), "libnccl.so.2"));
+        List<String> out = runMain(NcclBindingMain.class.getName(), fakes, List.of());
+        String all = String.join("\n", out);
+        assertTrue(out.size() >= 3, all);
+        assertEquals("ids 0 7 14 121 polls 3 asyncError null", out.get(out.size() - 3), all);
+        // unique id 255 - i: byte 1 is 254, byte 127 is 128, the sum 128 * 191.5
+        assertEquals("nccl initRank 4 2 254 128 24512;"
+                + "allReduce 0xdead00 0xdead00 10 7 4 0x1234 0xabc;"
+                + "broadcast 0xbeef00 0xbeef00 3 4 1 0x1234 0xabc;"
+                + "initAll 2 0..1;"
+                + "allReduce 0x10 0x10 1 8 0 0x2001 0x222;"
+                + "destroy 0x1234;"
+                + "abort 0x2000; (1000)", out.get(out.size() - 2), all);
+        assertEquals("cudart setDevice 3;setDevice 3;eventCreate 2;eventRecord 0x5000 0xabc;eventDestroy 0x5000;"
+                + "setDevice 0;setDevice 3;setDevice 0;", out.get(out.size() - 1), all);
+    }
+
+    private static boolean gccFile(Path source, Path out, String soname, String... extra)
+            throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("gcc", "-shared", "-fPIC", "-o", out.toString(),
+                "-Wl,-soname," + soname));
+        cmd.addAll(List.of(extra));
+        cmd.add(source.toString());
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        boolean ok = p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
+        if (!ok) {
+            System.err.println(log);
+        }
+        return ok;
+    }
+
     private static boolean gcc(String source, Path out, String soname) throws IOException, InterruptedException {
         Path c = Files.writeString(Files.createTempFile(dir, "standin", ".c"), source + "\n");
         try {
@@ -85,12 +134,19 @@ class NcclLoadingTest {
 
     /** NcclLoadingMain in a fresh JVM with the stand-in driver on LD_LIBRARY_PATH; its last line of output. */
     private static String run(String explicit, String venv) throws IOException, InterruptedException {
+        List<String> out = runMain(NcclLoadingMain.class.getName(), driver, List.of(explicit, venv));
+        return out.isEmpty() ? "" : out.get(out.size() - 1);
+    }
+
+    /** A main class in a fresh JVM with {@code libraries} on LD_LIBRARY_PATH; its lines of output. */
+    private static List<String> runMain(String main, Path libraries, List<String> args)
+            throws IOException, InterruptedException {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-                NcclLoadingMain.class.getName(), explicit, venv));
+        List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), main));
+        cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(false);
-        pb.environment().put("LD_LIBRARY_PATH", driver.toString());
+        pb.environment().put("LD_LIBRARY_PATH", libraries.toString());
         pb.environment().remove("LD_BIND_NOW");
         pb.environment().remove("VIRTUAL_ENV");
         pb.environment().remove("CONDA_PREFIX");
@@ -99,7 +155,6 @@ class NcclLoadingTest {
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the child JVM did not finish");
-        String[] lines = out.split("\n");
-        return lines[lines.length - 1];
+        return out.isEmpty() ? List.of() : List.of(out.split("\n"));
     }
 }
