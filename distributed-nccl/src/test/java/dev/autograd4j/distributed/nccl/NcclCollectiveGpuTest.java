@@ -15,6 +15,7 @@ import dev.autograd4j.cuda.CudaBackend;
 import dev.autograd4j.distributed.Collective;
 import dev.autograd4j.distributed.InProcessCollective;
 import dev.autograd4j.distributed.ReduceOp;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -34,6 +35,8 @@ import org.junit.jupiter.api.Test;
  */
 class NcclCollectiveGpuTest {
     private static final Device GPU = Device.cuda(0);
+    /** Far above what these small collectives take, far below the kit's budget: a hang fails, naming the rank. */
+    private static final Duration LIMIT = Duration.ofSeconds(60);
 
     @BeforeAll
     static void needsNccl() {
@@ -70,6 +73,7 @@ class NcclCollectiveGpuTest {
     @Test
     void singleRankRoundTrip() {
         try (NcclCollective c = NcclCollective.initRank(GPU, 0, 1, NcclCollective.uniqueId())) {
+            c.timeout(LIMIT);
             assertEquals(0, c.rank());
             assertEquals(1, c.worldSize());
             assertEquals(GPU, c.device());
@@ -151,7 +155,7 @@ class NcclCollectiveGpuTest {
             long sum = (long) n * (n + 1) / 2;
             List<Future<?>> done = new ArrayList<>();
             for (NcclCollective c : ranks) {
-                c.bucketBytes(64);
+                c.bucketBytes(64).timeout(LIMIT);
                 done.add(pool.submit(() -> {
                     int r = c.rank();
                     Device d = c.device();
