@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
-# The prepared GPU check, one device call: (1) backend-cuda's tests and the whole conformance suite on
-# cpu + cuda:0 with cuBLAS, (2) the tutorial demo, MNIST training on cuda:0 and the GPU benchmark against
+# The prepared GPU check, one device call: (1) backend-cuda's tests, the whole conformance suite on
+# cpu + cuda:0 with cuBLAS, and distributed-nccl's tests (NCCL on every local GPU, libnccl.so.2 from PyTorch's
+# pip wheel), (2) the tutorial demo, MNIST training on cuda:0 and the GPU benchmark against
 # PyTorch on the same GPU (Benchmark --large against scripts/gpu/bench_pytorch_gpu.py, merged by
 # scripts/bench_compare.py),
 # (3) the same tests again with the built-in GEMM kernel forced (-Dautograd4j.cuda.cublas=false).
 # Needs the packed kit (.device/, see ../shared/device/README.md), made here with:
 #
-#   ./mvnw -q install -DskipTests && DEVICE_DROP_JAR_ENTRIES='lib/libJNvPTXCompiler-*' \
-#       DEVICE_MVN_ARGS='-pl backend-cuda,conformance,examples -am' MVN=scripts/gpu/mvn-for-pack.sh \
+#   ./mvnw -q install -DskipTests && DEVICE_DROP_JAR_ENTRIES="lib/libJNvPTXCompiler-* $BYTEDECO_UNUSED" \
+#       DEVICE_MVN_ARGS='-pl backend-cuda,conformance,examples,distributed-nccl -am' MVN=scripts/gpu/mvn-for-pack.sh \
 #       bash ../shared/device/pack.sh
+#
+# with BYTEDECO_UNUSED='org/bytedeco/cuda/*/libjninpp* org/bytedeco/cuda/*/libjninv* org/bytedeco/cuda/*/libjnicu[bfprs]*
+# org/bytedeco/cuda/*/libjnicudnn*' (NCCL needs only libjnicudart.so and libjninccl.so of the 5 MB natives jar):
+# the kit is then about 52 MiB of its 60 (56.4 MiB without dropping them). Without install, add
+# '-o -Dnative.ptx=committed' to DEVICE_MVN_ARGS: the reactor resolves the modules from their target/ folders.
 #
 # and run there with:  bash scripts/gpu/run-gpu-check.sh   (device run tool, timeout_s 480, carry .device)
 # (pack.sh sometimes stops with exit 141, SIGPIPE, right after jlink: run it again.)
@@ -23,7 +29,7 @@ OUT="${OUT:-$ROOT/device-out}"
 mkdir -p "$OUT"
 exec > >(tee "$OUT/gpu-check.log") 2>&1
 [ -f .device/run.sh ] || { echo "no .device/run.sh: pack the kit first (see the header of $0)"; exit 2; }
-MODULES="${GPU_CHECK_MODULES:-backend-cuda conformance}"
+MODULES="${GPU_CHECK_MODULES:-backend-cuda conformance distributed-nccl}"
 JAVA="$ROOT/.device/jre/bin/java"
 ROWS="$(mktemp)"
 
@@ -75,6 +81,25 @@ run_bench() { # seconds
     head -30 "$OUT/bench.md"
 }
 
+# NCCL for distributed-nccl's tests: PyTorch's pip wheels carry libnccl.so.2 (nvidia/nccl/lib) and the CUDA 13
+# runtime (nvidia/cuda_runtime/lib). The Java side looks in the usual site-packages itself; this also covers a
+# python3 installed elsewhere.
+pip_lib() { # module, file
+    python3 -c "import os, sys, $1 as m
+for d in m.__path__:
+    p = os.path.join(d, 'lib', sys.argv[1])
+    if os.path.exists(p): print(p); break" "$2" 2>/dev/null
+}
+if [ -z "${AUTOGRAD4J_NCCL_LIBRARY:-}" ] && ! ldconfig -p 2>/dev/null | grep -q 'libnccl.so.2 '; then
+    nccl="$(pip_lib nvidia.nccl libnccl.so.2)"
+    [ -n "$nccl" ] && export AUTOGRAD4J_NCCL_LIBRARY="$nccl"
+fi
+if ! ldconfig -p 2>/dev/null | grep -q 'libcudart.so.13 '; then
+    cudart="$(pip_lib nvidia.cuda_runtime libcudart.so.13)"
+    [ -n "$cudart" ] && export LD_LIBRARY_PATH="$(dirname "$cudart")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+fi
+echo "NCCL: ${AUTOGRAD4J_NCCL_LIBRARY:-libnccl.so.2 from the ld cache, or searched by the tests}; libcudart.so.13: ${cudart:-from the ld cache or /usr/local/cuda*}"
+
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader
 run_tests cublas "${TESTS1_S:-170}" ""
 if [ "${BENCH_S:-110}" -gt 0 ]; then run_bench "${BENCH_S:-110}"; fi
@@ -86,7 +111,7 @@ run_tests fallback "${TESTS2_S:-150}" "-Dautograd4j.cuda.cublas=false"
     printf '%-10s %-4s %-6s %s\n' run rc secs "tests (per run.log) / matmul used"
     while IFS='|' read -r name rc secs; do
         log="$OUT/$name/run.log"
-        tests=$(sed -n '/= SUMMARY/,/exit code/p' "$log" 2>/dev/null | awk '$1 ~ /^(backend-cuda|conformance)$/ {printf "%s: %s found, %s ok, %s failed; ", $1, $3, $4, $5}')
+        tests=$(sed -n '/= SUMMARY/,/exit code/p' "$log" 2>/dev/null | awk '$1 ~ /^(backend-cuda|conformance|distributed-nccl)$/ {printf "%s: %s found, %s ok, %s failed; ", $1, $3, $4, $5}')
         mm=$(grep -Eho 'autograd4j CUDA matmul.*' "$log" 2>/dev/null | head -1 | cut -c1-110)
         printf '%-10s %-4s %-6s %s| %s\n' "$name" "$rc" "$secs" "${tests:-see run.log}" "${mm:-no matmul log line}"
     done < "$ROWS"

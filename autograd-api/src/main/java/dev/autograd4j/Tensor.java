@@ -225,6 +225,26 @@ public final class Tensor extends TensorCreation implements TensorPointwise, Ten
     }
 
     /**
+     * Where this tensor's first element sits in its storage, in elements, as PyTorch's {@code storage_offset()}.
+     *
+     * @return the offset, 0 unless this tensor is a view that starts inside its base
+     */
+    public int storageOffset() {
+        return layout.offset();
+    }
+
+    /**
+     * The backend's buffer this tensor views, as PyTorch's {@code untyped_storage()}: for code that hands a
+     * tensor's memory to a native library (a backend's interop helpers, such as the CUDA backend's
+     * {@code CudaInterop.devicePointer}); ops never need it. Shared by every view of the same base.
+     *
+     * @return the storage
+     */
+    public Storage untypedStorage() {
+        return storage;
+    }
+
+    /**
      * Whether the elements are laid out row-major without gaps.
      *
      * @return true if contiguous

@@ -116,7 +116,7 @@ public final class CudaBackend implements Backend {
         return new State(0, reason, null);
     }
 
-    private static CudaDevice device(int index) {
+    static CudaDevice device(int index) {
         State s = state();
         if (index < 0 || index >= s.count) {
             throw new IllegalArgumentException("Invalid device cuda:" + index + ": " + Backends.describeDevices(
