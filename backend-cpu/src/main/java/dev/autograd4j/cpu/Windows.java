@@ -12,7 +12,7 @@ import java.util.Arrays;
  * horizontal stride of 1, a row of window positions is one array copy.
  */
 final class Windows {
-    /** Whether 2 x 2 max pooling runs {@link VectorPooling}: the Vector API is on, with 512-bit vectors. */
+    /** Whether 2 x 2 max pooling runs {@code VectorPooling}: the Vector API is on, with 512-bit vectors. */
     static final boolean VECTOR_POOL = VectorKernels.ENABLED && Gemm.kernelName().startsWith("Vector API (512");
 
     private Windows() {
