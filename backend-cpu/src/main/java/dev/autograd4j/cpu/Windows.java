@@ -251,7 +251,9 @@ final class Windows {
                         continue;
                     }
                     int line = src + h * width + w0;
-                    Arrays.fill(o, at, at + lo, pad);
+                    for (int ow = 0; ow < lo; ow++) { // a loop: Arrays.fill's checks cost more than these few
+                        o[at + ow] = pad;
+                    }
                     if (sw == 1) {
                         System.arraycopy(a, line + lo, o, at + lo, hi - lo);
                     } else {
@@ -259,7 +261,9 @@ final class Windows {
                             o[at + ow] = a[line + ow * sw];
                         }
                     }
-                    Arrays.fill(o, at + hi, at + outW, pad);
+                    for (int ow = hi; ow < outW; ow++) {
+                        o[at + ow] = pad;
+                    }
                 }
             }
         }
