@@ -38,6 +38,12 @@ final class GemmVector extends GemmKernel {
      */
     static final long WIDE_BLOCK = 1L << 21;
     /**
+     * Float k blocks shorter than this run the six-row tiles too (same bits): a convolution's input gradient
+     * (k = 32 output channels) called the wide tile for a few steps at a time, and C2 then often compiled it with
+     * its last stores not intrinsified (the Java fallback, {@code FloatVector.stOp}, up to 18% of a W6 step).
+     */
+    static final int WIDE_MIN_K = 128;
+    /**
      * Products of fewer multiply-adds read a row-major or column-major A where it lies instead of packing it
      * (see {@link #macroA}): for the small products of a training step packing A costs as much as a good part
      * of the product, and these never run the wide tile, which needs packed panels. So do products of any size
@@ -49,9 +55,6 @@ final class GemmVector extends GemmKernel {
     private static final int MR6 = 6;
     private static final int NRF = 2 * FL;
     private static final int NRD = 2 * DL;
-    /** The zero tile the wide kernel adds its first k block to (see {@link #micro12x2}). */
-    private static final float[] ZERO_FLOAT = new float[MR * NRF];
-    private static final double[] ZERO_DOUBLE = new double[MR * NRD];
     /** Edge tiles with at most this many rows use the one-row kernel (latency-bound, but no wasted rows). */
     private static final int FEW_ROWS = 2;
 
@@ -141,7 +144,7 @@ final class GemmVector extends GemmKernel {
     @Override
     void macro(int mc, int nc, int kc, float[] pa, int paOff, float[] pb, float[] c, int cOff, int ldc,
                boolean first, Buffers buf) {
-        boolean wide = WIDE && (long) mc * nc * kc >= WIDE_BLOCK;
+        boolean wide = WIDE && (long) mc * nc * kc >= WIDE_BLOCK && kc >= WIDE_MIN_K;
         for (int jr = 0; jr < nc; jr += NRF) {
             int cols = Math.min(NRF, nc - jr);
             int ib = jr * kc;
@@ -151,7 +154,14 @@ final class GemmVector extends GemmKernel {
                 int co = cOff + ir * ldc + jr;
                 if (rows == MR && cols == NRF) {
                     if (wide) {
-                        micro12x2(kc, pa, ia, pb, ib, c, co, ldc, first);
+                        // zero-filled here, not a zero tile read in micro12x2: with that, C2 often failed to
+                        // intrinsify the kernel's last stores (18% of a W6 step in the Java fallback, FloatVector.stOp)
+                        if (first) {
+                            for (int r = 0; r < MR; r++) {
+                                java.util.Arrays.fill(c, co + r * ldc, co + r * ldc + NRF, 0f);
+                            }
+                        }
+                        micro12x2(kc, pa, ia, pb, ib, c, co, ldc);
                     } else {
                         micro6(kc, pa, ia, MR, 1, pb, ib, c, co, ldc, first);
                         if (MR > MR6) {
@@ -262,9 +272,8 @@ final class GemmVector extends GemmKernel {
         }
     }
 
-    /** C tile = (first ? 0 : C tile) + A panel * B panel for a 12 x 2-vector tile (24 accumulator registers). */
-    private static void micro12x2(int kc, float[] pa, int ia, float[] pb, int ib, float[] c, int co, int ldc,
-                                  boolean first) {
+    /** C tile += A panel * B panel for a 12 x 2-vector tile (accumulators live in 24 registers). */
+    private static void micro12x2(int kc, float[] pa, int ia, float[] pb, int ib, float[] c, int co, int ldc) {
         FloatVector c0_0 = FloatVector.zero(FS), c0_1 = FloatVector.zero(FS);
         FloatVector c1_0 = FloatVector.zero(FS), c1_1 = FloatVector.zero(FS);
         FloatVector c2_0 = FloatVector.zero(FS), c2_1 = FloatVector.zero(FS);
@@ -319,34 +328,30 @@ final class GemmVector extends GemmKernel {
             c11_0 = a.fma(b0, c11_0);
             c11_1 = a.fma(b1, c11_1);
         }
-        // first: 0 + sum, the sum added to a zero tile, as if C had been zero-filled (a -0 sum becomes +0);
-        // not two blocks of stores: the method would pass C2's HugeMethodLimit and run interpreted
-        float[] src = first ? ZERO_FLOAT : c;
-        int so = first ? 0 : co, sld = first ? NRF : ldc;
-        c0_0.add(FloatVector.fromArray(FS, src, so)).intoArray(c, co);
-        c0_1.add(FloatVector.fromArray(FS, src, so + FL)).intoArray(c, co + FL);
-        c1_0.add(FloatVector.fromArray(FS, src, so + sld)).intoArray(c, co + ldc);
-        c1_1.add(FloatVector.fromArray(FS, src, so + sld + FL)).intoArray(c, co + ldc + FL);
-        c2_0.add(FloatVector.fromArray(FS, src, so + 2 * sld)).intoArray(c, co + 2 * ldc);
-        c2_1.add(FloatVector.fromArray(FS, src, so + 2 * sld + FL)).intoArray(c, co + 2 * ldc + FL);
-        c3_0.add(FloatVector.fromArray(FS, src, so + 3 * sld)).intoArray(c, co + 3 * ldc);
-        c3_1.add(FloatVector.fromArray(FS, src, so + 3 * sld + FL)).intoArray(c, co + 3 * ldc + FL);
-        c4_0.add(FloatVector.fromArray(FS, src, so + 4 * sld)).intoArray(c, co + 4 * ldc);
-        c4_1.add(FloatVector.fromArray(FS, src, so + 4 * sld + FL)).intoArray(c, co + 4 * ldc + FL);
-        c5_0.add(FloatVector.fromArray(FS, src, so + 5 * sld)).intoArray(c, co + 5 * ldc);
-        c5_1.add(FloatVector.fromArray(FS, src, so + 5 * sld + FL)).intoArray(c, co + 5 * ldc + FL);
-        c6_0.add(FloatVector.fromArray(FS, src, so + 6 * sld)).intoArray(c, co + 6 * ldc);
-        c6_1.add(FloatVector.fromArray(FS, src, so + 6 * sld + FL)).intoArray(c, co + 6 * ldc + FL);
-        c7_0.add(FloatVector.fromArray(FS, src, so + 7 * sld)).intoArray(c, co + 7 * ldc);
-        c7_1.add(FloatVector.fromArray(FS, src, so + 7 * sld + FL)).intoArray(c, co + 7 * ldc + FL);
-        c8_0.add(FloatVector.fromArray(FS, src, so + 8 * sld)).intoArray(c, co + 8 * ldc);
-        c8_1.add(FloatVector.fromArray(FS, src, so + 8 * sld + FL)).intoArray(c, co + 8 * ldc + FL);
-        c9_0.add(FloatVector.fromArray(FS, src, so + 9 * sld)).intoArray(c, co + 9 * ldc);
-        c9_1.add(FloatVector.fromArray(FS, src, so + 9 * sld + FL)).intoArray(c, co + 9 * ldc + FL);
-        c10_0.add(FloatVector.fromArray(FS, src, so + 10 * sld)).intoArray(c, co + 10 * ldc);
-        c10_1.add(FloatVector.fromArray(FS, src, so + 10 * sld + FL)).intoArray(c, co + 10 * ldc + FL);
-        c11_0.add(FloatVector.fromArray(FS, src, so + 11 * sld)).intoArray(c, co + 11 * ldc);
-        c11_1.add(FloatVector.fromArray(FS, src, so + 11 * sld + FL)).intoArray(c, co + 11 * ldc + FL);
+        c0_0.add(FloatVector.fromArray(FS, c, co)).intoArray(c, co);
+        c0_1.add(FloatVector.fromArray(FS, c, co + FL)).intoArray(c, co + FL);
+        c1_0.add(FloatVector.fromArray(FS, c, co + ldc)).intoArray(c, co + ldc);
+        c1_1.add(FloatVector.fromArray(FS, c, co + ldc + FL)).intoArray(c, co + ldc + FL);
+        c2_0.add(FloatVector.fromArray(FS, c, co + 2 * ldc)).intoArray(c, co + 2 * ldc);
+        c2_1.add(FloatVector.fromArray(FS, c, co + 2 * ldc + FL)).intoArray(c, co + 2 * ldc + FL);
+        c3_0.add(FloatVector.fromArray(FS, c, co + 3 * ldc)).intoArray(c, co + 3 * ldc);
+        c3_1.add(FloatVector.fromArray(FS, c, co + 3 * ldc + FL)).intoArray(c, co + 3 * ldc + FL);
+        c4_0.add(FloatVector.fromArray(FS, c, co + 4 * ldc)).intoArray(c, co + 4 * ldc);
+        c4_1.add(FloatVector.fromArray(FS, c, co + 4 * ldc + FL)).intoArray(c, co + 4 * ldc + FL);
+        c5_0.add(FloatVector.fromArray(FS, c, co + 5 * ldc)).intoArray(c, co + 5 * ldc);
+        c5_1.add(FloatVector.fromArray(FS, c, co + 5 * ldc + FL)).intoArray(c, co + 5 * ldc + FL);
+        c6_0.add(FloatVector.fromArray(FS, c, co + 6 * ldc)).intoArray(c, co + 6 * ldc);
+        c6_1.add(FloatVector.fromArray(FS, c, co + 6 * ldc + FL)).intoArray(c, co + 6 * ldc + FL);
+        c7_0.add(FloatVector.fromArray(FS, c, co + 7 * ldc)).intoArray(c, co + 7 * ldc);
+        c7_1.add(FloatVector.fromArray(FS, c, co + 7 * ldc + FL)).intoArray(c, co + 7 * ldc + FL);
+        c8_0.add(FloatVector.fromArray(FS, c, co + 8 * ldc)).intoArray(c, co + 8 * ldc);
+        c8_1.add(FloatVector.fromArray(FS, c, co + 8 * ldc + FL)).intoArray(c, co + 8 * ldc + FL);
+        c9_0.add(FloatVector.fromArray(FS, c, co + 9 * ldc)).intoArray(c, co + 9 * ldc);
+        c9_1.add(FloatVector.fromArray(FS, c, co + 9 * ldc + FL)).intoArray(c, co + 9 * ldc + FL);
+        c10_0.add(FloatVector.fromArray(FS, c, co + 10 * ldc)).intoArray(c, co + 10 * ldc);
+        c10_1.add(FloatVector.fromArray(FS, c, co + 10 * ldc + FL)).intoArray(c, co + 10 * ldc + FL);
+        c11_0.add(FloatVector.fromArray(FS, c, co + 11 * ldc)).intoArray(c, co + 11 * ldc);
+        c11_1.add(FloatVector.fromArray(FS, c, co + 11 * ldc + FL)).intoArray(c, co + 11 * ldc + FL);
     }
 
     /** One row of the tile: the row's element at step p is pa[ia + p*sp]. */
@@ -422,7 +427,14 @@ final class GemmVector extends GemmKernel {
                 int co = cOff + ir * ldc + jr;
                 if (rows == MR && cols == NRD) {
                     if (wide) {
-                        micro12x2(kc, pa, ia, pb, ib, c, co, ldc, first);
+                        // zero-filled here, not a zero tile read in micro12x2: with that, C2 often failed to
+                        // intrinsify the kernel's last stores (18% of a W6 step in the Java fallback, FloatVector.stOp)
+                        if (first) {
+                            for (int r = 0; r < MR; r++) {
+                                java.util.Arrays.fill(c, co + r * ldc, co + r * ldc + NRD, 0d);
+                            }
+                        }
+                        micro12x2(kc, pa, ia, pb, ib, c, co, ldc);
                     } else {
                         micro6(kc, pa, ia, MR, 1, pb, ib, c, co, ldc, first);
                         if (MR > MR6) {
@@ -527,9 +539,8 @@ final class GemmVector extends GemmKernel {
         }
     }
 
-    /** C tile = (first ? 0 : C tile) + A panel * B panel for a 12 x 2-vector tile (24 accumulator registers). */
-    private static void micro12x2(int kc, double[] pa, int ia, double[] pb, int ib, double[] c, int co, int ldc,
-                                  boolean first) {
+    /** C tile += A panel * B panel for a 12 x 2-vector tile (accumulators live in 24 registers). */
+    private static void micro12x2(int kc, double[] pa, int ia, double[] pb, int ib, double[] c, int co, int ldc) {
         DoubleVector c0_0 = DoubleVector.zero(DS), c0_1 = DoubleVector.zero(DS);
         DoubleVector c1_0 = DoubleVector.zero(DS), c1_1 = DoubleVector.zero(DS);
         DoubleVector c2_0 = DoubleVector.zero(DS), c2_1 = DoubleVector.zero(DS);
@@ -584,34 +595,30 @@ final class GemmVector extends GemmKernel {
             c11_0 = a.fma(b0, c11_0);
             c11_1 = a.fma(b1, c11_1);
         }
-        // first: 0 + sum, the sum added to a zero tile, as if C had been zero-filled (a -0 sum becomes +0);
-        // not two blocks of stores: the method would pass C2's HugeMethodLimit and run interpreted
-        double[] src = first ? ZERO_DOUBLE : c;
-        int so = first ? 0 : co, sld = first ? NRD : ldc;
-        c0_0.add(DoubleVector.fromArray(DS, src, so)).intoArray(c, co);
-        c0_1.add(DoubleVector.fromArray(DS, src, so + DL)).intoArray(c, co + DL);
-        c1_0.add(DoubleVector.fromArray(DS, src, so + sld)).intoArray(c, co + ldc);
-        c1_1.add(DoubleVector.fromArray(DS, src, so + sld + DL)).intoArray(c, co + ldc + DL);
-        c2_0.add(DoubleVector.fromArray(DS, src, so + 2 * sld)).intoArray(c, co + 2 * ldc);
-        c2_1.add(DoubleVector.fromArray(DS, src, so + 2 * sld + DL)).intoArray(c, co + 2 * ldc + DL);
-        c3_0.add(DoubleVector.fromArray(DS, src, so + 3 * sld)).intoArray(c, co + 3 * ldc);
-        c3_1.add(DoubleVector.fromArray(DS, src, so + 3 * sld + DL)).intoArray(c, co + 3 * ldc + DL);
-        c4_0.add(DoubleVector.fromArray(DS, src, so + 4 * sld)).intoArray(c, co + 4 * ldc);
-        c4_1.add(DoubleVector.fromArray(DS, src, so + 4 * sld + DL)).intoArray(c, co + 4 * ldc + DL);
-        c5_0.add(DoubleVector.fromArray(DS, src, so + 5 * sld)).intoArray(c, co + 5 * ldc);
-        c5_1.add(DoubleVector.fromArray(DS, src, so + 5 * sld + DL)).intoArray(c, co + 5 * ldc + DL);
-        c6_0.add(DoubleVector.fromArray(DS, src, so + 6 * sld)).intoArray(c, co + 6 * ldc);
-        c6_1.add(DoubleVector.fromArray(DS, src, so + 6 * sld + DL)).intoArray(c, co + 6 * ldc + DL);
-        c7_0.add(DoubleVector.fromArray(DS, src, so + 7 * sld)).intoArray(c, co + 7 * ldc);
-        c7_1.add(DoubleVector.fromArray(DS, src, so + 7 * sld + DL)).intoArray(c, co + 7 * ldc + DL);
-        c8_0.add(DoubleVector.fromArray(DS, src, so + 8 * sld)).intoArray(c, co + 8 * ldc);
-        c8_1.add(DoubleVector.fromArray(DS, src, so + 8 * sld + DL)).intoArray(c, co + 8 * ldc + DL);
-        c9_0.add(DoubleVector.fromArray(DS, src, so + 9 * sld)).intoArray(c, co + 9 * ldc);
-        c9_1.add(DoubleVector.fromArray(DS, src, so + 9 * sld + DL)).intoArray(c, co + 9 * ldc + DL);
-        c10_0.add(DoubleVector.fromArray(DS, src, so + 10 * sld)).intoArray(c, co + 10 * ldc);
-        c10_1.add(DoubleVector.fromArray(DS, src, so + 10 * sld + DL)).intoArray(c, co + 10 * ldc + DL);
-        c11_0.add(DoubleVector.fromArray(DS, src, so + 11 * sld)).intoArray(c, co + 11 * ldc);
-        c11_1.add(DoubleVector.fromArray(DS, src, so + 11 * sld + DL)).intoArray(c, co + 11 * ldc + DL);
+        c0_0.add(DoubleVector.fromArray(DS, c, co)).intoArray(c, co);
+        c0_1.add(DoubleVector.fromArray(DS, c, co + DL)).intoArray(c, co + DL);
+        c1_0.add(DoubleVector.fromArray(DS, c, co + ldc)).intoArray(c, co + ldc);
+        c1_1.add(DoubleVector.fromArray(DS, c, co + ldc + DL)).intoArray(c, co + ldc + DL);
+        c2_0.add(DoubleVector.fromArray(DS, c, co + 2 * ldc)).intoArray(c, co + 2 * ldc);
+        c2_1.add(DoubleVector.fromArray(DS, c, co + 2 * ldc + DL)).intoArray(c, co + 2 * ldc + DL);
+        c3_0.add(DoubleVector.fromArray(DS, c, co + 3 * ldc)).intoArray(c, co + 3 * ldc);
+        c3_1.add(DoubleVector.fromArray(DS, c, co + 3 * ldc + DL)).intoArray(c, co + 3 * ldc + DL);
+        c4_0.add(DoubleVector.fromArray(DS, c, co + 4 * ldc)).intoArray(c, co + 4 * ldc);
+        c4_1.add(DoubleVector.fromArray(DS, c, co + 4 * ldc + DL)).intoArray(c, co + 4 * ldc + DL);
+        c5_0.add(DoubleVector.fromArray(DS, c, co + 5 * ldc)).intoArray(c, co + 5 * ldc);
+        c5_1.add(DoubleVector.fromArray(DS, c, co + 5 * ldc + DL)).intoArray(c, co + 5 * ldc + DL);
+        c6_0.add(DoubleVector.fromArray(DS, c, co + 6 * ldc)).intoArray(c, co + 6 * ldc);
+        c6_1.add(DoubleVector.fromArray(DS, c, co + 6 * ldc + DL)).intoArray(c, co + 6 * ldc + DL);
+        c7_0.add(DoubleVector.fromArray(DS, c, co + 7 * ldc)).intoArray(c, co + 7 * ldc);
+        c7_1.add(DoubleVector.fromArray(DS, c, co + 7 * ldc + DL)).intoArray(c, co + 7 * ldc + DL);
+        c8_0.add(DoubleVector.fromArray(DS, c, co + 8 * ldc)).intoArray(c, co + 8 * ldc);
+        c8_1.add(DoubleVector.fromArray(DS, c, co + 8 * ldc + DL)).intoArray(c, co + 8 * ldc + DL);
+        c9_0.add(DoubleVector.fromArray(DS, c, co + 9 * ldc)).intoArray(c, co + 9 * ldc);
+        c9_1.add(DoubleVector.fromArray(DS, c, co + 9 * ldc + DL)).intoArray(c, co + 9 * ldc + DL);
+        c10_0.add(DoubleVector.fromArray(DS, c, co + 10 * ldc)).intoArray(c, co + 10 * ldc);
+        c10_1.add(DoubleVector.fromArray(DS, c, co + 10 * ldc + DL)).intoArray(c, co + 10 * ldc + DL);
+        c11_0.add(DoubleVector.fromArray(DS, c, co + 11 * ldc)).intoArray(c, co + 11 * ldc);
+        c11_1.add(DoubleVector.fromArray(DS, c, co + 11 * ldc + DL)).intoArray(c, co + 11 * ldc + DL);
     }
 
 
