@@ -280,6 +280,11 @@ public final class Convolution {
             // one GEMM [O, K] x [K, N * positions] for the whole batch, not N small ones
             Tensor colsT = batchColumns(cols);
             colsOut[0] = colsT;
+            if (o >= 32 && o <= 64) {
+                // transposed, [N * positions, K] x [K, O]: with 32 to 64 output channels the CPU GEMM then reads the
+                // columns where they lie instead of packing them (2.5x faster; see GemmVector.DIRECT_A_WORK)
+                return colsT.t().matmul(w.reshape(o, -1).t()).view(n, g.outH(), g.outW(), o).permute(0, 3, 1, 2);
+            }
             return w.reshape(o, -1).matmul(colsT).view(o, n, g.outH(), g.outW()).transpose(0, 1);
         }
         colsOut[0] = cols;
@@ -304,7 +309,10 @@ public final class Convolution {
             }
             if (needs[1]) {
                 Tensor colsT = savedCols != null ? savedCols : batchColumns(WindowOps.im2col(x, g, 0));
-                gw = gyT.matmul(colsT.t());
+                // [K, N * positions] x [N * positions, O], transposed: both operands' rows are contiguous in the
+                // long dim, and the CPU GEMM reads the columns where they lie (see forward) instead of packing the
+                // transposed columns element by element (2x faster with 32 channels)
+                gw = colsT.matmul(gyT.t()).t();
             }
             return new Tensor[] {gx, gw};
         }

@@ -38,9 +38,17 @@ final class GemmVector extends GemmKernel {
      */
     static final long WIDE_BLOCK = 1L << 21;
     /**
+     * Float k blocks shorter than this run the six-row tiles too (same bits): a convolution's input gradient
+     * (k = 32 output channels) called the wide tile for a few steps at a time, and C2 then often compiled it with
+     * its last stores not intrinsified (the Java fallback, {@code FloatVector.stOp}, up to 18% of a W6 step).
+     */
+    static final int WIDE_MIN_K = 128;
+    /**
      * Products of fewer multiply-adds read a row-major or column-major A where it lies instead of packing it
      * (see {@link #macroA}): for the small products of a training step packing A costs as much as a good part
-     * of the product, and these never run the wide tile, which needs packed panels.
+     * of the product, and these never run the wide tile, which needs packed panels. So do products of any size
+     * with at most two column panels (n <= 2 * NRF): packing A then costs as much as a third of the product
+     * (a convolution's [N * H * W, C * kH * kW] x [C * kH * kW, 32] forward: 1.8 ms direct against 4.0 packed).
      */
     static final long DIRECT_A_WORK = 1L << 24;
     /** Rows of the narrow tile, also used for the edges of the wide one. */
@@ -91,7 +99,7 @@ final class GemmVector extends GemmKernel {
 
     @Override
     boolean readsA(int m, int n, int k, int rs, int cs) {
-        return (rs == 1 || cs == 1) && (long) m * n * k < DIRECT_A_WORK;
+        return (rs == 1 || cs == 1) && ((long) m * n * k < DIRECT_A_WORK || n <= 2 * NRF);
     }
 
     /**
@@ -136,7 +144,7 @@ final class GemmVector extends GemmKernel {
     @Override
     void macro(int mc, int nc, int kc, float[] pa, int paOff, float[] pb, float[] c, int cOff, int ldc,
                boolean first, Buffers buf) {
-        boolean wide = WIDE && (long) mc * nc * kc >= WIDE_BLOCK;
+        boolean wide = WIDE && (long) mc * nc * kc >= WIDE_BLOCK && kc >= WIDE_MIN_K;
         for (int jr = 0; jr < nc; jr += NRF) {
             int cols = Math.min(NRF, nc - jr);
             int ib = jr * kc;
@@ -146,6 +154,8 @@ final class GemmVector extends GemmKernel {
                 int co = cOff + ir * ldc + jr;
                 if (rows == MR && cols == NRF) {
                     if (wide) {
+                        // zero-filled here, not a zero tile read in micro12x2: with that, C2 often failed to
+                        // intrinsify the kernel's last stores (18% of a W6 step in the Java fallback, FloatVector.stOp)
                         if (first) {
                             for (int r = 0; r < MR; r++) {
                                 java.util.Arrays.fill(c, co + r * ldc, co + r * ldc + NRF, 0f);
@@ -417,6 +427,8 @@ final class GemmVector extends GemmKernel {
                 int co = cOff + ir * ldc + jr;
                 if (rows == MR && cols == NRD) {
                     if (wide) {
+                        // zero-filled here, not a zero tile read in micro12x2: with that, C2 often failed to
+                        // intrinsify the kernel's last stores (18% of a W6 step in the Java fallback, FloatVector.stOp)
                         if (first) {
                             for (int r = 0; r < MR; r++) {
                                 java.util.Arrays.fill(c, co + r * ldc, co + r * ldc + NRD, 0d);

@@ -6,7 +6,8 @@ import dev.autograd4j.spi.ReduceOp;
 
 /**
  * Reduction of the trailing dims of a layout. Sums accumulate in double (float32 inputs too), so
- * long sums do not drift; max and min let NaN win and report the first winner's flat index.
+ * long sums do not drift, in an order fixed by the shape (never by the thread count): see {@link #segmentSums};
+ * max and min let NaN win and report the first winner's flat index.
  */
 final class Reductions {
     private Reductions() {
@@ -71,12 +72,8 @@ final class Reductions {
             columnSums(x, xl.offset(), inStrides[0], innerCount, outer, out, ol.offset());
             return;
         }
-        if (op == ReduceOp.SUM && outer < Parallel.threads() && innerCount >= 65_536 && reducedDims == 1) {
-            // one (or few) long sums: split each across threads
-            for (int o = 0; o < outer; o++) {
-                int base = xl.offset() + offsetOf(o, outShape, outStrides);
-                out.set(outputIndex(o, ol), parallelSum(x, base, inStrides[0], innerCount));
-            }
+        if (op == ReduceOp.SUM && (x.dtype == DType.FLOAT32 || x.dtype == DType.FLOAT64)
+                && segmentSums(x, xl.offset(), inShape, inStrides, innerCount, outShape, outStrides, outer, out, ol)) {
             return;
         }
         Parallel.forRange(outer, Math.max(1, innerCount), (from, to) -> {
@@ -196,21 +193,97 @@ final class Reductions {
         return acc;
     }
 
-    private static double parallelSum(CpuStorage x, int base, int stride, int n) {
-        int chunks = Parallel.threads();
-        double[] partial = new double[chunks];
-        int per = (n + chunks - 1) / chunks;
-        Parallel.forRange(chunks, per, (from, to) -> {
-            for (int c = from; c < to; c++) {
-                int start = c * per, len = Math.min(n, start + per) - start;
-                partial[c] = len > 0 ? rowSum(x, base + start * stride, stride, len) : 0;
+    /** Elements per block of a {@link #segmentSums} sum: blocks are summed separately, then in order. */
+    static final int BLOCK = 1 << 14;
+
+    /**
+     * Sums whose reduced elements, their dims merged where memory allows, end in a contiguous dim of at least
+     * {@link LaneSums#LANES} elements (batch norm's statistics over N, H, W; a whole tensor): the reduced elements
+     * of one output, row after row, are cut into segments of at most {@link #BLOCK} contiguous elements and the
+     * segments grouped into blocks of at most {@link #BLOCK} elements (at least one segment each). Each block is
+     * a {@link LaneSums} sum, the blocks of an output are added first to last; blocks run in parallel. The blocks
+     * depend on the shape only, so the bits do not depend on the thread count. False (nothing done) otherwise.
+     */
+    private static boolean segmentSums(CpuStorage x, int xOff, int[] inShape, int[] inStrides, int count,
+                                       int[] outShape, int[] outStrides, int outer, CpuStorage out, Layout ol) {
+        if (count == 0 || outer == 0) {
+            return false;
+        }
+        // merge the reduced dims where one steps exactly over the next; drop dims of size 1
+        int[] shape = new int[inShape.length], strides = new int[inShape.length];
+        int rank = 0;
+        for (int d = 0; d < inShape.length; d++) {
+            if (inShape[d] == 1) {
+                continue;
+            }
+            if (rank > 0 && strides[rank - 1] == inStrides[d] * inShape[d]) {
+                shape[rank - 1] *= inShape[d];
+                strides[rank - 1] = inStrides[d];
+            } else {
+                shape[rank] = inShape[d];
+                strides[rank] = inStrides[d];
+                rank++;
+            }
+        }
+        if (rank == 0 || strides[rank - 1] != 1 || shape[rank - 1] < LaneSums.LANES) {
+            return false;
+        }
+        int rowLen = shape[rank - 1], rows = count / rowLen;
+        int pieces = (rowLen + BLOCK - 1) / BLOCK, segments = rows * pieces;
+        int[] segOff = new int[segments], segLen = new int[segments];
+        int[] idx = new int[rank];
+        for (int r = 0, off = 0, s = 0; r < rows; r++) {
+            for (int q = 0; q < pieces; q++, s++) {
+                segOff[s] = off + q * BLOCK;
+                segLen[s] = Math.min(BLOCK, rowLen - q * BLOCK);
+            }
+            for (int d = rank - 2; d >= 0; d--) { // odometer over the leading reduced dims
+                idx[d]++;
+                off += strides[d];
+                if (idx[d] < shape[d]) {
+                    break;
+                }
+                off -= strides[d] * shape[d];
+                idx[d] = 0;
+            }
+        }
+        int[] starts = new int[segments + 1];
+        int blocks = 0;
+        for (int s = 0, inBlock = 0; s < segments; s++) {
+            if (s == 0 || inBlock + segLen[s] > BLOCK) {
+                starts[blocks++] = s;
+                inBlock = 0;
+            }
+            inBlock += segLen[s];
+        }
+        starts[blocks] = segments;
+        final int nb = blocks;
+        double[] partial = nb > 1 ? new double[outer * nb] : null;
+        float[] af = x.dtype == DType.FLOAT32 ? x.f() : null;
+        double[] ad = af == null ? x.d() : null;
+        Parallel.forRange(outer * nb, Math.min(count, BLOCK), (from, to) -> {
+            for (int t = from; t < to; t++) {
+                int o = t / nb, b = t % nb;
+                int base = xOff + offsetOf(o, outShape, outStrides);
+                double v = af != null ? LaneSums.sum(af, base, segOff, segLen, starts[b], starts[b + 1])
+                        : LaneSums.sum(ad, base, segOff, segLen, starts[b], starts[b + 1]);
+                if (partial == null) {
+                    out.set(outputIndex(o, ol), v);
+                } else {
+                    partial[t] = v;
+                }
             }
         });
-        double acc = 0;
-        for (double p : partial) {
-            acc += p;
+        if (partial != null) {
+            for (int o = 0; o < outer; o++) {
+                double acc = 0;
+                for (int b = 0; b < nb; b++) {
+                    acc += partial[o * nb + b];
+                }
+                out.set(outputIndex(o, ol), acc);
+            }
         }
-        return acc;
+        return true;
     }
 
     private static double extreme(boolean max, CpuStorage x, int base, int[] shape, int[] strides, int count,

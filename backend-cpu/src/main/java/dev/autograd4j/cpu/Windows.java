@@ -12,6 +12,9 @@ import java.util.Arrays;
  * horizontal stride of 1, a row of window positions is one array copy.
  */
 final class Windows {
+    /** Whether 2 x 2 max pooling runs {@code VectorPooling}: the Vector API is on, with 512-bit vectors. */
+    static final boolean VECTOR_POOL = VectorKernels.ENABLED && Gemm.kernelName().startsWith("Vector API (512");
+
     private Windows() {
     }
 
@@ -81,6 +84,16 @@ final class Windows {
             tapOffset[t] = (t / g.kernelW()) * g.dilationH() * g.width() + (t % g.kernelW()) * g.dilationW();
         }
         int spanH = (g.kernelH() - 1) * g.dilationH(), spanW = (g.kernelW() - 1) * g.dilationW();
+        if (xf != null && g.padTop() == 0 && g.padLeft() == 0 && (g.outH() - 1) * g.strideH() + spanH < g.height()
+                && (g.outW() - 1) * g.strideW() + spanW < g.width()) {
+            // every window inside the image: no bounds tests, float compares
+            Parallel.forRange(planes, (long) g.taps() * positions, (from, until) -> {
+                for (int p = from; p < until; p++) {
+                    maxPoolInsideF(xf, xo + p * hw, of, oo + p * positions, tp, to + p * positions, g, tapOffset);
+                }
+            });
+            return;
+        }
         Parallel.forRange(planes, (long) g.taps() * positions, (from, until) -> {
             for (int p = from; p < until; p++) {
                 int src = xo + p * hw;
@@ -118,6 +131,64 @@ final class Windows {
                 }
             }
         });
+    }
+
+    /**
+     * Max pooling of one float plane whose windows all lie inside it: the first tap, then each later one that is
+     * greater or NaN (so NaN wins, the last NaN), as the general loop; a 2 x 2 window without dilation unrolled.
+     */
+    private static void maxPoolInsideF(float[] x, int src, float[] o, int dst, long[] taps, int tapsAt, Window2d g,
+                                       int[] tapOffset) {
+        int outH = g.outH(), outW = g.outW(), sh = g.strideH(), sw = g.strideW(), width = g.width();
+        if (g.kernelH() == 2 && g.kernelW() == 2 && g.dilationH() == 1 && g.dilationW() == 1) {
+            if (VECTOR_POOL && sh == 2 && sw == 2) {
+                VectorPooling.maxPool2x2(x, src, o, dst, taps, tapsAt, outH, outW, width);
+                return;
+            }
+            for (int oh = 0; oh < outH; oh++) {
+                int r0 = src + oh * sh * width, r1 = r0 + width, at = oh * outW;
+                for (int ow = 0, c = 0; ow < outW; ow++, c += sw) {
+                    float best = x[r0 + c], v;
+                    int win = 0;
+                    v = x[r0 + c + 1];
+                    if (v > best || v != v) {
+                        best = v;
+                        win = 1;
+                    }
+                    v = x[r1 + c];
+                    if (v > best || v != v) {
+                        best = v;
+                        win = 2;
+                    }
+                    v = x[r1 + c + 1];
+                    if (v > best || v != v) {
+                        best = v;
+                        win = 3;
+                    }
+                    o[dst + at + ow] = best;
+                    taps[tapsAt + at + ow] = win;
+                }
+            }
+            return;
+        }
+        int n = tapOffset.length;
+        for (int oh = 0; oh < outH; oh++) {
+            int row = src + oh * sh * width, at = oh * outW;
+            for (int ow = 0; ow < outW; ow++) {
+                int corner = row + ow * sw;
+                float best = x[corner];
+                int win = 0;
+                for (int t = 1; t < n; t++) {
+                    float v = x[corner + tapOffset[t]];
+                    if (v > best || v != v) {
+                        best = v;
+                        win = t;
+                    }
+                }
+                o[dst + at + ow] = best;
+                taps[tapsAt + at + ow] = win;
+            }
+        }
     }
 
     static void maxPool2dBackward(CpuStorage grad, Layout gradLayout, CpuStorage taps, Layout tapsLayout, Window2d g,
@@ -180,7 +251,9 @@ final class Windows {
                         continue;
                     }
                     int line = src + h * width + w0;
-                    Arrays.fill(o, at, at + lo, pad);
+                    for (int ow = 0; ow < lo; ow++) { // a loop: Arrays.fill's checks cost more than these few
+                        o[at + ow] = pad;
+                    }
                     if (sw == 1) {
                         System.arraycopy(a, line + lo, o, at + lo, hi - lo);
                     } else {
@@ -188,7 +261,9 @@ final class Windows {
                             o[at + ow] = a[line + ow * sw];
                         }
                     }
-                    Arrays.fill(o, at + hi, at + outW, pad);
+                    for (int ow = hi; ow < outW; ow++) {
+                        o[at + ow] = pad;
+                    }
                 }
             }
         }

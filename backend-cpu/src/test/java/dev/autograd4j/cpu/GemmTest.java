@@ -107,6 +107,10 @@ class GemmTest {
         s.add(new int[] {25, 97, 33});
         s.add(new int[] {29, 33, 20});
         s.add(new int[] {31, 64, 20});
+        // Past the direct-A work limit with at most two column panels (A read where it lies: a convolution's
+        // weight gradient and its forward with 32 output channels, transposed).
+        s.add(new int[] {1100, 40, 400});
+        s.add(new int[] {1500, 64, 180});
         return s;
     }
 
@@ -278,7 +282,7 @@ class GemmTest {
     @Test
     void threadCountDoesNotChangeTheBits() {
         int[][] shapes = {{64, 784, 256}, {784, 64, 256}, {64, 256, 784}, {257, 300, 130}, {1, 3000, 50},
-            {3000, 1, 50}, {200, 200, 200}, {40, 2100, 37}};
+            {3000, 1, 50}, {200, 200, 200}, {40, 2100, 37}, {1100, 40, 400}};
         int before = CpuBackend.settings().threads();
         try {
             for (int[] s : shapes) {
