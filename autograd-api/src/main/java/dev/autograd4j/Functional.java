@@ -693,8 +693,9 @@ public final class Functional {
         }
         Tensor keep;
         try (var g = Autograd.noGrad()) {
-            keep = Tensor.rand(Shape.of(maskShape), input.dtype(), input.device(), generator).ge(p).to(input.dtype())
-                    .mul(1.0 / (1.0 - p));
+            // one pass from the draws' comparison to the scaled mask (a cast and a scaling were two)
+            Tensor kept = Tensor.rand(Shape.of(maskShape), input.dtype(), input.device(), generator).ge(p);
+            keep = Tensor.where(kept, Kernels.scalarLike(input, 1.0 / (1.0 - p)), Kernels.scalarLike(input, 0.0));
         }
         return input.mul(keep);
     }

@@ -142,13 +142,57 @@ public final class CpuBackend implements Backend {
                     o[oi] = x[xi];
                 }
             });
-        } else {
+        } else if (!castKernel(s, d, ls)) {
             Strided.forEach(ls, SIMPLE, (n, off, st) -> {
                 for (int i = 0, xi = off[0], oi = off[1]; i < n; i++, xi += st[0], oi += st[1]) {
                     d.set(oi, s.get(xi));
                 }
             });
         }
+    }
+
+    /**
+     * Typed loops for the dtype conversions training runs every step (a dropout mask from bool, float32 and
+     * float64 either way), instead of the generic loop's two virtual calls and a double per element; the values
+     * are the same as {@code set(get)}: Java's casts round to nearest as the generic path does.
+     */
+    private static boolean castKernel(CpuStorage s, CpuStorage d, Layout[] ls) {
+        if (s.dtype == DType.BOOL && d.dtype == DType.FLOAT32) {
+            boolean[] x = (boolean[]) s.data;
+            float[] o = d.f();
+            Strided.forEach(ls, SIMPLE, (n, off, st) -> {
+                for (int i = 0, xi = off[0], oi = off[1]; i < n; i++, xi += st[0], oi += st[1]) {
+                    o[oi] = x[xi] ? 1f : 0f;
+                }
+            });
+        } else if (s.dtype == DType.BOOL && d.dtype == DType.FLOAT64) {
+            boolean[] x = (boolean[]) s.data;
+            double[] o = d.d();
+            Strided.forEach(ls, SIMPLE, (n, off, st) -> {
+                for (int i = 0, xi = off[0], oi = off[1]; i < n; i++, xi += st[0], oi += st[1]) {
+                    o[oi] = x[xi] ? 1d : 0d;
+                }
+            });
+        } else if (s.dtype == DType.FLOAT32 && d.dtype == DType.FLOAT64) {
+            float[] x = s.f();
+            double[] o = d.d();
+            Strided.forEach(ls, SIMPLE, (n, off, st) -> {
+                for (int i = 0, xi = off[0], oi = off[1]; i < n; i++, xi += st[0], oi += st[1]) {
+                    o[oi] = x[xi];
+                }
+            });
+        } else if (s.dtype == DType.FLOAT64 && d.dtype == DType.FLOAT32) {
+            double[] x = s.d();
+            float[] o = d.f();
+            Strided.forEach(ls, SIMPLE, (n, off, st) -> {
+                for (int i = 0, xi = off[0], oi = off[1]; i < n; i++, xi += st[0], oi += st[1]) {
+                    o[oi] = (float) x[xi];
+                }
+            });
+        } else {
+            return false;
+        }
+        return true;
     }
 
     @Override
