@@ -191,7 +191,7 @@ public final class InProcessCollective implements Collective {
             int elements = mine.get(b).elements();
             int start = Buckets.chunkStart(elements, n, rank);
             int count = Buckets.chunkStart(elements, n, rank + 1) - start;
-            byte[] target = all[0].buckets.get(b).data;
+            Object target = all[0].buckets.get(b).data;
             for (int k = 1; k < n; k++) {
                 Buckets.add(kind, target, start, all[k].buckets.get(b).data, start, count);
             }
@@ -201,7 +201,7 @@ public final class InProcessCollective implements Collective {
         }
         group.await(rank, "allReduce");
         for (int b = 0; b < mine.size(); b++) {
-            Buckets.unpack(mine.get(b), all[0].buckets.get(b).data);
+            Buckets.unpack(mine.get(b), all[0].buckets.get(b).data, 0);
         }
     }
 
@@ -220,7 +220,7 @@ public final class InProcessCollective implements Collective {
         Entry[] all = meet(new Entry("broadcast(root " + root + ")", Buckets.signature(tensors), mine));
         if (rank != root) {
             for (int b = 0; b < mine.size(); b++) {
-                Buckets.unpack(mine.get(b), all[root].buckets.get(b).data);
+                Buckets.unpack(mine.get(b), all[root].buckets.get(b).data, 0);
             }
         }
     }

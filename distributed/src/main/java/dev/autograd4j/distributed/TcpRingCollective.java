@@ -72,6 +72,7 @@ public final class TcpRingCollective implements Collective {
     private static final int TAG_ABORT = 2;
     private static final int SOCKET_BUFFER = 4 << 20;
     private static final long DRAIN_LIMIT_MILLIS = 10_000;
+    private static final int HEADER_BYTES = 12;
 
     private final int rank;
     private final int worldSize;
@@ -85,6 +86,10 @@ public final class TcpRingCollective implements Collective {
     private final Object lock = new Object();
     private volatile CollectiveException failure;
     private volatile boolean closed;
+    /** The worker's reused arrays: buckets of many tensors, and the segments it receives and adds. */
+    private final Buckets.Arrays arrays = new Buckets.Arrays();
+    private final Buckets.Arrays scratch = new Buckets.Arrays();
+    private final byte[] received;
 
     private TcpRingCollective(int rank, List<String> addresses, Duration timeout, Socket toNext,
                               Socket fromPrevious) throws IOException {
@@ -94,6 +99,7 @@ public final class TcpRingCollective implements Collective {
         this.addresses = List.copyOf(addresses);
         this.toNext = toNext;
         this.fromPrevious = fromPrevious;
+        this.received = worldSize > 1 ? new byte[SEGMENT_BYTES] : null;
         if (worldSize > 1) {
             this.in = new DataInputStream(new java.io.BufferedInputStream(fromPrevious.getInputStream(), 64 * 1024));
             this.sender = new Sender(toNext.getOutputStream());
@@ -356,13 +362,15 @@ public final class TcpRingCollective implements Collective {
         if (worldSize == 1) {
             return CompletableFuture.completedFuture(null);
         }
-        List<Buckets.Bucket> buckets = Buckets.pack(tensors);
+        // packing runs on the worker, after the previous collective, so the reused arrays are free and the
+        // caller (a backward pass launching a bucket) returns at once
         return submit("allReduce", () -> {
+            List<Buckets.Bucket> buckets = Buckets.pack(tensors, arrays, true);
             for (Buckets.Bucket b : buckets) {
-                ringAllReduce(b.kind, b.data, op);
+                ringAllReduce(b.kind, b.data, b.base, b.elements, op);
             }
             for (Buckets.Bucket b : buckets) {
-                Buckets.unpack(b, b.data);
+                Buckets.unpack(b, b.data, b.base);
             }
         });
     }
@@ -377,14 +385,14 @@ public final class TcpRingCollective implements Collective {
         if (worldSize == 1) {
             return;
         }
-        List<Buckets.Bucket> buckets = Buckets.pack(tensors);
         join(submit("broadcast", () -> {
+            List<Buckets.Bucket> buckets = Buckets.pack(tensors, arrays, true);
             for (Buckets.Bucket b : buckets) {
-                ringBroadcast(b.kind, b.data, root);
+                ringBroadcast(b.kind, b.data, b.base, b.elements, root);
             }
             if (rank != root) {
                 for (Buckets.Bucket b : buckets) {
-                    Buckets.unpack(b, b.data);
+                    Buckets.unpack(b, b.data, b.base);
                 }
             }
         }));
@@ -397,21 +405,7 @@ public final class TcpRingCollective implements Collective {
             return;
         }
         // an all-reduce completes on no rank before every rank has sent its part
-        join(submit("barrier", () -> ringAllReduce(Buckets.Kind.INT64, new byte[8 * worldSize], null)));
-    }
-
-    /**
-     * Raw all-reduce of one little-endian host buffer, in place, for callers (benchmarks) that have the bytes.
-     *
-     * @param kind the element kind
-     * @param data the bytes, the same length on every rank
-     * @param op sum or average
-     */
-    void allReduceBytes(Buckets.Kind kind, byte[] data, ReduceOp op) {
-        ensureOpen();
-        if (worldSize > 1) {
-            join(submit("allReduce", () -> ringAllReduce(kind, data, op)));
-        }
+        join(submit("barrier", () -> ringAllReduce(Buckets.Kind.INT64, new long[worldSize], 0, worldSize, null)));
     }
 
     @Override
@@ -669,16 +663,24 @@ public final class TcpRingCollective implements Collective {
         return Math.max(1, (elements + per - 1) / per);
     }
 
-    /** Ring all-reduce of one buffer (op null: a barrier's sum). */
-    private void ringAllReduce(Buckets.Kind kind, byte[] data, ReduceOp op) throws IOException {
+    /** The worker's array of one segment of {@code kind}, to receive a segment into before adding it. */
+    private Object scratch(Buckets.Kind kind) {
+        return scratch.get(kind, SEGMENT_BYTES / kind.bytes);
+    }
+
+    /**
+     * Ring all-reduce of {@code elements} elements of {@code data} from {@code base}, in place (op null: a
+     * barrier's sum). Returns once the last segment is received and every segment this rank sends is written.
+     */
+    private void ringAllReduce(Buckets.Kind kind, Object data, int base, int elements, ReduceOp op)
+            throws IOException {
         int n = worldSize;
-        int elements = data.length / kind.bytes;
         int code = code(op == null ? "barrier" : "allReduce(" + op + ")", kind, 0);
         int per = SEGMENT_BYTES / kind.bytes;
-        byte[] scratch = new byte[Math.min(data.length, SEGMENT_BYTES)];
+        Object added = scratch(kind);
         int steps = 2 * (n - 1);
         // step 0: send this rank's own chunk
-        sendChunk(code, kind, data, elements, Math.floorMod(rank, n));
+        sendChunk(code, kind, data, base, elements, Math.floorMod(rank, n));
         for (int t = 0; t < steps; t++) {
             boolean reduce = t < n - 1;
             int chunk = reduce ? Math.floorMod(rank - t - 1, n) : Math.floorMod(rank - (t - (n - 1)), n);
@@ -690,23 +692,25 @@ public final class TcpRingCollective implements Collective {
                 int count = Math.max(0, Math.min(per, end - s));
                 int bytes = count * kind.bytes;
                 expect(code, bytes);
+                in.readFully(received, 0, bytes);
                 if (reduce) {
-                    in.readFully(scratch, 0, bytes);
-                    Buckets.add(kind, data, s, scratch, 0, count);
+                    Buckets.fromBytes(kind, received, count, added, 0);
+                    Buckets.add(kind, data, base + s, added, 0, count);
                     if (t == n - 2 && op == ReduceOp.AVG) {
-                        Buckets.divide(kind, data, s, count, n);
+                        Buckets.divide(kind, data, base + s, count, n);
                     }
                 } else {
-                    in.readFully(data, s * kind.bytes, bytes);
+                    Buckets.fromBytes(kind, received, count, data, base + s);
                 }
                 if (t + 1 < steps) {
-                    sender.send(code, data, s * kind.bytes, bytes);
+                    sender.send(code, kind, data, base + s, count);
                 }
             }
         }
+        sender.awaitWritten();
     }
 
-    private void sendChunk(int code, Buckets.Kind kind, byte[] data, int elements, int chunk) {
+    private void sendChunk(int code, Buckets.Kind kind, Object data, int base, int elements, int chunk) {
         int per = SEGMENT_BYTES / kind.bytes;
         int start = Buckets.chunkStart(elements, worldSize, chunk);
         int end = Buckets.chunkStart(elements, worldSize, chunk + 1);
@@ -714,58 +718,123 @@ public final class TcpRingCollective implements Collective {
         for (int k = 0; k < segments; k++) {
             int s = start + k * per;
             int count = Math.max(0, Math.min(per, end - s));
-            sender.send(code, data, s * kind.bytes, count * kind.bytes);
+            sender.send(code, kind, data, base + s, count);
         }
     }
 
     /** Pipelined chain broadcast: root sends every segment; each rank keeps and forwards it, but the last. */
-    private void ringBroadcast(Buckets.Kind kind, byte[] data, int root) throws IOException {
+    private void ringBroadcast(Buckets.Kind kind, Object data, int base, int elements, int root) throws IOException {
         int code = code("broadcast", kind, root);
-        int elements = data.length / kind.bytes;
         int per = SEGMENT_BYTES / kind.bytes;
         int segments = segmentsOf(elements, kind);
         boolean forward = (rank + 1) % worldSize != root;
         for (int k = 0; k < segments; k++) {
             int s = k * per;
-            int bytes = Math.max(0, Math.min(per, elements - s)) * kind.bytes;
+            int count = Math.max(0, Math.min(per, elements - s));
             if (rank != root) {
-                expect(code, bytes);
-                in.readFully(data, s * kind.bytes, bytes);
+                expect(code, count * kind.bytes);
+                in.readFully(received, 0, count * kind.bytes);
+                Buckets.fromBytes(kind, received, count, data, base + s);
             }
             if (forward) {
-                sender.send(code, data, s * kind.bytes, bytes);
+                sender.send(code, kind, data, base + s, count);
             }
         }
+        sender.awaitWritten();
     }
 
     // ------------------------------------------------------------------ the sender thread
 
-    /** Writes queued frames to the next rank, so this rank receives and sends at once. */
+    /** One queued frame: a data segment (elements of an array, encoded when written) or an abort message. */
+    private static final class Frame {
+        final int tag;
+        final int code;
+        final Buckets.Kind kind;
+        final Object array;
+        final int elem;
+        final int count;
+        final byte[] bytes;
+
+        Frame(int tag, int code, Buckets.Kind kind, Object array, int elem, int count, byte[] bytes) {
+            this.tag = tag;
+            this.code = code;
+            this.kind = kind;
+            this.array = array;
+            this.elem = elem;
+            this.count = count;
+            this.bytes = bytes;
+        }
+    }
+
+    /**
+     * Writes queued frames to the next rank, so this rank receives and sends at once. It encodes each data
+     * segment (array elements to little-endian bytes, in bulk) into one buffer behind the frame's header and writes
+     * header and payload in one call, so a segment is one write (TCP_NODELAY is on: no Nagle delay).
+     */
     private final class Sender implements Runnable {
-        private final DataOutputStream out;
-        private final java.util.concurrent.LinkedBlockingDeque<Object[]> queue =
+        private final OutputStream out;
+        private final java.util.concurrent.LinkedBlockingDeque<Frame> queue =
                 new java.util.concurrent.LinkedBlockingDeque<>();
         private final Thread thread;
         private final java.util.concurrent.CountDownLatch abortSent = new java.util.concurrent.CountDownLatch(1);
-        private final Object[] stop = new Object[0];
+        private final Frame stop = new Frame(0, 0, null, null, 0, 0, null);
+        private final byte[] buffer = new byte[HEADER_BYTES + SEGMENT_BYTES];
+        /** Data frames queued (by the worker) and written (by this thread); guarded by {@code this}. */
+        private long queued;
+        private long written;
+        private boolean stopped;
         volatile IOException error;
 
         Sender(OutputStream raw) {
-            this.out = new DataOutputStream(new java.io.BufferedOutputStream(raw, 64 * 1024));
+            this.out = raw;
             this.thread = new Thread(this, "autograd4j-ring-" + rank + "-send");
             thread.setDaemon(true);
             thread.start();
         }
 
-        void send(int code, byte[] data, int offset, int length) {
-            queue.add(new Object[] {TAG_DATA, code, data, offset, length});
+        void send(int code, Buckets.Kind kind, Object array, int elem, int count) {
+            synchronized (this) {
+                queued++;
+            }
+            queue.add(new Frame(TAG_DATA, code, kind, array, elem, count, null));
+        }
+
+        /**
+         * Waits until every queued data frame is written, so the caller may reuse or hand back the arrays they
+         * read from.
+         *
+         * @throws IOException when writing failed, the ring failed, or the writes did not finish in the timeout
+         */
+        void awaitWritten() throws IOException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            synchronized (this) {
+                while (written < queued) {
+                    if (error != null) {
+                        throw new IOException("sending to rank " + (rank + 1) % worldSize + " failed: " + error, error);
+                    }
+                    if (stopped || failure != null) {
+                        throw new IOException("the sender stopped before its frames were written");
+                    }
+                    long left = (deadline - System.nanoTime()) / 1_000_000;
+                    if (left <= 0) {
+                        throw new IOException("rank " + rank + " could not send to rank "
+                                + (rank + 1) % worldSize + " for " + timeout);
+                    }
+                    try {
+                        wait(Math.min(left, 100));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new java.io.InterruptedIOException("interrupted while sending");
+                    }
+                }
+            }
         }
 
         /** Drops the queued data frames and sends the abort message next. */
         void abort(String message) {
             byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
             queue.clear();
-            queue.addFirst(new Object[] {TAG_ABORT, 0, bytes, 0, bytes.length});
+            queue.addFirst(new Frame(TAG_ABORT, 0, null, null, 0, bytes.length, bytes));
         }
 
         void awaitAbortSent(long millis) {
@@ -786,22 +855,44 @@ public final class TcpRingCollective implements Collective {
             }
         }
 
+        private void header(int tag, int code, int length) {
+            putInt(0, tag);
+            putInt(4, code);
+            putInt(8, length);
+        }
+
+        private void putInt(int at, int v) {
+            buffer[at] = (byte) (v >>> 24);
+            buffer[at + 1] = (byte) (v >>> 16);
+            buffer[at + 2] = (byte) (v >>> 8);
+            buffer[at + 3] = (byte) v;
+        }
+
         @Override
         public void run() {
             try {
                 while (true) {
-                    Object[] frame = queue.take();
+                    Frame frame = queue.take();
                     if (frame == stop) {
                         return;
                     }
-                    int tag = (Integer) frame[0];
-                    out.writeInt(tag);
-                    out.writeInt((Integer) frame[1]);
-                    out.writeInt((Integer) frame[4]);
-                    out.write((byte[]) frame[2], (Integer) frame[3], (Integer) frame[4]);
-                    out.flush();
-                    if (tag == TAG_ABORT) {
+                    if (frame.tag == TAG_ABORT) {
+                        header(TAG_ABORT, 0, frame.count);
+                        out.write(buffer, 0, HEADER_BYTES);
+                        out.write(frame.bytes, 0, frame.count);
+                        out.flush();
                         abortSent.countDown();
+                        continue;
+                    }
+                    int length = frame.count * frame.kind.bytes;
+                    header(TAG_DATA, frame.code, length);
+                    Buckets.toBytes(frame.kind, frame.array, frame.elem, frame.count, buffer, HEADER_BYTES);
+                    out.write(buffer, 0, HEADER_BYTES + length);
+                    synchronized (this) {
+                        written++;
+                        if (written == queued) {
+                            notifyAll();
+                        }
                     }
                 }
             } catch (IOException e) {
@@ -814,6 +905,10 @@ public final class TcpRingCollective implements Collective {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {
+                synchronized (this) {
+                    stopped = true;
+                    notifyAll();
+                }
                 abortSent.countDown();
             }
         }
