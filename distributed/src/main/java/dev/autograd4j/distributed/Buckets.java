@@ -383,11 +383,11 @@ final class Buckets {
      * @param src the array
      * @param elem the first element
      * @param count how many elements
-     * @param dst the bytes
+     * @param dst the buffer (its position and limit are reset)
      * @param at the first byte written
      */
-    static void toBytes(Kind kind, Object src, int elem, int count, byte[] dst, int at) {
-        ByteBuffer b = ByteBuffer.wrap(dst, at, count * kind.bytes).slice().order(ByteOrder.LITTLE_ENDIAN);
+    static void toBytes(Kind kind, Object src, int elem, int count, ByteBuffer dst, int at) {
+        ByteBuffer b = dst.clear().position(at).slice().order(ByteOrder.LITTLE_ENDIAN);
         switch (kind) {
             case FLOAT32:
                 b.asFloatBuffer().put((float[]) src, elem, count);
@@ -406,13 +406,13 @@ final class Buckets {
      * in bulk.
      *
      * @param kind the element kind
-     * @param src the bytes
+     * @param src the buffer, read from byte 0 (its position and limit are left as they are)
      * @param count how many elements
      * @param dst the array
      * @param elem the first element written
      */
-    static void fromBytes(Kind kind, byte[] src, int count, Object dst, int elem) {
-        ByteBuffer b = ByteBuffer.wrap(src, 0, count * kind.bytes).order(ByteOrder.LITTLE_ENDIAN);
+    static void fromBytes(Kind kind, ByteBuffer src, int count, Object dst, int elem) {
+        ByteBuffer b = src.duplicate().position(0).limit(count * kind.bytes).order(ByteOrder.LITTLE_ENDIAN);
         switch (kind) {
             case FLOAT32:
                 b.asFloatBuffer().get((float[]) dst, elem, count);

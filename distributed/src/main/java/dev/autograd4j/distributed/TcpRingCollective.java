@@ -14,6 +14,11 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -80,7 +85,7 @@ public final class TcpRingCollective implements Collective {
     private final List<String> addresses;
     private final Socket toNext;
     private final Socket fromPrevious;
-    private final DataInputStream in;
+    private final Receiver in;
     private final Sender sender;
     private final ExecutorService worker;
     private final Object lock = new Object();
@@ -89,7 +94,6 @@ public final class TcpRingCollective implements Collective {
     /** The worker's reused arrays: buckets of many tensors, and the segments it receives and adds. */
     private final Buckets.Arrays arrays = new Buckets.Arrays();
     private final Buckets.Arrays scratch = new Buckets.Arrays();
-    private final byte[] received;
 
     private TcpRingCollective(int rank, List<String> addresses, Duration timeout, Socket toNext,
                               Socket fromPrevious) throws IOException {
@@ -99,10 +103,9 @@ public final class TcpRingCollective implements Collective {
         this.addresses = List.copyOf(addresses);
         this.toNext = toNext;
         this.fromPrevious = fromPrevious;
-        this.received = worldSize > 1 ? new byte[SEGMENT_BYTES] : null;
         if (worldSize > 1) {
-            this.in = new DataInputStream(new java.io.BufferedInputStream(fromPrevious.getInputStream(), 64 * 1024));
-            this.sender = new Sender(toNext.getOutputStream());
+            this.in = new Receiver(fromPrevious.getChannel());
+            this.sender = new Sender(toNext.getChannel());
             this.worker = Executors.newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, "autograd4j-ring-" + rank + "-worker");
                 t.setDaemon(true);
@@ -127,7 +130,9 @@ public final class TcpRingCollective implements Collective {
     public static Endpoint listen(String bindHost, int port) {
         Objects.requireNonNull(bindHost, "bindHost must not be null");
         try {
-            ServerSocket server = new ServerSocket();
+            // sockets from channels: the ring moves direct buffers, without the streams' copy through a
+            // temporary buffer
+            ServerSocket server = ServerSocketChannel.open().socket();
             server.setReceiveBufferSize(SOCKET_BUFFER);
             server.bind(new InetSocketAddress(bindHost, port), 64);
             InetAddress bound = server.getInetAddress();
@@ -270,7 +275,7 @@ public final class TcpRingCollective implements Collective {
         InetSocketAddress target = parse(address);
         IOException last = null;
         while (System.nanoTime() < deadline) {
-            Socket s = new Socket();
+            Socket s = SocketChannel.open().socket();
             try {
                 s.setSendBufferSize(SOCKET_BUFFER);
                 s.setTcpNoDelay(true);
@@ -457,8 +462,9 @@ public final class TcpRingCollective implements Collective {
         }
         sender.finish(timeout.toMillis());
         closeQuietly(toNext);
-        closeQuietly(fromPrevious);
+        closeReceiving();
         worker.shutdownNow();
+        in.close();
     }
 
     /** Test hook: resets the connection to the next rank, as a crashed process or a broken network would. */
@@ -583,7 +589,7 @@ public final class TcpRingCollective implements Collective {
                 sender.awaitAbortSent(2000);
             }
             closeQuietly(toNext);
-            closeQuietly(fromPrevious);
+            closeReceiving();
         }
         return e;
     }
@@ -595,18 +601,15 @@ public final class TcpRingCollective implements Collective {
      */
     private void drain() {
         long deadline = System.currentTimeMillis() + Math.min(DRAIN_LIMIT_MILLIS, timeout.toMillis());
-        byte[] sink = new byte[64 * 1024];
         try {
             while (System.currentTimeMillis() < deadline) {
-                int tag = in.readInt();
-                in.readInt();
-                int length = in.readInt();
+                ByteBuffer header = in.header();
+                int tag = header.getInt(0);
+                int length = header.getInt(8);
                 while (length > 0) {
-                    int n = in.read(sink, 0, Math.min(sink.length, length));
-                    if (n < 0) {
-                        return;
-                    }
-                    length -= n;
+                    int piece = Math.min(SEGMENT_BYTES, length);
+                    in.payload(piece);
+                    length -= piece;
                 }
                 if (tag == TAG_ABORT) {
                     return;
@@ -617,7 +620,7 @@ public final class TcpRingCollective implements Collective {
         } finally {
             sender.awaitAbortSent(1000);
             closeQuietly(toNext);
-            closeQuietly(fromPrevious);
+            closeReceiving();
         }
     }
 
@@ -638,12 +641,13 @@ public final class TcpRingCollective implements Collective {
 
     /** Receives one frame header and checks it is the expected data frame; returns nothing, throws otherwise. */
     private void expect(int code, int bytes) throws IOException {
-        int tag = in.readInt();
-        int got = in.readInt();
-        int length = in.readInt();
+        ByteBuffer header = in.header();
+        int tag = header.getInt(0);
+        int got = header.getInt(4);
+        int length = header.getInt(8);
         if (tag == TAG_ABORT) {
-            byte[] message = new byte[Math.max(0, Math.min(length, 1 << 20))];
-            in.readFully(message);
+            byte[] message = new byte[Math.max(0, Math.min(length, SEGMENT_BYTES))];
+            in.payload(message.length).get(message);
             throw new RemoteAbort(new String(message, StandardCharsets.UTF_8));
         }
         if (tag != TAG_DATA) {
@@ -692,15 +696,15 @@ public final class TcpRingCollective implements Collective {
                 int count = Math.max(0, Math.min(per, end - s));
                 int bytes = count * kind.bytes;
                 expect(code, bytes);
-                in.readFully(received, 0, bytes);
+                ByteBuffer payload = in.payload(bytes);
                 if (reduce) {
-                    Buckets.fromBytes(kind, received, count, added, 0);
+                    Buckets.fromBytes(kind, payload, count, added, 0);
                     Buckets.add(kind, data, base + s, added, 0, count);
                     if (t == n - 2 && op == ReduceOp.AVG) {
                         Buckets.divide(kind, data, base + s, count, n);
                     }
                 } else {
-                    Buckets.fromBytes(kind, received, count, data, base + s);
+                    Buckets.fromBytes(kind, payload, count, data, base + s);
                 }
                 if (t + 1 < steps) {
                     sender.send(code, kind, data, base + s, count);
@@ -733,14 +737,85 @@ public final class TcpRingCollective implements Collective {
             int count = Math.max(0, Math.min(per, elements - s));
             if (rank != root) {
                 expect(code, count * kind.bytes);
-                in.readFully(received, 0, count * kind.bytes);
-                Buckets.fromBytes(kind, received, count, data, base + s);
+                Buckets.fromBytes(kind, in.payload(count * kind.bytes), count, data, base + s);
             }
             if (forward) {
                 sender.send(code, kind, data, base + s, count);
             }
         }
         sender.awaitWritten();
+    }
+
+    /** Closes the connection from the predecessor and wakes the worker if it waits for it. */
+    private void closeReceiving() {
+        closeQuietly(fromPrevious);
+        if (in != null) {
+            in.selector.wakeup();
+        }
+    }
+
+    /**
+     * Reads frames from the predecessor (the worker's side): a non-blocking channel with a selector, so a read
+     * waits at most the timeout, into one direct buffer the payload is decoded from in bulk.
+     */
+    private final class Receiver {
+        private final SocketChannel channel;
+        private final Selector selector;
+        private final ByteBuffer header = ByteBuffer.allocateDirect(HEADER_BYTES);
+        private final ByteBuffer payload = ByteBuffer.allocateDirect(SEGMENT_BYTES);
+
+        Receiver(SocketChannel channel) throws IOException {
+            this.channel = channel;
+            this.selector = Selector.open();
+            channel.configureBlocking(false);
+            channel.register(selector, SelectionKey.OP_READ);
+        }
+
+        /** Reads the next frame's header: tag, op code and payload length at bytes 0, 4 and 8 (big-endian). */
+        ByteBuffer header() throws IOException {
+            header.clear();
+            fill(header);
+            return header;
+        }
+
+        /** Reads {@code bytes} (at most a segment) of payload; the buffer's position is 0, its limit the bytes. */
+        ByteBuffer payload(int bytes) throws IOException {
+            payload.clear().limit(bytes);
+            fill(payload);
+            payload.flip();
+            return payload;
+        }
+
+        private void fill(ByteBuffer b) throws IOException {
+            long last = System.nanoTime();
+            while (b.hasRemaining()) {
+                int n = channel.read(b);
+                if (n < 0) {
+                    throw new EOFException();
+                }
+                if (n > 0) {
+                    last = System.nanoTime();
+                    continue;
+                }
+                long left = timeout.toMillis() - (System.nanoTime() - last) / 1_000_000;
+                if (left <= 0) {
+                    throw new SocketTimeoutException("Read timed out");
+                }
+                selector.select(left);
+                selector.selectedKeys().clear();
+                if (!channel.isOpen()) {
+                    throw new java.net.SocketException("Socket closed");
+                }
+            }
+        }
+
+        void close() {
+            try {
+                selector.close();
+            } catch (IOException e) {
+                LOG.trace("close", e);
+            }
+        }
     }
 
     // ------------------------------------------------------------------ the sender thread
@@ -772,21 +847,21 @@ public final class TcpRingCollective implements Collective {
      * header and payload in one call, so a segment is one write (TCP_NODELAY is on: no Nagle delay).
      */
     private final class Sender implements Runnable {
-        private final OutputStream out;
+        private final SocketChannel out;
         private final java.util.concurrent.LinkedBlockingDeque<Frame> queue =
                 new java.util.concurrent.LinkedBlockingDeque<>();
         private final Thread thread;
         private final java.util.concurrent.CountDownLatch abortSent = new java.util.concurrent.CountDownLatch(1);
         private final Frame stop = new Frame(0, 0, null, null, 0, 0, null);
-        private final byte[] buffer = new byte[HEADER_BYTES + SEGMENT_BYTES];
+        private final ByteBuffer buffer = ByteBuffer.allocateDirect(HEADER_BYTES + SEGMENT_BYTES);
         /** Data frames queued (by the worker) and written (by this thread); guarded by {@code this}. */
         private long queued;
         private long written;
         private boolean stopped;
         volatile IOException error;
 
-        Sender(OutputStream raw) {
-            this.out = raw;
+        Sender(SocketChannel channel) {
+            this.out = channel;
             this.thread = new Thread(this, "autograd4j-ring-" + rank + "-send");
             thread.setDaemon(true);
             thread.start();
@@ -856,16 +931,16 @@ public final class TcpRingCollective implements Collective {
         }
 
         private void header(int tag, int code, int length) {
-            putInt(0, tag);
-            putInt(4, code);
-            putInt(8, length);
+            buffer.putInt(0, tag);
+            buffer.putInt(4, code);
+            buffer.putInt(8, length);
         }
 
-        private void putInt(int at, int v) {
-            buffer[at] = (byte) (v >>> 24);
-            buffer[at + 1] = (byte) (v >>> 16);
-            buffer[at + 2] = (byte) (v >>> 8);
-            buffer[at + 3] = (byte) v;
+        private void write(int bytes) throws IOException {
+            buffer.limit(bytes).position(0);
+            while (buffer.hasRemaining()) {
+                out.write(buffer);
+            }
         }
 
         @Override
@@ -877,17 +952,18 @@ public final class TcpRingCollective implements Collective {
                         return;
                     }
                     if (frame.tag == TAG_ABORT) {
-                        header(TAG_ABORT, 0, frame.count);
-                        out.write(buffer, 0, HEADER_BYTES);
-                        out.write(frame.bytes, 0, frame.count);
-                        out.flush();
+                        int length = Math.min(frame.count, SEGMENT_BYTES);
+                        header(TAG_ABORT, 0, length);
+                        buffer.clear().position(HEADER_BYTES);
+                        buffer.put(frame.bytes, 0, length);
+                        write(HEADER_BYTES + length);
                         abortSent.countDown();
                         continue;
                     }
                     int length = frame.count * frame.kind.bytes;
                     header(TAG_DATA, frame.code, length);
                     Buckets.toBytes(frame.kind, frame.array, frame.elem, frame.count, buffer, HEADER_BYTES);
-                    out.write(buffer, 0, HEADER_BYTES + length);
+                    write(HEADER_BYTES + length);
                     synchronized (this) {
                         written++;
                         if (written == queued) {
@@ -900,7 +976,7 @@ public final class TcpRingCollective implements Collective {
                     error = e;
                     LOG.debug("rank {}: sending to rank {} failed", rank, (rank + 1) % worldSize, e);
                     // unblock the worker's receive, which then reports this error
-                    closeQuietly(fromPrevious);
+                    closeReceiving();
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

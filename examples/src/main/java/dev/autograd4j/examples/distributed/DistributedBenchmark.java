@@ -57,6 +57,9 @@ import java.util.Map;
  * (global batch, default 128), {@code --cnn} (also the CNN, on the first {@code --cnn-examples} examples, default
  * 3000), {@code --no-mnist}, {@code --xmx 3g} (each rank's heap).
  *
+ * <p>Each rank runs its CPU kernels on {@code cores / ranks} threads ({@code autograd4j.cpu.threads}), as
+ * torchrun sets {@code OMP_NUM_THREADS}, so the ranks do not oversubscribe the machine.
+ *
  * <p>The all-reduce figures are what a user gets from {@code Collective.allReduce(List.of(tensor), AVG)}:
  * copying the tensor to host bytes and back is included. "algbw" is the buffer size over the time of one
  * all-reduce; "busbw" is algbw times {@code 2 (W - 1) / W}, the bytes each rank actually sends and receives per
@@ -164,7 +167,11 @@ public final class DistributedBenchmark {
         List<BufferedReader> outs = new ArrayList<>();
         try {
             for (int r = 0; r < world; r++) {
-                Process p = new ProcessBuilder(java, "-Xmx" + xmx, "--add-modules=jdk.incubator.vector", "-cp",
+                // each rank gets its share of the cores for its kernels, as torchrun's OMP_NUM_THREADS: more threads
+                // than cores make the matmul kernels' spinning workers wait on each other's time slices
+                int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / world);
+                Process p = new ProcessBuilder(java, "-Xmx" + xmx, "--add-modules=jdk.incubator.vector",
+                        "-Dautograd4j.cpu.threads=" + threads, "-cp",
                         System.getProperty("java.class.path"), DistributedBenchmark.class.getName(), "child",
                         mode, Integer.toString(r), Integer.toString(world), arg)
                         .redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -225,8 +232,8 @@ public final class DistributedBenchmark {
             if (mode.equals("allreduce")) {
                 for (int mb : ints(arg)) {
                     Tensor t = Tensor.ones(mb * 1_000_000 / 4);
-                    for (int w = 0; w < 2; w++) {
-                        ring.allReduce(List.of(t), ReduceOp.AVG); // warm-up (JIT)
+                    for (int w = 0; w < Math.max(2, Math.min(50, 256 / mb)); w++) {
+                        ring.allReduce(List.of(t), ReduceOp.AVG); // warm-up: the JIT compiles the loops
                     }
                     int calls = Math.max(3, Math.min(20, 512 / mb));
                     ring.barrier();
