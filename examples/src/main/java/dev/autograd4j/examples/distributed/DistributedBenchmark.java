@@ -55,7 +55,8 @@ import java.util.Map;
  * <p>Options: {@code --max-mb N} (largest buffer, default 256), {@code --worlds 2,4}, {@code --ranks 1,2,4} (the
  * MNIST runs), {@code --epochs N} (MNIST epochs, the first one is the warm-up; default 2), {@code --batch N}
  * (global batch, default 128), {@code --cnn} (also the CNN, on the first {@code --cnn-examples} examples, default
- * 3000), {@code --no-mnist}, {@code --xmx 3g} (each rank's heap).
+ * 3000), {@code --no-mnist}, {@code --xmx 3g} (each rank's heap), {@code --rank-threads N} (each rank's CPU kernel
+ * threads; default the cores divided by the ranks).
  *
  * <p>Each rank runs its CPU kernels on {@code cores / ranks} threads ({@code autograd4j.cpu.threads}), as
  * torchrun sets {@code OMP_NUM_THREADS}, so the ranks do not oversubscribe the machine.
@@ -68,6 +69,9 @@ import java.util.Map;
  * few cores, where the copies through the kernel take the CPU, it is the 2-rank ring's real ceiling.
  */
 public final class DistributedBenchmark {
+    /** Kernel threads per rank ({@code --rank-threads}); 0: the cores divided by the ranks. */
+    private static int rankThreads;
+
     private DistributedBenchmark() {
     }
 
@@ -89,6 +93,7 @@ public final class DistributedBenchmark {
         String epochs = o.getOrDefault("epochs", "2");
         String batch = o.getOrDefault("batch", "128");
         String xmx = o.getOrDefault("xmx", maxMb >= 256 ? "3g" : "1g");
+        rankThreads = Integer.parseInt(o.getOrDefault("rank-threads", "0"));
         PrintStream out = System.out;
         out.printf(Locale.ROOT, "# distributed benchmark: %d CPUs, load average %s, %s, Java %s%n",
                 Runtime.getRuntime().availableProcessors(), loadAverage(), System.getProperty("os.name"),
@@ -177,7 +182,8 @@ public final class DistributedBenchmark {
             for (int r = 0; r < world; r++) {
                 // each rank gets its share of the cores for its kernels, as torchrun's OMP_NUM_THREADS: more threads
                 // than cores make the matmul kernels' spinning workers wait on each other's time slices
-                int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / world);
+                int threads = rankThreads > 0 ? rankThreads
+                        : Math.max(1, Runtime.getRuntime().availableProcessors() / world);
                 Process p = new ProcessBuilder(java, "-Xmx" + xmx, "--add-modules=jdk.incubator.vector",
                         "-Dautograd4j.cpu.threads=" + threads, "-cp",
                         System.getProperty("java.class.path"), DistributedBenchmark.class.getName(), "child",
