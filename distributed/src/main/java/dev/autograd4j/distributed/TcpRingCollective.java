@@ -55,7 +55,8 @@ import org.slf4j.LoggerFactory;
  * bits. Each rank sends and receives {@code 2 (worldSize - 1) / worldSize} times the buffer, whatever the world
  * size. Chunks move in segments of {@value #SEGMENT_BYTES} bytes, and a dedicated sender thread per rank writes
  * while the collective's thread receives and adds, so a segment is passed on as soon as it is summed
- * (pipelined). Chunk {@code c} is summed in ring order starting at rank {@code c}.
+ * (pipelined). Chunk {@code c} is summed in ring order starting at rank {@code c}. A single contiguous CPU tensor
+ * is reduced in place in its own storage; segments travel through direct buffers of socket channels.
  *
  * <p><b>Failures</b>: every receive waits at most the timeout given to {@link Endpoint#join}; a rank whose
  * collective fails (a timeout, a closed or reset connection, ranks that disagree on what they exchange, or
