@@ -146,6 +146,26 @@ final class Buckets {
     }
 
     /**
+     * Checks that each kind's bucket stays below 2 GiB, on the caller's thread (before a collective starts).
+     *
+     * @param tensors the tensors
+     * @throws IllegalArgumentException when a bucket would be larger
+     */
+    static void checkSizes(List<Tensor> tensors) {
+        long[] bytes = new long[Kind.values().length];
+        for (Tensor t : tensors) {
+            Kind kind = Kind.of(t.dtype());
+            bytes[kind.ordinal()] += (long) t.numel() * kind.bytes;
+        }
+        for (long b : bytes) {
+            if (b > Integer.MAX_VALUE - 16) {
+                throw new IllegalArgumentException("a collective moves at most 2 GiB of one dtype per call, got "
+                        + b + " bytes");
+            }
+        }
+    }
+
+    /**
      * A description of the tensors (shapes and dtypes) that every rank must agree on, for error messages.
      *
      * @param tensors the tensors

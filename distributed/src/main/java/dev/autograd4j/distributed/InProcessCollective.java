@@ -215,10 +215,11 @@ public final class InProcessCollective implements Collective {
             return CompletableFuture.completedFuture(null);
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
+        List<Tensor> list = List.copyOf(tensors);
         try {
             worker().execute(() -> {
                 try {
-                    reduce(tensors, op);
+                    reduce(list, op);
                     done.complete(null);
                 } catch (Throwable t) {
                     done.completeExceptionally(t);

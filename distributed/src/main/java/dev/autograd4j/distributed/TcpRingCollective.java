@@ -370,8 +370,10 @@ public final class TcpRingCollective implements Collective {
         }
         // packing runs on the worker, after the previous collective, so the reused arrays are free and the
         // caller (a backward pass launching a bucket) returns at once
+        Buckets.checkSizes(tensors);
+        List<Tensor> list = List.copyOf(tensors);
         return submit("allReduce", () -> {
-            List<Buckets.Bucket> buckets = Buckets.pack(tensors, arrays, true);
+            List<Buckets.Bucket> buckets = Buckets.pack(list, arrays, true);
             for (Buckets.Bucket b : buckets) {
                 ringAllReduce(b.kind, b.data, b.base, b.elements, op);
             }
@@ -391,6 +393,7 @@ public final class TcpRingCollective implements Collective {
         if (worldSize == 1) {
             return;
         }
+        Buckets.checkSizes(tensors);
         join(submit("broadcast", () -> {
             List<Buckets.Bucket> buckets = Buckets.pack(tensors, arrays, true);
             for (Buckets.Bucket b : buckets) {
@@ -806,6 +809,9 @@ public final class TcpRingCollective implements Collective {
                 selector.selectedKeys().clear();
                 if (!channel.isOpen()) {
                     throw new java.net.SocketException("Socket closed");
+                }
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new java.io.InterruptedIOException("interrupted while receiving");
                 }
             }
         }
