@@ -56,6 +56,12 @@ final class CpuStorage implements Storage {
         return this;
     }
 
+    /** The primitive array (checked not to be released), for bulk copies by collectives. */
+    @Override
+    public Object hostArray() {
+        return live().data;
+    }
+
     /** Marks the storage unusable and gives a pooled array back now (idempotent). */
     @Override
     public void release() {

@@ -38,8 +38,9 @@ public interface Collective extends AutoCloseable {
     void allReduce(List<Tensor> tensors, ReduceOp op);
 
     /**
-     * Starts {@link #allReduce} and returns at once; the tensors must not be read or written until the future
-     * completes. Collectives still run in the order they were started.
+     * Starts {@link #allReduce} and returns at once; the tensors must not be read, written or released (by a
+     * {@link dev.autograd4j.MemoryScope}) until the future completes. Collectives still run in the order they were
+     * started.
      *
      * @param tensors contiguous tensors, the same shapes and dtypes on every rank
      * @param op sum or average

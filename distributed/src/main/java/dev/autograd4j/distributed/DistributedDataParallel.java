@@ -2,6 +2,7 @@ package dev.autograd4j.distributed;
 
 import dev.autograd4j.Autograd;
 import dev.autograd4j.DType;
+import dev.autograd4j.MemoryScope;
 import dev.autograd4j.Tensor;
 import dev.autograd4j.nn.Module;
 import java.util.ArrayList;
@@ -257,6 +258,9 @@ public class DistributedDataParallel extends Module {
                 flats.add(g.reshape(-1));
             }
             b.flat = flats.size() == 1 ? flats.get(0).copy() : Tensor.cat(flats, 0);
+            // the collective reduces it in place on its own thread: it must outlive a MemoryScope that a failing
+            // backward closes while the all-reduce is still running, or its array could go to another tensor
+            MemoryScope.escape(b.flat);
         }
         b.reduced = collective.allReduceAsync(List.of(b.flat), ReduceOp.AVG);
     }

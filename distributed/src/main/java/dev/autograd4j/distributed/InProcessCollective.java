@@ -6,6 +6,11 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
 
 /**
@@ -16,7 +21,9 @@ import java.util.function.Function;
  *
  * <p>An all-reduce meets in two rendezvous: every rank copies its tensors into host buckets, then rank {@code r}
  * sums chunk {@code r} of every bucket over the ranks in rank order ({@code x0 + x1 + ...}), then every rank
- * copies the same summed bytes back, so every rank ends with the same bits. A rank that calls {@link #abort}
+ * copies the same summed bytes back, so every rank ends with the same bits. {@link #allReduceAsync} runs the
+ * same steps on a thread of the rank's own ({@code autograd4j-rank-<r>-collective}) and returns at once, so a
+ * backward pass overlaps it; every later collective of that rank waits for it first. A rank that calls {@link #abort}
  * (or {@link #run} on its behalf when its code throws), or closes, makes every other rank's waiting or next call
  * throw a {@link CollectiveException} naming it and carrying the cause; a rank that never arrives makes the others
  * throw after the timeout, naming it.
@@ -36,7 +43,11 @@ public final class InProcessCollective implements Collective {
     private final Group group;
     private final int rank;
     private long calls;
-    private boolean closed;
+    private volatile boolean closed;
+    /** Runs this rank's asynchronous all-reduces in call order; made at the first one. */
+    private ExecutorService worker;
+    /** The last asynchronous collective started; every later collective waits for it first, to keep the order. */
+    private CompletableFuture<Void> pending = CompletableFuture.completedFuture(null);
 
     private InProcessCollective(Group group, int rank) {
         this.group = group;
@@ -183,6 +194,65 @@ public final class InProcessCollective implements Collective {
         if (group.size == 1) {
             return; // the sum and the average over one rank are the rank's values
         }
+        awaitPending();
+        reduce(tensors, op);
+    }
+
+    /**
+     * Starts the all-reduce on this rank's collective thread and returns at once, so the caller (a backward pass
+     * launching a bucket) goes on computing while the ranks meet and sum; collectives still run in call order.
+     */
+    @Override
+    public CompletableFuture<Void> allReduceAsync(List<Tensor> tensors, ReduceOp op) {
+        try {
+            Buckets.check("allReduce", tensors, true);
+            Objects.requireNonNull(op, "op must not be null");
+            ensureOpen();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        if (group.size == 1) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        List<Tensor> list = List.copyOf(tensors);
+        try {
+            worker().execute(() -> {
+                try {
+                    reduce(list, op);
+                    done.complete(null);
+                } catch (Throwable t) {
+                    done.completeExceptionally(t);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            done.completeExceptionally(new CollectiveException("rank " + rank + " has closed its collective", e));
+        }
+        pending = done;
+        return done;
+    }
+
+    private synchronized ExecutorService worker() {
+        if (worker == null) {
+            worker = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "autograd4j-rank-" + rank + "-collective");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return worker;
+    }
+
+    /** Waits for the asynchronous collectives started before (their failures are their futures'). */
+    private void awaitPending() {
+        try {
+            pending.join();
+        } catch (CompletionException | java.util.concurrent.CancellationException e) {
+            // reported through that call's future; a failed group fails the next meeting too
+        }
+    }
+
+    private void reduce(List<Tensor> tensors, ReduceOp op) {
         List<Buckets.Bucket> mine = Buckets.pack(tensors);
         Entry[] all = meet(new Entry("allReduce(" + op + ")", Buckets.signature(tensors), mine));
         int n = group.size;
@@ -191,7 +261,7 @@ public final class InProcessCollective implements Collective {
             int elements = mine.get(b).elements();
             int start = Buckets.chunkStart(elements, n, rank);
             int count = Buckets.chunkStart(elements, n, rank + 1) - start;
-            byte[] target = all[0].buckets.get(b).data;
+            Object target = all[0].buckets.get(b).data;
             for (int k = 1; k < n; k++) {
                 Buckets.add(kind, target, start, all[k].buckets.get(b).data, start, count);
             }
@@ -201,7 +271,7 @@ public final class InProcessCollective implements Collective {
         }
         group.await(rank, "allReduce");
         for (int b = 0; b < mine.size(); b++) {
-            Buckets.unpack(mine.get(b), all[0].buckets.get(b).data);
+            Buckets.unpack(mine.get(b), all[0].buckets.get(b).data, 0);
         }
     }
 
@@ -216,11 +286,12 @@ public final class InProcessCollective implements Collective {
         if (group.size == 1) {
             return;
         }
+        awaitPending();
         List<Buckets.Bucket> mine = Buckets.pack(tensors);
         Entry[] all = meet(new Entry("broadcast(root " + root + ")", Buckets.signature(tensors), mine));
         if (rank != root) {
             for (int b = 0; b < mine.size(); b++) {
-                Buckets.unpack(mine.get(b), all[root].buckets.get(b).data);
+                Buckets.unpack(mine.get(b), all[root].buckets.get(b).data, 0);
             }
         }
     }
@@ -229,6 +300,7 @@ public final class InProcessCollective implements Collective {
     public void barrier() {
         ensureOpen();
         if (group.size > 1) {
+            awaitPending();
             meet(new Entry("barrier", List.of(), List.of()));
         }
     }
@@ -243,6 +315,11 @@ public final class InProcessCollective implements Collective {
     public void close() {
         if (!closed) {
             closed = true;
+            synchronized (this) {
+                if (worker != null) {
+                    worker.shutdown(); // a queued all-reduce then fails in its meeting, as this rank left
+                }
+            }
             group.leave(rank);
         }
     }

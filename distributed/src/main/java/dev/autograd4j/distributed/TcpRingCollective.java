@@ -14,6 +14,11 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,7 +55,8 @@ import org.slf4j.LoggerFactory;
  * bits. Each rank sends and receives {@code 2 (worldSize - 1) / worldSize} times the buffer, whatever the world
  * size. Chunks move in segments of {@value #SEGMENT_BYTES} bytes, and a dedicated sender thread per rank writes
  * while the collective's thread receives and adds, so a segment is passed on as soon as it is summed
- * (pipelined). Chunk {@code c} is summed in ring order starting at rank {@code c}.
+ * (pipelined). Chunk {@code c} is summed in ring order starting at rank {@code c}. A single contiguous CPU tensor
+ * is reduced in place in its own storage; segments travel through direct buffers of socket channels.
  *
  * <p><b>Failures</b>: every receive waits at most the timeout given to {@link Endpoint#join}; a rank whose
  * collective fails (a timeout, a closed or reset connection, ranks that disagree on what they exchange, or
@@ -72,6 +78,7 @@ public final class TcpRingCollective implements Collective {
     private static final int TAG_ABORT = 2;
     private static final int SOCKET_BUFFER = 4 << 20;
     private static final long DRAIN_LIMIT_MILLIS = 10_000;
+    private static final int HEADER_BYTES = 12;
 
     private final int rank;
     private final int worldSize;
@@ -79,12 +86,15 @@ public final class TcpRingCollective implements Collective {
     private final List<String> addresses;
     private final Socket toNext;
     private final Socket fromPrevious;
-    private final DataInputStream in;
+    private final Receiver in;
     private final Sender sender;
     private final ExecutorService worker;
     private final Object lock = new Object();
     private volatile CollectiveException failure;
     private volatile boolean closed;
+    /** The worker's reused arrays: buckets of many tensors, and the segments it receives and adds. */
+    private final Buckets.Arrays arrays = new Buckets.Arrays();
+    private final Buckets.Arrays scratch = new Buckets.Arrays();
 
     private TcpRingCollective(int rank, List<String> addresses, Duration timeout, Socket toNext,
                               Socket fromPrevious) throws IOException {
@@ -95,8 +105,8 @@ public final class TcpRingCollective implements Collective {
         this.toNext = toNext;
         this.fromPrevious = fromPrevious;
         if (worldSize > 1) {
-            this.in = new DataInputStream(new java.io.BufferedInputStream(fromPrevious.getInputStream(), 64 * 1024));
-            this.sender = new Sender(toNext.getOutputStream());
+            this.in = new Receiver(fromPrevious.getChannel());
+            this.sender = new Sender(toNext.getChannel());
             this.worker = Executors.newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, "autograd4j-ring-" + rank + "-worker");
                 t.setDaemon(true);
@@ -121,7 +131,9 @@ public final class TcpRingCollective implements Collective {
     public static Endpoint listen(String bindHost, int port) {
         Objects.requireNonNull(bindHost, "bindHost must not be null");
         try {
-            ServerSocket server = new ServerSocket();
+            // sockets from channels: the ring moves direct buffers, without the streams' copy through a
+            // temporary buffer
+            ServerSocket server = ServerSocketChannel.open().socket();
             server.setReceiveBufferSize(SOCKET_BUFFER);
             server.bind(new InetSocketAddress(bindHost, port), 64);
             InetAddress bound = server.getInetAddress();
@@ -264,7 +276,7 @@ public final class TcpRingCollective implements Collective {
         InetSocketAddress target = parse(address);
         IOException last = null;
         while (System.nanoTime() < deadline) {
-            Socket s = new Socket();
+            Socket s = SocketChannel.open().socket();
             try {
                 s.setSendBufferSize(SOCKET_BUFFER);
                 s.setTcpNoDelay(true);
@@ -356,13 +368,17 @@ public final class TcpRingCollective implements Collective {
         if (worldSize == 1) {
             return CompletableFuture.completedFuture(null);
         }
-        List<Buckets.Bucket> buckets = Buckets.pack(tensors);
+        // packing runs on the worker, after the previous collective, so the reused arrays are free and the
+        // caller (a backward pass launching a bucket) returns at once
+        Buckets.checkSizes(tensors);
+        List<Tensor> list = List.copyOf(tensors);
         return submit("allReduce", () -> {
+            List<Buckets.Bucket> buckets = Buckets.pack(list, arrays, true);
             for (Buckets.Bucket b : buckets) {
-                ringAllReduce(b.kind, b.data, op);
+                ringAllReduce(b.kind, b.data, b.base, b.elements, op);
             }
             for (Buckets.Bucket b : buckets) {
-                Buckets.unpack(b, b.data);
+                Buckets.unpack(b, b.data, b.base);
             }
         });
     }
@@ -377,14 +393,15 @@ public final class TcpRingCollective implements Collective {
         if (worldSize == 1) {
             return;
         }
-        List<Buckets.Bucket> buckets = Buckets.pack(tensors);
+        Buckets.checkSizes(tensors);
         join(submit("broadcast", () -> {
+            List<Buckets.Bucket> buckets = Buckets.pack(tensors, arrays, true);
             for (Buckets.Bucket b : buckets) {
-                ringBroadcast(b.kind, b.data, root);
+                ringBroadcast(b.kind, b.data, b.base, b.elements, root);
             }
             if (rank != root) {
                 for (Buckets.Bucket b : buckets) {
-                    Buckets.unpack(b, b.data);
+                    Buckets.unpack(b, b.data, b.base);
                 }
             }
         }));
@@ -397,21 +414,7 @@ public final class TcpRingCollective implements Collective {
             return;
         }
         // an all-reduce completes on no rank before every rank has sent its part
-        join(submit("barrier", () -> ringAllReduce(Buckets.Kind.INT64, new byte[8 * worldSize], null)));
-    }
-
-    /**
-     * Raw all-reduce of one little-endian host buffer, in place, for callers (benchmarks) that have the bytes.
-     *
-     * @param kind the element kind
-     * @param data the bytes, the same length on every rank
-     * @param op sum or average
-     */
-    void allReduceBytes(Buckets.Kind kind, byte[] data, ReduceOp op) {
-        ensureOpen();
-        if (worldSize > 1) {
-            join(submit("allReduce", () -> ringAllReduce(kind, data, op)));
-        }
+        join(submit("barrier", () -> ringAllReduce(Buckets.Kind.INT64, new long[worldSize], 0, worldSize, null)));
     }
 
     @Override
@@ -463,8 +466,9 @@ public final class TcpRingCollective implements Collective {
         }
         sender.finish(timeout.toMillis());
         closeQuietly(toNext);
-        closeQuietly(fromPrevious);
+        closeReceiving();
         worker.shutdownNow();
+        in.close();
     }
 
     /** Test hook: resets the connection to the next rank, as a crashed process or a broken network would. */
@@ -589,7 +593,7 @@ public final class TcpRingCollective implements Collective {
                 sender.awaitAbortSent(2000);
             }
             closeQuietly(toNext);
-            closeQuietly(fromPrevious);
+            closeReceiving();
         }
         return e;
     }
@@ -601,18 +605,15 @@ public final class TcpRingCollective implements Collective {
      */
     private void drain() {
         long deadline = System.currentTimeMillis() + Math.min(DRAIN_LIMIT_MILLIS, timeout.toMillis());
-        byte[] sink = new byte[64 * 1024];
         try {
             while (System.currentTimeMillis() < deadline) {
-                int tag = in.readInt();
-                in.readInt();
-                int length = in.readInt();
+                ByteBuffer header = in.header();
+                int tag = header.getInt(0);
+                int length = header.getInt(8);
                 while (length > 0) {
-                    int n = in.read(sink, 0, Math.min(sink.length, length));
-                    if (n < 0) {
-                        return;
-                    }
-                    length -= n;
+                    int piece = Math.min(SEGMENT_BYTES, length);
+                    in.payload(piece);
+                    length -= piece;
                 }
                 if (tag == TAG_ABORT) {
                     return;
@@ -623,7 +624,7 @@ public final class TcpRingCollective implements Collective {
         } finally {
             sender.awaitAbortSent(1000);
             closeQuietly(toNext);
-            closeQuietly(fromPrevious);
+            closeReceiving();
         }
     }
 
@@ -644,12 +645,13 @@ public final class TcpRingCollective implements Collective {
 
     /** Receives one frame header and checks it is the expected data frame; returns nothing, throws otherwise. */
     private void expect(int code, int bytes) throws IOException {
-        int tag = in.readInt();
-        int got = in.readInt();
-        int length = in.readInt();
+        ByteBuffer header = in.header();
+        int tag = header.getInt(0);
+        int got = header.getInt(4);
+        int length = header.getInt(8);
         if (tag == TAG_ABORT) {
-            byte[] message = new byte[Math.max(0, Math.min(length, 1 << 20))];
-            in.readFully(message);
+            byte[] message = new byte[Math.max(0, Math.min(length, SEGMENT_BYTES))];
+            in.payload(message.length).get(message);
             throw new RemoteAbort(new String(message, StandardCharsets.UTF_8));
         }
         if (tag != TAG_DATA) {
@@ -669,16 +671,24 @@ public final class TcpRingCollective implements Collective {
         return Math.max(1, (elements + per - 1) / per);
     }
 
-    /** Ring all-reduce of one buffer (op null: a barrier's sum). */
-    private void ringAllReduce(Buckets.Kind kind, byte[] data, ReduceOp op) throws IOException {
+    /** The worker's array of one segment of {@code kind}, to receive a segment into before adding it. */
+    private Object scratch(Buckets.Kind kind) {
+        return scratch.get(kind, SEGMENT_BYTES / kind.bytes);
+    }
+
+    /**
+     * Ring all-reduce of {@code elements} elements of {@code data} from {@code base}, in place (op null: a
+     * barrier's sum). Returns once the last segment is received and every segment this rank sends is written.
+     */
+    private void ringAllReduce(Buckets.Kind kind, Object data, int base, int elements, ReduceOp op)
+            throws IOException {
         int n = worldSize;
-        int elements = data.length / kind.bytes;
         int code = code(op == null ? "barrier" : "allReduce(" + op + ")", kind, 0);
         int per = SEGMENT_BYTES / kind.bytes;
-        byte[] scratch = new byte[Math.min(data.length, SEGMENT_BYTES)];
+        Object added = scratch(kind);
         int steps = 2 * (n - 1);
         // step 0: send this rank's own chunk
-        sendChunk(code, kind, data, elements, Math.floorMod(rank, n));
+        sendChunk(code, kind, data, base, elements, Math.floorMod(rank, n));
         for (int t = 0; t < steps; t++) {
             boolean reduce = t < n - 1;
             int chunk = reduce ? Math.floorMod(rank - t - 1, n) : Math.floorMod(rank - (t - (n - 1)), n);
@@ -690,23 +700,25 @@ public final class TcpRingCollective implements Collective {
                 int count = Math.max(0, Math.min(per, end - s));
                 int bytes = count * kind.bytes;
                 expect(code, bytes);
+                ByteBuffer payload = in.payload(bytes);
                 if (reduce) {
-                    in.readFully(scratch, 0, bytes);
-                    Buckets.add(kind, data, s, scratch, 0, count);
+                    Buckets.fromBytes(kind, payload, count, added, 0);
+                    Buckets.add(kind, data, base + s, added, 0, count);
                     if (t == n - 2 && op == ReduceOp.AVG) {
-                        Buckets.divide(kind, data, s, count, n);
+                        Buckets.divide(kind, data, base + s, count, n);
                     }
                 } else {
-                    in.readFully(data, s * kind.bytes, bytes);
+                    Buckets.fromBytes(kind, payload, count, data, base + s);
                 }
                 if (t + 1 < steps) {
-                    sender.send(code, data, s * kind.bytes, bytes);
+                    sender.send(code, kind, data, base + s, count);
                 }
             }
         }
+        sender.awaitWritten();
     }
 
-    private void sendChunk(int code, Buckets.Kind kind, byte[] data, int elements, int chunk) {
+    private void sendChunk(int code, Buckets.Kind kind, Object data, int base, int elements, int chunk) {
         int per = SEGMENT_BYTES / kind.bytes;
         int start = Buckets.chunkStart(elements, worldSize, chunk);
         int end = Buckets.chunkStart(elements, worldSize, chunk + 1);
@@ -714,58 +726,197 @@ public final class TcpRingCollective implements Collective {
         for (int k = 0; k < segments; k++) {
             int s = start + k * per;
             int count = Math.max(0, Math.min(per, end - s));
-            sender.send(code, data, s * kind.bytes, count * kind.bytes);
+            sender.send(code, kind, data, base + s, count);
         }
     }
 
     /** Pipelined chain broadcast: root sends every segment; each rank keeps and forwards it, but the last. */
-    private void ringBroadcast(Buckets.Kind kind, byte[] data, int root) throws IOException {
+    private void ringBroadcast(Buckets.Kind kind, Object data, int base, int elements, int root) throws IOException {
         int code = code("broadcast", kind, root);
-        int elements = data.length / kind.bytes;
         int per = SEGMENT_BYTES / kind.bytes;
         int segments = segmentsOf(elements, kind);
         boolean forward = (rank + 1) % worldSize != root;
         for (int k = 0; k < segments; k++) {
             int s = k * per;
-            int bytes = Math.max(0, Math.min(per, elements - s)) * kind.bytes;
+            int count = Math.max(0, Math.min(per, elements - s));
             if (rank != root) {
-                expect(code, bytes);
-                in.readFully(data, s * kind.bytes, bytes);
+                expect(code, count * kind.bytes);
+                Buckets.fromBytes(kind, in.payload(count * kind.bytes), count, data, base + s);
             }
             if (forward) {
-                sender.send(code, data, s * kind.bytes, bytes);
+                sender.send(code, kind, data, base + s, count);
+            }
+        }
+        sender.awaitWritten();
+    }
+
+    /** Closes the connection from the predecessor and wakes the worker if it waits for it. */
+    private void closeReceiving() {
+        closeQuietly(fromPrevious);
+        if (in != null) {
+            in.selector.wakeup();
+        }
+    }
+
+    /**
+     * Reads frames from the predecessor (the worker's side): a non-blocking channel with a selector, so a read
+     * waits at most the timeout, into one direct buffer the payload is decoded from in bulk.
+     */
+    private final class Receiver {
+        private final SocketChannel channel;
+        private final Selector selector;
+        private final ByteBuffer header = ByteBuffer.allocateDirect(HEADER_BYTES);
+        private final ByteBuffer payload = ByteBuffer.allocateDirect(SEGMENT_BYTES);
+
+        Receiver(SocketChannel channel) throws IOException {
+            this.channel = channel;
+            this.selector = Selector.open();
+            channel.configureBlocking(false);
+            channel.register(selector, SelectionKey.OP_READ);
+        }
+
+        /** Reads the next frame's header: tag, op code and payload length at bytes 0, 4 and 8 (big-endian). */
+        ByteBuffer header() throws IOException {
+            header.clear();
+            fill(header);
+            return header;
+        }
+
+        /** Reads {@code bytes} (at most a segment) of payload; the buffer's position is 0, its limit the bytes. */
+        ByteBuffer payload(int bytes) throws IOException {
+            payload.clear().limit(bytes);
+            fill(payload);
+            payload.flip();
+            return payload;
+        }
+
+        private void fill(ByteBuffer b) throws IOException {
+            long last = System.nanoTime();
+            while (b.hasRemaining()) {
+                int n = channel.read(b);
+                if (n < 0) {
+                    throw new EOFException();
+                }
+                if (n > 0) {
+                    last = System.nanoTime();
+                    continue;
+                }
+                long left = timeout.toMillis() - (System.nanoTime() - last) / 1_000_000;
+                if (left <= 0) {
+                    throw new SocketTimeoutException("Read timed out");
+                }
+                selector.select(left);
+                selector.selectedKeys().clear();
+                if (!channel.isOpen()) {
+                    throw new java.net.SocketException("Socket closed");
+                }
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new java.io.InterruptedIOException("interrupted while receiving");
+                }
+            }
+        }
+
+        void close() {
+            try {
+                selector.close();
+            } catch (IOException e) {
+                LOG.trace("close", e);
             }
         }
     }
 
     // ------------------------------------------------------------------ the sender thread
 
-    /** Writes queued frames to the next rank, so this rank receives and sends at once. */
+    /** One queued frame: a data segment (elements of an array, encoded when written) or an abort message. */
+    private static final class Frame {
+        final int tag;
+        final int code;
+        final Buckets.Kind kind;
+        final Object array;
+        final int elem;
+        final int count;
+        final byte[] bytes;
+
+        Frame(int tag, int code, Buckets.Kind kind, Object array, int elem, int count, byte[] bytes) {
+            this.tag = tag;
+            this.code = code;
+            this.kind = kind;
+            this.array = array;
+            this.elem = elem;
+            this.count = count;
+            this.bytes = bytes;
+        }
+    }
+
+    /**
+     * Writes queued frames to the next rank, so this rank receives and sends at once. It encodes each data
+     * segment (array elements to little-endian bytes, in bulk) into one buffer behind the frame's header and writes
+     * header and payload in one call, so a segment is one write (TCP_NODELAY is on: no Nagle delay).
+     */
     private final class Sender implements Runnable {
-        private final DataOutputStream out;
-        private final java.util.concurrent.LinkedBlockingDeque<Object[]> queue =
+        private final SocketChannel out;
+        private final java.util.concurrent.LinkedBlockingDeque<Frame> queue =
                 new java.util.concurrent.LinkedBlockingDeque<>();
         private final Thread thread;
         private final java.util.concurrent.CountDownLatch abortSent = new java.util.concurrent.CountDownLatch(1);
-        private final Object[] stop = new Object[0];
+        private final Frame stop = new Frame(0, 0, null, null, 0, 0, null);
+        private final ByteBuffer buffer = ByteBuffer.allocateDirect(HEADER_BYTES + SEGMENT_BYTES);
+        /** Data frames queued (by the worker) and written (by this thread); guarded by {@code this}. */
+        private long queued;
+        private long written;
+        private boolean stopped;
         volatile IOException error;
 
-        Sender(OutputStream raw) {
-            this.out = new DataOutputStream(new java.io.BufferedOutputStream(raw, 64 * 1024));
+        Sender(SocketChannel channel) {
+            this.out = channel;
             this.thread = new Thread(this, "autograd4j-ring-" + rank + "-send");
             thread.setDaemon(true);
             thread.start();
         }
 
-        void send(int code, byte[] data, int offset, int length) {
-            queue.add(new Object[] {TAG_DATA, code, data, offset, length});
+        void send(int code, Buckets.Kind kind, Object array, int elem, int count) {
+            synchronized (this) {
+                queued++;
+            }
+            queue.add(new Frame(TAG_DATA, code, kind, array, elem, count, null));
+        }
+
+        /**
+         * Waits until every queued data frame is written, so the caller may reuse or hand back the arrays they
+         * read from.
+         *
+         * @throws IOException when writing failed, the ring failed, or the writes did not finish in the timeout
+         */
+        void awaitWritten() throws IOException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            synchronized (this) {
+                while (written < queued) {
+                    if (error != null) {
+                        throw new IOException("sending to rank " + (rank + 1) % worldSize + " failed: " + error, error);
+                    }
+                    if (stopped || failure != null) {
+                        throw new IOException("the sender stopped before its frames were written");
+                    }
+                    long left = (deadline - System.nanoTime()) / 1_000_000;
+                    if (left <= 0) {
+                        throw new IOException("rank " + rank + " could not send to rank "
+                                + (rank + 1) % worldSize + " for " + timeout);
+                    }
+                    try {
+                        wait(Math.min(left, 100));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new java.io.InterruptedIOException("interrupted while sending");
+                    }
+                }
+            }
         }
 
         /** Drops the queued data frames and sends the abort message next. */
         void abort(String message) {
             byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
             queue.clear();
-            queue.addFirst(new Object[] {TAG_ABORT, 0, bytes, 0, bytes.length});
+            queue.addFirst(new Frame(TAG_ABORT, 0, null, null, 0, bytes.length, bytes));
         }
 
         void awaitAbortSent(long millis) {
@@ -786,22 +937,45 @@ public final class TcpRingCollective implements Collective {
             }
         }
 
+        private void header(int tag, int code, int length) {
+            buffer.putInt(0, tag);
+            buffer.putInt(4, code);
+            buffer.putInt(8, length);
+        }
+
+        private void write(int bytes) throws IOException {
+            buffer.limit(bytes).position(0);
+            while (buffer.hasRemaining()) {
+                out.write(buffer);
+            }
+        }
+
         @Override
         public void run() {
             try {
                 while (true) {
-                    Object[] frame = queue.take();
+                    Frame frame = queue.take();
                     if (frame == stop) {
                         return;
                     }
-                    int tag = (Integer) frame[0];
-                    out.writeInt(tag);
-                    out.writeInt((Integer) frame[1]);
-                    out.writeInt((Integer) frame[4]);
-                    out.write((byte[]) frame[2], (Integer) frame[3], (Integer) frame[4]);
-                    out.flush();
-                    if (tag == TAG_ABORT) {
+                    if (frame.tag == TAG_ABORT) {
+                        int length = Math.min(frame.count, SEGMENT_BYTES);
+                        header(TAG_ABORT, 0, length);
+                        buffer.clear().position(HEADER_BYTES);
+                        buffer.put(frame.bytes, 0, length);
+                        write(HEADER_BYTES + length);
                         abortSent.countDown();
+                        continue;
+                    }
+                    int length = frame.count * frame.kind.bytes;
+                    header(TAG_DATA, frame.code, length);
+                    Buckets.toBytes(frame.kind, frame.array, frame.elem, frame.count, buffer, HEADER_BYTES);
+                    write(HEADER_BYTES + length);
+                    synchronized (this) {
+                        written++;
+                        if (written == queued) {
+                            notifyAll();
+                        }
                     }
                 }
             } catch (IOException e) {
@@ -809,11 +983,15 @@ public final class TcpRingCollective implements Collective {
                     error = e;
                     LOG.debug("rank {}: sending to rank {} failed", rank, (rank + 1) % worldSize, e);
                     // unblock the worker's receive, which then reports this error
-                    closeQuietly(fromPrevious);
+                    closeReceiving();
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {
+                synchronized (this) {
+                    stopped = true;
+                    notifyAll();
+                }
                 abortSent.countDown();
             }
         }

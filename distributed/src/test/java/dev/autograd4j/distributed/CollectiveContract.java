@@ -99,6 +99,106 @@ abstract class CollectiveContract {
         }));
     }
 
+    /** Whole numbers small enough that every sum is exact in float32, whatever the order. */
+    static float[] wholeFloats(int n, int rank, int salt) {
+        float[] out = new float[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = (i * 7 + salt) % 13 - 6 + rank;
+        }
+        return out;
+    }
+
+    static float[] expectedSum(int n, int ranks, int salt) {
+        float[] out = new float[n];
+        for (int r = 0; r < ranks; r++) {
+            float[] v = wholeFloats(n, r, salt);
+            for (int i = 0; i < n; i++) {
+                out[i] += v[i];
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void aViewIsReducedInItsOwnRangeOfTheStorageOnly() {
+        int n = 3;
+        int size = 3 * TcpRingCollective.SEGMENT_BYTES / 4 + 1001; // several segments per chunk
+        List<? extends Collective> ranks = group(n, Duration.ofSeconds(20));
+        Ranks.values(Ranks.each(n, r -> {
+            try (Collective c = ranks.get(r)) {
+                float[] all = new float[size + 10];
+                java.util.Arrays.fill(all, -1000 - r);
+                System.arraycopy(wholeFloats(size, r, 0), 0, all, 4, size);
+                Tensor base = Tensor.of(all, size + 10);
+                Tensor view = base.narrow(0, 4, size); // contiguous, storage offset 4
+                c.allReduce(List.of(view), ReduceOp.SUM);
+                float[] got = base.toFloatArray();
+                assertArrayEquals(expectedSum(size, n, 0), java.util.Arrays.copyOfRange(got, 4, 4 + size));
+                for (int i : new int[] {0, 3, size + 4, size + 9}) {
+                    assertEquals(-1000f - r, got[i], "element " + i + " outside the view was written");
+                }
+                return null;
+            }
+        }));
+    }
+
+    @Test
+    void repeatedCallsOfOtherSizesAndDtypesKeepNoStaleValues() {
+        int n = 2;
+        int[][] sizes = {{5000, 3}, {2, 1}, {70_000, 11}, {5, 5000}};
+        List<? extends Collective> ranks = group(n, Duration.ofSeconds(20));
+        Ranks.values(Ranks.each(n, r -> {
+            try (Collective c = ranks.get(r)) {
+                for (int call = 0; call < sizes.length; call++) {
+                    int a = sizes[call][0];
+                    int b = sizes[call][1];
+                    Tensor x = Tensor.of(wholeFloats(a, r, call), a);
+                    Tensor y = Tensor.of(wholeFloats(b, r, call + 1), b);
+                    Tensor d = Tensor.of(new double[] {r + call, 0.5}, 2);
+                    Tensor z = Tensor.of(new long[] {r * 3L + call}, 1);
+                    c.allReduce(List.of(x, d, y, z), ReduceOp.SUM);
+                    assertArrayEquals(expectedSum(a, n, call), x.toFloatArray(), "call " + call);
+                    assertArrayEquals(expectedSum(b, n, call + 1), y.toFloatArray(), "call " + call);
+                    assertArrayEquals(new double[] {1 + 2 * call, 1.0}, d.toDoubleArray(), "call " + call);
+                    assertArrayEquals(new long[] {3 + 2L * call}, z.toLongArray(), "call " + call);
+                }
+                return null;
+            }
+        }));
+    }
+
+    @Test
+    void allReduceAsyncReturnsBeforeTheOtherRanksArriveAndKeepsTheOrder() {
+        int n = 2;
+        List<? extends Collective> ranks = group(n, Duration.ofSeconds(20));
+        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+        Ranks.values(Ranks.each(n, r -> {
+            try (Collective c = ranks.get(r)) {
+                Tensor x = Tensor.of(wholeFloats(1000, r, 0), 1000);
+                Tensor w = Tensor.of(new float[] {r + 1f}, 1);
+                if (r == 0) {
+                    CompletableFuture<Void> f = c.allReduceAsync(List.of(x), ReduceOp.SUM);
+                    assertTrue(!f.isDone(), "the all-reduce finished before rank 1 took part");
+                    started.countDown();
+                    c.broadcast(List.of(w), 1); // waits for the all-reduce, which comes first on every rank
+                    assertTrue(f.isDone());
+                    f.join();
+                } else {
+                    try {
+                        started.await();
+                    } catch (InterruptedException e) {
+                        throw new AssertionError(e);
+                    }
+                    c.allReduce(List.of(x), ReduceOp.SUM);
+                    c.broadcast(List.of(w), 1);
+                }
+                assertArrayEquals(expectedSum(1000, n, 0), x.toFloatArray());
+                assertArrayEquals(new float[] {2f}, w.toFloatArray());
+                return null;
+            }
+        }));
+    }
+
     @Test
     void twoRanks() {
         checkAllReduce(2, 5000, ReduceOp.AVG);

@@ -55,14 +55,23 @@ import java.util.Map;
  * <p>Options: {@code --max-mb N} (largest buffer, default 256), {@code --worlds 2,4}, {@code --ranks 1,2,4} (the
  * MNIST runs), {@code --epochs N} (MNIST epochs, the first one is the warm-up; default 2), {@code --batch N}
  * (global batch, default 128), {@code --cnn} (also the CNN, on the first {@code --cnn-examples} examples, default
- * 3000), {@code --no-mnist}, {@code --xmx 3g} (each rank's heap).
+ * 3000), {@code --no-mnist}, {@code --xmx 3g} (each rank's heap), {@code --rank-threads N} (each rank's CPU kernel
+ * threads; default the cores divided by the ranks).
+ *
+ * <p>Each rank runs its CPU kernels on {@code cores / ranks} threads ({@code autograd4j.cpu.threads}), as
+ * torchrun sets {@code OMP_NUM_THREADS}, so the ranks do not oversubscribe the machine.
  *
  * <p>The all-reduce figures are what a user gets from {@code Collective.allReduce(List.of(tensor), AVG)}:
  * copying the tensor to host bytes and back is included. "algbw" is the buffer size over the time of one
  * all-reduce; "busbw" is algbw times {@code 2 (W - 1) / W}, the bytes each rank actually sends and receives per
- * byte of buffer in a ring (NCCL's convention), the figure to compare with the socket copy.
+ * byte of buffer in a ring (NCCL's convention), the figure to compare with the socket copy. The "duplex copy"
+ * has both processes send to each other at once (the traffic of a 2-rank ring), per direction: on a machine with
+ * few cores, where the copies through the kernel take the CPU, it is the 2-rank ring's real ceiling.
  */
 public final class DistributedBenchmark {
+    /** Kernel threads per rank ({@code --rank-threads}); 0: the cores divided by the ranks. */
+    private static int rankThreads;
+
     private DistributedBenchmark() {
     }
 
@@ -84,6 +93,7 @@ public final class DistributedBenchmark {
         String epochs = o.getOrDefault("epochs", "2");
         String batch = o.getOrDefault("batch", "128");
         String xmx = o.getOrDefault("xmx", maxMb >= 256 ? "3g" : "1g");
+        rankThreads = Integer.parseInt(o.getOrDefault("rank-threads", "0"));
         PrintStream out = System.out;
         out.printf(Locale.ROOT, "# distributed benchmark: %d CPUs, load average %s, %s, Java %s%n",
                 Runtime.getRuntime().availableProcessors(), loadAverage(), System.getProperty("os.name"),
@@ -94,8 +104,9 @@ public final class DistributedBenchmark {
         }
         out.println();
         out.println("## TCP ring all-reduce (float32, AVG, through Collective.allReduce), GB/s");
-        StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "| %8s | %12s |", "size", "socket copy"));
-        StringBuilder rule = new StringBuilder("|---------:|-------------:|");
+        StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "| %8s | %12s | %12s |", "size",
+                "socket copy", "duplex copy"));
+        StringBuilder rule = new StringBuilder("|---------:|-------------:|-------------:|");
         for (int w : worlds) {
             header.append(String.format(Locale.ROOT, " %d ranks algbw | %d ranks busbw | ms/call |", w, w));
             rule.append("-------------:|--------------:|--------:|");
@@ -108,6 +119,11 @@ public final class DistributedBenchmark {
             String[] f = line.split(" ");
             copy.put(Integer.parseInt(f[1]), Double.parseDouble(f[2]));
         }
+        Map<Integer, Double> duplex = new LinkedHashMap<>();
+        for (String line : launch(2, xmx, "duplex", join(sizes))) {
+            String[] f = line.split(" ");
+            duplex.put(Integer.parseInt(f[1]), Double.parseDouble(f[2]));
+        }
         for (int w : worlds) {
             for (String line : launch(w, xmx, "allreduce", join(sizes))) {
                 String[] f = line.split(" ");
@@ -116,8 +132,8 @@ public final class DistributedBenchmark {
             }
         }
         for (int mb : sizes) {
-            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %5d MB | %12.2f |", mb,
-                    copy.getOrDefault(mb, Double.NaN)));
+            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %5d MB | %12.2f | %12.2f |", mb,
+                    copy.getOrDefault(mb, Double.NaN), duplex.getOrDefault(mb, Double.NaN)));
             for (int w : worlds) {
                 double seconds = ring.getOrDefault(mb, Map.of()).getOrDefault(w, new double[] {Double.NaN})[0];
                 double alg = mb * 1e6 / seconds / 1e9;
@@ -164,7 +180,12 @@ public final class DistributedBenchmark {
         List<BufferedReader> outs = new ArrayList<>();
         try {
             for (int r = 0; r < world; r++) {
-                Process p = new ProcessBuilder(java, "-Xmx" + xmx, "--add-modules=jdk.incubator.vector", "-cp",
+                // each rank gets its share of the cores for its kernels, as torchrun's OMP_NUM_THREADS: more threads
+                // than cores make the matmul kernels' spinning workers wait on each other's time slices
+                int threads = rankThreads > 0 ? rankThreads
+                        : Math.max(1, Runtime.getRuntime().availableProcessors() / world);
+                Process p = new ProcessBuilder(java, "-Xmx" + xmx, "--add-modules=jdk.incubator.vector",
+                        "-Dautograd4j.cpu.threads=" + threads, "-cp",
                         System.getProperty("java.class.path"), DistributedBenchmark.class.getName(), "child",
                         mode, Integer.toString(r), Integer.toString(world), arg)
                         .redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -217,6 +238,10 @@ public final class DistributedBenchmark {
             copy(rank, arg, in, out);
             return;
         }
+        if (mode.equals("duplex")) {
+            duplex(rank, arg, in, out);
+            return;
+        }
         TcpRingCollective.Endpoint ep = TcpRingCollective.listen("127.0.0.1", 0);
         out.println("ADDRESS " + ep.address());
         out.flush();
@@ -225,8 +250,8 @@ public final class DistributedBenchmark {
             if (mode.equals("allreduce")) {
                 for (int mb : ints(arg)) {
                     Tensor t = Tensor.ones(mb * 1_000_000 / 4);
-                    for (int w = 0; w < 2; w++) {
-                        ring.allReduce(List.of(t), ReduceOp.AVG); // warm-up (JIT)
+                    for (int w = 0; w < Math.max(2, Math.min(50, 256 / mb)); w++) {
+                        ring.allReduce(List.of(t), ReduceOp.AVG); // warm-up: the JIT compiles the loops
                     }
                     int calls = Math.max(3, Math.min(20, 512 / mb));
                     ring.barrier();
@@ -343,6 +368,63 @@ public final class DistributedBenchmark {
                     out.printf(Locale.ROOT, "RESULT %d %.3f%n", mb, mb * 1e6 / seconds / 1e9);
                 }
             }
+        }
+        out.flush();
+    }
+
+    /**
+     * Both ranks send each size to the other and receive the other's at once (a thread writes, the main thread
+     * reads), the traffic of a 2-rank ring all-reduce: the ceiling of its busbw when the cores, not the loopback,
+     * limit. Rank 0 reports the bytes per second in one direction.
+     */
+    private static void duplex(int rank, String arg, BufferedReader in, PrintStream out) throws Exception {
+        int[] sizes = ints(arg);
+        ServerSocket server = new ServerSocket();
+        server.setReceiveBufferSize(4 << 20);
+        server.bind(new InetSocketAddress("127.0.0.1", 0));
+        out.println("ADDRESS 127.0.0.1:" + server.getLocalPort());
+        out.flush();
+        String target = in.readLine().trim().split(" ")[1 - rank];
+        int colon = target.lastIndexOf(':');
+        java.util.concurrent.ExecutorService writer = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try (Socket to = new Socket()) {
+            to.setSendBufferSize(4 << 20);
+            to.setTcpNoDelay(true);
+            to.connect(new InetSocketAddress(target.substring(0, colon), Integer.parseInt(target.substring(colon + 1))));
+            try (Socket from = server.accept()) {
+                server.close();
+                OutputStream sink = to.getOutputStream();
+                InputStream source = from.getInputStream();
+                byte[] buffer = new byte[1 << 20];
+                for (int mb : sizes) {
+                    byte[] data = new byte[mb * 1_000_000];
+                    long t0 = 0;
+                    for (int i = 0; i < repeats(mb) + 1; i++) {
+                        if (i == 1) {
+                            t0 = System.nanoTime(); // the first round warms up
+                        }
+                        java.util.concurrent.Future<?> sent = writer.submit(() -> {
+                            sink.write(data);
+                            return null;
+                        });
+                        long left = mb * 1_000_000L;
+                        while (left > 0) {
+                            int n = source.read(buffer, 0, (int) Math.min(buffer.length, left));
+                            if (n < 0) {
+                                throw new IOException("the other rank closed early");
+                            }
+                            left -= n;
+                        }
+                        sent.get();
+                    }
+                    double seconds = (System.nanoTime() - t0) / 1e9 / repeats(mb);
+                    if (rank == 0) {
+                        out.printf(Locale.ROOT, "RESULT %d %.3f%n", mb, mb * 1e6 / seconds / 1e9);
+                    }
+                }
+            }
+        } finally {
+            writer.shutdownNow();
         }
         out.flush();
     }
