@@ -308,11 +308,32 @@ final class Windows {
                         continue;
                     }
                     int line = dst + h * width + w0, at = row + oh * outW;
-                    for (int ow = lo; ow < hi; ow++) {
-                        o[line + ow * sw] += c[at + ow];
+                    if (sw == 1) {
+                        addRow(c, at + lo, o, line + lo, hi - lo);
+                    } else {
+                        for (int ow = lo; ow < hi; ow++) {
+                            o[line + ow * sw] += c[at + ow];
+                        }
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * {@code o[to + i] += c[from + i]} for {@code i < len}: a unit-stride row, unrolled by four (col2im's rows are
+     * as short as the image, 7 to 28 here, too short for C2's vector loop); each element still gets one add.
+     */
+    private static void addRow(float[] c, int from, float[] o, int to, int len) {
+        int i = 0;
+        for (; i + 3 < len; i += 4) {
+            o[to + i] += c[from + i];
+            o[to + i + 1] += c[from + i + 1];
+            o[to + i + 2] += c[from + i + 2];
+            o[to + i + 3] += c[from + i + 3];
+        }
+        for (; i < len; i++) {
+            o[to + i] += c[from + i];
         }
     }
 

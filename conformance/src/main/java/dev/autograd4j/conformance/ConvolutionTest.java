@@ -200,6 +200,17 @@ class ConvolutionTest {
             assertEquals(DType.FLOAT32, y.dtype());
             close(host(Convolution.conv2d(x, w, null, new int[] {1}, new int[] {1}, new int[] {1}, 1)), y, 1e-4);
         }));
+        cases.add(named("input gradient of a batch whose columns exceed a chunk", () -> {
+            // 5 x [4 * 25, 24 * 24] float64 columns (450 KiB a sample): the CPU takes the batch in chunks of 2, 2, 1
+            Tensor x = randn(d, 17, 5, 4, 24, 24), w = randn(d, 18, 3, 4, 5, 5), r = randn(d, 19, 5, 3, 24, 24);
+            Convolution.conv2d(x, w, null, new int[] {1}, new int[] {2}, new int[] {1}, 1).mul(r).sum().backward();
+            close(directConvTranspose(host(r), new int[] {5, 3, 24, 24}, host(w), new int[] {3, 4, 5, 5}, 1,
+                    new int[] {1, 1}, new int[] {2, 2}, new int[] {1, 1}, new int[] {24, 24}), x.grad(), 1e-10);
+            Tensor x1 = x.detach().narrow(0, 3, 1).requiresGrad(true);
+            Convolution.conv2d(x1, w.detach(), null, new int[] {1}, new int[] {2}, new int[] {1}, 1)
+                    .mul(r.detach().narrow(0, 3, 1)).sum().backward();
+            close(host(x.grad().narrow(0, 3, 1)), x1.grad(), 0);
+        }));
         cases.add(named("non-contiguous input", () -> {
             Tensor x = randn(d, 15, 2, 3, 5, 4), w = randn(d, 16, 2, 3, 2, 2);
             Tensor xt = x.transpose(2, 3);
