@@ -407,6 +407,13 @@ public final class CpuBackend implements Backend {
         if (d.dtype == DType.FLOAT32) {
             float[] x = sa.f(), y = sb.f(), o = d.f();
             Strided.forEach(new Layout[] {condLayout, aLayout, bLayout, outLayout}, SIMPLE, (n, off, st) -> {
+                if (st[0] == 1 && st[1] == 0 && st[2] == 0 && st[3] == 1) { // scalar choices (dropout's mask)
+                    float xv = x[off[1]], yv = y[off[2]];
+                    for (int i = 0, ci = off[0], oi = off[3]; i < n; i++) {
+                        o[oi + i] = c[ci + i] ? xv : yv;
+                    }
+                    return;
+                }
                 for (int i = 0, ci = off[0], xi = off[1], yi = off[2], oi = off[3]; i < n;
                      i++, ci += st[0], xi += st[1], yi += st[2], oi += st[3]) {
                     o[oi] = c[ci] ? x[xi] : y[yi];
