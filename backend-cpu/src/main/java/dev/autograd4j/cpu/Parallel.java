@@ -56,18 +56,32 @@ final class Parallel {
     private Parallel() {
     }
 
+    /** {@code chunks} near-equal chunks of [0, n), the longer first: chunk c is [b[c], b[c + 1]). */
+    private static int[] bounds(int n, int chunks) {
+        int[] bounds = new int[chunks + 1];
+        int b = n / chunks, r = n % chunks;
+        for (int c = 0; c < chunks; c++) {
+            bounds[c + 1] = bounds[c] + b + (c < r ? 1 : 0);
+        }
+        return bounds;
+    }
+
     /**
-     * Runs body over [0, n) in {@link #threads()} chunks, every chunk on a pool worker (the caller waits), so
-     * that kernels called from the body run inline ({@link #forRange} does not fork from inside the pool);
-     * inline when there is one thread or the caller is a worker already.
+     * Runs body over [0, n) in {@link #threads()} chunks so that kernels called from the body run inline
+     * ({@link #forRange} does not fork from inside a chunk): on the {@link SpinTeam} (chunk 0 on the caller, its
+     * nested calls inline too), or every chunk on a fork-join worker (the caller waits) when the team is busy;
+     * inline when there is one thread or the caller runs a chunk already.
      */
     static void forRangeInWorkers(int n, RangeBody body) {
         Pool p = pool();
-        if (n < 2 || p.workers == null || ForkJoinTask.inForkJoinPool() || SpinTeam.inWorker()) {
+        if (n < 2 || p.workers == null || ForkJoinTask.inForkJoinPool() || p.team.inJob()) {
             body.run(0, n);
             return;
         }
         int chunks = (int) Math.min(p.threads, n);
+        if (p.team.tryRun(bounds(n, chunks), body)) {
+            return; // the caller ran chunk 0 with its nested calls inline, as a worker would have
+        }
         List<ForkJoinTask<?>> tasks = new ArrayList<>(chunks);
         int base = n / chunks, rem = n % chunks, start = 0;
         for (int c = 0; c < chunks; c++) {
@@ -98,20 +112,13 @@ final class Parallel {
             return;
         }
         Pool p = pool();
-        if (p.workers == null) {
+        if (p.workers == null || p.team.inJob()) {
             body.run(0, n);
             return;
         }
         int chunks = (int) Math.min(p.threads, n);
-        if (p.team != null && chunks <= p.team.threads()) {
-            int[] bounds = new int[chunks + 1];
-            int b = n / chunks, r = n % chunks;
-            for (int c = 0; c < chunks; c++) {
-                bounds[c + 1] = bounds[c] + b + (c < r ? 1 : 0);
-            }
-            if (p.team.tryRun(bounds, body)) {
-                return;
-            }
+        if (p.team.tryRun(bounds(n, chunks), body)) {
+            return;
         }
         List<ForkJoinTask<?>> tasks = new ArrayList<>(chunks - 1);
         int base = n / chunks, rem = n % chunks, start = 0;

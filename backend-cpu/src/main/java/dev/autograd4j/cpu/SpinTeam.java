@@ -56,6 +56,7 @@ final class SpinTeam {
         public void run() {
             Job last = null;
             long idleSince = System.nanoTime();
+            int spins = 0;
             while (true) {
                 Job j = team.job;
                 if (j != last) {
@@ -77,9 +78,10 @@ final class SpinTeam {
                     return;
                 }
                 if (System.nanoTime() - idleSince < SPIN_NANOS) {
-                    Thread.onSpinWait();
+                    pause(++spins);
                     continue;
                 }
+                spins = 0;
                 parked = true;
                 if (team.job == last && !(team.shutdown && !team.busy.get())) {
                     LockSupport.park(team);
@@ -93,6 +95,8 @@ final class SpinTeam {
     private final AtomicBoolean busy = new AtomicBoolean();
     private volatile Job job;
     private volatile boolean shutdown;
+    /** The thread running chunk 0 of the job in flight; its nested {@link Parallel} calls run inline. */
+    private volatile Thread owner;
 
     /** A team for {@code threads} threads in all: the caller and {@code threads - 1} workers. */
     SpinTeam(int threads) {
@@ -124,6 +128,7 @@ final class SpinTeam {
                 return false;
             }
             Thread me = Thread.currentThread();
+            owner = me;
             Job j = new Job(body, bounds, me);
             job = j;
             int chunks = bounds.length - 1;
@@ -140,8 +145,8 @@ final class SpinTeam {
             }
             if (j.pending.get() != 0) {
                 long start = System.nanoTime();
-                while (j.pending.get() != 0 && System.nanoTime() - start < SPIN_NANOS) {
-                    Thread.onSpinWait();
+                for (int spins = 1; j.pending.get() != 0 && System.nanoTime() - start < SPIN_NANOS; spins++) {
+                    pause(spins);
                 }
                 while (j.pending.get() != 0) {
                     LockSupport.park(this);
@@ -159,6 +164,7 @@ final class SpinTeam {
             }
             return true;
         } finally {
+            owner = null;
             busy.set(false);
         }
     }
@@ -171,8 +177,26 @@ final class SpinTeam {
         }
     }
 
+    /**
+     * One step of a spin: a spin-wait hint, and every 32nd step a yield, so that on a machine with more runnable
+     * threads than cores the spinning thread gives its core to one with work (the caller's own chunk, say).
+     */
+    private static void pause(int spins) {
+        if ((spins & 31) == 0) {
+            Thread.yield();
+        } else {
+            Thread.onSpinWait();
+        }
+    }
+
     /** Whether the calling thread is one of a team's workers. */
     static boolean inWorker() {
         return Thread.currentThread() instanceof Worker;
+    }
+
+    /** Whether the calling thread runs a chunk of a job of this team (a worker, or the caller in chunk 0). */
+    boolean inJob() {
+        Thread me = Thread.currentThread();
+        return me instanceof Worker || owner == me;
     }
 }
