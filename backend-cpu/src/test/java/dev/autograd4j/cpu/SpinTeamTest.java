@@ -124,6 +124,40 @@ class SpinTeamTest {
     }
 
     @Test
+    void forRangeInWorkersRunsNestedCallsInlineInEveryChunk() {
+        int n = 100_000;
+        AtomicIntegerArray hits = new AtomicIntegerArray(2 * n);
+        AtomicIntegerArray foreign = new AtomicIntegerArray(2);
+        Parallel.forRangeInWorkers(2, (from, to) -> {
+            for (int c = from; c < to; c++) {
+                final int base = c * n, chunk = c;
+                Thread outer = Thread.currentThread();
+                Parallel.forRange(n, 1, (a, b) -> {
+                    if (Thread.currentThread() != outer) {
+                        foreign.incrementAndGet(chunk);
+                    }
+                    for (int i = a; i < b; i++) {
+                        hits.incrementAndGet(base + i);
+                    }
+                });
+            }
+        });
+        for (int i = 0; i < hits.length(); i++) {
+            assertEquals(1, hits.get(i));
+        }
+        assertEquals(0, foreign.get(0));
+        assertEquals(0, foreign.get(1));
+        coversOnce(n); // and the caller is no longer marked as inside a job
+        AtomicReference<Thread> second = new AtomicReference<>();
+        Parallel.forRange(n, 1, (from, to) -> {
+            if (from > 0) {
+                second.set(Thread.currentThread());
+            }
+        });
+        assertTrue(second.get() instanceof SpinTeam.Worker);
+    }
+
+    @Test
     void oldTeamsEndAfterAChangeOfThreadCount() throws InterruptedException {
         for (int threads = 2; threads <= 4; threads++) {
             CpuSettings.GLOBAL.setThreads(threads);
