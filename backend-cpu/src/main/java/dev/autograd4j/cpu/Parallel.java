@@ -11,11 +11,14 @@ import java.util.List;
  * a hand-off costs microseconds, more than a small kernel.
  */
 final class Parallel {
-    /** A worker pool for a thread count; no pool for one thread. */
-    private record Pool(int threads, ForkJoinPool workers) {
+    /**
+     * A worker pool for a thread count, and a {@link SpinTeam} for {@link #forRange}'s hand-offs; neither for
+     * one thread.
+     */
+    private record Pool(int threads, ForkJoinPool workers, SpinTeam team) {
     }
 
-    private static volatile Pool pool = new Pool(1, null);
+    private static volatile Pool pool = new Pool(1, null, null);
 
     /** Worker count: {@link CpuSettings#threads()} of the backend's settings. */
     static int threads() {
@@ -31,9 +34,13 @@ final class Parallel {
                 p = pool;
                 if (p.threads != threads) {
                     Pool old = p;
-                    p = pool = new Pool(threads, threads > 1 ? new ForkJoinPool(threads) : null);
+                    p = pool = new Pool(threads, threads > 1 ? new ForkJoinPool(threads) : null,
+                            threads > 1 ? new SpinTeam(threads) : null);
                     if (old.workers != null) {
                         old.workers.shutdown(); // tasks already submitted still run
+                    }
+                    if (old.team != null) {
+                        old.team.shutdown(); // a call in flight finishes first
                     }
                 }
             }
@@ -49,18 +56,32 @@ final class Parallel {
     private Parallel() {
     }
 
+    /** {@code chunks} near-equal chunks of [0, n), the longer first: chunk c is [b[c], b[c + 1]). */
+    private static int[] bounds(int n, int chunks) {
+        int[] bounds = new int[chunks + 1];
+        int b = n / chunks, r = n % chunks;
+        for (int c = 0; c < chunks; c++) {
+            bounds[c + 1] = bounds[c] + b + (c < r ? 1 : 0);
+        }
+        return bounds;
+    }
+
     /**
-     * Runs body over [0, n) in {@link #threads()} chunks, every chunk on a pool worker (the caller waits), so
-     * that kernels called from the body run inline ({@link #forRange} does not fork from inside the pool);
-     * inline when there is one thread or the caller is a worker already.
+     * Runs body over [0, n) in {@link #threads()} chunks so that kernels called from the body run inline
+     * ({@link #forRange} does not fork from inside a chunk): on the {@link SpinTeam} (chunk 0 on the caller, its
+     * nested calls inline too), or every chunk on a fork-join worker (the caller waits) when the team is busy;
+     * inline when there is one thread or the caller runs a chunk already.
      */
     static void forRangeInWorkers(int n, RangeBody body) {
         Pool p = pool();
-        if (n < 2 || p.workers == null || ForkJoinTask.inForkJoinPool()) {
+        if (n < 2 || p.workers == null || ForkJoinTask.inForkJoinPool() || p.team.inJob()) {
             body.run(0, n);
             return;
         }
         int chunks = (int) Math.min(p.threads, n);
+        if (p.team.tryRun(bounds(n, chunks), body)) {
+            return; // the caller ran chunk 0 with its nested calls inline, as a worker would have
+        }
         List<ForkJoinTask<?>> tasks = new ArrayList<>(chunks);
         int base = n / chunks, rem = n % chunks, start = 0;
         for (int c = 0; c < chunks; c++) {
@@ -80,20 +101,25 @@ final class Parallel {
 
     /**
      * Runs body over [0, n) in at most {@link #threads()} chunks when costPerItem * n reaches the threshold
-     * (about 32k simple element operations), inline otherwise.
+     * (about 32k simple element operations), inline otherwise. The chunks go to the {@link SpinTeam} (no wake-up
+     * while its workers are still spinning from the last call), or to the fork-join pool when the team is busy;
+     * the chunks are the same either way.
      */
     static void forRange(int n, long costPerItem, RangeBody body) {
         long work = (long) n * Math.max(1, costPerItem);
-        if (n < 2 || work < 32_768 || ForkJoinTask.inForkJoinPool()) {
+        if (n < 2 || work < 32_768 || ForkJoinTask.inForkJoinPool() || SpinTeam.inWorker()) {
             body.run(0, n);
             return;
         }
         Pool p = pool();
-        if (p.workers == null) {
+        if (p.workers == null || p.team.inJob()) {
             body.run(0, n);
             return;
         }
         int chunks = (int) Math.min(p.threads, n);
+        if (p.team.tryRun(bounds(n, chunks), body)) {
+            return;
+        }
         List<ForkJoinTask<?>> tasks = new ArrayList<>(chunks - 1);
         int base = n / chunks, rem = n % chunks, start = 0;
         int firstEnd = base + (rem > 0 ? 1 : 0);
