@@ -5,7 +5,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A team of worker threads for {@link Parallel#forRange}'s hand-offs, which spin a short while before parking,
+ * A team of worker threads for {@link Parallel#forRange}'s hand-offs, which may spin a short while before parking,
  * as an OpenMP runtime's do: a training step hands several small kernels (products of a few million
  * multiply-adds, optimizer updates) to the second thread, and waking a parked thread costs tens of microseconds
  * on a virtual machine, as much as such a kernel itself. A worker that ran a chunk in the last
@@ -19,9 +19,11 @@ import java.util.concurrent.locks.LockSupport;
 final class SpinTeam {
     /**
      * How long an idle worker spins for the next chunk, and the caller for the workers' chunks, before parking:
-     * {@code autograd4j.cpu.spinMicros} (default 200 microseconds; 0 parks at once).
+     * {@code autograd4j.cpu.spinMicros} (default 0: park at once). Spinning halved W2's step on the 2-core VM in a
+     * fresh process, but made products up to 4x slower after other work had run in the same process (README,
+     * "CPU"), so it is opt-in.
      */
-    static final long SPIN_NANOS = Math.max(0, Long.getLong("autograd4j.cpu.spinMicros", 200)) * 1000;
+    static final long SPIN_NANOS = Math.max(0, Long.getLong("autograd4j.cpu.spinMicros", 0)) * 1000;
 
     /** One call's chunks: chunk c is [bounds[c], bounds[c + 1]); chunk 0 runs on the caller. */
     private static final class Job {
