@@ -57,9 +57,14 @@ final class NormKernels {
 
     /**
      * The first-order gradients {dx, dweight, dbias} (each null where {@code needs} says so, dweight and dbias of
-     * the weight's and bias's shapes), or null when the backend does not fuse them.
+     * the weight's and bias's shapes), or null when the forward was not fused ({@code f} null), when the backward
+     * is being recorded (createGraph: the caller's composite formula keeps second derivatives), or when the backend
+     * does not fuse them.
      */
     static Tensor[] backward(Forward f, Tensor grad, Tensor input, Tensor weight, Tensor bias, boolean[] needs) {
+        if (f == null || Autograd.isGradEnabled()) {
+            return null;
+        }
         try (var g = Autograd.noGrad()) {
             Tensor gc = grad.contiguous();
             Tensor x = input.contiguous();

@@ -118,11 +118,9 @@ public final class Normalization {
         Tensor xhat0 = xhat;
         Tensor rstd0 = rstd;
         return Tensor.record("NativeBatchNormBackward0", out, Tensor.saved(input, weight), (g, needs) -> {
-            if (fused != null && !Autograd.isGradEnabled()) { // first order: the fused kernel
-                Tensor[] grads = NormKernels.backward(fused, g, input, weight, bias, needs);
-                if (grads != null) {
-                    return grads;
-                }
+            Tensor[] grads = NormKernels.backward(fused, g, input, weight, bias, needs); // first order, if fused
+            if (grads != null) {
+                return grads;
             }
             Tensor xh = xhat0;
             Tensor rs = rstd0;
@@ -210,11 +208,9 @@ public final class Normalization {
         Tensor xhat0 = xhat;
         Tensor rstd0 = rstd;
         return Tensor.record("NativeLayerNormBackward0", out, Tensor.saved(input, weight), (g, needs) -> {
-            if (fused != null && !Autograd.isGradEnabled()) { // first order: the fused kernel
-                Tensor[] grads = NormKernels.backward(fused, g, input, weight, bias, needs);
-                if (grads != null) {
-                    return grads;
-                }
+            Tensor[] grads = NormKernels.backward(fused, g, input, weight, bias, needs); // first order, if fused
+            if (grads != null) {
+                return grads;
             }
             Tensor xh = xhat0;
             Tensor rs = rstd0;
@@ -292,11 +288,9 @@ public final class Normalization {
         Tensor xhat0 = xhat;
         Tensor rstd0 = rstd;
         return Tensor.record("NativeGroupNormBackward0", out, Tensor.saved(input, weight), (g, needs) -> {
-            if (fused != null && !Autograd.isGradEnabled()) { // first order: the fused kernel
-                Tensor[] grads = NormKernels.backward(fused, g, input, weight, bias, needs);
-                if (grads != null) {
-                    return grads;
-                }
+            Tensor[] grads = NormKernels.backward(fused, g, input, weight, bias, needs); // first order, if fused
+            if (grads != null) {
+                return grads;
             }
             Tensor xh = xhat0;
             Tensor rs = rstd0;
