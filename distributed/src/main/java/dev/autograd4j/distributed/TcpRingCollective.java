@@ -1,6 +1,9 @@
 package dev.autograd4j.distributed;
 
 import dev.autograd4j.Tensor;
+import dev.autograd4j.distributed.RingMessages.Frame;
+import dev.autograd4j.distributed.RingMessages.Mismatch;
+import dev.autograd4j.distributed.RingMessages.RemoteAbort;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -530,24 +533,6 @@ public final class TcpRingCollective implements Collective {
 
     // ------------------------------------------------------------------ failures
 
-    /** An abort message that came from the predecessor. */
-    private static final class RemoteAbort extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        RemoteAbort(String message) {
-            super(message);
-        }
-    }
-
-    /** A frame that does not match what this rank expects: the ranks called different collectives or shapes. */
-    private static final class Mismatch extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        Mismatch(String message) {
-            super(message);
-        }
-    }
-
     /** Turns a failure in the worker into the exception of the collective, and fails the ring (once). */
     private CollectiveException onFailure(String what, Throwable t) {
         if (t instanceof CollectiveException && failure != null) {
@@ -826,27 +811,6 @@ public final class TcpRingCollective implements Collective {
     }
 
     // ------------------------------------------------------------------ the sender thread
-
-    /** One queued frame: a data segment (elements of an array, encoded when written) or an abort message. */
-    private static final class Frame {
-        final int tag;
-        final int code;
-        final Buckets.Kind kind;
-        final Object array;
-        final int elem;
-        final int count;
-        final byte[] bytes;
-
-        Frame(int tag, int code, Buckets.Kind kind, Object array, int elem, int count, byte[] bytes) {
-            this.tag = tag;
-            this.code = code;
-            this.kind = kind;
-            this.array = array;
-            this.elem = elem;
-            this.count = count;
-            this.bytes = bytes;
-        }
-    }
 
     /**
      * Writes queued frames to the next rank, so this rank receives and sends at once. It encodes each data
