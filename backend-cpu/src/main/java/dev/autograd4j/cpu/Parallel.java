@@ -78,25 +78,11 @@ final class Parallel {
             body.run(0, n);
             return;
         }
-        int chunks = (int) Math.min(p.threads, n);
-        if (p.team.tryRun(bounds(n, chunks), body)) {
+        int[] bounds = bounds(n, (int) Math.min(p.threads, n));
+        if (p.team.tryRun(bounds, body)) {
             return; // the caller ran chunk 0 with its nested calls inline, as a worker would have
         }
-        List<ForkJoinTask<?>> tasks = new ArrayList<>(chunks);
-        int base = n / chunks, rem = n % chunks, start = 0;
-        for (int c = 0; c < chunks; c++) {
-            int len = base + (c < rem ? 1 : 0);
-            final int from = start, to = start + len;
-            try {
-                tasks.add(p.workers.submit(() -> body.run(from, to)));
-            } catch (RejectedExecutionException e) { // the pool was replaced by a change of thread count
-                body.run(from, to);
-            }
-            start = to;
-        }
-        for (ForkJoinTask<?> t : tasks) {
-            t.join();
-        }
+        joinAll(submit(p, bounds, 0, body));
     }
 
     /**
@@ -116,25 +102,30 @@ final class Parallel {
             body.run(0, n);
             return;
         }
-        int chunks = (int) Math.min(p.threads, n);
-        if (p.team.tryRun(bounds(n, chunks), body)) {
+        int[] bounds = bounds(n, (int) Math.min(p.threads, n));
+        if (p.team.tryRun(bounds, body)) {
             return;
         }
-        List<ForkJoinTask<?>> tasks = new ArrayList<>(chunks - 1);
-        int base = n / chunks, rem = n % chunks, start = 0;
-        int firstEnd = base + (rem > 0 ? 1 : 0);
-        start = firstEnd;
-        for (int c = 1; c < chunks; c++) {
-            int len = base + (c < rem ? 1 : 0);
-            final int from = start, to = start + len;
+        List<ForkJoinTask<?>> tasks = submit(p, bounds, 1, body);
+        body.run(bounds[0], bounds[1]);
+        joinAll(tasks);
+    }
+
+    /** Submits chunks {@code first..} of {@code bounds} to the fork-join pool (inline if it was just replaced). */
+    private static List<ForkJoinTask<?>> submit(Pool p, int[] bounds, int first, RangeBody body) {
+        List<ForkJoinTask<?>> tasks = new ArrayList<>(bounds.length - 1 - first);
+        for (int c = first; c + 1 < bounds.length; c++) {
+            final int from = bounds[c], to = bounds[c + 1];
             try {
                 tasks.add(p.workers.submit(() -> body.run(from, to)));
             } catch (RejectedExecutionException e) { // the pool was replaced by a change of thread count
                 body.run(from, to);
             }
-            start = to;
         }
-        body.run(0, firstEnd);
+        return tasks;
+    }
+
+    private static void joinAll(List<ForkJoinTask<?>> tasks) {
         for (ForkJoinTask<?> t : tasks) {
             t.join();
         }

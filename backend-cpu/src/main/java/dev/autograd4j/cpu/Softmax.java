@@ -24,7 +24,7 @@ final class Softmax {
         Parallel.forRange(rows, 4L * n, (from, to) -> {
             double[] e = log ? null : new double[n];
             for (int r = from; r < to; r++) {
-                int xo = offset(xl, r), oo = offset(ol, r);
+                int xo = Strided.rowOffset(xl, r), oo = Strided.rowOffset(ol, r);
                 if (x.dtype == DType.FLOAT32) {
                     rowF(log, x.f(), xo, xs, out.f(), oo, os, n, e);
                 } else {
@@ -81,18 +81,6 @@ final class Softmax {
                 }
             }
         });
-    }
-
-    /** The storage offset of row {@code r} (row-major over every dim but the last). */
-    private static int offset(Layout l, int r) {
-        int[] shape = l.shape(), strides = l.strides();
-        int off = l.offset();
-        for (int d = shape.length - 2; d >= 0; d--) {
-            int i = r % shape[d];
-            r /= shape[d];
-            off += i * strides[d];
-        }
-        return off;
     }
 
     private static void rowF(boolean log, float[] x, int xo, int xs, float[] o, int oo, int os, int n, double[] e) {
