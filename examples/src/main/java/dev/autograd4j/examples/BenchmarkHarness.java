@@ -110,10 +110,15 @@ public final class BenchmarkHarness {
         /**
          * How long to warm up and to measure one workload (or one size of W3).
          *
+         * The timed seconds and repetitions scale by the system property {@code autograd4j.bench.scale} (default
+         * 1), so a profiler (JFR) can sample one workload for longer without changing what is measured.
+         *
          * @return the short budget with {@code --quick}, the normal one otherwise
          */
         public Budget budget() {
-            return quick ? new Budget(50, 0.25, 200, 0.5) : new Budget(300, 1.0, 2000, 2.0);
+            double scale = Double.parseDouble(System.getProperty("autograd4j.bench.scale", "1"));
+            return quick ? new Budget(50, 0.25, (int) (200 * scale), 0.5 * scale)
+                    : new Budget(300, 1.0, (int) (2000 * scale), 2.0 * scale);
         }
     }
 
