@@ -1,0 +1,218 @@
+package dev.autograd4j.cpu;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector API versions of {@link NormStats}' float32 row sums, with the same bits. JDK 17 does not intrinsify the
+ * float-to-double conversion ({@code castShape(F2D)} ran 2 ns an element, 30x slower), so each float vector is
+ * read as longs and every float widened exactly by moving bits: the float's magnitude bits shifted left by 29 are
+ * a double of the same mantissa whose value is the float's times 2^-896 (subnormals included), so one
+ * multiplication by 2^896 (exact) gives the float as a double, and the sign bit is put back. The even elements of
+ * a vector go to one double accumulator, the odd ones to another; {@link NormStats} adds the same elements in the
+ * same order in plain Java. Infinite and NaN inputs would come out finite this way: the loops keep the largest
+ * magnitude bits and, when a row holds one, hand it to the plain version. Load only through {@link NormStats}.
+ *
+ * <p>The vector math is written out in each loop body (no helper taking or returning vectors), so C2 compiles each
+ * loop whole instead of refusing to inline a helper compiled on its own first.
+ */
+final class NormVector {
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Long> L = LongVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+    /** Floats per vector: the lanes of {@link NormStats}' order. */
+    static final int LANES = F.length();
+    private static final double SCALE = 0x1p896;
+    private static final long ABS = 0x7FFFFFFFL;
+    private static final long SIGN = Long.MIN_VALUE;
+    /** Magnitude bits from here up are an infinity or a NaN. */
+    private static final long NON_FINITE = 0x7F800000L;
+
+    private NormVector() {
+    }
+
+    /** Whether these vector shapes fit together (floats and doubles of one shape): checked once by the gate. */
+    static boolean usable() {
+        return L.length() * 2 == F.length() && D.length() * 2 == F.length();
+    }
+
+    /** As {@link NormStats#sumPlain}; lanes holds at least {@link #LANES} doubles. */
+    static double sum(float[] a, int base, int segs, int len, int stride, double[] lanes) {
+        DoubleVector ev = DoubleVector.zero(D), od = DoubleVector.zero(D);
+        LongVector big = LongVector.zero(L);
+        double rest = 0;
+        int full = F.loopBound(len), step = F.length();
+        for (int k = 0; k < segs; k++) {
+            int off = base + k * stride, i = 0;
+            for (; i < full; i += step) {
+                LongVector l = FloatVector.fromArray(F, a, off + i).reinterpretAsLongs();
+                LongVector ea = l.and(ABS);
+                LongVector oa = l.lanewise(VectorOperators.LSHR, 32).and(ABS);
+                big = big.max(ea).max(oa);
+                LongVector eb = ea.lanewise(VectorOperators.LSHL, 29)
+                        .or(l.lanewise(VectorOperators.LSHL, 32).and(SIGN));
+                LongVector ob = oa.lanewise(VectorOperators.LSHL, 29).or(l.and(SIGN));
+                ev = ev.add(eb.reinterpretAsDoubles().mul(SCALE));
+                od = od.add(ob.reinterpretAsDoubles().mul(SCALE));
+            }
+            for (; i < len; i++) {
+                rest += a[off + i];
+            }
+        }
+        if (big.reduceLanes(VectorOperators.MAX) >= NON_FINITE) {
+            return NormStats.sumPlain(a, base, segs, len, stride, lanes, LANES);
+        }
+        ev.intoArray(lanes, 0);
+        od.intoArray(lanes, LANES / 2);
+        return NormStats.combine(lanes, 0, LANES, rest);
+    }
+
+    /** As {@link NormStats#squaredDeviationsPlain}. */
+    static double squaredDeviations(float[] a, int base, int segs, int len, int stride, double m, double[] lanes) {
+        DoubleVector ev = DoubleVector.zero(D), od = DoubleVector.zero(D);
+        LongVector big = LongVector.zero(L);
+        double rest = 0;
+        int full = F.loopBound(len), step = F.length();
+        for (int k = 0; k < segs; k++) {
+            int off = base + k * stride, i = 0;
+            for (; i < full; i += step) {
+                LongVector l = FloatVector.fromArray(F, a, off + i).reinterpretAsLongs();
+                LongVector ea = l.and(ABS);
+                LongVector oa = l.lanewise(VectorOperators.LSHR, 32).and(ABS);
+                big = big.max(ea).max(oa);
+                LongVector eb = ea.lanewise(VectorOperators.LSHL, 29)
+                        .or(l.lanewise(VectorOperators.LSHL, 32).and(SIGN));
+                LongVector ob = oa.lanewise(VectorOperators.LSHL, 29).or(l.and(SIGN));
+                DoubleVector ed = eb.reinterpretAsDoubles().mul(SCALE).sub(m);
+                DoubleVector odd = ob.reinterpretAsDoubles().mul(SCALE).sub(m);
+                ev = ev.add(ed.mul(ed));
+                od = od.add(odd.mul(odd));
+            }
+            for (; i < len; i++) {
+                double d = a[off + i] - m;
+                rest += d * d;
+            }
+        }
+        if (big.reduceLanes(VectorOperators.MAX) >= NON_FINITE) {
+            return NormStats.squaredDeviationsPlain(a, base, segs, len, stride, m, lanes, LANES);
+        }
+        ev.intoArray(lanes, 0);
+        od.intoArray(lanes, LANES / 2);
+        return NormStats.combine(lanes, 0, LANES, rest);
+    }
+
+    /**
+     * As {@link NormStats#gradientSumsPlain}: {@code sum(g * w)} into {@code res[0]} and
+     * {@code sum(g * w * (x - m))} into {@code res[1]}, here without a weight (w is null).
+     */
+    static void gradientSums(float[] g, int gBase, float[] x, int xBase, int segs, int len, int stride, double m,
+                             double[] lanes, double[] res) {
+        DoubleVector ev = DoubleVector.zero(D), od = DoubleVector.zero(D);
+        DoubleVector pv = DoubleVector.zero(D), pd = DoubleVector.zero(D);
+        LongVector big = LongVector.zero(L);
+        double rest = 0, prest = 0;
+        int full = F.loopBound(len), step = F.length();
+        for (int k = 0; k < segs; k++) {
+            int go = gBase + k * stride, xo = xBase + k * stride, i = 0;
+            for (; i < full; i += step) {
+                LongVector gl = FloatVector.fromArray(F, g, go + i).reinterpretAsLongs();
+                LongVector xl = FloatVector.fromArray(F, x, xo + i).reinterpretAsLongs();
+                LongVector gea = gl.and(ABS);
+                LongVector goa = gl.lanewise(VectorOperators.LSHR, 32).and(ABS);
+                LongVector xea = xl.and(ABS);
+                LongVector xoa = xl.lanewise(VectorOperators.LSHR, 32).and(ABS);
+                big = big.max(gea).max(goa).max(xea).max(xoa);
+                DoubleVector ge = gea.lanewise(VectorOperators.LSHL, 29)
+                        .or(gl.lanewise(VectorOperators.LSHL, 32).and(SIGN)).reinterpretAsDoubles().mul(SCALE);
+                DoubleVector gd = goa.lanewise(VectorOperators.LSHL, 29).or(gl.and(SIGN))
+                        .reinterpretAsDoubles().mul(SCALE);
+                DoubleVector xe = xea.lanewise(VectorOperators.LSHL, 29)
+                        .or(xl.lanewise(VectorOperators.LSHL, 32).and(SIGN)).reinterpretAsDoubles().mul(SCALE).sub(m);
+                DoubleVector xd = xoa.lanewise(VectorOperators.LSHL, 29).or(xl.and(SIGN))
+                        .reinterpretAsDoubles().mul(SCALE).sub(m);
+                ev = ev.add(ge);
+                od = od.add(gd);
+                pv = pv.add(ge.mul(xe));
+                pd = pd.add(gd.mul(xd));
+            }
+            for (; i < len; i++) {
+                double gv = g[go + i];
+                rest += gv;
+                prest += gv * (x[xo + i] - m);
+            }
+        }
+        if (big.reduceLanes(VectorOperators.MAX) >= NON_FINITE) {
+            NormStats.gradientSumsPlain(g, gBase, x, xBase, segs, len, stride, m, null, 0, lanes, LANES, res);
+            return;
+        }
+        ev.intoArray(lanes, 0);
+        od.intoArray(lanes, LANES / 2);
+        pv.intoArray(lanes, LANES);
+        pd.intoArray(lanes, LANES + LANES / 2);
+        res[0] = NormStats.combine(lanes, 0, LANES, rest);
+        res[1] = NormStats.combine(lanes, LANES, LANES, prest);
+    }
+
+    /**
+     * As {@link NormStats#gradientSumsPlain} with a weight: w per element from {@code w[wo + j]} (j counts the
+     * row's elements, segments one after another).
+     */
+    static void gradientSumsWeighted(float[] g, int gBase, float[] x, int xBase, int segs, int len, int stride,
+                                     double m, float[] w, int wo, double[] lanes, double[] res) {
+        DoubleVector ev = DoubleVector.zero(D), od = DoubleVector.zero(D);
+        DoubleVector pv = DoubleVector.zero(D), pd = DoubleVector.zero(D);
+        LongVector big = LongVector.zero(L);
+        double rest = 0, prest = 0;
+        int full = F.loopBound(len), step = F.length();
+        for (int k = 0; k < segs; k++) {
+            int go = gBase + k * stride, xo = xBase + k * stride, wk = wo + k * len, i = 0;
+            for (; i < full; i += step) {
+                LongVector gl = FloatVector.fromArray(F, g, go + i).reinterpretAsLongs();
+                LongVector xl = FloatVector.fromArray(F, x, xo + i).reinterpretAsLongs();
+                LongVector gea = gl.and(ABS);
+                LongVector goa = gl.lanewise(VectorOperators.LSHR, 32).and(ABS);
+                LongVector xea = xl.and(ABS);
+                LongVector xoa = xl.lanewise(VectorOperators.LSHR, 32).and(ABS);
+                big = big.max(gea).max(goa).max(xea).max(xoa);
+                DoubleVector ge = gea.lanewise(VectorOperators.LSHL, 29)
+                        .or(gl.lanewise(VectorOperators.LSHL, 32).and(SIGN)).reinterpretAsDoubles().mul(SCALE);
+                DoubleVector gd = goa.lanewise(VectorOperators.LSHL, 29).or(gl.and(SIGN))
+                        .reinterpretAsDoubles().mul(SCALE);
+                LongVector wl = FloatVector.fromArray(F, w, wk + i).reinterpretAsLongs();
+                LongVector wea = wl.and(ABS);
+                LongVector woa = wl.lanewise(VectorOperators.LSHR, 32).and(ABS);
+                big = big.max(wea).max(woa);
+                ge = ge.mul(wea.lanewise(VectorOperators.LSHL, 29)
+                        .or(wl.lanewise(VectorOperators.LSHL, 32).and(SIGN)).reinterpretAsDoubles().mul(SCALE));
+                gd = gd.mul(woa.lanewise(VectorOperators.LSHL, 29).or(wl.and(SIGN))
+                        .reinterpretAsDoubles().mul(SCALE));
+                DoubleVector xe = xea.lanewise(VectorOperators.LSHL, 29)
+                        .or(xl.lanewise(VectorOperators.LSHL, 32).and(SIGN)).reinterpretAsDoubles().mul(SCALE).sub(m);
+                DoubleVector xd = xoa.lanewise(VectorOperators.LSHL, 29).or(xl.and(SIGN))
+                        .reinterpretAsDoubles().mul(SCALE).sub(m);
+                ev = ev.add(ge);
+                od = od.add(gd);
+                pv = pv.add(ge.mul(xe));
+                pd = pd.add(gd.mul(xd));
+            }
+            for (; i < len; i++) {
+                double gv = (double) g[go + i] * w[wk + i];
+                rest += gv;
+                prest += gv * (x[xo + i] - m);
+            }
+        }
+        if (big.reduceLanes(VectorOperators.MAX) >= NON_FINITE) {
+            NormStats.gradientSumsPlain(g, gBase, x, xBase, segs, len, stride, m, w, wo, lanes, LANES, res);
+            return;
+        }
+        ev.intoArray(lanes, 0);
+        od.intoArray(lanes, LANES / 2);
+        pv.intoArray(lanes, LANES);
+        pd.intoArray(lanes, LANES + LANES / 2);
+        res[0] = NormStats.combine(lanes, 0, LANES, rest);
+        res[1] = NormStats.combine(lanes, LANES, LANES, prest);
+    }
+}
