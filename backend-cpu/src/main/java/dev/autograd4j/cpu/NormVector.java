@@ -17,7 +17,10 @@ import jdk.incubator.vector.VectorSpecies;
  * magnitude bits and, when a row holds one, hand it to the plain version. Load only through {@link NormStats}.
  *
  * <p>The vector math is written out in each loop body (no helper taking or returning vectors), so C2 compiles each
- * loop whole instead of refusing to inline a helper compiled on its own first.
+ * loop whole instead of refusing to inline a helper compiled on its own first; and each row is one flat loop over
+ * its whole vectors, stepping to the next segment inside it, with the segments' tails in a scalar loop after: with
+ * a loop over segments around a loop over vectors, C2 (JDK 17) kept the accumulators boxed across the outer loop
+ * and the sums ran 15x slower.
  */
 final class NormVector {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -43,23 +46,27 @@ final class NormVector {
     static double sum(float[] a, int base, int segs, int len, int stride, double[] lanes) {
         DoubleVector ev = DoubleVector.zero(D), od = DoubleVector.zero(D);
         LongVector big = LongVector.zero(L);
-        double rest = 0;
-        int full = F.loopBound(len), step = F.length();
-        for (int k = 0; k < segs; k++) {
-            int off = base + k * stride, i = 0;
-            for (; i < full; i += step) {
-                LongVector l = FloatVector.fromArray(F, a, off + i).reinterpretAsLongs();
-                LongVector ea = l.and(ABS);
-                LongVector oa = l.lanewise(VectorOperators.LSHR, 32).and(ABS);
-                big = big.max(ea).max(oa);
-                LongVector eb = ea.lanewise(VectorOperators.LSHL, 29)
-                        .or(l.lanewise(VectorOperators.LSHL, 32).and(SIGN));
-                LongVector ob = oa.lanewise(VectorOperators.LSHL, 29).or(l.and(SIGN));
-                ev = ev.add(eb.reinterpretAsDoubles().mul(SCALE));
-                od = od.add(ob.reinterpretAsDoubles().mul(SCALE));
+        int full = F.loopBound(len), total = segs * (full / F.length());
+        for (int t = 0, off = base, i = 0; t < total; t++) {
+            LongVector l = FloatVector.fromArray(F, a, off + i).reinterpretAsLongs();
+            LongVector ea = l.and(ABS);
+            LongVector oa = l.lanewise(VectorOperators.LSHR, 32).and(ABS);
+            big = big.max(ea).max(oa);
+            LongVector eb = ea.lanewise(VectorOperators.LSHL, 29)
+                    .or(l.lanewise(VectorOperators.LSHL, 32).and(SIGN));
+            LongVector ob = oa.lanewise(VectorOperators.LSHL, 29).or(l.and(SIGN));
+            ev = ev.add(eb.reinterpretAsDoubles().mul(SCALE));
+            od = od.add(ob.reinterpretAsDoubles().mul(SCALE));
+            i += F.length();
+            if (i == full) {
+                i = 0;
+                off += stride;
             }
-            for (; i < len; i++) {
-                rest += a[off + i];
+        }
+        double rest = 0;
+        for (int k = 0; k < segs; k++) {
+            for (int j = base + k * stride + full, end = base + k * stride + len; j < end; j++) {
+                rest += a[j];
             }
         }
         if (big.reduceLanes(VectorOperators.MAX) >= NON_FINITE) {
@@ -74,25 +81,29 @@ final class NormVector {
     static double squaredDeviations(float[] a, int base, int segs, int len, int stride, double m, double[] lanes) {
         DoubleVector ev = DoubleVector.zero(D), od = DoubleVector.zero(D);
         LongVector big = LongVector.zero(L);
-        double rest = 0;
-        int full = F.loopBound(len), step = F.length();
-        for (int k = 0; k < segs; k++) {
-            int off = base + k * stride, i = 0;
-            for (; i < full; i += step) {
-                LongVector l = FloatVector.fromArray(F, a, off + i).reinterpretAsLongs();
-                LongVector ea = l.and(ABS);
-                LongVector oa = l.lanewise(VectorOperators.LSHR, 32).and(ABS);
-                big = big.max(ea).max(oa);
-                LongVector eb = ea.lanewise(VectorOperators.LSHL, 29)
-                        .or(l.lanewise(VectorOperators.LSHL, 32).and(SIGN));
-                LongVector ob = oa.lanewise(VectorOperators.LSHL, 29).or(l.and(SIGN));
-                DoubleVector ed = eb.reinterpretAsDoubles().mul(SCALE).sub(m);
-                DoubleVector odd = ob.reinterpretAsDoubles().mul(SCALE).sub(m);
-                ev = ev.add(ed.mul(ed));
-                od = od.add(odd.mul(odd));
+        int full = F.loopBound(len), total = segs * (full / F.length());
+        for (int t = 0, off = base, i = 0; t < total; t++) {
+            LongVector l = FloatVector.fromArray(F, a, off + i).reinterpretAsLongs();
+            LongVector ea = l.and(ABS);
+            LongVector oa = l.lanewise(VectorOperators.LSHR, 32).and(ABS);
+            big = big.max(ea).max(oa);
+            LongVector eb = ea.lanewise(VectorOperators.LSHL, 29)
+                    .or(l.lanewise(VectorOperators.LSHL, 32).and(SIGN));
+            LongVector ob = oa.lanewise(VectorOperators.LSHL, 29).or(l.and(SIGN));
+            DoubleVector ed = eb.reinterpretAsDoubles().mul(SCALE).sub(m);
+            DoubleVector odd = ob.reinterpretAsDoubles().mul(SCALE).sub(m);
+            ev = ev.add(ed.mul(ed));
+            od = od.add(odd.mul(odd));
+            i += F.length();
+            if (i == full) {
+                i = 0;
+                off += stride;
             }
-            for (; i < len; i++) {
-                double d = a[off + i] - m;
+        }
+        double rest = 0;
+        for (int k = 0; k < segs; k++) {
+            for (int j = base + k * stride + full, end = base + k * stride + len; j < end; j++) {
+                double d = a[j] - m;
                 rest += d * d;
             }
         }
@@ -113,35 +124,40 @@ final class NormVector {
         DoubleVector ev = DoubleVector.zero(D), od = DoubleVector.zero(D);
         DoubleVector pv = DoubleVector.zero(D), pd = DoubleVector.zero(D);
         LongVector big = LongVector.zero(L);
-        double rest = 0, prest = 0;
-        int full = F.loopBound(len), step = F.length();
-        for (int k = 0; k < segs; k++) {
-            int go = gBase + k * stride, xo = xBase + k * stride, i = 0;
-            for (; i < full; i += step) {
-                LongVector gl = FloatVector.fromArray(F, g, go + i).reinterpretAsLongs();
-                LongVector xl = FloatVector.fromArray(F, x, xo + i).reinterpretAsLongs();
-                LongVector gea = gl.and(ABS);
-                LongVector goa = gl.lanewise(VectorOperators.LSHR, 32).and(ABS);
-                LongVector xea = xl.and(ABS);
-                LongVector xoa = xl.lanewise(VectorOperators.LSHR, 32).and(ABS);
-                big = big.max(gea).max(goa).max(xea).max(xoa);
-                DoubleVector ge = gea.lanewise(VectorOperators.LSHL, 29)
-                        .or(gl.lanewise(VectorOperators.LSHL, 32).and(SIGN)).reinterpretAsDoubles().mul(SCALE);
-                DoubleVector gd = goa.lanewise(VectorOperators.LSHL, 29).or(gl.and(SIGN))
-                        .reinterpretAsDoubles().mul(SCALE);
-                DoubleVector xe = xea.lanewise(VectorOperators.LSHL, 29)
-                        .or(xl.lanewise(VectorOperators.LSHL, 32).and(SIGN)).reinterpretAsDoubles().mul(SCALE).sub(m);
-                DoubleVector xd = xoa.lanewise(VectorOperators.LSHL, 29).or(xl.and(SIGN))
-                        .reinterpretAsDoubles().mul(SCALE).sub(m);
-                ev = ev.add(ge);
-                od = od.add(gd);
-                pv = pv.add(ge.mul(xe));
-                pd = pd.add(gd.mul(xd));
+        int full = F.loopBound(len), total = segs * (full / F.length());
+        for (int t = 0, go = gBase, xo = xBase, i = 0; t < total; t++) {
+            LongVector gl = FloatVector.fromArray(F, g, go + i).reinterpretAsLongs();
+            LongVector xl = FloatVector.fromArray(F, x, xo + i).reinterpretAsLongs();
+            LongVector gea = gl.and(ABS);
+            LongVector goa = gl.lanewise(VectorOperators.LSHR, 32).and(ABS);
+            LongVector xea = xl.and(ABS);
+            LongVector xoa = xl.lanewise(VectorOperators.LSHR, 32).and(ABS);
+            big = big.max(gea).max(goa).max(xea).max(xoa);
+            DoubleVector ge = gea.lanewise(VectorOperators.LSHL, 29)
+                    .or(gl.lanewise(VectorOperators.LSHL, 32).and(SIGN)).reinterpretAsDoubles().mul(SCALE);
+            DoubleVector gd = goa.lanewise(VectorOperators.LSHL, 29).or(gl.and(SIGN))
+                    .reinterpretAsDoubles().mul(SCALE);
+            DoubleVector xe = xea.lanewise(VectorOperators.LSHL, 29)
+                    .or(xl.lanewise(VectorOperators.LSHL, 32).and(SIGN)).reinterpretAsDoubles().mul(SCALE).sub(m);
+            DoubleVector xd = xoa.lanewise(VectorOperators.LSHL, 29).or(xl.and(SIGN))
+                    .reinterpretAsDoubles().mul(SCALE).sub(m);
+            ev = ev.add(ge);
+            od = od.add(gd);
+            pv = pv.add(ge.mul(xe));
+            pd = pd.add(gd.mul(xd));
+            i += F.length();
+            if (i == full) {
+                i = 0;
+                go += stride;
+                xo += stride;
             }
-            for (; i < len; i++) {
-                double gv = g[go + i];
+        }
+        double rest = 0, prest = 0;
+        for (int k = 0; k < segs; k++) {
+            for (int j = full, go = gBase + k * stride, xo = xBase + k * stride; j < len; j++) {
+                double gv = g[go + j];
                 rest += gv;
-                prest += gv * (x[xo + i] - m);
+                prest += gv * (x[xo + j] - m);
             }
         }
         if (big.reduceLanes(VectorOperators.MAX) >= NON_FINITE) {
@@ -165,43 +181,49 @@ final class NormVector {
         DoubleVector ev = DoubleVector.zero(D), od = DoubleVector.zero(D);
         DoubleVector pv = DoubleVector.zero(D), pd = DoubleVector.zero(D);
         LongVector big = LongVector.zero(L);
-        double rest = 0, prest = 0;
-        int full = F.loopBound(len), step = F.length();
-        for (int k = 0; k < segs; k++) {
-            int go = gBase + k * stride, xo = xBase + k * stride, wk = wo + k * len, i = 0;
-            for (; i < full; i += step) {
-                LongVector gl = FloatVector.fromArray(F, g, go + i).reinterpretAsLongs();
-                LongVector xl = FloatVector.fromArray(F, x, xo + i).reinterpretAsLongs();
-                LongVector gea = gl.and(ABS);
-                LongVector goa = gl.lanewise(VectorOperators.LSHR, 32).and(ABS);
-                LongVector xea = xl.and(ABS);
-                LongVector xoa = xl.lanewise(VectorOperators.LSHR, 32).and(ABS);
-                big = big.max(gea).max(goa).max(xea).max(xoa);
-                DoubleVector ge = gea.lanewise(VectorOperators.LSHL, 29)
-                        .or(gl.lanewise(VectorOperators.LSHL, 32).and(SIGN)).reinterpretAsDoubles().mul(SCALE);
-                DoubleVector gd = goa.lanewise(VectorOperators.LSHL, 29).or(gl.and(SIGN))
-                        .reinterpretAsDoubles().mul(SCALE);
-                LongVector wl = FloatVector.fromArray(F, w, wk + i).reinterpretAsLongs();
-                LongVector wea = wl.and(ABS);
-                LongVector woa = wl.lanewise(VectorOperators.LSHR, 32).and(ABS);
-                big = big.max(wea).max(woa);
-                ge = ge.mul(wea.lanewise(VectorOperators.LSHL, 29)
-                        .or(wl.lanewise(VectorOperators.LSHL, 32).and(SIGN)).reinterpretAsDoubles().mul(SCALE));
-                gd = gd.mul(woa.lanewise(VectorOperators.LSHL, 29).or(wl.and(SIGN))
-                        .reinterpretAsDoubles().mul(SCALE));
-                DoubleVector xe = xea.lanewise(VectorOperators.LSHL, 29)
-                        .or(xl.lanewise(VectorOperators.LSHL, 32).and(SIGN)).reinterpretAsDoubles().mul(SCALE).sub(m);
-                DoubleVector xd = xoa.lanewise(VectorOperators.LSHL, 29).or(xl.and(SIGN))
-                        .reinterpretAsDoubles().mul(SCALE).sub(m);
-                ev = ev.add(ge);
-                od = od.add(gd);
-                pv = pv.add(ge.mul(xe));
-                pd = pd.add(gd.mul(xd));
+        int full = F.loopBound(len), total = segs * (full / F.length());
+        for (int t = 0, go = gBase, xo = xBase, wk = wo, i = 0; t < total; t++) {
+            LongVector gl = FloatVector.fromArray(F, g, go + i).reinterpretAsLongs();
+            LongVector xl = FloatVector.fromArray(F, x, xo + i).reinterpretAsLongs();
+            LongVector gea = gl.and(ABS);
+            LongVector goa = gl.lanewise(VectorOperators.LSHR, 32).and(ABS);
+            LongVector xea = xl.and(ABS);
+            LongVector xoa = xl.lanewise(VectorOperators.LSHR, 32).and(ABS);
+            big = big.max(gea).max(goa).max(xea).max(xoa);
+            DoubleVector ge = gea.lanewise(VectorOperators.LSHL, 29)
+                    .or(gl.lanewise(VectorOperators.LSHL, 32).and(SIGN)).reinterpretAsDoubles().mul(SCALE);
+            DoubleVector gd = goa.lanewise(VectorOperators.LSHL, 29).or(gl.and(SIGN))
+                    .reinterpretAsDoubles().mul(SCALE);
+            LongVector wl = FloatVector.fromArray(F, w, wk + i).reinterpretAsLongs();
+            LongVector wea = wl.and(ABS);
+            LongVector woa = wl.lanewise(VectorOperators.LSHR, 32).and(ABS);
+            big = big.max(wea).max(woa);
+            ge = ge.mul(wea.lanewise(VectorOperators.LSHL, 29)
+                    .or(wl.lanewise(VectorOperators.LSHL, 32).and(SIGN)).reinterpretAsDoubles().mul(SCALE));
+            gd = gd.mul(woa.lanewise(VectorOperators.LSHL, 29).or(wl.and(SIGN))
+                    .reinterpretAsDoubles().mul(SCALE));
+            DoubleVector xe = xea.lanewise(VectorOperators.LSHL, 29)
+                    .or(xl.lanewise(VectorOperators.LSHL, 32).and(SIGN)).reinterpretAsDoubles().mul(SCALE).sub(m);
+            DoubleVector xd = xoa.lanewise(VectorOperators.LSHL, 29).or(xl.and(SIGN))
+                    .reinterpretAsDoubles().mul(SCALE).sub(m);
+            ev = ev.add(ge);
+            od = od.add(gd);
+            pv = pv.add(ge.mul(xe));
+            pd = pd.add(gd.mul(xd));
+            i += F.length();
+            if (i == full) {
+                i = 0;
+                go += stride;
+                xo += stride;
+                wk += len;
             }
-            for (; i < len; i++) {
-                double gv = (double) g[go + i] * w[wk + i];
+        }
+        double rest = 0, prest = 0;
+        for (int k = 0; k < segs; k++) {
+            for (int j = full, go = gBase + k * stride, xo = xBase + k * stride, wk = wo + k * len; j < len; j++) {
+                double gv = (double) g[go + j] * w[wk + j];
                 rest += gv;
-                prest += gv * (x[xo + i] - m);
+                prest += gv * (x[xo + j] - m);
             }
         }
         if (big.reduceLanes(VectorOperators.MAX) >= NON_FINITE) {
