@@ -26,7 +26,7 @@ final class NormStats {
 
     /** A scratch array for the sums of one thread. */
     static double[] scratch() {
-        return new double[2 * LANES];
+        return new double[LANES];
     }
 
     // ------------------------------------------------------------------ float32 statistics
@@ -46,17 +46,48 @@ final class NormStats {
     /**
      * {@code sum(g * w)} into {@code res[0]} and {@code sum(g * w * (x - m))} into {@code res[1]} over the row (g and
      * x in the same geometry), w per element from {@code w[wo + j]} (j counting the row's elements, segment after
-     * segment), or 1 when w is null.
+     * segment), or 1 when w is null. Four interleaved accumulators for each sum, in plain Java on every path: a
+     * Vector API version (as {@link NormVector}'s) measured slower inside W6 than this loop.
      */
     static void gradientSums(float[] g, int gBase, float[] x, int xBase, int segs, int len, int stride, double m,
-                             float[] w, int wo, double[] lanes, double[] res) {
-        if (!VECTOR) {
-            gradientSumsPlain(g, gBase, x, xBase, segs, len, stride, m, w, wo, lanes, LANES, res);
-        } else if (w == null) {
-            NormVector.gradientSums(g, gBase, x, xBase, segs, len, stride, m, lanes, res);
-        } else {
-            NormVector.gradientSumsWeighted(g, gBase, x, xBase, segs, len, stride, m, w, wo, lanes, res);
+                             float[] w, int wo, double[] res) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0, p0 = 0, p1 = 0, p2 = 0, p3 = 0;
+        for (int k = 0; k < segs; k++) {
+            int go = gBase + k * stride, xo = xBase + k * stride, wk = wo + k * len, i = 0;
+            if (w == null) {
+                for (; i + 3 < len; i += 4) {
+                    double g0 = g[go + i], g1 = g[go + i + 1], g2 = g[go + i + 2], g3 = g[go + i + 3];
+                    s0 += g0;
+                    s1 += g1;
+                    s2 += g2;
+                    s3 += g3;
+                    p0 += g0 * (x[xo + i] - m);
+                    p1 += g1 * (x[xo + i + 1] - m);
+                    p2 += g2 * (x[xo + i + 2] - m);
+                    p3 += g3 * (x[xo + i + 3] - m);
+                }
+            } else {
+                for (; i + 3 < len; i += 4) {
+                    double g0 = (double) g[go + i] * w[wk + i], g1 = (double) g[go + i + 1] * w[wk + i + 1];
+                    double g2 = (double) g[go + i + 2] * w[wk + i + 2], g3 = (double) g[go + i + 3] * w[wk + i + 3];
+                    s0 += g0;
+                    s1 += g1;
+                    s2 += g2;
+                    s3 += g3;
+                    p0 += g0 * (x[xo + i] - m);
+                    p1 += g1 * (x[xo + i + 1] - m);
+                    p2 += g2 * (x[xo + i + 2] - m);
+                    p3 += g3 * (x[xo + i + 3] - m);
+                }
+            }
+            for (; i < len; i++) {
+                double gv = w == null ? g[go + i] : (double) g[go + i] * w[wk + i];
+                s0 += gv;
+                p0 += gv * (x[xo + i] - m);
+            }
         }
+        res[0] = (s0 + s1) + (s2 + s3);
+        res[1] = (p0 + p1) + (p2 + p3);
     }
 
     /** {@link #sum} in plain Java with {@code lanes} accumulators (even); the reference for the vector version. */
@@ -100,35 +131,6 @@ final class NormStats {
             }
         }
         return combine(acc, 0, lanes, rest);
-    }
-
-    /** {@link #gradientSums} in plain Java, as {@link #sumPlain}; acc holds {@code 2 * lanes}. */
-    static void gradientSumsPlain(float[] g, int gBase, float[] x, int xBase, int segs, int len, int stride, double m,
-                                  float[] w, int wo, double[] acc, int lanes, double[] res) {
-        java.util.Arrays.fill(acc, 0, 2 * lanes, 0.0);
-        int half = lanes / 2, full = len - len % lanes;
-        double rest = 0, prest = 0;
-        for (int k = 0; k < segs; k++) {
-            int go = gBase + k * stride, xo = xBase + k * stride, wk = wo + k * len, i = 0;
-            for (; i < full; i += lanes) {
-                for (int j = 0; j < half; j++) {
-                    int e = i + 2 * j, o = e + 1;
-                    double ge = w == null ? g[go + e] : (double) g[go + e] * w[wk + e];
-                    double gd = w == null ? g[go + o] : (double) g[go + o] * w[wk + o];
-                    acc[j] += ge;
-                    acc[half + j] += gd;
-                    acc[lanes + j] += ge * (x[xo + e] - m);
-                    acc[lanes + half + j] += gd * (x[xo + o] - m);
-                }
-            }
-            for (; i < len; i++) {
-                double gv = w == null ? g[go + i] : (double) g[go + i] * w[wk + i];
-                rest += gv;
-                prest += gv * (x[xo + i] - m);
-            }
-        }
-        res[0] = combine(acc, 0, lanes, rest);
-        res[1] = combine(acc, lanes, lanes, prest);
     }
 
     /** acc[from, from + count) first to last, then rest. */

@@ -86,7 +86,7 @@ final class Norms {
         Object we = perChannel ? null : expanded(sh, w);
         if (dx != null || perChannel) {
             Parallel.forRange(rows, 8L * len, (from, to) -> {
-                double[] lanes = NormStats.scratch(), res = new double[2];
+                double[] res = new double[2];
                 for (int r = from; r < to; r++) {
                     Row row = new Row(sh, r);
                     int gb = go + row.base, xb = xo + row.base, wo = perChannel ? 0 : (r % sh.groups()) * len;
@@ -94,7 +94,7 @@ final class Norms {
                     // res: sum(g * w) and sum(g * w * (x - m)), w the weight (group and layer norm) or 1
                     if (f32) {
                         NormStats.gradientSums(g.f(), gb, x.f(), xb, row.segs, row.len, row.stride, m, (float[]) we,
-                                wo, lanes, res);
+                                wo, res);
                     } else {
                         NormStats.gradientSums(g.d(), gb, x.d(), xb, row.segs, row.len, row.stride, m, (double[]) we,
                                 wo, res);
