@@ -5,14 +5,16 @@ package dev.autograd4j.cpu;
  * contiguous elements, segment k from {@code base + k * stride} (a channel of batch norm: one segment per sample;
  * a group or layer norm row: one segment).
  *
- * <p>Float32 statistics are double sums in a fixed order: each segment's whole blocks of {@link #LANES} elements
- * go to {@link #LANES} accumulators (the even elements of a block to the first half in order, the odd ones to the
- * second half, as a vector unit widening floats to doubles holds them), the elements after the last whole block
- * of a segment to one more accumulator in order; the result is the accumulators first to last, then that one. The
- * order depends only on the row's shape, so the bits are the same on every JIT tier and thread count (a row never
- * splits between threads), and {@link NormVector} (when the Vector API is there) gives the same bits as the plain
- * loops here. The elementwise passes of float32 rows run in float (the per-row constants rounded once, as
- * PyTorch's CPU kernels do), as plain loops over contiguous runs that C2 vectorizes. Float64 rows run in double
+ * <p>The forward's float32 statistics are double sums in a fixed order: each segment's whole blocks of
+ * {@link #LANES} elements go to {@link #LANES} accumulators (the even elements of a block to the first half in
+ * order, the odd ones to the second half, as a vector unit widening floats to doubles holds them), the elements
+ * after the last whole block of a segment to one more accumulator in order; the result is the accumulators first
+ * to last, then that one. The order depends only on the row's shape, so the bits are the same on every JIT tier
+ * and thread count (a row never splits between threads), and {@link NormVector} (when the Vector API is there)
+ * gives the same bits as the plain loops here. The backward's two gradient sums are plain loops with four
+ * interleaved accumulators each (in W6 that pass is bound by reading g and x from memory; a Vector API twin
+ * measured slower there). The elementwise passes of float32 rows run in float (the per-row constants rounded once,
+ * as PyTorch's CPU kernels do), as plain loops over contiguous runs that C2 vectorizes. Float64 rows run in double
  * with four interleaved accumulators combined in a fixed order.
  */
 final class NormStats {
