@@ -14,6 +14,8 @@ import java.util.Arrays;
 final class Windows {
     /** Whether 2 x 2 max pooling runs {@code VectorPooling}: the Vector API is on, with 512-bit vectors. */
     static final boolean VECTOR_POOL = VectorKernels.ENABLED && Gemm.kernelName().startsWith("Vector API (512");
+    /** Whether float im2col and col2im with a horizontal stride of 1 run {@code VectorWindows}. */
+    static final boolean VECTOR_WINDOWS = VectorKernels.ENABLED;
 
     private Windows() {
     }
@@ -26,9 +28,15 @@ final class Windows {
         if (x.dtype == DType.FLOAT32) {
             float[] a = x.f(), o = out.f();
             float pad = (float) padValue;
+            boolean vector = VECTOR_WINDOWS && g.strideW() == 1;
             Parallel.forRange(planes, plane, (from, to) -> {
+                float[] tmp = vector ? VectorWindows.scratch() : null;
                 for (int p = from; p < to; p++) {
-                    im2colF(a, xo + p * hw, o, oo + p * plane, g, pad);
+                    if (vector) {
+                        VectorWindows.im2colF(a, xo + p * hw, o, oo + p * plane, g, pad, tmp);
+                    } else {
+                        im2colF(a, xo + p * hw, o, oo + p * plane, g, pad);
+                    }
                 }
             });
         } else if (x.dtype == DType.FLOAT64) {
@@ -50,9 +58,15 @@ final class Windows {
         int hw = g.height() * g.width(), plane = g.taps() * g.positions();
         if (cols.dtype == DType.FLOAT32) {
             float[] c = cols.f(), o = out.f();
+            boolean vector = VECTOR_WINDOWS && g.strideW() == 1;
             Parallel.forRange(planes, plane, (from, to) -> {
+                float[] tmp = vector ? VectorWindows.scratch() : null;
                 for (int p = from; p < to; p++) {
-                    col2imF(c, co + p * plane, o, oo + p * hw, g);
+                    if (vector) {
+                        VectorWindows.col2imF(c, co + p * plane, o, oo + p * hw, g, tmp);
+                    } else {
+                        col2imF(c, co + p * plane, o, oo + p * hw, g);
+                    }
                 }
             });
         } else if (cols.dtype == DType.FLOAT64) {
@@ -236,7 +250,7 @@ final class Windows {
         return Math.max(lo, hi);
     }
 
-    private static void im2colF(float[] a, int src, float[] o, int dst, Window2d g, float pad) {
+    static void im2colF(float[] a, int src, float[] o, int dst, Window2d g, float pad) {
         int outH = g.outH(), outW = g.outW(), sw = g.strideW(), width = g.width(), positions = g.positions();
         for (int ki = 0; ki < g.kernelH(); ki++) {
             for (int kj = 0; kj < g.kernelW(); kj++) {
@@ -294,7 +308,7 @@ final class Windows {
         }
     }
 
-    private static void col2imF(float[] c, int src, float[] o, int dst, Window2d g) {
+    static void col2imF(float[] c, int src, float[] o, int dst, Window2d g) {
         int outH = g.outH(), outW = g.outW(), sw = g.strideW(), width = g.width(), positions = g.positions();
         Arrays.fill(o, dst, dst + g.height() * width, 0f);
         for (int ki = 0; ki < g.kernelH(); ki++) {
