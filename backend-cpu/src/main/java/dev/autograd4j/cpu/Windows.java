@@ -214,19 +214,12 @@ final class Windows {
         long[] tp = taps.l();
         double[] gd = grad.dtype == DType.FLOAT64 ? grad.d() : null, od = gd == null ? null : out.d();
         float[] gf = grad.dtype == DType.FLOAT32 ? grad.f() : null, of = gf == null ? null : out.f();
-        if (tiles(g)) {
-            // every input element lies in exactly one window: write each window whole, no zero fill first
-            Parallel.forRange(planes, positions + hw, (from, until) -> {
-                for (int p = from; p < until; p++) {
-                    if (of != null) {
-                        maxPoolBackwardTilesF(gf, go + p * positions, tp, to + p * positions, of, oo + p * hw, g);
-                    } else {
-                        maxPoolBackwardTilesD(gd, go + p * positions, tp, to + p * positions, od, oo + p * hw, g);
-                    }
-                }
-            });
-            return;
+        int[] tapH = new int[g.taps()], tapW = new int[g.taps()]; // a tap's place in its window
+        for (int t = 0; t < g.taps(); t++) {
+            tapH[t] = (t / g.kernelW()) * g.dilationH();
+            tapW[t] = (t % g.kernelW()) * g.dilationW();
         }
+        int outH = g.outH(), outW = g.outW(), height = g.height(), width = g.width();
         Parallel.forRange(planes, positions + hw, (from, until) -> { // each plane is one thread's
             for (int p = from; p < until; p++) {
                 int dst = oo + p * hw;
@@ -235,71 +228,24 @@ final class Windows {
                 } else {
                     Arrays.fill(od, dst, dst + hw, 0d);
                 }
-                for (int l = 0; l < positions; l++) {
-                    int t = (int) tp[to + p * positions + l];
-                    int h = (l / g.outW()) * g.strideH() - g.padTop() + (t / g.kernelW()) * g.dilationH();
-                    int w = (l % g.outW()) * g.strideW() - g.padLeft() + (t % g.kernelW()) * g.dilationW();
-                    if (h < 0 || h >= g.height() || w < 0 || w >= g.width()) {
-                        continue; // an all -inf window whose first tap is padding: no input element won
-                    }
-                    if (of != null) {
-                        of[dst + h * g.width() + w] += gf[go + p * positions + l];
-                    } else {
-                        od[dst + h * g.width() + w] += gd[go + p * positions + l];
+                // the window positions in order, as the general definition adds them; no division per position
+                for (int oh = 0, l = 0; oh < outH; oh++) {
+                    int h0 = oh * g.strideH() - g.padTop();
+                    for (int ow = 0; ow < outW; ow++, l++) {
+                        int t = (int) tp[to + p * positions + l];
+                        int h = h0 + tapH[t], w = ow * g.strideW() - g.padLeft() + tapW[t];
+                        if (h < 0 || h >= height || w < 0 || w >= width) {
+                            continue; // an all -inf window whose first tap is padding: no input element won
+                        }
+                        if (of != null) {
+                            of[dst + h * width + w] += gf[go + p * positions + l];
+                        } else {
+                            od[dst + h * width + w] += gd[go + p * positions + l];
+                        }
                     }
                 }
             }
         });
-    }
-
-    /** Whether the windows cover the image exactly once: stride = kernel, no padding or dilation, no remainder. */
-    static boolean tiles(Window2d g) {
-        return g.strideH() == g.kernelH() && g.strideW() == g.kernelW() && g.padTop() == 0 && g.padLeft() == 0
-                && g.dilationH() == 1 && g.dilationW() == 1 && g.outH() * g.kernelH() == g.height()
-                && g.outW() * g.kernelW() == g.width();
-    }
-
-    /** Max pooling's gradient over a plane whose windows tile it: the window's winner gets the gradient, the rest 0. */
-    private static void maxPoolBackwardTilesF(float[] grad, int gAt, long[] taps, int tAt, float[] o, int dst,
-                                              Window2d g) {
-        int kh = g.kernelH(), kw = g.kernelW(), width = g.width(), outW = g.outW();
-        for (int oh = 0; oh < g.outH(); oh++) {
-            for (int ow = 0; ow < outW; ow++) {
-                int l = oh * outW + ow, win = (int) taps[tAt + l], corner = dst + oh * kh * width + ow * kw;
-                float v = 0f + grad[gAt + l]; // the bits of an add into zeros: -0 becomes +0
-                if (kh == 2 && kw == 2) {
-                    o[corner] = win == 0 ? v : 0f;
-                    o[corner + 1] = win == 1 ? v : 0f;
-                    o[corner + width] = win == 2 ? v : 0f;
-                    o[corner + width + 1] = win == 3 ? v : 0f;
-                    continue;
-                }
-                for (int t = 0; t < kh * kw; t++) {
-                    o[corner + (t / kw) * width + t % kw] = t == win ? v : 0f;
-                }
-            }
-        }
-    }
-
-    private static void maxPoolBackwardTilesD(double[] grad, int gAt, long[] taps, int tAt, double[] o, int dst,
-                                              Window2d g) {
-        int kh = g.kernelH(), kw = g.kernelW(), width = g.width(), outW = g.outW();
-        for (int oh = 0; oh < g.outH(); oh++) {
-            for (int ow = 0; ow < outW; ow++) {
-                int l = oh * outW + ow, win = (int) taps[tAt + l], corner = dst + oh * kh * width + ow * kw;
-                double v = 0d + grad[gAt + l]; // the bits of an add into zeros: -0 becomes +0
-                if (kh == 2 && kw == 2) {
-                    o[corner] = win == 0 ? v : 0d;
-                    o[corner + 1] = win == 1 ? v : 0d;
-                    o[corner + width] = win == 2 ? v : 0d;
-                    o[corner + width + 1] = win == 3 ? v : 0d;
-                    continue;
-                }
-                for (int t = 0; t < kh * kw; t++) {
-                    o[corner + (t / kw) * width + t % kw] = t == win ? v : 0d;
-                }
-            }
-        }
     }
 
     /** The first window position {@code ow} whose column {@code w0 + ow * sw} is at least 0. */
