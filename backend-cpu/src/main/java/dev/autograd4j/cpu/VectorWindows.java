@@ -97,6 +97,13 @@ final class VectorWindows {
         int dh = g.dilationH(), dw = g.dilationW();
         int planeEnd = dst + height * width;
         int[] rows = new int[kh];
+        // one read per cache line, in order, before the gather reads the plane's columns as kernelH * kernelW
+        // interleaved streams, more than the hardware prefetcher follows when the columns come from memory
+        int end = src + g.taps() * positions, bits = 0;
+        for (int i = src; i < end; i += 16) {
+            bits |= Float.floatToRawIntBits(c[i]);
+        }
+        tmp[0] = bits;
         FloatVector iota = FloatVector.fromArray(F, IOTA, 0);
         FloatVector zero = FloatVector.zero(F);
         for (int h = 0; h < height; h++) {
