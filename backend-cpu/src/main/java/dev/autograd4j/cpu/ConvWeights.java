@@ -43,25 +43,20 @@ final class ConvWeights {
             return false;
         }
         int vl = VectorConv.VL, pp = (p + vl - 1) / vl * vl, ok = o * k;
+        int o4 = (o + 3) / 4 * 4, k4 = (k + 3) / 4 * 4, block = o4 * k4 * vl; // a block's lanes, padded to 4 x 4
         int blocks = (n + SAMPLES_PER_BLOCK - 1) / SAMPLES_PER_BLOCK;
-        float[] part = new float[blocks * ok * vl];
+        float[] part = new float[blocks * block];
         float[] xa = x.f(), ga = grad.f();
         int xo = xLayout.offset(), go = gradLayout.offset();
-        boolean vectorIm2col = g.strideW() == 1;
         Parallel.forRange(blocks, (long) SAMPLES_PER_BLOCK * ok * pp, (from, to) -> {
             float[] cols = new float[k * pp]; // the tails past p stay zero
             float[] raw = pp == p ? cols : new float[k * p];
             float[] gpad = pp == p ? null : new float[o * pp];
-            float[] tmp = VectorWindows.scratch();
             for (int b = from; b < to; b++) {
                 for (int s = b * SAMPLES_PER_BLOCK; s < Math.min(n, (b + 1) * SAMPLES_PER_BLOCK); s++) {
                     for (int ch = 0; ch < c; ch++) {
                         int src = xo + (s * c + ch) * hw;
-                        if (vectorIm2col) {
-                            VectorWindows.im2colF(xa, src, raw, ch * taps * p, g, 0f, tmp);
-                        } else {
-                            Windows.im2colF(xa, src, raw, ch * taps * p, g, 0f);
-                        }
+                        Windows.im2colF(xa, src, raw, ch * taps * p, g, 0f);
                     }
                     float[] gsrc = ga;
                     int gBase = go + s * o * p;
@@ -77,7 +72,7 @@ final class ConvWeights {
                     }
                     for (int ob = 0; ob < o; ob += 4) {
                         for (int kb = 0; kb < k; kb += 4) {
-                            VectorConv.dot4x4(gsrc, gBase, pp, o, ob, cols, 0, pp, k, kb, pp, part, b * ok * vl);
+                            VectorConv.dot4x4(gsrc, gBase, pp, o, ob, cols, 0, pp, k, kb, pp, part, b * block, k4);
                         }
                     }
                 }
@@ -88,7 +83,7 @@ final class ConvWeights {
         for (int i = 0; i < ok; i++) {
             double sum = 0;
             for (int b = 0; b < blocks; b++) {
-                int at = (b * ok + i) * vl;
+                int at = b * block + ((i / k) * k4 + i % k) * vl;
                 for (int l = 0; l < vl; l++) {
                     sum += part[at + l];
                 }

@@ -22,12 +22,13 @@ final class VectorConv {
     /**
      * For rows {@code o0..o0+3} of g (clamped to {@code rowsG - 1}; row r at {@code g[gBase + r * gStride]}) and rows
      * {@code k0..k0+3} of c (clamped to {@code rowsC - 1}; row r at {@code c[cBase + r * cStride]}), both {@code len}
-     * long (a multiple of {@link #VL}): {@code part[partBase + ((o * rowsC) + k) * VL + lane] += sum over p = lane (mod VL) of
-     * g[o][p] * c[k][p]}, each product fused into the lane's running sum in order of p, for the pairs inside the
-     * matrices.
+     * long (a multiple of {@link #VL}): {@code part[partBase + ((o * partStride) + k) * VL + lane] += sum over p = lane
+     * (mod VL) of g[o][p] * c[k][p]}, each product fused into the lane's running sum in order of p. All 16 pairs are
+     * stored: part must have room for rows {@code o0 + 3} and columns {@code k0 + 3} ({@code partStride} at least
+     * {@code k0 + 4}); the pairs past the matrices hold clamped rows' sums, to be ignored.
      */
     static void dot4x4(float[] g, int gBase, int gStride, int rowsG, int o0, float[] c, int cBase, int cStride,
-                       int rowsC, int k0, int len, float[] part, int partBase) {
+                       int rowsC, int k0, int len, float[] part, int partBase, int partStride) {
         int g0 = gBase + Math.min(o0, rowsG - 1) * gStride, g1 = gBase + Math.min(o0 + 1, rowsG - 1) * gStride;
         int g2 = gBase + Math.min(o0 + 2, rowsG - 1) * gStride, g3 = gBase + Math.min(o0 + 3, rowsG - 1) * gStride;
         int c0 = cBase + Math.min(k0, rowsC - 1) * cStride, c1 = cBase + Math.min(k0 + 1, rowsC - 1) * cStride;
@@ -60,70 +61,24 @@ final class VectorConv {
             a32 = y.fma(x2, a32);
             a33 = y.fma(x3, a33);
         }
-        int rows = Math.min(4, rowsG - o0), cols = Math.min(4, rowsC - k0);
-        int at = partBase + (o0 * rowsC + k0) * VL, next = rowsC * VL, q;
-        // each pair written out: a vector chosen by a branch, or passed to a helper, may be boxed
-        q = at;
-        FloatVector.fromArray(F, part, q).add(a00).intoArray(part, q);
-        if (cols > 1) {
-            q = at + VL;
-            FloatVector.fromArray(F, part, q).add(a01).intoArray(part, q);
-        }
-        if (cols > 2) {
-            q = at + 2 * VL;
-            FloatVector.fromArray(F, part, q).add(a02).intoArray(part, q);
-        }
-        if (cols > 3) {
-            q = at + 3 * VL;
-            FloatVector.fromArray(F, part, q).add(a03).intoArray(part, q);
-        }
-        if (rows > 1) {
-            q = at + next;
-            FloatVector.fromArray(F, part, q).add(a10).intoArray(part, q);
-        }
-        if (rows > 1 && cols > 1) {
-            q = at + next + VL;
-            FloatVector.fromArray(F, part, q).add(a11).intoArray(part, q);
-        }
-        if (rows > 1 && cols > 2) {
-            q = at + next + 2 * VL;
-            FloatVector.fromArray(F, part, q).add(a12).intoArray(part, q);
-        }
-        if (rows > 1 && cols > 3) {
-            q = at + next + 3 * VL;
-            FloatVector.fromArray(F, part, q).add(a13).intoArray(part, q);
-        }
-        if (rows > 2) {
-            q = at + 2 * next;
-            FloatVector.fromArray(F, part, q).add(a20).intoArray(part, q);
-        }
-        if (rows > 2 && cols > 1) {
-            q = at + 2 * next + VL;
-            FloatVector.fromArray(F, part, q).add(a21).intoArray(part, q);
-        }
-        if (rows > 2 && cols > 2) {
-            q = at + 2 * next + 2 * VL;
-            FloatVector.fromArray(F, part, q).add(a22).intoArray(part, q);
-        }
-        if (rows > 2 && cols > 3) {
-            q = at + 2 * next + 3 * VL;
-            FloatVector.fromArray(F, part, q).add(a23).intoArray(part, q);
-        }
-        if (rows > 3) {
-            q = at + 3 * next;
-            FloatVector.fromArray(F, part, q).add(a30).intoArray(part, q);
-        }
-        if (rows > 3 && cols > 1) {
-            q = at + 3 * next + VL;
-            FloatVector.fromArray(F, part, q).add(a31).intoArray(part, q);
-        }
-        if (rows > 3 && cols > 2) {
-            q = at + 3 * next + 2 * VL;
-            FloatVector.fromArray(F, part, q).add(a32).intoArray(part, q);
-        }
-        if (rows > 3 && cols > 3) {
-            q = at + 3 * next + 3 * VL;
-            FloatVector.fromArray(F, part, q).add(a33).intoArray(part, q);
-        }
+        // every pair stored, the ones past the matrices into padding the caller ignores: no branch to deoptimize on
+        int r0 = partBase + (o0 * partStride + k0) * VL, r1 = r0 + partStride * VL, r2 = r1 + partStride * VL;
+        int r3 = r2 + partStride * VL;
+        FloatVector.fromArray(F, part, r0).add(a00).intoArray(part, r0);
+        FloatVector.fromArray(F, part, r0 + VL).add(a01).intoArray(part, r0 + VL);
+        FloatVector.fromArray(F, part, r0 + 2 * VL).add(a02).intoArray(part, r0 + 2 * VL);
+        FloatVector.fromArray(F, part, r0 + 3 * VL).add(a03).intoArray(part, r0 + 3 * VL);
+        FloatVector.fromArray(F, part, r1).add(a10).intoArray(part, r1);
+        FloatVector.fromArray(F, part, r1 + VL).add(a11).intoArray(part, r1 + VL);
+        FloatVector.fromArray(F, part, r1 + 2 * VL).add(a12).intoArray(part, r1 + 2 * VL);
+        FloatVector.fromArray(F, part, r1 + 3 * VL).add(a13).intoArray(part, r1 + 3 * VL);
+        FloatVector.fromArray(F, part, r2).add(a20).intoArray(part, r2);
+        FloatVector.fromArray(F, part, r2 + VL).add(a21).intoArray(part, r2 + VL);
+        FloatVector.fromArray(F, part, r2 + 2 * VL).add(a22).intoArray(part, r2 + 2 * VL);
+        FloatVector.fromArray(F, part, r2 + 3 * VL).add(a23).intoArray(part, r2 + 3 * VL);
+        FloatVector.fromArray(F, part, r3).add(a30).intoArray(part, r3);
+        FloatVector.fromArray(F, part, r3 + VL).add(a31).intoArray(part, r3 + VL);
+        FloatVector.fromArray(F, part, r3 + 2 * VL).add(a32).intoArray(part, r3 + 2 * VL);
+        FloatVector.fromArray(F, part, r3 + 3 * VL).add(a33).intoArray(part, r3 + 3 * VL);
     }
 }

@@ -7,19 +7,22 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Vector API im2col and col2im of one float plane with a horizontal stride of 1 (every convolution of the MNIST CNN).
- * Only reached from {@link Windows} after {@link VectorKernels#ENABLED}, so its Vector API classes are never loaded
+ * Vector API col2im of one float plane with a horizontal stride of 1 (every convolution of the MNIST CNN). Only
+ * reached from {@link Windows} after {@link VectorKernels#ENABLED}, so its Vector API classes are never loaded
  * without the module.
- *
- * <p>Both write a plane in ascending order with whole vectors: a vector that runs past the end of a row spills into
- * the next row, which is written afterwards, so only a vector that would cross the end of the plane (whose next
- * plane another thread may own) is stored through a scratch array. Lanes that fall outside the image or outside a
- * row of columns are masked: im2col puts the padding value there, col2im adds +0.
  *
  * <p>col2im gathers instead of scattering: each output element is the sum, in the order of the taps, of the columns
  * that cover it, starting from +0, so it gets the same adds in the same order as the scalar loop of {@link Windows}
- * (which adds each tap's row into a zero-filled plane), and the same bits; adding +0 in a masked lane changes no
- * sum, which is never -0 when it starts at +0. The plane is fully written, so no zero fill comes first.
+ * (which adds each tap's row into a zero-filled plane), and the same bits; a lane outside a row of columns is masked
+ * to +0, which changes no sum (never -0 when it starts at +0). The plane is fully written, so no zero fill comes
+ * first. Rows are written in ascending order with whole vectors: one that runs past the end of a row spills into the
+ * next row, written afterwards; only one that would cross the end of the plane (whose next plane another thread may
+ * own) goes through a scratch array.
+ *
+ * <p>The vector work is free of branches that merge vectors (JDK 17's C2 boxes such a vector and falls back to the
+ * Java lane loops) and of rarely taken branches (a first hit after compilation deoptimizes to the interpreter, where
+ * every vector operation is ~100x slower): the caller takes a plane here only when every whole-vector read stays in
+ * the array ({@link #readsInside}), the scalar loop otherwise.
  */
 final class VectorWindows {
     /** Must be static final: a species read from a field the JIT cannot fold is ~60x slower. */
@@ -36,60 +39,27 @@ final class VectorWindows {
     private VectorWindows() {
     }
 
+    /**
+     * Whether every whole-vector read of {@link #col2imF} for the plane at {@code c[src ..]} stays inside an array of
+     * {@code length}: the reads start at most {@code (kernelW - 1) * dilationW} before the plane and end at most a
+     * vector, a row and the left padding after it.
+     */
+    static boolean readsInside(int src, Window2d g, int length) {
+        long lo = (long) src - (long) (g.kernelW() - 1) * g.dilationW();
+        long hi = (long) src + (long) g.taps() * g.positions() + g.padLeft() + g.width() + VL;
+        return lo >= 0 && hi <= length;
+    }
+
     /** A scratch array for the plane functions: a vector's lanes. */
     static float[] scratch() {
         return new float[VL];
     }
 
     /**
-     * The columns {@code o[dst ..]} ({@code taps x positions}) of the plane at {@code a[src ..]}; stride W must be 1.
-     * The vector work is branch free (every lane masked, the rare load that would leave the array read from a copy):
-     * JDK 17's C2 boxes a vector merged from two branches and falls back to the Java lane loops.
-     */
-    static void im2colF(float[] a, int src, float[] o, int dst, Window2d g, float pad, float[] tmp) {
-        int outH = g.outH(), outW = g.outW(), width = g.width(), height = g.height(), positions = g.positions();
-        int kw = g.kernelW(), sh = g.strideH(), pt = g.padTop(), dh = g.dilationH();
-        int planeEnd = dst + g.taps() * positions;
-        FloatVector iota = FloatVector.fromArray(F, IOTA, 0);
-        FloatVector padv = FloatVector.broadcast(F, pad);
-        for (int t = 0; t < g.taps(); t++) {
-            int ki = t / kw, kj = t % kw;
-            int row = dst + t * positions;
-            int w0 = kj * g.dilationW() - g.padLeft(); // input column of window position 0
-            int lo = Math.min(outW, Math.max(0, -w0)), hi = Math.max(lo, Math.min(outW, width - w0));
-            for (int oh = 0; oh < outH; oh++) {
-                int h = oh * sh - pt + ki * dh;
-                int at = row + oh * outW;
-                boolean inside = h >= 0 && h < height;
-                int line = src + h * width + w0;
-                for (int ow0 = 0; ow0 < outW; ow0 += VL) {
-                    int l = Math.max(lo, ow0) - ow0, r = inside ? Math.min(hi, ow0 + VL) - ow0 : 0;
-                    int base = line + ow0;
-                    boolean ok = base >= 0 && base + VL <= a.length;
-                    if (!ok) {
-                        for (int i = 0; i < VL; i++) {
-                            tmp[i] = i >= l && i < r ? a[base + i] : pad;
-                        }
-                    }
-                    VectorMask<Float> m = iota.compare(VectorOperators.GE, (float) l)
-                            .and(iota.compare(VectorOperators.LT, (float) r));
-                    FloatVector v = padv.blend(FloatVector.fromArray(F, ok ? a : tmp, ok ? base : 0), m);
-                    int to = at + ow0;
-                    boolean fits = to + VL <= planeEnd;
-                    v.intoArray(fits ? o : tmp, fits ? to : 0);
-                    if (!fits) {
-                        System.arraycopy(tmp, 0, o, to, Math.min(VL, outW - ow0));
-                    }
-                }
-            }
-        }
-    }
-
-    /**
      * The image plane {@code o[dst ..]} ({@code height x width}) summed from the columns at {@code c[src ..]}
-     * ({@code taps x positions}); stride W must be 1. Writes every element of the plane. Branch free in the vector
-     * work as {@link #im2colF}, and the sum over the taps is one flat loop: JDK 17's C2 boxes a vector accumulated
-     * through two nested loops (15x slower).
+     * ({@code taps x positions}); stride W must be 1 and {@link #readsInside} true. Writes every element of the
+     * plane. The sum over the taps is one flat loop: JDK 17's C2 boxes a vector accumulated through two nested loops
+     * (15x slower).
      */
     static void col2imF(float[] c, int src, float[] o, int dst, Window2d g, float[] tmp) {
         int outH = g.outH(), outW = g.outW(), width = g.width(), height = g.height(), positions = g.positions();
@@ -122,15 +92,9 @@ final class VectorWindows {
                     int shift = pl - kj * dw; // window position of column w: w + shift
                     int l = Math.max(w0, -shift) - w0, r = Math.min(wEnd, outW - shift) - w0;
                     int base = rows[q] + kj * positions + shift + w0;
-                    boolean ok = base >= 0 && base + VL <= c.length;
-                    if (!ok) {
-                        for (int i = 0; i < VL; i++) {
-                            tmp[i] = i >= l && i < r ? c[base + i] : 0f;
-                        }
-                    }
                     VectorMask<Float> m = iota.compare(VectorOperators.GE, (float) l)
                             .and(iota.compare(VectorOperators.LT, (float) r));
-                    acc = acc.add(zero.blend(FloatVector.fromArray(F, ok ? c : tmp, ok ? base : 0), m));
+                    acc = acc.add(zero.blend(FloatVector.fromArray(F, c, base), m));
                     if (++kj == kw) {
                         kj = 0;
                         q++;

@@ -14,7 +14,7 @@ import java.util.Arrays;
 final class Windows {
     /** Whether 2 x 2 max pooling runs {@code VectorPooling}: the Vector API is on, with 512-bit vectors. */
     static final boolean VECTOR_POOL = VectorKernels.ENABLED && Gemm.kernelName().startsWith("Vector API (512");
-    /** Whether float im2col and col2im with a horizontal stride of 1 run {@code VectorWindows}. */
+    /** Whether float col2im with a horizontal stride of 1 runs {@code VectorWindows}. */
     static final boolean VECTOR_WINDOWS = VectorKernels.ENABLED;
 
     private Windows() {
@@ -28,15 +28,9 @@ final class Windows {
         if (x.dtype == DType.FLOAT32) {
             float[] a = x.f(), o = out.f();
             float pad = (float) padValue;
-            boolean vector = VECTOR_WINDOWS && g.strideW() == 1;
             Parallel.forRange(planes, plane, (from, to) -> {
-                float[] tmp = vector ? VectorWindows.scratch() : null;
                 for (int p = from; p < to; p++) {
-                    if (vector) {
-                        VectorWindows.im2colF(a, xo + p * hw, o, oo + p * plane, g, pad, tmp);
-                    } else {
-                        im2colF(a, xo + p * hw, o, oo + p * plane, g, pad);
-                    }
+                    im2colF(a, xo + p * hw, o, oo + p * plane, g, pad);
                 }
             });
         } else if (x.dtype == DType.FLOAT64) {
@@ -62,7 +56,7 @@ final class Windows {
             Parallel.forRange(planes, plane, (from, to) -> {
                 float[] tmp = vector ? VectorWindows.scratch() : null;
                 for (int p = from; p < to; p++) {
-                    if (vector) {
+                    if (vector && VectorWindows.readsInside(co + p * plane, g, c.length)) {
                         VectorWindows.col2imF(c, co + p * plane, o, oo + p * hw, g, tmp);
                     } else {
                         col2imF(c, co + p * plane, o, oo + p * hw, g);

@@ -11,10 +11,11 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * The float32 im2col and col2im of {@link Windows} (the Vector API planes of {@link VectorWindows} where the module
- * is on and the horizontal stride is 1) give the bits of the scalar plane loops, with every thread count, and what the
- * float64 loops give: geometries with rows shorter and longer than a vector, padding, strides and dilations, planes
- * at an offset and at the very end of the array, and NaN, infinities and signed zeros among the values.
+ * The float32 im2col and col2im of {@link Windows} (col2im through the Vector API planes of {@link VectorWindows}
+ * where the module is on and the horizontal stride is 1) give the bits of the scalar plane loops, with every thread
+ * count, and what the float64 loops give: geometries with rows shorter and longer than a vector, padding, strides and
+ * dilations, planes at an offset and at the very end of the array (whose whole-vector reads would leave it: the
+ * scalar loop), and NaN, infinities and signed zeros among the values.
  */
 class VectorWindowsTest {
     /** {height, width, kH, kW, sH, sW, pT, pL, dH, dW}. */
