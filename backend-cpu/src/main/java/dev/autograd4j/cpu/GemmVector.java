@@ -103,13 +103,59 @@ final class GemmVector extends GemmKernel {
     }
 
     /**
+     * A row-major B is dealt out to the panels two vectors at a time: {@code System.arraycopy} of one panel row
+     * (NRF floats, a length C2 does not know) is a stub call that cost as much as the copy (5% of a W6 step in
+     * {@code packB}).
+     */
+    @Override
+    void packPanelsB(float[] b, int off, int rs, int cs, int kc, int nc, int nr, float[] pb) {
+        if (cs != 1 || nr != NRF) {
+            packB(b, off, rs, cs, kc, nc, nr, pb);
+            return;
+        }
+        int full = nc / NRF * NRF, rest = nc - full, panel = NRF * kc;
+        if (panel % 1024 == 0) {
+            // panel by panel: row by row, the writes to the panels (4 KiB apart) would all go to one cache set
+            for (int jr = 0, d = 0; jr < full; jr += NRF) {
+                for (int p = 0, s = off + jr; p < kc; p++, s += rs, d += NRF) {
+                    FloatVector.fromArray(FS, b, s).intoArray(pb, d);
+                    FloatVector.fromArray(FS, b, s + FL).intoArray(pb, d + FL);
+                }
+            }
+        } else {
+            // row by row: each row of B is read in order (its rows may be 4 KiB apart: a convolution's columns)
+            for (int p = 0; p < kc; p++) {
+                for (int jr = 0, s = off + p * rs, d = p * NRF; jr < full; jr += NRF, d += panel) {
+                    FloatVector.fromArray(FS, b, s + jr).intoArray(pb, d);
+                    FloatVector.fromArray(FS, b, s + jr + FL).intoArray(pb, d + FL);
+                }
+            }
+        }
+        if (rest > 0) {
+            for (int p = 0, s = off + full, d = full * kc; p < kc; p++, s += rs, d += NRF) {
+                for (int j = 0; j < rest; j++) {
+                    pb[d + j] = b[s + j];
+                }
+                for (int j = rest; j < NRF; j++) {
+                    pb[d + j] = 0f;
+                }
+            }
+        }
+    }
+
+    /**
      * As {@link #macro}, reading A (mc x kc, element (i,p) at a[aOff + i*rs + p*cs]) where it lies: whole
      * six-row panels run the six-row kernel on it directly (same products in the same order as on a packed
-     * panel, so the same bits); the last mc % 6 rows are packed (zero-padded) and run as an edge tile.
+     * panel, so the same bits); the last mc % 6 rows are packed (zero-padded) and run as an edge tile. A
+     * row-major A (cs == 1) runs {@link #micro6r}, a column-major one {@link #micro6}.
      */
     @Override
     void macroA(int mc, int nc, int kc, float[] a, int aOff, int rs, int cs, float[] pb, float[] c, int cOff, int ldc,
                 boolean first, Buffers buf) {
+        if (cs == 1 && rs != 1) {
+            macroRows(mc, nc, kc, a, aOff, rs, pb, c, cOff, ldc, first, buf);
+            return;
+        }
         int full = mc / MR6 * MR6, rest = mc - full;
         float[] edgeA = null;
         if (rest > 0) {
@@ -129,9 +175,41 @@ final class GemmVector extends GemmKernel {
             for (int ir = 0; ir < full; ir += MR6) {
                 int co = cOff + ir * ldc + jr;
                 if (cols == NRF) {
-                    micro6(kc, a, aOff + ir * rs, cs, rs, pb, ib, c, co, ldc, first);
+                    micro6(kc, a, aOff + ir, cs, pb, ib, c, co, ldc, first);
                 } else {
-                    micro6(kc, a, aOff + ir * rs, cs, rs, pb, ib, tmp, 0, NRF, true);
+                    micro6(kc, a, aOff + ir, cs, pb, ib, tmp, 0, NRF, true);
+                    flush(tmp, NRF, MR6, cols, c, co, ldc, first);
+                }
+            }
+            if (rest > 0) {
+                edge(rest, cols, kc, edgeA, 0, MR6, pb, ib, c, cOff + full * ldc + jr, ldc, first, buf);
+            }
+        }
+    }
+
+    /** {@link #macroA} for a row-major A (cs == 1): rows at stride rs. */
+    private void macroRows(int mc, int nc, int kc, float[] a, int aOff, int rs, float[] pb, float[] c, int cOff,
+                           int ldc, boolean first, Buffers buf) {
+        int full = mc / MR6 * MR6, rest = mc - full;
+        float[] edgeA = null;
+        if (rest > 0) {
+            edgeA = buf.edgeF(MR6 * kc);
+            for (int r = 0, s = aOff + full * rs; r < rest; r++, s += rs) {
+                for (int p = 0; p < kc; p++) {
+                    edgeA[p * MR6 + r] = a[s + p];
+                }
+            }
+        }
+        float[] tmp = buf.tmpF(MR6 * NRF);
+        for (int jr = 0; jr < nc; jr += NRF) {
+            int cols = Math.min(NRF, nc - jr);
+            int ib = jr * kc;
+            for (int ir = 0; ir < full; ir += MR6) {
+                int co = cOff + ir * ldc + jr;
+                if (cols == NRF) {
+                    micro6r(kc, a, aOff + ir * rs, rs, pb, ib, c, co, ldc, first);
+                } else {
+                    micro6r(kc, a, aOff + ir * rs, rs, pb, ib, tmp, 0, NRF, true);
                     flush(tmp, NRF, MR6, cols, c, co, ldc, first);
                 }
             }
@@ -163,9 +241,9 @@ final class GemmVector extends GemmKernel {
                         }
                         micro12x2(kc, pa, ia, pb, ib, c, co, ldc);
                     } else {
-                        micro6(kc, pa, ia, MR, 1, pb, ib, c, co, ldc, first);
+                        micro6(kc, pa, ia, MR, pb, ib, c, co, ldc, first);
                         if (MR > MR6) {
-                            micro6(kc, pa, ia + MR6, MR, 1, pb, ib, c, co + MR6 * ldc, ldc, first);
+                            micro6(kc, pa, ia + MR6, MR, pb, ib, c, co + MR6 * ldc, ldc, first);
                         }
                     }
                 } else {
@@ -186,7 +264,7 @@ final class GemmVector extends GemmKernel {
             int rr = Math.min(MR6, rows - r0);
             int cr = co + r0 * ldc;
             if (rr == MR6 && cols == NRF) {
-                micro6(kc, pa, ia + r0, sp, 1, pb, ib, c, cr, ldc, first);
+                micro6(kc, pa, ia + r0, sp, pb, ib, c, cr, ldc, first);
             } else if (rr <= FEW_ROWS && cols == NRF) {
                 for (int r = 0; r < rr; r++) {
                     micro1(kc, pa, ia + r0 + r, sp, pb, ib, c, cr + r * ldc, first);
@@ -197,7 +275,7 @@ final class GemmVector extends GemmKernel {
                         micro1(kc, pa, ia + r0 + r, sp, pb, ib, tmp, r * NRF, true);
                     }
                 } else {
-                    micro6(kc, pa, ia + r0, sp, 1, pb, ib, tmp, 0, NRF, true);
+                    micro6(kc, pa, ia + r0, sp, pb, ib, tmp, 0, NRF, true);
                 }
                 flush(tmp, NRF, rr, cols, c, cr, ldc, first);
             }
@@ -206,11 +284,12 @@ final class GemmVector extends GemmKernel {
 
     /**
      * C tile = (first ? 0 : C tile) + A panel * B panel for 6 rows x 2 vectors. Row r of A at step p is
-     * pa[ia + p*sp + r*sr]: (MR, 1) for a packed panel (MR rows, 6 or 12), (cs, rs) for A read where it lies.
+     * pa[ia + p*sp + r]: sp = MR for a packed panel (MR rows, 6 or 12), cs for a column-major A read where it lies.
+     * The rows are adjacent (constant offsets), so C2 checks the six reads of a step as one range.
      */
-    private static void micro6(int kc, float[] pa, int ia, int sp, int sr, float[] pb, int ib, float[] c, int co,
-                               int ldc, boolean first) {
-        final int a1 = sr, a2 = 2 * sr, a3 = 3 * sr, a4 = 4 * sr, a5 = 5 * sr;
+    private static void micro6(int kc, float[] pa, int ia, int sp, float[] pb, int ib, float[] c, int co, int ldc,
+                               boolean first) {
+        final int a1 = 1, a2 = 2, a3 = 3, a4 = 4, a5 = 5;
         FloatVector c0_0 = FloatVector.zero(FS), c0_1 = FloatVector.zero(FS);
         FloatVector c1_0 = FloatVector.zero(FS), c1_1 = FloatVector.zero(FS);
         FloatVector c2_0 = FloatVector.zero(FS), c2_1 = FloatVector.zero(FS);
@@ -219,6 +298,74 @@ final class GemmVector extends GemmKernel {
         FloatVector c5_0 = FloatVector.zero(FS), c5_1 = FloatVector.zero(FS);
         for (int p = 0; p < kc; p++) {
             int pA = ia + p * sp, pB = ib + p * NRF;
+            FloatVector b0 = FloatVector.fromArray(FS, pb, pB);
+            FloatVector b1 = FloatVector.fromArray(FS, pb, pB + FL);
+            FloatVector a;
+            a = FloatVector.broadcast(FS, pa[pA]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            a = FloatVector.broadcast(FS, pa[pA + a1]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            a = FloatVector.broadcast(FS, pa[pA + a2]);
+            c2_0 = a.fma(b0, c2_0);
+            c2_1 = a.fma(b1, c2_1);
+            a = FloatVector.broadcast(FS, pa[pA + a3]);
+            c3_0 = a.fma(b0, c3_0);
+            c3_1 = a.fma(b1, c3_1);
+            a = FloatVector.broadcast(FS, pa[pA + a4]);
+            c4_0 = a.fma(b0, c4_0);
+            c4_1 = a.fma(b1, c4_1);
+            a = FloatVector.broadcast(FS, pa[pA + a5]);
+            c5_0 = a.fma(b0, c5_0);
+            c5_1 = a.fma(b1, c5_1);
+        }
+        if (first) {
+            // 0 + sum, as when C was zero-filled first: the same bits (a -0 sum becomes +0)
+            FloatVector zero = FloatVector.zero(FS);
+            c0_0.add(zero).intoArray(c, co);
+            c0_1.add(zero).intoArray(c, co + FL);
+            c1_0.add(zero).intoArray(c, co + ldc);
+            c1_1.add(zero).intoArray(c, co + ldc + FL);
+            c2_0.add(zero).intoArray(c, co + 2 * ldc);
+            c2_1.add(zero).intoArray(c, co + 2 * ldc + FL);
+            c3_0.add(zero).intoArray(c, co + 3 * ldc);
+            c3_1.add(zero).intoArray(c, co + 3 * ldc + FL);
+            c4_0.add(zero).intoArray(c, co + 4 * ldc);
+            c4_1.add(zero).intoArray(c, co + 4 * ldc + FL);
+            c5_0.add(zero).intoArray(c, co + 5 * ldc);
+            c5_1.add(zero).intoArray(c, co + 5 * ldc + FL);
+        } else {
+            c0_0.add(FloatVector.fromArray(FS, c, co)).intoArray(c, co);
+            c0_1.add(FloatVector.fromArray(FS, c, co + FL)).intoArray(c, co + FL);
+            c1_0.add(FloatVector.fromArray(FS, c, co + ldc)).intoArray(c, co + ldc);
+            c1_1.add(FloatVector.fromArray(FS, c, co + ldc + FL)).intoArray(c, co + ldc + FL);
+            c2_0.add(FloatVector.fromArray(FS, c, co + 2 * ldc)).intoArray(c, co + 2 * ldc);
+            c2_1.add(FloatVector.fromArray(FS, c, co + 2 * ldc + FL)).intoArray(c, co + 2 * ldc + FL);
+            c3_0.add(FloatVector.fromArray(FS, c, co + 3 * ldc)).intoArray(c, co + 3 * ldc);
+            c3_1.add(FloatVector.fromArray(FS, c, co + 3 * ldc + FL)).intoArray(c, co + 3 * ldc + FL);
+            c4_0.add(FloatVector.fromArray(FS, c, co + 4 * ldc)).intoArray(c, co + 4 * ldc);
+            c4_1.add(FloatVector.fromArray(FS, c, co + 4 * ldc + FL)).intoArray(c, co + 4 * ldc + FL);
+            c5_0.add(FloatVector.fromArray(FS, c, co + 5 * ldc)).intoArray(c, co + 5 * ldc);
+            c5_1.add(FloatVector.fromArray(FS, c, co + 5 * ldc + FL)).intoArray(c, co + 5 * ldc + FL);
+        }
+    }
+
+    /**
+     * As {@link #micro6} for a row-major A read where it lies: row r at step p is pa[ia + r*sr + p]. Each row's
+     * reads advance by one a step, so C2 checks their ranges once, before the loop.
+     */
+    private static void micro6r(int kc, float[] pa, int ia, int sr, float[] pb, int ib, float[] c, int co, int ldc,
+                                boolean first) {
+        final int a1 = sr, a2 = 2 * sr, a3 = 3 * sr, a4 = 4 * sr, a5 = 5 * sr;
+        FloatVector c0_0 = FloatVector.zero(FS), c0_1 = FloatVector.zero(FS);
+        FloatVector c1_0 = FloatVector.zero(FS), c1_1 = FloatVector.zero(FS);
+        FloatVector c2_0 = FloatVector.zero(FS), c2_1 = FloatVector.zero(FS);
+        FloatVector c3_0 = FloatVector.zero(FS), c3_1 = FloatVector.zero(FS);
+        FloatVector c4_0 = FloatVector.zero(FS), c4_1 = FloatVector.zero(FS);
+        FloatVector c5_0 = FloatVector.zero(FS), c5_1 = FloatVector.zero(FS);
+        for (int p = 0; p < kc; p++) {
+            int pA = ia + p, pB = ib + p * NRF;
             FloatVector b0 = FloatVector.fromArray(FS, pb, pB);
             FloatVector b1 = FloatVector.fromArray(FS, pb, pB + FL);
             FloatVector a;
