@@ -47,10 +47,17 @@ final class GemmVector extends GemmKernel {
      * Products of fewer multiply-adds read a row-major or column-major A where it lies instead of packing it
      * (see {@link #macroA}): for the small products of a training step packing A costs as much as a good part
      * of the product, and these never run the wide tile, which needs packed panels. So do products of any size
-     * with at most two column panels (n <= 2 * NRF): packing A then costs as much as a third of the product
+     * with at most {@link #DIRECT_A_PANELS} column panels: packing A then costs as much as a third of the product
      * (a convolution's [N * H * W, C * kH * kW] x [C * kH * kW, 32] forward: 1.8 ms direct against 4.0 packed).
      */
     static final long DIRECT_A_WORK = 1L << 24;
+    /**
+     * Column panels up to which A is read where it lies at any size: four (n <= 128 floats on AVX-512), so that
+     * a convolution's weight gradient [128 channels, 7 * 7 * 64] x [7 * 7 * 64, 288] (A row-major, re-read from L2
+     * once per panel) runs at 199 GFLOP/s single-threaded instead of 155 with A packed (packing A, a transposing
+     * scatter, was a third of it).
+     */
+    static final int DIRECT_A_PANELS = 4;
     /** Rows of the narrow tile, also used for the edges of the wide one. */
     private static final int MR6 = 6;
     private static final int NRF = 2 * FL;
@@ -99,7 +106,7 @@ final class GemmVector extends GemmKernel {
 
     @Override
     boolean readsA(int m, int n, int k, int rs, int cs) {
-        return (rs == 1 || cs == 1) && ((long) m * n * k < DIRECT_A_WORK || n <= 2 * NRF);
+        return (rs == 1 || cs == 1) && ((long) m * n * k < DIRECT_A_WORK || n <= DIRECT_A_PANELS * NRF);
     }
 
     /**
