@@ -124,6 +124,9 @@ class GemmTest {
         s.add(new int[] {64, 10, 700});
         s.add(new int[] {25, 16, 3000});
         s.add(new int[] {64, 630, 10});
+        // Past the direct-A work limit with three column panels and a partial fourth (a convolution's weight
+        // gradient with 128 output channels: A read where it lies).
+        s.add(new int[] {1100, 100, 200});
         return s;
     }
 
