@@ -116,6 +116,10 @@ final class GemmVector extends GemmKernel {
      */
     @Override
     void packPanelsB(float[] b, int off, int rs, int cs, int kc, int nc, int nr, float[] pb) {
+        if (nr == NRF && rs == 1 && cs > 1) {
+            packTransposed(b, off, cs, kc, nc, pb);
+            return;
+        }
         if (cs != 1 || nr != NRF) {
             packB(b, off, rs, cs, kc, nc, nr, pb);
             return;
@@ -145,6 +149,37 @@ final class GemmVector extends GemmKernel {
                 }
                 for (int j = rest; j < NRF; j++) {
                     pb[d + j] = 0f;
+                }
+            }
+        }
+    }
+
+    /**
+     * A column-major B (a weight gradient's [k, n] = g.t() with n = 16 or 32 channels) column by column, as
+     * {@link #packB} does; a partial last panel's padding is zeroed a vector at a time where it can be (n = 16:
+     * half of the stores).
+     */
+    private static void packTransposed(float[] b, int off, int cs, int kc, int nc, float[] pb) {
+        for (int jr = 0; jr < nc; jr += NRF) {
+            int cols = Math.min(NRF, nc - jr), d = jr * kc;
+            if (cols <= FL) {
+                FloatVector zero = FloatVector.zero(FS);
+                for (int p = 0, dp = d; p < kc; p++, dp += NRF) {
+                    zero.intoArray(pb, dp + FL);
+                    for (int j = cols; j < FL; j++) {
+                        pb[dp + j] = 0f;
+                    }
+                }
+            } else if (cols < NRF) {
+                for (int p = 0, dp = d; p < kc; p++, dp += NRF) {
+                    for (int j = cols; j < NRF; j++) {
+                        pb[dp + j] = 0f;
+                    }
+                }
+            }
+            for (int j = 0; j < cols; j++) {
+                for (int p = 0, s = off + (jr + j) * cs, dp = d + j; p < kc; p++, dp += NRF) {
+                    pb[dp] = b[s + p];
                 }
             }
         }
