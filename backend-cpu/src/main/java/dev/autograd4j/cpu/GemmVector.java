@@ -235,11 +235,13 @@ final class GemmVector extends GemmKernel {
         int full = mc / MR6 * MR6, rest = mc - full;
         float[] edgeA = null;
         if (rest > 0) {
+            // the last rows copied as six rows of kc (the rows past the last are stale: computed into the temp tile
+            // and never copied out) and run by micro6r too: a kernel used only for edges (micro6, micro1) stays in
+            // C1 code, where every vector operation is a call to the Java fallback, long after micro6r is compiled
+            // (W2's first product 64 x 256 x 784 at 1.5-50 GFLOP/s instead of 200 in 3 of about 15 runs)
             edgeA = buf.edgeF(MR6 * kc);
             for (int r = 0, s = aOff + full * rs; r < rest; r++, s += rs) {
-                for (int p = 0; p < kc; p++) {
-                    edgeA[p * MR6 + r] = a[s + p];
-                }
+                System.arraycopy(a, s, edgeA, r * kc, kc);
             }
         }
         float[] tmp = buf.tmpF(MR6 * NRF);
@@ -256,7 +258,8 @@ final class GemmVector extends GemmKernel {
                 }
             }
             if (rest > 0) {
-                edge(rest, cols, kc, edgeA, 0, MR6, pb, ib, c, cOff + full * ldc + jr, ldc, first, buf);
+                micro6r(kc, edgeA, 0, kc, pb, ib, tmp, 0, NRF, true);
+                flush(tmp, NRF, rest, cols, c, cOff + full * ldc + jr, ldc, first);
             }
         }
     }
