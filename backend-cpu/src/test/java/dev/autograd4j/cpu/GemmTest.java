@@ -127,6 +127,9 @@ class GemmTest {
         // Past the direct-A work limit with three column panels and a partial fourth (a convolution's weight
         // gradient with 128 output channels: A read where it lies).
         s.add(new int[] {1100, 100, 200});
+        // Past the direct-A limits (work and column panels) with k blocks of at least 128: A packed, the 12 x 2
+        // tile of the 512-bit kernel (first k block stored, second added), 10 rows and 12 columns left over.
+        s.add(new int[] {130, 300, 450});
         return s;
     }
 
@@ -299,7 +302,7 @@ class GemmTest {
     void threadCountDoesNotChangeTheBits() {
         int[][] shapes = {{64, 784, 256}, {784, 64, 256}, {64, 256, 784}, {257, 300, 130}, {1, 3000, 50},
             {3000, 1, 50}, {200, 200, 200}, {40, 2100, 37}, {1100, 40, 400}, {25, 5000, 16}, {64, 6272, 10},
-            {16, 25, 3000}, {10, 64, 700}};
+            {16, 25, 3000}, {10, 64, 700}, {130, 450, 300}};
         int before = CpuBackend.settings().threads();
         try {
             for (int[] s : shapes) {
