@@ -5,63 +5,51 @@ package dev.autograd4j.cpu;
  * contiguous elements, segment k from {@code base + k * stride} (a channel of batch norm: one segment per sample;
  * a group or layer norm row: one segment).
  *
- * <p>Statistics are double sums with four interleaved accumulators combined in a fixed order (the latency of one
- * long add chain does not bound them), so the bits depend only on the row's shape: not on the JIT tier or the
- * thread count (a row never splits between threads). The elementwise passes of float32 rows run in float (the
- * per-row constants rounded once, as PyTorch's CPU kernels do), as plain loops over contiguous runs that C2
- * vectorizes. Float64 rows run in double. Plain Java throughout: Vector API versions of the float32 sums (widening
- * floats to doubles by moving bits, as JDK 17 does not intrinsify the conversion) were 3-4x faster in isolation,
- * but in W6 runs next to the other Vector API kernels some runs fell back to the Vector API's Java implementation
- * everywhere (W6 steps of 0.4-1.2 s instead of 40 ms), so they are not used.
+ * <p>The forward's float32 statistics are double sums in a fixed order: each segment's whole blocks of
+ * {@link #LANES} elements go to {@link #LANES} accumulators (the even elements of a block to the first half in
+ * order, the odd ones to the second half, as a vector unit widening floats to doubles holds them), the elements
+ * after the last whole block of a segment to one more accumulator in order; the result is the accumulators first
+ * to last, then that one. The order depends only on the row's shape, so the bits are the same on every JIT tier
+ * and thread count (a row never splits between threads), and {@link NormVector} (when the Vector API is there)
+ * gives the same bits as the plain loops here. The backward's two gradient sums are plain loops with four
+ * interleaved accumulators each: a Vector API twin (one loop, four accumulators) was compiled well by C2 in some W6
+ * runs and 3x slower in others (3% to 21% of the profile over five runs, the plain loop 6.5% to 9%). The elementwise passes of float32 rows run in float (the per-row constants rounded once,
+ * as PyTorch's CPU kernels do), as plain loops over contiguous runs that C2 vectorizes. Float64 rows run in double
+ * with four interleaved accumulators combined in a fixed order.
  */
 final class NormStats {
+    /** Whether the float32 sums take the Vector API path. */
+    static final boolean VECTOR = VectorKernels.ENABLED && NormVector.usable();
+    /** Accumulators of the float32 sums: the vector path's float lanes, or 16 without it. */
+    static final int LANES = VECTOR ? NormVector.LANES : 16;
+
     private NormStats() {
+    }
+
+    /** A scratch array for the sums of one thread. */
+    static double[] scratch() {
+        return new double[LANES];
     }
 
     // ------------------------------------------------------------------ float32 statistics
 
-    /** The sum of the row's elements: four interleaved accumulators, combined as (a0 + a1) + (a2 + a3). */
-    static double sum(float[] a, int base, int segs, int len, int stride) {
-        double a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-        for (int k = 0; k < segs; k++) {
-            int off = base + k * stride, i = 0;
-            for (; i + 3 < len; i += 4) {
-                a0 += a[off + i];
-                a1 += a[off + i + 1];
-                a2 += a[off + i + 2];
-                a3 += a[off + i + 3];
-            }
-            for (; i < len; i++) {
-                a0 += a[off + i];
-            }
-        }
-        return (a0 + a1) + (a2 + a3);
+    /** The sum of the row's elements. */
+    static double sum(float[] a, int base, int segs, int len, int stride, double[] lanes) {
+        return VECTOR ? NormVector.sum(a, base, segs, len, stride, lanes)
+                : sumPlain(a, base, segs, len, stride, lanes, LANES);
     }
 
-    /** The sum of {@code (a - m)^2} over the row, accumulated as {@link #sum(float[], int, int, int, int)}. */
-    static double squaredDeviations(float[] a, int base, int segs, int len, int stride, double m) {
-        double a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-        for (int k = 0; k < segs; k++) {
-            int off = base + k * stride, i = 0;
-            for (; i + 3 < len; i += 4) {
-                double d0 = a[off + i] - m, d1 = a[off + i + 1] - m, d2 = a[off + i + 2] - m, d3 = a[off + i + 3] - m;
-                a0 += d0 * d0;
-                a1 += d1 * d1;
-                a2 += d2 * d2;
-                a3 += d3 * d3;
-            }
-            for (; i < len; i++) {
-                double d = a[off + i] - m;
-                a0 += d * d;
-            }
-        }
-        return (a0 + a1) + (a2 + a3);
+    /** The sum of {@code (a - m)^2} over the row. */
+    static double squaredDeviations(float[] a, int base, int segs, int len, int stride, double m, double[] lanes) {
+        return VECTOR ? NormVector.squaredDeviations(a, base, segs, len, stride, m, lanes)
+                : squaredDeviationsPlain(a, base, segs, len, stride, m, lanes, LANES);
     }
 
     /**
      * {@code sum(g * w)} into {@code res[0]} and {@code sum(g * w * (x - m))} into {@code res[1]} over the row (g and
      * x in the same geometry), w per element from {@code w[wo + j]} (j counting the row's elements, segment after
-     * segment), or 1 when w is null. Four interleaved accumulators for each sum.
+     * segment), or 1 when w is null. Four interleaved accumulators for each sum, in plain Java on every path: a
+     * Vector API version (as {@link NormVector}'s) measured slower inside W6 than this loop.
      */
     static void gradientSums(float[] g, int gBase, float[] x, int xBase, int segs, int len, int stride, double m,
                              float[] w, int wo, double[] res) {
@@ -102,6 +90,58 @@ final class NormStats {
         }
         res[0] = (s0 + s1) + (s2 + s3);
         res[1] = (p0 + p1) + (p2 + p3);
+    }
+
+    /** {@link #sum} in plain Java with {@code lanes} accumulators (even); the reference for the vector version. */
+    static double sumPlain(float[] a, int base, int segs, int len, int stride, double[] acc, int lanes) {
+        java.util.Arrays.fill(acc, 0, lanes, 0.0);
+        int half = lanes / 2, full = len - len % lanes;
+        double rest = 0;
+        for (int k = 0; k < segs; k++) {
+            int off = base + k * stride, i = 0;
+            for (; i < full; i += lanes) {
+                for (int j = 0; j < half; j++) {
+                    acc[j] += a[off + i + 2 * j];
+                    acc[half + j] += a[off + i + 2 * j + 1];
+                }
+            }
+            for (; i < len; i++) {
+                rest += a[off + i];
+            }
+        }
+        return combine(acc, 0, lanes, rest);
+    }
+
+    /** {@link #squaredDeviations} in plain Java, as {@link #sumPlain}. */
+    static double squaredDeviationsPlain(float[] a, int base, int segs, int len, int stride, double m, double[] acc,
+                                         int lanes) {
+        java.util.Arrays.fill(acc, 0, lanes, 0.0);
+        int half = lanes / 2, full = len - len % lanes;
+        double rest = 0;
+        for (int k = 0; k < segs; k++) {
+            int off = base + k * stride, i = 0;
+            for (; i < full; i += lanes) {
+                for (int j = 0; j < half; j++) {
+                    double e = a[off + i + 2 * j] - m, o = a[off + i + 2 * j + 1] - m;
+                    acc[j] += e * e;
+                    acc[half + j] += o * o;
+                }
+            }
+            for (; i < len; i++) {
+                double d = a[off + i] - m;
+                rest += d * d;
+            }
+        }
+        return combine(acc, 0, lanes, rest);
+    }
+
+    /** acc[from, from + count) first to last, then rest. */
+    static double combine(double[] acc, int from, int count, double rest) {
+        double s = 0;
+        for (int q = from; q < from + count; q++) {
+            s += acc[q];
+        }
+        return s + rest;
     }
 
     // ------------------------------------------------------------------ float32 elementwise passes

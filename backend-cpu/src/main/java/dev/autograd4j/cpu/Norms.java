@@ -27,14 +27,15 @@ final class Norms {
         double[] wv = perChannel ? values(w, sh.c()) : null, bv = perChannel ? values(b, sh.c()) : null;
         Object we = perChannel ? null : expanded(sh, w), be = perChannel ? null : expanded(sh, b);
         Parallel.forRange(rows, 6L * len, (from, to) -> {
+            double[] lanes = NormStats.scratch();
             for (int r = from; r < to; r++) {
                 Row row = new Row(sh, r);
                 int xb = xo + row.base;
                 double m, v;
                 if (f32) {
                     float[] a = x.f();
-                    m = NormStats.sum(a, xb, row.segs, row.len, row.stride) / len;
-                    v = NormStats.squaredDeviations(a, xb, row.segs, row.len, row.stride, m) / len;
+                    m = NormStats.sum(a, xb, row.segs, row.len, row.stride, lanes) / len;
+                    v = NormStats.squaredDeviations(a, xb, row.segs, row.len, row.stride, m, lanes) / len;
                 } else {
                     double[] a = x.d();
                     m = NormStats.sum(a, xb, row.segs, row.len, row.stride) / len;
