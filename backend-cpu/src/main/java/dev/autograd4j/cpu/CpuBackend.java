@@ -224,6 +224,12 @@ public final class CpuBackend implements Backend {
         }
         CpuStorage d = cpu(dst);
         int base = layout.offset();
+        if (!normal && d.dtype == DType.FLOAT32) { // dropout's draws: a typed loop
+            float[] o = d.f();
+            Parallel.forRange(layout.numel(), 16, (from, to) -> Selects.uniform(o, base, seed, offset, from, to));
+            Reference.reachabilityFence(dst);
+            return;
+        }
         Parallel.forRange(layout.numel(), 16, (from, to) -> {
             for (int i = from; i < to; i++) {
                 d.set(base + i, normal ? CounterRandom.normal(seed, offset + i) : CounterRandom.uniform(seed, offset + i));
@@ -305,21 +311,13 @@ public final class CpuBackend implements Backend {
         if (op.isComparison() && sa.dtype == DType.FLOAT32) {
             float[] x = sa.f(), y = sb.f();
             boolean[] o = (boolean[]) d.data;
-            Strided.forEach(ls, SIMPLE, (n, off, st) -> {
-                for (int i = 0, xi = off[0], yi = off[1], oi = off[2]; i < n; i++, xi += st[0], yi += st[1],
-                        oi += st[2]) {
-                    o[oi] = op.apply(x[xi], y[yi]) != 0;
-                }
-            });
+            Strided.forEach(ls, SIMPLE, (n, off, st) ->
+                    Selects.compare(op, x, off[0], st[0], y, off[1], st[1], o, off[2], st[2], n));
         } else if (op.isComparison() && sa.dtype == DType.FLOAT64) {
             double[] x = sa.d(), y = sb.d();
             boolean[] o = (boolean[]) d.data;
-            Strided.forEach(ls, SIMPLE, (n, off, st) -> {
-                for (int i = 0, xi = off[0], yi = off[1], oi = off[2]; i < n; i++, xi += st[0], yi += st[1],
-                        oi += st[2]) {
-                    o[oi] = op.apply(x[xi], y[yi]) != 0;
-                }
-            });
+            Strided.forEach(ls, SIMPLE, (n, off, st) ->
+                    Selects.compare(op, x, off[0], st[0], y, off[1], st[1], o, off[2], st[2], n));
         } else if (d.dtype == DType.FLOAT32 && sa.dtype == DType.FLOAT32) {
             float[] x = sa.f(), y = sb.f(), o = d.f();
             if (VectorKernels.binary(op, x, aLayout, y, bLayout, o, outLayout)) {
@@ -406,19 +404,8 @@ public final class CpuBackend implements Backend {
         }
         if (d.dtype == DType.FLOAT32) {
             float[] x = sa.f(), y = sb.f(), o = d.f();
-            Strided.forEach(new Layout[] {condLayout, aLayout, bLayout, outLayout}, SIMPLE, (n, off, st) -> {
-                if (st[0] == 1 && st[1] == 0 && st[2] == 0 && st[3] == 1) { // scalar choices (dropout's mask)
-                    float xv = x[off[1]], yv = y[off[2]];
-                    for (int i = 0, ci = off[0], oi = off[3]; i < n; i++) {
-                        o[oi + i] = c[ci + i] ? xv : yv;
-                    }
-                    return;
-                }
-                for (int i = 0, ci = off[0], xi = off[1], yi = off[2], oi = off[3]; i < n;
-                     i++, ci += st[0], xi += st[1], yi += st[2], oi += st[3]) {
-                    o[oi] = c[ci] ? x[xi] : y[yi];
-                }
-            });
+            Strided.forEach(new Layout[] {condLayout, aLayout, bLayout, outLayout}, SIMPLE, (n, off, st) ->
+                    Selects.where(c, off[0], st[0], x, off[1], st[1], y, off[2], st[2], o, off[3], st[3], n));
             return;
         }
         if (d.dtype == DType.FLOAT64) {

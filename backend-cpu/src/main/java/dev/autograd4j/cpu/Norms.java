@@ -5,13 +5,13 @@ import dev.autograd4j.spi.NormShape;
 
 /**
  * The fused normalization kernels ({@code Backend.normForward}, {@code normBackward}): batch, layer and group
- * norm, one statistics row at a time. A row (a channel's {@code n * s} values for batch norm, a sample's group
- * for group and layer norm) is gathered into a double buffer, its statistics taken there, and the result written
- * back, so each element is read from memory once per pass instead of once per composite op. Sums run in four
- * interleaved double accumulators combined in a fixed order (so the latency of one long add chain does not bound
- * them, and the bits do not depend on the JIT tier or the thread count: a row is never split between threads).
- * The weight and bias gradients of group and layer norm are per channel across rows: a second pass over channel
- * ranges, each channel summed sample after sample.
+ * norm, one statistics row at a time (a channel's {@code n * s} values for batch norm, a sample's group for group
+ * and layer norm), on the storages' arrays in place: the forward reads a row twice for its mean and variance (in
+ * double) and once more to write the output, the backward once for its two sums and once to write the input
+ * gradient (the row stays in cache between passes). {@link NormStats} has the passes: sums in double in an order
+ * fixed by the row's shape, so the bits do not depend on the JIT tier or the thread count (a row is never split
+ * between threads). The weight and bias gradients of group and layer norm are per channel across rows: a second
+ * pass over channel ranges, each channel summed sample after sample.
  */
 final class Norms {
     private Norms() {
@@ -23,36 +23,47 @@ final class Norms {
         if (rows == 0 || len == 0) {
             return;
         }
-        double[] wv = values(w, sh.c()), bv = values(b, sh.c());
+        boolean perChannel = sh.perChannel(), f32 = x.dtype == DType.FLOAT32;
+        double[] wv = perChannel ? values(w, sh.c()) : null, bv = perChannel ? values(b, sh.c()) : null;
+        Object we = perChannel ? null : expanded(sh, w), be = perChannel ? null : expanded(sh, b);
         Parallel.forRange(rows, 6L * len, (from, to) -> {
-            double[] buf = new double[len];
+            double[] lanes = NormStats.scratch();
             for (int r = from; r < to; r++) {
-                load(sh, r, x, xo, buf);
-                double m = sum(buf, len) / len;
-                double v = squaredDeviations(buf, len, m) / len;
+                Row row = new Row(sh, r);
+                int xb = xo + row.base;
+                double m, v;
+                if (f32) {
+                    float[] a = x.f();
+                    m = NormStats.sum(a, xb, row.segs, row.len, row.stride, lanes) / len;
+                    v = NormStats.squaredDeviations(a, xb, row.segs, row.len, row.stride, m, lanes) / len;
+                } else {
+                    double[] a = x.d();
+                    m = NormStats.sum(a, xb, row.segs, row.len, row.stride) / len;
+                    v = NormStats.squaredDeviations(a, xb, row.segs, row.len, row.stride, m) / len;
+                }
                 double rs = 1.0 / Math.sqrt(v + eps);
                 mean.set(r, m);
                 rstd.set(r, rs);
                 if (var != null) {
                     var.set(r, v);
                 }
-                int segments = segments(sh), s = sh.s(), ch0 = channel(sh, r, 0);
-                boolean perChannel = sh.perChannel();
-                if (s == 1 && !perChannel) { // layer norm: element j is channel ch0 + j
-                    for (int j = 0; j < len; j++) {
-                        double scale = wv == null ? rs : rs * wv[ch0 + j], shift = bv == null ? 0.0 : bv[ch0 + j];
-                        buf[j] = (buf[j] - m) * scale + shift;
+                int wo = perChannel ? 0 : (r % sh.groups()) * len;
+                if (perChannel) {
+                    double scale = wv == null ? rs : rs * wv[r], shift = bv == null ? 0.0 : bv[r];
+                    if (f32) { // x * alpha + beta in float, alpha and beta rounded once (as PyTorch's CPU kernel)
+                        NormStats.affine(x.f(), xb, out.f(), row.base, row.segs, row.len, row.stride, (float) scale,
+                                (float) (shift - m * scale));
+                    } else {
+                        NormStats.normalize(x.d(), xb, out.d(), row.base, row.segs, row.len, row.stride, m, scale,
+                                shift);
                     }
+                } else if (f32) {
+                    NormStats.affineWeighted(x.f(), xb, out.f(), row.base, len, (float) rs, (float) (-m * rs),
+                            (float[]) we, (float[]) be, wo);
                 } else {
-                    for (int k = 0, j = 0; k < segments; k++) {
-                        int ch = perChannel ? ch0 : ch0 + k;
-                        double scale = wv == null ? rs : rs * wv[ch], shift = bv == null ? 0.0 : bv[ch];
-                        for (int t = 0; t < s; t++, j++) {
-                            buf[j] = (buf[j] - m) * scale + shift;
-                        }
-                    }
+                    NormStats.normalizeWeighted(x.d(), xb, out.d(), row.base, len, m, rs, (double[]) we,
+                            (double[]) be, wo);
                 }
-                store(sh, r, buf, out, 0);
             }
         });
     }
@@ -69,57 +80,106 @@ final class Norms {
             }
             return;
         }
-        boolean perChannel = sh.perChannel();
-        double[] wv = values(w, sh.c()), means = values(mean, rows), rstds = values(rstd, rows);
+        boolean perChannel = sh.perChannel(), f32 = x.dtype == DType.FLOAT32;
+        double[] means = values(mean, rows), rstds = values(rstd, rows);
+        double[] wv = perChannel ? values(w, sh.c()) : null;
+        Object we = perChannel ? null : expanded(sh, w);
         if (dx != null || perChannel) {
             Parallel.forRange(rows, 8L * len, (from, to) -> {
-                double[] bx = new double[len], bg = new double[len];
-                int segments = segments(sh), s = sh.s();
+                double[] res = new double[2];
                 for (int r = from; r < to; r++) {
-                    load(sh, r, x, xo, bx);
-                    load(sh, r, g, go, bg);
+                    Row row = new Row(sh, r);
+                    int gb = go + row.base, xb = xo + row.base, wo = perChannel ? 0 : (r % sh.groups()) * len;
                     double m = means[r], rs = rstds[r];
-                    for (int j = 0; j < len; j++) {
-                        bx[j] = (bx[j] - m) * rs; // xhat
+                    // res: sum(g * w) and sum(g * w * (x - m)), w the weight (group and layer norm) or 1
+                    if (f32) {
+                        NormStats.gradientSums(g.f(), gb, x.f(), xb, row.segs, row.len, row.stride, m, (float[]) we,
+                                wo, res);
+                    } else {
+                        NormStats.gradientSums(g.d(), gb, x.d(), xb, row.segs, row.len, row.stride, m, (double[]) we,
+                                wo, res);
                     }
-                    if (perChannel) {
-                        // one channel: sum(g) and sum(g * xhat) are the bias's and weight's gradients
-                        double sg = sum(bg, len), sgx = dot(bg, bx, len);
+                    if (perChannel) { // one channel: sum(g) and sum(g * xhat) are the bias's and weight's gradients
                         if (dw != null) {
-                            dw.set(r, sgx);
+                            dw.set(r, res[1] * rs);
                         }
                         if (db != null) {
-                            db.set(r, sg);
+                            db.set(r, res[0]);
                         }
-                        if (dx != null) {
-                            double m1 = sg / len, m2 = sgx / len, scale = wv == null ? rs : rs * wv[r];
-                            for (int j = 0; j < len; j++) {
-                                bg[j] = (bg[j] - m1 - bx[j] * m2) * scale;
-                            }
-                            store(sh, r, bg, dx, 0);
-                        }
-                        continue;
-                    }
-                    if (wv != null) {
-                        int ch0 = channel(sh, r, 0);
-                        for (int k = 0, j = 0; k < segments; k++) {
-                            double wc = wv[ch0 + k];
-                            for (int t = 0; t < s; t++, j++) {
-                                bg[j] *= wc; // gx
-                            }
+                        if (dx == null) {
+                            continue;
                         }
                     }
-                    double m1 = sum(bg, len) / len, m2 = dot(bg, bx, len) / len;
-                    for (int j = 0; j < len; j++) {
-                        bg[j] = (bg[j] - m1 - bx[j] * m2) * rs;
+                    // dx = (g w - mean(g w) - xhat mean(g w xhat)) rs, xhat = (x - m) rs
+                    double m1 = res[0] / len, k = rs * rs * res[1] / len;
+                    double scale = perChannel && wv != null ? rs * wv[r] : rs;
+                    if (f32) {
+                        NormStats.inputGradient(g.f(), gb, x.f(), xb, dx.f(), row.base, row.segs, row.len,
+                                row.stride, (float[]) we, wo, (float) m, (float) k, (float) m1, (float) scale);
+                    } else {
+                        NormStats.inputGradient(g.d(), gb, x.d(), xb, dx.d(), row.base, row.segs, row.len,
+                                row.stride, (double[]) we, wo, m, k, m1, scale);
                     }
-                    store(sh, r, bg, dx, 0);
                 }
             });
         }
         if (!perChannel && (dw != null || db != null)) {
             affineGrads(sh, g, go, x, xo, means, rstds, dw, db);
         }
+    }
+
+    /**
+     * Where row {@code r} lies, from a storage's view start: {@code segs} segments of {@code len} elements, segment
+     * k from {@code base + k * stride} (batch norm: a channel, one segment per sample; otherwise one contiguous
+     * segment).
+     */
+    private static final class Row {
+        final int base;
+        final int segs;
+        final int len;
+        final int stride;
+
+        Row(NormShape sh, int r) {
+            if (sh.perChannel()) {
+                base = r * sh.s();
+                segs = sh.n();
+                len = sh.s();
+                stride = sh.c() * sh.s();
+            } else {
+                base = r * sh.rowLength();
+                segs = 1;
+                len = sh.rowLength();
+                stride = len;
+            }
+        }
+    }
+
+    /**
+     * Group and layer norm: the weight (or bias) per element of a row, one row per group ({@code [groups,
+     * rowLength]}: a channel's value repeated over its {@code s} positions), as the storage's float[] or double[];
+     * the storage's own array when {@code s} is 1 (layer norm); null for a null storage.
+     */
+    private static Object expanded(NormShape sh, CpuStorage st) {
+        if (st == null) {
+            return null;
+        }
+        boolean f32 = st.dtype == DType.FLOAT32;
+        int s = sh.s(), c = sh.c();
+        if (s == 1) {
+            return f32 ? st.f() : st.d();
+        }
+        if (f32) {
+            float[] src = st.f(), e = new float[c * s];
+            for (int ch = 0; ch < c; ch++) {
+                java.util.Arrays.fill(e, ch * s, ch * s + s, src[ch]);
+            }
+            return e;
+        }
+        double[] src = st.d(), e = new double[c * s];
+        for (int ch = 0; ch < c; ch++) {
+            java.util.Arrays.fill(e, ch * s, ch * s + s, src[ch]);
+        }
+        return e;
     }
 
     /** Group and layer norm: per channel, {@code sum(g * xhat)} and {@code sum(g)} over samples, in sample order. */
@@ -193,123 +253,5 @@ final class Norms {
         for (int i = 0; i < count; i++) {
             st.set(i, 0.0);
         }
-    }
-
-    /** Segments of one statistics row: samples (batch norm) or the group's channels, each {@code s} long. */
-    private static int segments(NormShape sh) {
-        return sh.perChannel() ? sh.n() : sh.c() / sh.groups();
-    }
-
-    /** The channel of segment {@code k} of row {@code r}. */
-    private static int channel(NormShape sh, int r, int k) {
-        if (sh.perChannel()) {
-            return r;
-        }
-        int cg = sh.c() / sh.groups();
-        return (r % sh.groups()) * cg + k;
-    }
-
-    /** The element offset (from the storage's view start) of segment {@code k} of row {@code r}. */
-    private static int segmentStart(NormShape sh, int r, int k) {
-        int s = sh.s();
-        return sh.perChannel() ? k * sh.c() * s + r * s : r * sh.rowLength() + k * s;
-    }
-
-    /** Row {@code r} of st (from element {@code off}) into buf, in row order. */
-    private static void load(NormShape sh, int r, CpuStorage st, int off, double[] buf) {
-        int s = sh.s();
-        if (!sh.perChannel()) { // the row is contiguous
-            int start = off + r * sh.rowLength();
-            int len = sh.rowLength();
-            if (st.dtype == DType.FLOAT32) {
-                float[] a = st.f();
-                for (int j = 0; j < len; j++) {
-                    buf[j] = a[start + j];
-                }
-            } else {
-                System.arraycopy(st.d(), start, buf, 0, len);
-            }
-            return;
-        }
-        int segments = sh.n();
-        for (int k = 0, j = 0; k < segments; k++, j += s) {
-            int start = off + segmentStart(sh, r, k);
-            if (st.dtype == DType.FLOAT32) {
-                float[] a = st.f();
-                for (int t = 0; t < s; t++) {
-                    buf[j + t] = a[start + t];
-                }
-            } else {
-                System.arraycopy(st.d(), start, buf, j, s);
-            }
-        }
-    }
-
-    /** buf into row {@code r} of st (from element {@code off}), rounded to the storage's dtype. */
-    private static void store(NormShape sh, int r, double[] buf, CpuStorage st, int off) {
-        int s = sh.s();
-        int segments = sh.perChannel() ? sh.n() : 1;
-        int segLen = sh.perChannel() ? s : sh.rowLength();
-        for (int k = 0, j = 0; k < segments; k++, j += segLen) {
-            int start = off + (sh.perChannel() ? segmentStart(sh, r, k) : r * sh.rowLength());
-            if (st.dtype == DType.FLOAT32) {
-                float[] a = st.f();
-                for (int t = 0; t < segLen; t++) {
-                    a[start + t] = (float) buf[j + t];
-                }
-            } else {
-                System.arraycopy(buf, j, st.d(), start, segLen);
-            }
-        }
-    }
-
-    /** The sum of buf[0, n), four interleaved accumulators combined as (a0 + a1) + (a2 + a3). */
-    private static double sum(double[] buf, int n) {
-        double a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-        int i = 0;
-        for (; i + 3 < n; i += 4) {
-            a0 += buf[i];
-            a1 += buf[i + 1];
-            a2 += buf[i + 2];
-            a3 += buf[i + 3];
-        }
-        for (; i < n; i++) {
-            a0 += buf[i];
-        }
-        return (a0 + a1) + (a2 + a3);
-    }
-
-    /** The sum of (buf[i] - m)^2 over [0, n), accumulated as {@link #sum}. */
-    private static double squaredDeviations(double[] buf, int n, double m) {
-        double a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-        int i = 0;
-        for (; i + 3 < n; i += 4) {
-            double d0 = buf[i] - m, d1 = buf[i + 1] - m, d2 = buf[i + 2] - m, d3 = buf[i + 3] - m;
-            a0 += d0 * d0;
-            a1 += d1 * d1;
-            a2 += d2 * d2;
-            a3 += d3 * d3;
-        }
-        for (; i < n; i++) {
-            double d = buf[i] - m;
-            a0 += d * d;
-        }
-        return (a0 + a1) + (a2 + a3);
-    }
-
-    /** The sum of a[i] * b[i] over [0, n), accumulated as {@link #sum}. */
-    private static double dot(double[] a, double[] b, int n) {
-        double a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-        int i = 0;
-        for (; i + 3 < n; i += 4) {
-            a0 += a[i] * b[i];
-            a1 += a[i + 1] * b[i + 1];
-            a2 += a[i + 2] * b[i + 2];
-            a3 += a[i + 3] * b[i + 3];
-        }
-        for (; i < n; i++) {
-            a0 += a[i] * b[i];
-        }
-        return (a0 + a1) + (a2 + a3);
     }
 }
