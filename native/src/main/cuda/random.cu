@@ -21,10 +21,18 @@ __device__ __forceinline__ double normal01(unsigned long long seed, unsigned lon
     return __dmul_rn(sqrt(__dmul_rn(-2.0, log(u1))), cos(__dmul_rn(two_pi, u2)));
 }
 
+// A uniform draw as T, kept below 1: a double within 2^-25 of 1 rounds to 1.0f in float32, so float32 takes
+// the largest float below 1 instead (CounterRandom.uniformFloat).
+template <typename T> __device__ __forceinline__ T uniform_as(double u) { return from_d<T>(u); }
+template <> __device__ __forceinline__ float uniform_as<float>(double u) {
+    float f = (float)u;
+    return f < 1.0f ? f : 0x1.fffffep-1f;
+}
+
 #define RANDOM_KERNELS(T, sfx) \
     extern "C" __global__ void rand_##sfx(T* out, int offset, int n, long long seed, long long counter0) { \
         GRID_LOOP(i, n) { \
-            out[offset + (int)i] = from_d<T>(uniform01((unsigned long long)seed, (unsigned long long)(counter0 + i))); \
+            out[offset + (int)i] = uniform_as<T>(uniform01((unsigned long long)seed, (unsigned long long)(counter0 + i))); \
         } \
     } \
     extern "C" __global__ void randn_##sfx(T* out, int offset, int n, long long seed, long long counter0) { \

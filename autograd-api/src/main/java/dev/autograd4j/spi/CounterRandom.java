@@ -36,6 +36,23 @@ public final class CounterRandom {
     }
 
     /**
+     * {@link #uniform} rounded to float32 and kept in [0, 1): a draw within 2^-25 of 1 would round up to exactly
+     * 1.0f, outside {@code torch.rand}'s range (and a dropout mask compares against it), so it becomes the
+     * largest float below 1, {@code 1 - 2^-24} (PyTorch's largest float32 draw too).
+     *
+     * @param seed the generator's seed
+     * @param counter the element's counter
+     * @return a float in [0, 1)
+     */
+    public static float uniformFloat(long seed, long counter) {
+        float f = (float) uniform(seed, counter);
+        return f < 1f ? f : LARGEST_FLOAT_BELOW_ONE;
+    }
+
+    /** {@code Math.nextDown(1f)}, {@code 1 - 2^-24}. */
+    public static final float LARGEST_FLOAT_BELOW_ONE = 0x1.fffffep-1f;
+
+    /**
      * Standard normal by Box-Muller over two counters ({@code 2 * counter} and {@code 2 * counter + 1}) of
      * an independent stream (what {@code torch.randn} draws per element). Always finite.
      *

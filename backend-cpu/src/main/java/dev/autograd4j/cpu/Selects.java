@@ -106,10 +106,10 @@ final class Selects {
         }
     }
 
-    /** Uniform draws in [0, 1) rounded to float32: {@code CounterRandom.uniform(seed, counter + i)} into o[from, to). */
+    /** Uniform draws in [0, 1) as float32: {@code CounterRandom.uniformFloat(seed, counter + i)} into o[from, to). */
     static void uniform(float[] o, int base, long seed, long counter, int from, int to) {
         for (int i = from; i < to; i++) {
-            o[base + i] = (float) dev.autograd4j.spi.CounterRandom.uniform(seed, counter + i);
+            o[base + i] = dev.autograd4j.spi.CounterRandom.uniformFloat(seed, counter + i);
         }
     }
 }

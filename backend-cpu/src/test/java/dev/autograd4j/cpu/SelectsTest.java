@@ -87,7 +87,7 @@ class SelectsTest {
         Layout l = Layout.contiguous(new int[] {n});
         float[] want = new float[n];
         for (int i = 0; i < n; i++) {
-            want[i] = (float) CounterRandom.uniform(42, 1000 + i);
+            want[i] = CounterRandom.uniformFloat(42, 1000 + i);
         }
         CpuSettings settings = CpuBackend.settings();
         int before = settings.threads();
@@ -101,5 +101,20 @@ class SelectsTest {
         } finally {
             settings.setThreads(before);
         }
+    }
+
+    /**
+     * Seed 7's draw at counter 56,354,554 is 0.99999998292..., which rounds to 1.0f: a float32 draw stays below 1
+     * (torch.rand's [0, 1); dropout keeps an element when its draw is at least p, so 1.0f would be wrong too).
+     */
+    @Test
+    void float32DrawsStayBelowOne() {
+        long counter = 56_354_554L;
+        assertEquals(1f, (float) CounterRandom.uniform(7, counter), "the test's premise: this draw rounds up");
+        CpuStorage out = CpuStorage.allocate(DType.FLOAT32, 3);
+        CPU.random(false, out, Layout.contiguous(new int[] {3}), 7, counter - 1);
+        assertEquals(Math.nextDown(1f), out.f()[1]);
+        assertEquals((float) CounterRandom.uniform(7, counter - 1), out.f()[0]);
+        assertEquals(Math.nextDown(1f), CounterRandom.uniformFloat(7, counter));
     }
 }
