@@ -246,12 +246,13 @@ abstract class GemmKernel {
     }
 
     /**
-     * Waits until unit u of the shared packed A is packed (by the thread that claimed it): spins up to
+     * Waits until unit u of the shared packed A is packed (by the thread that claimed it; packed[u] 1, or -1
+     * when its packing failed, which throws here): spins up to
      * {@link #PACK_SPIN_NANOS}, then yields, then parks a few microseconds at a time, so that a thread waiting for a
      * descheduled packer gives its core back instead of spinning out its time slice.
      */
     static void awaitPacked(AtomicIntegerArray packed, int u) {
-        if (packed.get(u) != 0) {
+        if (packed.get(u) > 0) {
             return;
         }
         long start = System.nanoTime();
@@ -268,6 +269,9 @@ abstract class GemmKernel {
             } else {
                 LockSupport.parkNanos(PACK_SPIN_NANOS);
             }
+        }
+        if (packed.get(u) < 0) {
+            throw new IllegalStateException("matrix product: packing rows " + u + " of A failed on another thread");
         }
     }
 
@@ -311,9 +315,14 @@ abstract class GemmKernel {
                 // All of A, packed once: k block p0 of rows [i, i + rows) at p0 * mPad + i * kcb.
                 for (int u; (u = nextA.getAndIncrement()) < aUnits; packedA.set(u, 1)) {
                     int i = u * mc, rows = Math.min(mc, m - i);
-                    for (int p0 = 0; p0 < k; p0 += kcMax) {
-                        int kcb = Math.min(kcMax, k - p0);
-                        packA(a, aOff + i * aRs + p0 * aCs, aRs, aCs, rows, kcb, mr, pa, p0 * mPad + i * kcb);
+                    try {
+                        for (int p0 = 0; p0 < k; p0 += kcMax) {
+                            int kcb = Math.min(kcMax, k - p0);
+                            packA(a, aOff + i * aRs + p0 * aCs, aRs, aCs, rows, kcb, mr, pa, p0 * mPad + i * kcb);
+                        }
+                    } catch (Throwable e) {
+                        packedA.set(u, -1); // a thread waiting for this unit fails instead of waiting forever
+                        throw e;
                     }
                 }
                 // Units other threads claimed are awaited where they are first used (awaitPacked).
@@ -477,9 +486,14 @@ abstract class GemmKernel {
                 // All of A, packed once: k block p0 of rows [i, i + rows) at p0 * mPad + i * kcb.
                 for (int u; (u = nextA.getAndIncrement()) < aUnits; packedA.set(u, 1)) {
                     int i = u * mc, rows = Math.min(mc, m - i);
-                    for (int p0 = 0; p0 < k; p0 += kcMax) {
-                        int kcb = Math.min(kcMax, k - p0);
-                        packA(a, aOff + i * aRs + p0 * aCs, aRs, aCs, rows, kcb, mr, pa, p0 * mPad + i * kcb);
+                    try {
+                        for (int p0 = 0; p0 < k; p0 += kcMax) {
+                            int kcb = Math.min(kcMax, k - p0);
+                            packA(a, aOff + i * aRs + p0 * aCs, aRs, aCs, rows, kcb, mr, pa, p0 * mPad + i * kcb);
+                        }
+                    } catch (Throwable e) {
+                        packedA.set(u, -1); // a thread waiting for this unit fails instead of waiting forever
+                        throw e;
                     }
                 }
                 // Units other threads claimed are awaited where they are first used (awaitPacked).

@@ -284,6 +284,82 @@ class SpinTeamBoundsTest {
     }
 
     @Test
+    void aFailedPackingOfTheSharedAFailsTheProductInsteadOfHangingIt() {
+        int before = CpuSettings.GLOBAL.threads();
+        CpuSettings.GLOBAL.setThreads(2);
+        try {
+            int n = 256;
+            float[] b = new float[n * n], c = new float[n * n];
+            double[] bd = new double[n * n], cd = new double[n * n];
+            for (int rep = 0; rep < 20; rep++) {
+                // A ends 1000 elements short: packing its last rows fails on whichever thread claimed them
+                assertThrows(RuntimeException.class, () -> GemmPlain.INSTANCE.gemmF(n, n, n, new float[n * n - 1000], 0,
+                        n, 1, b, 0, n, 1, c, 0, n));
+                assertThrows(RuntimeException.class, () -> GemmPlain.INSTANCE.gemmD(n, n, n, new double[n * n - 1000],
+                        0, n, 1, bd, 0, n, 1, cd, 0, n));
+            }
+            GemmPlain.INSTANCE.gemmF(n, n, n, new float[n * n], 0, n, 1, b, 0, n, 1, c, 0, n); // still usable
+        } finally {
+            CpuSettings.GLOBAL.setThreads(before);
+        }
+    }
+
+    /**
+     * The fine tasks of products that read A where it lies, in W2's backward layouts (A transposed, B row-major)
+     * and a convolution's few-column shape (rows split): the same bits with 1 to 4 threads, in both kernels.
+     */
+    @Test
+    void fineTasksGiveTheSameBitsAtAnyThreadCount() {
+        // {m, k, n, A transposed?}
+        int[][] shapes = {{784, 64, 256, 1}, {256, 64, 128, 1}, {64, 128, 256, 0}, {3000, 288, 32, 0},
+            {2999, 27, 64, 1}, {70, 300, 100, 0}};
+        int before = CpuSettings.GLOBAL.threads();
+        try {
+            for (int[] s : shapes) {
+                int m = s[0], k = s[1], n = s[2];
+                boolean at = s[3] == 1;
+                int aRs = at ? 1 : k, aCs = at ? m : 1;
+                java.util.Random rnd = new java.util.Random(m * 7 + n);
+                float[] a = new float[m * k], b = new float[k * n];
+                double[] ad = new double[m * k], bd = new double[k * n];
+                for (int i = 0; i < a.length; i++) {
+                    ad[i] = a[i] = (float) rnd.nextGaussian();
+                }
+                for (int i = 0; i < b.length; i++) {
+                    bd[i] = b[i] = (float) rnd.nextGaussian();
+                }
+                for (boolean plain : new boolean[] {false, true}) {
+                    float[] want = null;
+                    double[] wantD = null;
+                    for (int threads = 1; threads <= 4; threads++) {
+                        CpuSettings.GLOBAL.setThreads(threads);
+                        float[] c = new float[m * n];
+                        double[] cd = new double[m * n];
+                        if (plain) {
+                            GemmPlain.INSTANCE.gemmF(m, n, k, a, 0, aRs, aCs, b, 0, n, 1, c, 0, n);
+                            GemmPlain.INSTANCE.gemmD(m, n, k, ad, 0, aRs, aCs, bd, 0, n, 1, cd, 0, n);
+                        } else {
+                            Gemm.sgemm(m, n, k, a, 0, aRs, aCs, b, 0, n, 1, c, 0, n);
+                            Gemm.dgemm(m, n, k, ad, 0, aRs, aCs, bd, 0, n, 1, cd, 0, n);
+                        }
+                        if (want == null) {
+                            want = c;
+                            wantD = cd;
+                        } else {
+                            String what = (plain ? "plain " : Gemm.kernelName() + " ") + m + "x" + k + "x" + n
+                                    + (at ? " (A transposed)" : "") + " with " + threads + " threads";
+                            assertTrue(java.util.Arrays.equals(want, c), "float " + what);
+                            assertTrue(java.util.Arrays.equals(wantD, cd), "double " + what);
+                        }
+                    }
+                }
+            }
+        } finally {
+            CpuSettings.GLOBAL.setThreads(before);
+        }
+    }
+
+    @Test
     void finePlansForProductsThatReadAWhereItLies() {
         // {mc, nc, kc, tm, tn, rowsPerTask}: W2's 64 x 784 x 256 on two threads, 32-column panels
         int[] p = GemmKernel.plan(64, 256, 784, 6, 32, 144, 1024, 256, 2, true);
