@@ -33,7 +33,7 @@ public final class CpuSettings {
     /** System property giving the default of {@link #spinMicros()}. */
     public static final String SPIN_PROPERTY = "autograd4j.cpu.spinMicros";
     /** The default of {@link #spinMicros()}. */
-    public static final int DEFAULT_SPIN_MICROS = 100;
+    public static final int DEFAULT_SPIN_MICROS = 200;
     /** The most microseconds {@link #setSpinMicros} accepts. */
     public static final int MAX_SPIN_MICROS = 100_000;
     /** The most threads {@link #setThreads} accepts (a fork/join pool's limit). */
