@@ -45,6 +45,8 @@ abstract class GemmKernel {
     static final int SHARED_A_KEEP = 1 << 20;
     /** Tasks per thread when A is read where it lies (see {@link #plan}). */
     static final int FINE_TASKS = 4;
+    /** Fewest rows of a fine task split by rows (each such task packs its B block again). */
+    static final int FINE_MIN_ROWS = 512;
     /** How long a thread spins for a unit of the shared packed A another thread is packing, before yielding. */
     static final long PACK_SPIN_NANOS = 20_000;
 
@@ -192,8 +194,8 @@ abstract class GemmKernel {
      * descheduled leaves its share to the others), and row ranges only when there are too few columns.
      * When A is read where it lies ({@code fine}), a task costs no packing of A, so the tasks are finer:
      * {@link #FINE_TASKS} per thread as far as the column panels go (one panel each for W2's products,
-     * 64 x 784 x 256 and the like), then row ranges; the thread that claims the last task then finishes
-     * at most one small task after the other.
+     * 64 x 784 x 256 and the like), then row ranges of at least {@link #FINE_MIN_ROWS} rows (each packs B
+     * again); the thread that claims the last task then finishes at most one small task after the other.
      * Nothing here changes the order of any element's sum: that is fixed by kc, which depends on k only.
      */
     static int[] plan(int m, int n, int k, int mr, int nr, int mcMax, int ncMax, int kcMax, int threads,
@@ -208,7 +210,11 @@ abstract class GemmKernel {
                 int tasks = FINE_TASKS * threads;
                 tn = Math.min(maxTn, Math.max(tn, tasks));
                 if (tn < 2 * threads) {
-                    tm = Math.min(ceilDiv(m, mr), ceilDiv(tasks, tn));
+                    // each row range packs B again: only where the ranges stay long (a convolution's N*H*W rows)
+                    tm = Math.max(1, Math.min(Math.min(ceilDiv(m, mr), m / FINE_MIN_ROWS), ceilDiv(tasks, tn)));
+                    if (tn * tm < threads) {
+                        tm = Math.min(ceilDiv(m, mr), ceilDiv(threads, tn)); // as without fine tasks
+                    }
                 }
             } else {
                 tn = Math.min(maxTn, roundUp(Math.max(tn, 2 * threads), threads));
@@ -289,7 +295,8 @@ abstract class GemmKernel {
             return;
         }
         long work = (long) m * n * k;
-        int threads = work >= INLINE_WORK ? Parallel.threads() : 1;
+        // one thread inside another kernel's chunk (attention's batched products): the product runs inline there
+        int threads = work >= INLINE_WORK && !Parallel.nested() ? Parallel.threads() : 1;
         final int mr = mrF, nr = nrF;
         final boolean direct = readsA(m, n, k, aRs, aCs);
         int[] pl = plan(m, n, k, mr, nr, mcF, ncF, kcF, threads, direct);
@@ -460,7 +467,8 @@ abstract class GemmKernel {
             return;
         }
         long work = (long) m * n * k;
-        int threads = work >= INLINE_WORK ? Parallel.threads() : 1;
+        // one thread inside another kernel's chunk (attention's batched products): the product runs inline there
+        int threads = work >= INLINE_WORK && !Parallel.nested() ? Parallel.threads() : 1;
         final int mr = mrD, nr = nrD;
         final boolean direct = readsA(m, n, k, aRs, aCs);
         int[] pl = plan(m, n, k, mr, nr, mcD, ncD, kcD, threads, direct);

@@ -34,6 +34,27 @@ class SpinTeamBoundsTest {
     }
 
     @Test
+    void theSpinTimeComesFromItsPropertyAndIsValidated() {
+        assertEquals(CpuSettings.DEFAULT_SPIN_MICROS, new CpuSettings(Map.<String, String>of()::get).spinMicros());
+        assertEquals(200, CpuSettings.DEFAULT_SPIN_MICROS);
+        assertEquals(0, spinning(0).spinMicros());
+        assertEquals(50, new CpuSettings(Map.of(CpuSettings.SPIN_PROPERTY, " 50 ")::get).spinMicros());
+        assertEquals(0, spinning(-5).spinMicros());
+        assertEquals(CpuSettings.MAX_SPIN_MICROS, new CpuSettings(Map.of(CpuSettings.SPIN_PROPERTY, "9999999999")::get)
+                .spinMicros());
+        assertEquals(CpuSettings.DEFAULT_SPIN_MICROS,
+                new CpuSettings(Map.of(CpuSettings.SPIN_PROPERTY, "long")::get).spinMicros());
+        CpuSettings s = spinning(10);
+        assertEquals(70, s.setSpinMicros(70).spinMicros());
+        for (int bad : new int[] {-1, CpuSettings.MAX_SPIN_MICROS + 1}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> s.setSpinMicros(bad));
+            assertEquals("the spin time must be between 0 and 100000 microseconds, got " + bad, e.getMessage());
+        }
+        assertEquals(70, s.spinMicros());
+        assertTrue(s.toString().endsWith(", spinMicros=70]"), s.toString());
+    }
+
+    @Test
     void theCallerRunsChunksNoWorkerHasStarted() {
         SpinTeam team = new SpinTeam(2, spinning(0)); // the worker parks at once: each call has to wake it
         try {
@@ -211,6 +232,44 @@ class SpinTeamBoundsTest {
                     assertEquals(1, hits.get(i));
                 }
             }
+        } finally {
+            CpuSettings.GLOBAL.setThreads(before);
+        }
+    }
+
+    @Test
+    void kernelsKnowWhenTheyRunInsideAChunk() {
+        int before = CpuSettings.GLOBAL.threads();
+        CpuSettings.GLOBAL.setThreads(2);
+        try {
+            assertFalse(Parallel.nested());
+            AtomicIntegerArray nested = new AtomicIntegerArray(2);
+            Parallel.forRangeInWorkers(2, (from, to) -> {
+                for (int c = from; c < to; c++) {
+                    nested.set(c, Parallel.nested() ? 1 : -1);
+                }
+            });
+            assertEquals(1, nested.get(0), "chunk 0");
+            assertEquals(1, nested.get(1), "chunk 1");
+            assertFalse(Parallel.nested(), "after the call");
+            // a product inside a chunk (attention's batched products) gives the bits it gives on its own
+            int m = 128, n = 64, k = 128;
+            float[] a = new float[m * k], b = new float[k * n], alone = new float[m * n];
+            java.util.Random rnd = new java.util.Random(3);
+            for (int i = 0; i < a.length; i++) {
+                a[i] = (float) rnd.nextGaussian();
+            }
+            for (int i = 0; i < b.length; i++) {
+                b[i] = (float) rnd.nextGaussian();
+            }
+            Gemm.sgemm(m, n, k, a, 0, k, 1, b, 0, n, 1, alone, 0, n);
+            float[][] inside = new float[2][m * n];
+            Parallel.forRangeInWorkers(2, (from, to) -> {
+                for (int c = from; c < to; c++) {
+                    Gemm.sgemm(m, n, k, a, 0, k, 1, b, 0, n, 1, inside[c], 0, n);
+                }
+            });
+            assertTrue(java.util.Arrays.equals(alone, inside[0]) && java.util.Arrays.equals(alone, inside[1]));
         } finally {
             CpuSettings.GLOBAL.setThreads(before);
         }
