@@ -304,13 +304,17 @@ public final class Convolution {
         Tensor gx = null, gw = null;
         if (groups == 1 && n > 1) {
             // the gradients of the one-GEMM forward: [O, N * positions] against the batch's columns
-            Tensor gyT = gy.reshape(n, o, g.positions()).transpose(0, 1).reshape(o, n * g.positions());
+            boolean cpu = x.device().type() == Device.Type.CPU;
+            // first order (savedCols given, nothing recorded): the backend's fused weight gradient where it has one
+            gw = needs[1] && savedCols != null ? directWeightGradient(gy, x, g, o, k) : null;
+            Tensor gyT = (needs[0] && !cpu) || (needs[1] && gw == null)
+                    ? gy.reshape(n, o, g.positions()).transpose(0, 1).reshape(o, n * g.positions()) : null;
             if (needs[0]) {
-                gx = x.device().type() == Device.Type.CPU ? inputGradientInChunks(gy, w.reshape(o, k), g, c)
+                gx = cpu ? inputGradientInChunks(gy, w.reshape(o, k), g, c)
                         : WindowOps.col2im(w.reshape(o, k).t().matmul(gyT).view(k, n, g.positions()).transpose(0, 1),
                                 g, c);
             }
-            if (needs[1]) {
+            if (needs[1] && gw == null) {
                 Tensor colsT = savedCols != null ? savedCols : batchColumns(WindowOps.im2col(x, g, 0));
                 // [K, N * positions] x [N * positions, O], transposed: both operands' rows are contiguous in the
                 // long dim, and the CPU GEMM reads the columns where they lie (see forward) instead of packing the
@@ -328,6 +332,17 @@ public final class Convolution {
             gw = sumOverBatch(gg.matmul(cols.view(n, groups, k, g.positions()).transpose(2, 3)));
         }
         return new Tensor[] {gx, gw};
+    }
+
+    /**
+     * The weight's gradient {@code [O, K]} from {@code Backend.convWeightGradient} (not recorded: first order only),
+     * or null where the backend does not fuse it.
+     */
+    private static Tensor directWeightGradient(Tensor gy, Tensor x, Window2d g, int o, int k) {
+        Tensor xc = x.contiguous(), gc = gy.contiguous();
+        Tensor out = xc.emptyLike(new int[] {o, k}, xc.dtype());
+        return xc.kernels().convWeightGradient(xc.storageUnsafe(), xc.layout(), gc.storageUnsafe(), gc.layout(), g,
+                out.storageUnsafe(), out.layout()) ? out : null;
     }
 
     /** Bytes of gradient columns per chunk of the batch in {@link #inputGradientInChunks}: about a core's L2. */

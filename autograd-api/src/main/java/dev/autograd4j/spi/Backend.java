@@ -501,6 +501,28 @@ public interface Backend {
     }
 
     /**
+     * The weight gradient of a 2-D convolution with one group in one kernel, straight from the input and the output's
+     * gradient: {@code out[o][c * taps + t] = sum over n and window positions l of grad[n][o][l] * x[n][c]} at tap t
+     * of window l (0 in the padding), the product of the output's gradient with the input's im2col columns without
+     * building them. Optional: a backend returns false (the default) where it does not fuse, or where it finds the
+     * columns and a matmul faster (many weights), and the caller runs im2col and matmul. The sums are taken in an
+     * order that does not depend on the thread count.
+     *
+     * @param x the input {@code [N, C, H, W]}, FLOAT32 or FLOAT64, contiguous
+     * @param xLayout its layout
+     * @param grad the output's gradient {@code [N, O, outH, outW]}, x's dtype, contiguous
+     * @param gradLayout its layout
+     * @param window the convolution's window geometry
+     * @param out the weight's gradient {@code [O, C * kernelH * kernelW]}, x's dtype, contiguous
+     * @param outLayout its layout
+     * @return whether the kernel ran
+     */
+    default boolean convWeightGradient(Storage x, Layout xLayout, Storage grad, Layout gradLayout, Window2d window,
+                                       Storage out, Layout outLayout) {
+        return false;
+    }
+
+    /**
      * Waits for the work queued on the device (like {@code torch.cuda.synchronize()}); errors of queued work,
      * a kernel's fault or a deferred {@link #assertNoneSet} failure, surface here. A no-op on the CPU, whose
      * kernels finish before they return.

@@ -525,6 +525,17 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public boolean convWeightGradient(Storage x, Layout xLayout, Storage grad, Layout gradLayout, Window2d window,
+                                      Storage out, Layout outLayout) {
+        boolean done = ConvWeights.weightGradient(cpu(x), xLayout, cpu(grad), gradLayout, window, cpu(out),
+                outLayout);
+        Reference.reachabilityFence(x);
+        Reference.reachabilityFence(grad);
+        Reference.reachabilityFence(out);
+        return done;
+    }
+
+    @Override
     public boolean normForward(NormShape shape, Storage x, int xOffset, Storage weight, Storage bias, double eps,
                                Storage out, Storage mean, Storage rstd, Storage var) {
         Norms.forward(shape, cpu(x), xOffset, weight == null ? null : cpu(weight), bias == null ? null : cpu(bias),

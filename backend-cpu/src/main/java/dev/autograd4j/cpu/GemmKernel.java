@@ -99,6 +99,11 @@ abstract class GemmKernel {
         throw new UnsupportedOperationException();
     }
 
+    /** Packs a float block of B as {@link #packB} does; a kernel may do it faster in its own way (same layout). */
+    void packPanelsB(float[] b, int off, int rs, int cs, int kc, int nc, int nr, float[] pb) {
+        packB(b, off, rs, cs, kc, nc, nr, pb);
+    }
+
     /** Width of the column panels B is packed in, for a block of nc columns: NR unless overridden. */
     int panelWidthB(int nr, int nc) {
         return nr;
@@ -339,7 +344,7 @@ abstract class GemmKernel {
                 int rows = Math.min(rowsPerTask, m - i0), ncb = Math.min(nc, n - j0);
                 for (int p0 = 0; p0 < k; p0 += kcMax) {
                     int kcb = Math.min(kcMax, k - p0);
-                    packB(b, bOff + p0 * bRs + j0 * bCs, bRs, bCs, kcb, ncb, panelWidthB(nr, ncb), pb);
+                    packPanelsB(b, bOff + p0 * bRs + j0 * bCs, bRs, bCs, kcb, ncb, panelWidthB(nr, ncb), pb);
                     for (int ic = 0; ic < rows; ic += mc) {
                         int mcb = Math.min(mc, rows - ic), paOff;
                         if (direct) {
@@ -432,8 +437,11 @@ abstract class GemmKernel {
                 }
             }
             if (cols < nr) {
-                for (int p = 0; p < kc; p++) {
-                    java.util.Arrays.fill(pb, d + p * nr + cols, d + p * nr + nr, 0f);
+                // a loop, not Arrays.fill: one call per row of a 16-column B cost as much as the copy
+                for (int p = 0, dp = d; p < kc; p++, dp += nr) {
+                    for (int j = cols; j < nr; j++) {
+                        pb[dp + j] = 0f;
+                    }
                 }
             }
         }
@@ -602,8 +610,10 @@ abstract class GemmKernel {
                 }
             }
             if (cols < nr) {
-                for (int p = 0; p < kc; p++) {
-                    java.util.Arrays.fill(pb, d + p * nr + cols, d + p * nr + nr, 0d);
+                for (int p = 0, dp = d; p < kc; p++, dp += nr) {
+                    for (int j = cols; j < nr; j++) {
+                        pb[dp + j] = 0d;
+                    }
                 }
             }
         }

@@ -14,6 +14,8 @@ import java.util.Arrays;
 final class Windows {
     /** Whether 2 x 2 max pooling runs {@code VectorPooling}: the Vector API is on, with 512-bit vectors. */
     static final boolean VECTOR_POOL = VectorKernels.ENABLED && Gemm.kernelName().startsWith("Vector API (512");
+    /** Whether float col2im with a horizontal stride of 1 runs {@code VectorWindows}. */
+    static final boolean VECTOR_WINDOWS = VectorKernels.ENABLED;
 
     private Windows() {
     }
@@ -50,9 +52,15 @@ final class Windows {
         int hw = g.height() * g.width(), plane = g.taps() * g.positions();
         if (cols.dtype == DType.FLOAT32) {
             float[] c = cols.f(), o = out.f();
+            boolean vector = VECTOR_WINDOWS && g.strideW() == 1;
             Parallel.forRange(planes, plane, (from, to) -> {
+                float[] tmp = vector ? VectorWindows.scratch() : null;
                 for (int p = from; p < to; p++) {
-                    col2imF(c, co + p * plane, o, oo + p * hw, g);
+                    if (vector && VectorWindows.readsInside(co + p * plane, g, c.length)) {
+                        VectorWindows.col2imF(c, co + p * plane, o, oo + p * hw, g, tmp);
+                    } else {
+                        col2imF(c, co + p * plane, o, oo + p * hw, g);
+                    }
                 }
             });
         } else if (cols.dtype == DType.FLOAT64) {
@@ -200,6 +208,12 @@ final class Windows {
         long[] tp = taps.l();
         double[] gd = grad.dtype == DType.FLOAT64 ? grad.d() : null, od = gd == null ? null : out.d();
         float[] gf = grad.dtype == DType.FLOAT32 ? grad.f() : null, of = gf == null ? null : out.f();
+        int[] tapH = new int[g.taps()], tapW = new int[g.taps()]; // a tap's place in its window
+        for (int t = 0; t < g.taps(); t++) {
+            tapH[t] = (t / g.kernelW()) * g.dilationH();
+            tapW[t] = (t % g.kernelW()) * g.dilationW();
+        }
+        int outH = g.outH(), outW = g.outW(), height = g.height(), width = g.width();
         Parallel.forRange(planes, positions + hw, (from, until) -> { // each plane is one thread's
             for (int p = from; p < until; p++) {
                 int dst = oo + p * hw;
@@ -208,17 +222,20 @@ final class Windows {
                 } else {
                     Arrays.fill(od, dst, dst + hw, 0d);
                 }
-                for (int l = 0; l < positions; l++) {
-                    int t = (int) tp[to + p * positions + l];
-                    int h = (l / g.outW()) * g.strideH() - g.padTop() + (t / g.kernelW()) * g.dilationH();
-                    int w = (l % g.outW()) * g.strideW() - g.padLeft() + (t % g.kernelW()) * g.dilationW();
-                    if (h < 0 || h >= g.height() || w < 0 || w >= g.width()) {
-                        continue; // an all -inf window whose first tap is padding: no input element won
-                    }
-                    if (of != null) {
-                        of[dst + h * g.width() + w] += gf[go + p * positions + l];
-                    } else {
-                        od[dst + h * g.width() + w] += gd[go + p * positions + l];
+                // the window positions in order, as the general definition adds them; no division per position
+                for (int oh = 0, l = 0; oh < outH; oh++) {
+                    int h0 = oh * g.strideH() - g.padTop();
+                    for (int ow = 0; ow < outW; ow++, l++) {
+                        int t = (int) tp[to + p * positions + l];
+                        int h = h0 + tapH[t], w = ow * g.strideW() - g.padLeft() + tapW[t];
+                        if (h < 0 || h >= height || w < 0 || w >= width) {
+                            continue; // an all -inf window whose first tap is padding: no input element won
+                        }
+                        if (of != null) {
+                            of[dst + h * width + w] += gf[go + p * positions + l];
+                        } else {
+                            od[dst + h * width + w] += gd[go + p * positions + l];
+                        }
                     }
                 }
             }
@@ -236,7 +253,7 @@ final class Windows {
         return Math.max(lo, hi);
     }
 
-    private static void im2colF(float[] a, int src, float[] o, int dst, Window2d g, float pad) {
+    static void im2colF(float[] a, int src, float[] o, int dst, Window2d g, float pad) {
         int outH = g.outH(), outW = g.outW(), sw = g.strideW(), width = g.width(), positions = g.positions();
         for (int ki = 0; ki < g.kernelH(); ki++) {
             for (int kj = 0; kj < g.kernelW(); kj++) {
@@ -294,7 +311,7 @@ final class Windows {
         }
     }
 
-    private static void col2imF(float[] c, int src, float[] o, int dst, Window2d g) {
+    static void col2imF(float[] c, int src, float[] o, int dst, Window2d g) {
         int outH = g.outH(), outW = g.outW(), sw = g.strideW(), width = g.width(), positions = g.positions();
         Arrays.fill(o, dst, dst + g.height() * width, 0f);
         for (int ki = 0; ki < g.kernelH(); ki++) {

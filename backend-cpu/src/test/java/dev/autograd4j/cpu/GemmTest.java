@@ -111,6 +111,25 @@ class GemmTest {
         // weight gradient and its forward with 32 output channels, transposed).
         s.add(new int[] {1100, 40, 400});
         s.add(new int[] {1500, 64, 180});
+        // k = 1 and k = 2 (one-step kernels), with a full, a partial and a one-column panel.
+        s.add(new int[] {13, 64, 1});
+        s.add(new int[] {19, 37, 2});
+        s.add(new int[] {7, 1, 1});
+        // Row-major B packed panel by panel (kc * 2 vectors a multiple of 1024 floats: kc = 64 or 32) and row by row,
+        // with a partial last panel; row-major A read where it lies with 1..5 rows left over.
+        s.add(new int[] {10, 200, 64});
+        s.add(new int[] {23, 96, 32});
+        s.add(new int[] {16, 300, 25});
+        // The W2 and W6 shapes scaled down: short k with many columns, long k with few (n = 10, 16).
+        s.add(new int[] {64, 10, 700});
+        s.add(new int[] {25, 16, 3000});
+        s.add(new int[] {64, 630, 10});
+        // Past the direct-A work limit with three column panels and a partial fourth (a convolution's weight
+        // gradient with 128 output channels: A read where it lies).
+        s.add(new int[] {1100, 100, 200});
+        // Past the direct-A limits (work and column panels) with k blocks of at least 128: A packed, the 12 x 2
+        // tile of the 512-bit kernel (first k block stored, second added), 10 rows and 12 columns left over.
+        s.add(new int[] {130, 300, 450});
         return s;
     }
 
@@ -282,7 +301,8 @@ class GemmTest {
     @Test
     void threadCountDoesNotChangeTheBits() {
         int[][] shapes = {{64, 784, 256}, {784, 64, 256}, {64, 256, 784}, {257, 300, 130}, {1, 3000, 50},
-            {3000, 1, 50}, {200, 200, 200}, {40, 2100, 37}, {1100, 40, 400}};
+            {3000, 1, 50}, {200, 200, 200}, {40, 2100, 37}, {1100, 40, 400}, {25, 5000, 16}, {64, 6272, 10},
+            {16, 25, 3000}, {10, 64, 700}, {130, 450, 300}};
         int before = CpuBackend.settings().threads();
         try {
             for (int[] s : shapes) {
@@ -296,21 +316,25 @@ class GemmTest {
                 for (int i = 0; i < b.length; i++) {
                     bd[i] = b[i] = (float) rnd.nextGaussian();
                 }
-                for (Impl impl : new Impl[] {GEMM, PLAIN}) {
-                    float[][] cf = new float[3][m * n];
-                    double[][] cd = new double[3][m * n];
-                    int[] threads = {1, 2, 3};
-                    for (int t = 0; t < threads.length; t++) {
-                        CpuBackend.settings().setThreads(threads[t]);
-                        // A row-major, B transposed (column-major), as in x @ w.t().
-                        impl.sgemm(m, n, k, a, 0, k, 1, b, 0, 1, k, cf[t], 0, n);
-                        impl.dgemm(m, n, k, ad, 0, k, 1, bd, 0, 1, k, cd[t], 0, n);
-                    }
-                    for (int t = 1; t < threads.length; t++) {
-                        String what = (impl == GEMM ? Gemm.kernelName() : "plain") + " " + m + "x" + k + "x" + n
-                                + " with " + threads[t] + " threads";
-                        assertTrue(java.util.Arrays.equals(cf[0], cf[t]), "float " + what);
-                        assertTrue(java.util.Arrays.equals(cd[0], cd[t]), "double " + what);
+                // {aRs, aCs, bRs, bCs}: A row-major and B transposed, as in x @ w.t(); A transposed and B row-major,
+                // as in x.t() @ g (weight gradients); both row-major, as in x @ w
+                int[][] layouts = {{k, 1, 1, k}, {1, m, n, 1}, {k, 1, n, 1}};
+                for (int[] l : layouts) {
+                    for (Impl impl : new Impl[] {GEMM, PLAIN}) {
+                        float[][] cf = new float[3][m * n];
+                        double[][] cd = new double[3][m * n];
+                        int[] threads = {1, 2, 3};
+                        for (int t = 0; t < threads.length; t++) {
+                            CpuBackend.settings().setThreads(threads[t]);
+                            impl.sgemm(m, n, k, a, 0, l[0], l[1], b, 0, l[2], l[3], cf[t], 0, n);
+                            impl.dgemm(m, n, k, ad, 0, l[0], l[1], bd, 0, l[2], l[3], cd[t], 0, n);
+                        }
+                        for (int t = 1; t < threads.length; t++) {
+                            String what = (impl == GEMM ? Gemm.kernelName() : "plain") + " " + m + "x" + k + "x" + n
+                                    + " strides " + java.util.Arrays.toString(l) + " with " + threads[t] + " threads";
+                            assertTrue(java.util.Arrays.equals(cf[0], cf[t]), "float " + what);
+                            assertTrue(java.util.Arrays.equals(cd[0], cd[t]), "double " + what);
+                        }
                     }
                 }
             }

@@ -88,4 +88,51 @@ class WindowsTest {
             }
         }
     }
+
+    @Test
+    void maxPoolBackwardAddsEachGradientOnItsWinner() {
+        Random rnd = new Random(13);
+        // windows that tile the plane, and windows that overlap, leave a remainder or reach into the padding
+        int[][] pools = {{28, 28, 2, 2, 2, 2, 0, 0, 1, 1}, {14, 14, 2, 2, 2, 2, 0, 0, 1, 1}, {9, 6, 3, 3, 3, 3, 0, 0, 1, 1},
+            {6, 8, 3, 2, 3, 2, 0, 0, 1, 1}, {7, 7, 2, 2, 2, 2, 0, 0, 1, 1}, {8, 8, 3, 3, 2, 2, 1, 1, 1, 1}};
+        for (int[] c : pools) {
+            Window2d g = window(c);
+            int planes = 6, hw = c[0] * c[1], posN = planes * g.positions();
+            long[] taps = new long[posN];
+            float[] gf = new float[posN];
+            double[] gd = new double[posN];
+            for (int i = 0; i < posN; i++) {
+                taps[i] = rnd.nextInt(g.taps());
+                gd[i] = gf[i] = i % 7 == 0 ? -0f : (float) rnd.nextGaussian();
+            }
+            double[] want = new double[planes * hw];
+            float[] wantF = new float[planes * hw];
+            for (int p = 0; p < planes; p++) {
+                for (int l = 0; l < g.positions(); l++) {
+                    int t = (int) taps[p * g.positions() + l];
+                    int h = (l / g.outW()) * g.strideH() - g.padTop() + t / g.kernelW();
+                    int w = (l % g.outW()) * g.strideW() - g.padLeft() + t % g.kernelW();
+                    if (h >= 0 && h < c[0] && w >= 0 && w < c[1]) {
+                        want[p * hw + h * c[1] + w] += gd[p * g.positions() + l];
+                        wantF[p * hw + h * c[1] + w] += gf[p * g.positions() + l];
+                    }
+                }
+            }
+            Layout in = Layout.contiguous(new int[] {2, 3, c[0], c[1]});
+            Layout out = Layout.contiguous(new int[] {2, 3, g.outH(), g.outW()});
+            CpuStorage xf = CpuStorage.allocate(DType.FLOAT32, planes * hw);
+            CpuStorage xd = CpuStorage.allocate(DType.FLOAT64, planes * hw);
+            java.util.Arrays.fill(xf.f(), Float.NaN); // every element is written
+            java.util.Arrays.fill(xd.d(), Double.NaN);
+            CpuStorage tp = new CpuStorage(DType.INT64, taps);
+            Windows.maxPool2dBackward(new CpuStorage(DType.FLOAT32, gf), out, tp, out, g, xf, in);
+            Windows.maxPool2dBackward(new CpuStorage(DType.FLOAT64, gd), out, tp, out, g, xd, in);
+            String what = java.util.Arrays.toString(c);
+            for (int i = 0; i < want.length; i++) {
+                assertEquals(Double.doubleToRawLongBits(want[i]), Double.doubleToRawLongBits(xd.d()[i]), what + " at " + i);
+                assertEquals(Float.floatToRawIntBits(wantF[i]), Float.floatToRawIntBits(xf.f()[i]),
+                        what + " float32 at " + i);
+            }
+        }
+    }
 }

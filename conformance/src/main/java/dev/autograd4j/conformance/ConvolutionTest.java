@@ -200,6 +200,17 @@ class ConvolutionTest {
             assertEquals(DType.FLOAT32, y.dtype());
             close(host(Convolution.conv2d(x, w, null, new int[] {1}, new int[] {1}, new int[] {1}, 1)), y, 1e-4);
         }));
+        cases.add(named("float32 weight gradient", () -> {
+            // few weights (5 x 18): the CPU's fused Backend.convWeightGradient, in blocks of 4 samples (6 here)
+            Tensor x = randn(d, 20, 6, 2, 9, 9), w = randn(d, 21, 5, 2, 3, 3), r = randn(d, 22, 6, 5, 9, 9);
+            Tensor w32 = w.to(DType.FLOAT32).detach().requiresGrad(true);
+            Convolution.conv2d(x.to(DType.FLOAT32), w32, null, new int[] {1}, new int[] {1}, new int[] {1}, 1)
+                    .mul(r.to(DType.FLOAT32)).sum().backward();
+            Tensor w64 = w.detach().requiresGrad(true);
+            Convolution.conv2d(x, w64, null, new int[] {1}, new int[] {1}, new int[] {1}, 1).mul(r).sum().backward();
+            assertEquals(DType.FLOAT32, w32.grad().dtype());
+            close(host(w64.grad()), w32.grad(), 1e-3);
+        }));
         cases.add(named("input gradient of a batch whose columns exceed a chunk", () -> {
             // 5 x [4 * 25, 24 * 24] float64 columns (450 KiB a sample): the CPU takes the batch in chunks of 2, 2, 1
             Tensor x = randn(d, 17, 5, 4, 24, 24), w = randn(d, 18, 3, 4, 5, 5), r = randn(d, 19, 5, 3, 24, 24);

@@ -231,7 +231,7 @@ public final class Benchmark {
             }
             Tensor targets = Tensor.of(classes, BATCH).to(device);
             List<Tensor> params = model.parameters();
-            double[] t = timer.measure(budget, scoped(() -> {
+            double[] t = timer.measure(budget.forTrainingStep(), scoped(() -> {
                 Tensor loss = Functional.crossEntropy(model.forward(input), targets);
                 loss.backward();
                 try (var noGrad = Autograd.noGrad()) {

@@ -164,6 +164,19 @@ public final class BenchmarkHarness {
         }
 
         /**
+         * The budget of a training step of a convolutional or transformer model (W6, W7), on both peers: a
+         * longer warm-up (up to 100 runs or 5 s, whichever first; unchanged with {@code --quick}), because such a
+         * step runs dozens of vector kernels whose C2 compilation takes seconds on a 2-core machine, and a
+         * training run lives in the steady state, not in the first second.
+         *
+         * @return a new budget
+         */
+        public Budget forTrainingStep() {
+            return warmupSeconds < 1.0 ? this
+                    : new Budget(Math.max(warmupReps, 100), Math.max(warmupSeconds, 5.0), maxReps, seconds);
+        }
+
+        /**
          * W3's budget for an n x n product: on a CPU big products need little warm-up and few repetitions; with
          * {@code large} (a GPU, where even n = 4096 takes milliseconds) every size gets the normal budget.
          *

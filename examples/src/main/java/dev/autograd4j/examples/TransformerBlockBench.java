@@ -31,7 +31,7 @@ final class TransformerBlockBench {
         TransformerEncoderLayer block = new TransformerEncoderLayer(WIDTH, HEADS, FEEDFORWARD, 0.0, "relu", 1e-5, true,
                 false, DType.FLOAT32, device, g);
         Tensor x = Tensor.randn(Shape.of(BATCH, SEQ, WIDTH), DType.FLOAT32, device, g).requiresGrad(true);
-        double[] t = timer.measure(budget.withMaxReps(100), Benchmark.scoped(() -> {
+        double[] t = timer.measure(budget.forTrainingStep().withMaxReps(100), Benchmark.scoped(() -> {
             x.setGrad(null);
             block.zeroGrad();
             block.forward(x).sum().backward();

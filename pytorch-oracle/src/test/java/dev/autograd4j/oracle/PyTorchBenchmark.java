@@ -193,7 +193,7 @@ public final class PyTorchBenchmark {
         Shape one = new Shape(1, 1), two = new Shape(2, 2), none = new Shape(0, 0);
         double[] t;
         try {
-            t = timer.measure(budget, m -> {
+            t = timer.measure(budget.forTrainingStep(), m -> {
                 NDArray loss;
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                     NDArray h = input;

@@ -54,7 +54,7 @@ final class PyTorchTransformerBlock {
             for (NDArray p : all) {
                 p.setRequiresGradient(true);
             }
-            double[] t = timer.measure(budget.withMaxReps(100), m -> {
+            double[] t = timer.measure(budget.forTrainingStep().withMaxReps(100), m -> {
                 for (NDArray p : all) {
                     PyTorchBenchmark.zeroGrad(p, m);
                 }
