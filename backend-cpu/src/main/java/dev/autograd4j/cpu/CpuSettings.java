@@ -18,6 +18,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link #poolCapacityBytes()}: the most bytes of free arrays the CPU memory pool keeps for reuse
  *       ({@value #POOL_PROPERTY} in MiB, default an eighth of the maximum heap, at most 1024 MiB; 0 keeps none).
  *       Arrays given back beyond it are left to the garbage collector.</li>
+ *   <li>{@link #spinMicros()}: how long the worker threads spin for the next kernel before parking
+ *       ({@value #SPIN_PROPERTY}, default {@value #DEFAULT_SPIN_MICROS}; 0 parks at once). They spin only while
+ *       work keeps arriving and no more threads are runnable than there are cores (see the README, "CPU").</li>
  * </ul>
  */
 public final class CpuSettings {
@@ -27,6 +30,12 @@ public final class CpuSettings {
     public static final String VECTOR_PROPERTY = "autograd4j.cpu.vector";
     /** System property giving the default of {@link #poolCapacityBytes()}, in MiB. */
     public static final String POOL_PROPERTY = "autograd4j.cpu.poolMiB";
+    /** System property giving the default of {@link #spinMicros()}. */
+    public static final String SPIN_PROPERTY = "autograd4j.cpu.spinMicros";
+    /** The default of {@link #spinMicros()}. */
+    public static final int DEFAULT_SPIN_MICROS = 200;
+    /** The most microseconds {@link #setSpinMicros} accepts. */
+    public static final int MAX_SPIN_MICROS = 100_000;
     /** The most threads {@link #setThreads} accepts (a fork/join pool's limit). */
     public static final int MAX_THREADS = 0x7fff;
 
@@ -37,6 +46,7 @@ public final class CpuSettings {
 
     private volatile int threads;
     private volatile long poolCapacityBytes;
+    private volatile int spinMicros;
     private boolean vectorKernels; // guarded by this
     private boolean kernelsChosen; // guarded by this
 
@@ -65,6 +75,43 @@ public final class CpuSettings {
             }
         }
         poolCapacityBytes = pool;
+        int spin = DEFAULT_SPIN_MICROS;
+        String sp = properties.apply(SPIN_PROPERTY);
+        if (sp != null) {
+            try {
+                spin = (int) Math.min(MAX_SPIN_MICROS, Math.max(0, Long.parseLong(sp.trim())));
+            } catch (NumberFormatException e) {
+                LOG.warn("Ignoring -D{}={}: not a whole number of microseconds; spinning up to {} us", SPIN_PROPERTY,
+                        sp, spin);
+            }
+        }
+        spinMicros = spin;
+    }
+
+    /**
+     * How long a worker thread spins for the next kernel before parking, at most: it spins less after spins that
+     * found no work, and not at all while more threads are runnable than there are cores.
+     *
+     * @return microseconds, 0 when the workers park at once
+     */
+    public int spinMicros() {
+        return spinMicros;
+    }
+
+    /**
+     * Sets how long worker threads spin for the next kernel before parking; takes effect at their next wait.
+     *
+     * @param micros 0 (park at once) to {@link #MAX_SPIN_MICROS}
+     * @return these settings
+     * @throws IllegalArgumentException if {@code micros} is out of range
+     */
+    public CpuSettings setSpinMicros(int micros) {
+        if (micros < 0 || micros > MAX_SPIN_MICROS) {
+            throw new IllegalArgumentException("the spin time must be between 0 and " + MAX_SPIN_MICROS
+                    + " microseconds, got " + micros);
+        }
+        this.spinMicros = micros;
+        return this;
     }
 
     /**
@@ -151,6 +198,6 @@ public final class CpuSettings {
     @Override
     public String toString() {
         return "CpuSettings[threads=" + threads + ", vectorKernels=" + vectorKernels() + ", poolCapacityBytes="
-                + poolCapacityBytes + "]";
+                + poolCapacityBytes + ", spinMicros=" + spinMicros + "]";
     }
 }

@@ -1,6 +1,8 @@
 package dev.autograd4j.cpu;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The blocked, packed matrix-product driver shared by {@link GemmPlain} and the Vector API kernel
@@ -15,7 +17,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * micro-panels of A ({@code pa[panel*MR*kc + p*MR + r]}) by it in the subclass's macro-kernel, which
  * either overwrites C (the first k block) or adds to it. When all tasks share one row range and A is
  * not too big ({@link #SHARED_A_MAX}), A is packed once, by all threads together, before the tasks
- * start; otherwise each task packs its mc x kc blocks as it goes. Both packed operands are zero-padded
+ * start, and a task waits (bounded spin, then yield and park) only for a block of rows another thread
+ * claimed and is still packing, where it first uses it; otherwise each task packs its mc x kc blocks as it
+ * goes. Both packed operands are zero-padded
  * to whole panels, so edge tiles run the same kernels. Packing reads through arbitrary strides, so
  * transposed and broadcast (stride 0) operands cost nothing extra in the kernel, and the kernel never
  * sees the operands' leading dimensions (no power-of-two cache-set conflicts); row-major B is read
@@ -39,6 +43,12 @@ abstract class GemmKernel {
     static final long SHARED_A_MAX = 1L << 22;
     /** Largest shared packed A a thread keeps between products; bigger ones are dropped after use. */
     static final int SHARED_A_KEEP = 1 << 20;
+    /** Tasks per thread when A is read where it lies (see {@link #plan}). */
+    static final int FINE_TASKS = 4;
+    /** Fewest rows of a fine task split by rows (each such task packs its B block again). */
+    static final int FINE_MIN_ROWS = 512;
+    /** How long a thread spins for a unit of the shared packed A another thread is packing, before yielding. */
+    static final long PACK_SPIN_NANOS = 20_000;
 
     final int mrF, nrF, mcF, ncF, kcF;
     final int mrD, nrD, mcD, ncD, kcD;
@@ -187,19 +197,36 @@ abstract class GemmKernel {
      * in blocks of mc) by nc columns. With several threads there are two column blocks per thread as
      * far as the columns go (the tasks are claimed one by one, so a thread that starts late or is
      * descheduled leaves its share to the others), and row ranges only when there are too few columns.
+     * When A is read where it lies ({@code fine}), a task costs no packing of A, so the tasks are finer:
+     * {@link #FINE_TASKS} per thread as far as the column panels go (one panel each for W2's products,
+     * 64 x 784 x 256 and the like), then row ranges of at least {@link #FINE_MIN_ROWS} rows (each packs B
+     * again); the thread that claims the last task then finishes at most one small task after the other.
      * Nothing here changes the order of any element's sum: that is fixed by kc, which depends on k only.
      */
-    private static int[] plan(int m, int n, int k, int mr, int nr, int mcMax, int ncMax, int kcMax, int threads) {
+    static int[] plan(int m, int n, int k, int mr, int nr, int mcMax, int ncMax, int kcMax, int threads,
+                      boolean fine) {
         // Even k blocks, so that the last one is not a sliver.
         int kc = ceilDiv(k, ceilDiv(k, kcMax));
         int tn = ceilDiv(n, Math.min(ncMax, roundUp(n, nr)));
         int tm = 1;
         if (threads > 1) {
             int maxTn = ceilDiv(n, nr);
-            tn = Math.min(maxTn, roundUp(Math.max(tn, 2 * threads), threads));
-            if (tn < threads) {
-                // Too few columns: split the rows as well.
-                tm = Math.min(ceilDiv(m, mr), ceilDiv(threads, tn));
+            if (fine) {
+                int tasks = FINE_TASKS * threads;
+                tn = Math.min(maxTn, Math.max(tn, tasks));
+                if (tn < 2 * threads) {
+                    // each row range packs B again: only where the ranges stay long (a convolution's N*H*W rows)
+                    tm = Math.max(1, Math.min(Math.min(ceilDiv(m, mr), m / FINE_MIN_ROWS), ceilDiv(tasks, tn)));
+                    if (tn * tm < threads) {
+                        tm = Math.min(ceilDiv(m, mr), ceilDiv(threads, tn)); // as without fine tasks
+                    }
+                }
+            } else {
+                tn = Math.min(maxTn, roundUp(Math.max(tn, 2 * threads), threads));
+                if (tn < threads) {
+                    // Too few columns: split the rows as well.
+                    tm = Math.min(ceilDiv(m, mr), ceilDiv(threads, tn));
+                }
             }
         }
         int nc = roundUp(ceilDiv(n, tn), nr);
@@ -229,6 +256,36 @@ abstract class GemmKernel {
         }
     }
 
+    /**
+     * Waits until unit u of the shared packed A is packed (by the thread that claimed it; packed[u] 1, or -1
+     * when its packing failed, which throws here): spins up to
+     * {@link #PACK_SPIN_NANOS}, then yields, then parks a few microseconds at a time, so that a thread waiting for a
+     * descheduled packer gives its core back instead of spinning out its time slice.
+     */
+    static void awaitPacked(AtomicIntegerArray packed, int u) {
+        if (packed.get(u) > 0) {
+            return;
+        }
+        long start = System.nanoTime();
+        for (int i = 1; packed.get(u) == 0; i++) {
+            if ((i & 31) != 0) {
+                Thread.onSpinWait();
+                continue;
+            }
+            long waited = System.nanoTime() - start;
+            if (waited < PACK_SPIN_NANOS) {
+                Thread.onSpinWait();
+            } else if (waited < 10 * PACK_SPIN_NANOS) {
+                Thread.yield();
+            } else {
+                LockSupport.parkNanos(PACK_SPIN_NANOS);
+            }
+        }
+        if (packed.get(u) < 0) {
+            throw new IllegalStateException("matrix product: packing rows " + u + " of A failed on another thread");
+        }
+    }
+
     // ---------------------------------------------------------------- float
 
     final void gemmF(int m, int n, int k, float[] a, int aOff, int aRs, int aCs,
@@ -243,17 +300,19 @@ abstract class GemmKernel {
             return;
         }
         long work = (long) m * n * k;
-        int threads = work >= INLINE_WORK ? Parallel.threads() : 1;
+        // one thread inside another kernel's chunk (attention's batched products): the product runs inline there
+        int threads = work >= INLINE_WORK && !Parallel.nested() ? Parallel.threads() : 1;
         final int mr = mrF, nr = nrF;
-        int[] pl = plan(m, n, k, mr, nr, mcF, ncF, kcF, threads);
+        final boolean direct = readsA(m, n, k, aRs, aCs);
+        int[] pl = plan(m, n, k, mr, nr, mcF, ncF, kcF, threads, direct);
         final int mc = pl[0], nc = pl[1], kcMax = pl[2], tn = pl[4], rowsPerTask = pl[5];
         final int tiles = pl[3] * tn, mPad = roundUp(m, mr);
-        final boolean direct = readsA(m, n, k, aRs, aCs);
         final boolean shared = !direct && shareA(pl[3], tn, mPad, k);
         Buffers own = BUFFERS.get();
         final float[] paAll = shared ? own.sharedF(mPad * k) : null;
         final int aUnits = shared ? ceilDiv(m, mc) : 0;
-        final AtomicInteger nextA = new AtomicInteger(), doneA = new AtomicInteger(), nextTile = new AtomicInteger();
+        final AtomicInteger nextA = new AtomicInteger(), nextTile = new AtomicInteger();
+        final AtomicIntegerArray packedA = shared ? new AtomicIntegerArray(aUnits) : null;
         Parallel.RangeBody body = (from, to) -> {
             Buffers buf = BUFFERS.get();
             int paLen = roundUp(mc, mr) * kcMax, pbLen = roundUp(nc, panelWidthB(nr, nc)) * kcMax;
@@ -266,17 +325,19 @@ abstract class GemmKernel {
             float[] pa = shared ? paAll : buf.paF, pb = buf.pbF;
             if (shared) {
                 // All of A, packed once: k block p0 of rows [i, i + rows) at p0 * mPad + i * kcb.
-                for (int u; (u = nextA.getAndIncrement()) < aUnits; doneA.incrementAndGet()) {
+                for (int u; (u = nextA.getAndIncrement()) < aUnits; packedA.set(u, 1)) {
                     int i = u * mc, rows = Math.min(mc, m - i);
-                    for (int p0 = 0; p0 < k; p0 += kcMax) {
-                        int kcb = Math.min(kcMax, k - p0);
-                        packA(a, aOff + i * aRs + p0 * aCs, aRs, aCs, rows, kcb, mr, pa, p0 * mPad + i * kcb);
+                    try {
+                        for (int p0 = 0; p0 < k; p0 += kcMax) {
+                            int kcb = Math.min(kcMax, k - p0);
+                            packA(a, aOff + i * aRs + p0 * aCs, aRs, aCs, rows, kcb, mr, pa, p0 * mPad + i * kcb);
+                        }
+                    } catch (Throwable e) {
+                        packedA.set(u, -1); // a thread waiting for this unit fails instead of waiting forever
+                        throw e;
                     }
                 }
-                // Only waits for units other threads have claimed and are packing.
-                while (doneA.get() < aUnits) {
-                    Thread.onSpinWait();
-                }
+                // Units other threads claimed are awaited where they are first used (awaitPacked).
             }
             for (int t; (t = nextTile.getAndIncrement()) < tiles; ) {
                 int i0 = (t / tn) * rowsPerTask, j0 = (t % tn) * nc;
@@ -292,6 +353,7 @@ abstract class GemmKernel {
                             continue;
                         }
                         if (shared) {
+                            awaitPacked(packedA, (i0 + ic) / mc);
                             paOff = p0 * mPad + (i0 + ic) * kcb;
                         } else {
                             packA(a, aOff + (i0 + ic) * aRs + p0 * aCs, aRs, aCs, mcb, kcb, mr, pa, 0);
@@ -413,17 +475,19 @@ abstract class GemmKernel {
             return;
         }
         long work = (long) m * n * k;
-        int threads = work >= INLINE_WORK ? Parallel.threads() : 1;
+        // one thread inside another kernel's chunk (attention's batched products): the product runs inline there
+        int threads = work >= INLINE_WORK && !Parallel.nested() ? Parallel.threads() : 1;
         final int mr = mrD, nr = nrD;
-        int[] pl = plan(m, n, k, mr, nr, mcD, ncD, kcD, threads);
+        final boolean direct = readsA(m, n, k, aRs, aCs);
+        int[] pl = plan(m, n, k, mr, nr, mcD, ncD, kcD, threads, direct);
         final int mc = pl[0], nc = pl[1], kcMax = pl[2], tn = pl[4], rowsPerTask = pl[5];
         final int tiles = pl[3] * tn, mPad = roundUp(m, mr);
-        final boolean direct = readsA(m, n, k, aRs, aCs);
         final boolean shared = !direct && shareA(pl[3], tn, mPad, k);
         Buffers own = BUFFERS.get();
         final double[] paAll = shared ? own.sharedD(mPad * k) : null;
         final int aUnits = shared ? ceilDiv(m, mc) : 0;
-        final AtomicInteger nextA = new AtomicInteger(), doneA = new AtomicInteger(), nextTile = new AtomicInteger();
+        final AtomicInteger nextA = new AtomicInteger(), nextTile = new AtomicInteger();
+        final AtomicIntegerArray packedA = shared ? new AtomicIntegerArray(aUnits) : null;
         Parallel.RangeBody body = (from, to) -> {
             Buffers buf = BUFFERS.get();
             int paLen = roundUp(mc, mr) * kcMax, pbLen = roundUp(nc, panelWidthB(nr, nc)) * kcMax;
@@ -436,17 +500,19 @@ abstract class GemmKernel {
             double[] pa = shared ? paAll : buf.paD, pb = buf.pbD;
             if (shared) {
                 // All of A, packed once: k block p0 of rows [i, i + rows) at p0 * mPad + i * kcb.
-                for (int u; (u = nextA.getAndIncrement()) < aUnits; doneA.incrementAndGet()) {
+                for (int u; (u = nextA.getAndIncrement()) < aUnits; packedA.set(u, 1)) {
                     int i = u * mc, rows = Math.min(mc, m - i);
-                    for (int p0 = 0; p0 < k; p0 += kcMax) {
-                        int kcb = Math.min(kcMax, k - p0);
-                        packA(a, aOff + i * aRs + p0 * aCs, aRs, aCs, rows, kcb, mr, pa, p0 * mPad + i * kcb);
+                    try {
+                        for (int p0 = 0; p0 < k; p0 += kcMax) {
+                            int kcb = Math.min(kcMax, k - p0);
+                            packA(a, aOff + i * aRs + p0 * aCs, aRs, aCs, rows, kcb, mr, pa, p0 * mPad + i * kcb);
+                        }
+                    } catch (Throwable e) {
+                        packedA.set(u, -1); // a thread waiting for this unit fails instead of waiting forever
+                        throw e;
                     }
                 }
-                // Only waits for units other threads have claimed and are packing.
-                while (doneA.get() < aUnits) {
-                    Thread.onSpinWait();
-                }
+                // Units other threads claimed are awaited where they are first used (awaitPacked).
             }
             for (int t; (t = nextTile.getAndIncrement()) < tiles; ) {
                 int i0 = (t / tn) * rowsPerTask, j0 = (t % tn) * nc;
@@ -462,6 +528,7 @@ abstract class GemmKernel {
                             continue;
                         }
                         if (shared) {
+                            awaitPacked(packedA, (i0 + ic) / mc);
                             paOff = p0 * mPad + (i0 + ic) * kcb;
                         } else {
                             packA(a, aOff + (i0 + ic) * aRs + p0 * aCs, aRs, aCs, mcb, kcb, mr, pa, 0);

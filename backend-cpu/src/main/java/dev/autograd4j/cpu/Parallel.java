@@ -48,6 +48,19 @@ final class Parallel {
         return p;
     }
 
+    /**
+     * Whether a {@link #forRange} call from this thread now runs inline because the thread runs a chunk already
+     * (a team worker, the caller inside its job, or a fork-join worker): a kernel that plans its work for several
+     * threads can then plan for one.
+     */
+    static boolean nested() {
+        if (ForkJoinTask.inForkJoinPool() || SpinTeam.inWorker()) {
+            return true;
+        }
+        SpinTeam team = pool.team;
+        return team != null && team.inJob();
+    }
+
     /** Work of [from, to). */
     interface RangeBody {
         void run(int from, int to);

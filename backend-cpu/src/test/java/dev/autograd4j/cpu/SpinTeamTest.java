@@ -53,20 +53,32 @@ class SpinTeamTest {
             coversOnce(40_000 + rep % 7);
         }
         for (int rep = 0; rep < 5; rep++) {
-            Thread.sleep(2 + SpinTeam.SPIN_NANOS / 1_000_000); // past the spin: the worker parks
+            Thread.sleep(2 + CpuSettings.GLOBAL.spinMicros() / 1000); // past the spin: the worker parks
             coversOnce(65_537);
         }
     }
 
-    @Test
-    void theWorkersChunkRunsOnATeamThread() {
+    /** Runs a call whose chunk 0 waits (up to 10 s) until another thread has started chunk 1; returns that thread. */
+    static Thread secondChunksThread(int n) {
         AtomicReference<Thread> second = new AtomicReference<>();
-        Parallel.forRange(100_000, 1, (from, to) -> {
+        Parallel.forRange(n, 1, (from, to) -> {
             if (from > 0) {
-                second.set(Thread.currentThread());
+                second.compareAndSet(null, Thread.currentThread());
+            } else {
+                // the caller runs chunks no worker has started yet itself: give the worker time to start it
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (second.get() == null && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                }
             }
         });
-        assertTrue(second.get() instanceof SpinTeam.Worker, String.valueOf(second.get()));
+        return second.get();
+    }
+
+    @Test
+    void theWorkersChunkRunsOnATeamThread() {
+        Thread second = secondChunksThread(100_000);
+        assertTrue(second instanceof SpinTeam.Worker, String.valueOf(second));
         assertFalse(SpinTeam.inWorker());
     }
 
@@ -148,13 +160,7 @@ class SpinTeamTest {
         assertEquals(0, foreign.get(0));
         assertEquals(0, foreign.get(1));
         coversOnce(n); // and the caller is no longer marked as inside a job
-        AtomicReference<Thread> second = new AtomicReference<>();
-        Parallel.forRange(n, 1, (from, to) -> {
-            if (from > 0) {
-                second.set(Thread.currentThread());
-            }
-        });
-        assertTrue(second.get() instanceof SpinTeam.Worker);
+        assertTrue(secondChunksThread(n) instanceof SpinTeam.Worker);
     }
 
     @Test
