@@ -20,7 +20,7 @@ final class ConvWeights {
     static final int MAX_WEIGHTS = 4096;
     static final int SAMPLES_PER_BLOCK = 4;
     /** The blocks' partial sums may always take this many floats, whatever the output gradient's size. */
-    static final long MIN_PART = 1L << 16;
+    static final long MIN_PART = 1L << 20;
 
     private ConvWeights() {
     }

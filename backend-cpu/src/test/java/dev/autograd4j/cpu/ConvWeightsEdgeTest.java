@@ -143,7 +143,7 @@ class ConvWeightsEdgeTest {
         }
     }
 
-    /** Whether the blocks' partial sums fit the gate: no more floats than the output gradient (or 64k). */
+    /** Whether the blocks' partial sums fit the gate: no more floats than the output gradient (or 1M). */
     private static boolean partFits(int n, int o, int k, int p) {
         long part = (long) (n + 3) / 4 * ((o + 3) / 4 * 4) * ((k + 3) / 4 * 4) * VL;
         return part <= Math.max((long) o * n * p, ConvWeights.MIN_PART);
@@ -153,7 +153,7 @@ class ConvWeightsEdgeTest {
     void declinesWhereItsPartialSumsWouldOutgrowTheOutputGradient() {
         // a 1 x 4096 weight over 1 x 1 outputs: 4 x 4096 x VL floats of partial sums per 4 samples, where the GEMM
         // path's transposed output gradient has 1 float a sample (at 32k samples and VL = 16, past an int's range)
-        int n = 64;
+        int n = 256;
         Window2d g = new Window2d(64, 64, 64, 64, 1, 1, 0, 0, 1, 1, 1, 1);
         assertFalse(ConvWeights.weightGradient(CpuStorage.allocate(DType.FLOAT32, n * 4096),
                 Layout.contiguous(new int[] {n, 1, 64, 64}), CpuStorage.allocate(DType.FLOAT32, n),
