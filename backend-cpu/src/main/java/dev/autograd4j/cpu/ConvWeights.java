@@ -19,6 +19,8 @@ final class ConvWeights {
     /** Up to this many weight elements (output channels x input channels x taps) the direct path runs. */
     static final int MAX_WEIGHTS = 4096;
     static final int SAMPLES_PER_BLOCK = 4;
+    /** The blocks' partial sums may always take this many floats, whatever the output gradient's size. */
+    static final long MIN_PART = 1L << 20;
 
     private ConvWeights() {
     }
@@ -45,6 +47,12 @@ final class ConvWeights {
         int vl = VectorConv.VL, pp = (p + vl - 1) / vl * vl, ok = o * k;
         int o4 = (o + 3) / 4 * 4, k4 = (k + 3) / 4 * 4, block = o4 * k4 * vl; // a block's lanes, padded to 4 x 4
         int blocks = (n + SAMPLES_PER_BLOCK - 1) / SAMPLES_PER_BLOCK;
+        if ((long) blocks * block > Math.max((long) o * n * p, MIN_PART)) {
+            // the blocks' lanes (o4 x k4 x VL a block of samples) would outgrow the transposed output gradient the
+            // caller's GEMM path builds: few positions with many weights (a 1 x 4096 weight over 1 x 1 outputs needs
+            // 4 x 4096 x 16 floats per 4 samples, and past 32k samples more than an int can count)
+            return false;
+        }
         float[] part = new float[blocks * block];
         float[] xa = x.f(), ga = grad.f();
         int xo = xLayout.offset(), go = gradLayout.offset();

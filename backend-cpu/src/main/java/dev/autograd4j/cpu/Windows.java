@@ -272,7 +272,9 @@ final class Windows {
                         o[at + ow] = pad;
                     }
                     if (sw == 1) {
-                        System.arraycopy(a, line + lo, o, at + lo, hi - lo);
+                        if (hi > lo) { // a tap wholly in the padding: line + lo may lie outside the array
+                            System.arraycopy(a, line + lo, o, at + lo, hi - lo);
+                        }
                     } else {
                         for (int ow = lo; ow < hi; ow++) {
                             o[at + ow] = a[line + ow * sw];

@@ -23,9 +23,19 @@ class VectorWindowsTest {
         {28, 28, 5, 5, 1, 1, 2, 2, 1, 1}, {14, 14, 5, 5, 1, 1, 2, 2, 1, 1}, {7, 7, 3, 3, 1, 1, 1, 1, 1, 1},
         {6, 40, 3, 3, 1, 1, 0, 1, 1, 1}, {9, 11, 3, 2, 2, 1, 1, 0, 1, 2}, {5, 17, 2, 4, 3, 1, 2, 3, 2, 3},
         {3, 3, 3, 3, 1, 1, 2, 2, 1, 1}, {4, 33, 1, 7, 1, 1, 0, 3, 1, 1}, {10, 16, 4, 4, 2, 1, 0, 0, 1, 1},
-        {9, 11, 3, 3, 2, 2, 1, 1, 1, 1}, {1, 1, 1, 1, 1, 1, 0, 0, 1, 1}, {2, 50, 2, 9, 1, 1, 1, 4, 1, 2}};
+        {9, 11, 3, 3, 2, 2, 1, 1, 1, 1}, {1, 1, 1, 1, 1, 1, 0, 0, 1, 1}, {2, 50, 2, 9, 1, 1, 1, 4, 1, 2},
+        // padding wider than the image (windows wholly in it), a one-column image, a kernel as wide as the image,
+        // rows of exactly 8 and 16 and one more, a dilation of a whole vector, taller padding than the kernel
+        {2, 2, 1, 1, 1, 1, 5, 5, 1, 1}, {3, 1, 2, 3, 1, 1, 1, 2, 1, 2}, {2, 40, 1, 40, 1, 1, 0, 0, 1, 1},
+        {4, 8, 3, 3, 1, 1, 1, 1, 1, 1}, {4, 16, 3, 3, 1, 1, 1, 1, 1, 1}, {3, 17, 2, 5, 1, 1, 0, 2, 1, 1},
+        {2, 40, 1, 3, 1, 1, 0, 0, 1, 16}, {3, 9, 2, 2, 3, 1, 4, 0, 2, 1},
+        // more window positions than fit the padded input (ceil mode): the last windows hang off the right and bottom
+        {5, 6, 2, 3, 2, 1, 1, 1, 1, 1, 4, 7}, {3, 19, 3, 2, 1, 1, 0, 0, 1, 2, 3, 20}, {4, 4, 2, 2, 2, 1, 0, 1, 1, 1, 3, 6}};
 
     private static Window2d window(int[] c) {
+        if (c.length == 12) { // the window positions given, as pooling's ceil mode and fold give them
+            return new Window2d(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], c[11]);
+        }
         int oh = (c[0] + 2 * c[6] - c[8] * (c[2] - 1) - 1) / c[4] + 1;
         int ow = (c[1] + 2 * c[7] - c[9] * (c[3] - 1) - 1) / c[5] + 1;
         return new Window2d(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], oh, ow);
