@@ -57,6 +57,32 @@ class BlocksTest {
     }
 
     @Test
+    void aThreadDoneWithItsShareTakesTheBlocksOfASlowOne() {
+        Thread caller = Thread.currentThread();
+        int block = 64, blocks = 8, n = blocks * block;
+        AtomicIntegerArray seen = new AtomicIntegerArray(n);
+        boolean[] callerRanSecondShare = new boolean[1];
+        withThreads(2, () -> Blocks.run(n, block, (from, to) -> {
+            if (Thread.currentThread() != caller) {
+                try {
+                    Thread.sleep(20); // a worker descheduled or woken late
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            } else if (from >= n / 2) {
+                callerRanSecondShare[0] = true;
+            }
+            for (int i = from; i < to; i++) {
+                seen.incrementAndGet(i);
+            }
+        }));
+        for (int i = 0; i < n; i++) {
+            assertEquals(1, seen.get(i), "element " + i);
+        }
+        assertTrue(callerRanSecondShare[0], "the caller took blocks of the slow worker's share");
+    }
+
+    @Test
     void smallRangesRunInlineOnTheCaller() {
         Thread caller = Thread.currentThread();
         withThreads(2, () -> Blocks.run(Blocks.INLINE - 1, (from, to) -> {
