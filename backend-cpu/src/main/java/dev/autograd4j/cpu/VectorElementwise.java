@@ -13,6 +13,11 @@ final class VectorElementwise {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final float LOG2E = 1.44269504088896341f;
     private static final float ROUNDER = 12582912f; // 1.5 * 2^23: adding it rounds to an integer
+    /**
+     * {@link #ROUNDER} + 152, sigmoid's: the same n (152 is even, so ties round alike) and shifted's low bits already
+     * hold the exponent field of 2^(n + 25), which saves an integer add per vector.
+     */
+    private static final float ROUNDER_152 = 12582912f + 152f;
     private static final float NEG_LN2_HI = -0.693359375f;
     private static final float NEG_LN2_LO = 2.12194440e-4f;
     private static final float EXP_C1 = 1.9875691500E-4f, EXP_C2 = 1.3981999507E-3f, EXP_C3 = 8.3334519073E-3f,
@@ -147,9 +152,10 @@ final class VectorElementwise {
         int i = 0;
         for (; i < bound; i += F.length()) {
             FloatVector v = FloatVector.fromArray(F, x, xo + i);
-            FloatVector clamped = v.abs().neg().max(-104f);
-            FloatVector shifted = clamped.fma(LOG2E, ROUNDER);
-            FloatVector n = shifted.sub(ROUNDER);
+            // -|x| as one OR of the sign bit (abs then neg were two ops; same bits for every float, NaN included)
+            FloatVector clamped = v.reinterpretAsInts().or(0x80000000).reinterpretAsFloats().max(-104f);
+            FloatVector shifted = clamped.fma(LOG2E, ROUNDER_152); // 1.5 * 2^23 + 152 + n
+            FloatVector n = shifted.sub(ROUNDER_152);
             FloatVector r = n.fma(FloatVector.broadcast(F, NEG_LN2_HI), clamped).add(n.mul(NEG_LN2_LO));
             FloatVector p = r.fma(EXP_C1, EXP_C2);
             p = p.fma(r, FloatVector.broadcast(F, EXP_C3));
@@ -157,9 +163,8 @@ final class VectorElementwise {
             p = p.fma(r, FloatVector.broadcast(F, EXP_C5));
             p = p.fma(r, FloatVector.broadcast(F, EXP_C6));
             FloatVector poly = p.mul(r.mul(r)).add(r).add(1f);
-            // shifted's low 9 bits are n's (1.5 * 2^23 has none): (n + 25 + 127) << 23 is 2^(n + 25)
-            FloatVector scale = shifted.reinterpretAsInts().add(152).lanewise(VectorOperators.LSHL, 23)
-                    .reinterpretAsFloats();
+            // shifted's low 9 bits are n + 152's (1.5 * 2^23 has none): (n + 25 + 127) << 23 is 2^(n + 25)
+            FloatVector scale = shifted.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
             FloatVector e = poly.mul(scale).mul(0x1p-25f);
             FloatVector positive = FloatVector.broadcast(F, 1f).div(e.add(1f));
             positive.blend(e.mul(positive), v.compare(VectorOperators.LT, 0f)).intoArray(o, oo + i);

@@ -11,8 +11,6 @@ import dev.autograd4j.spi.UnaryOp;
  */
 final class VectorKernels {
     static final boolean ENABLED = Gemm.kernelName().startsWith("Vector API");
-    /** Elements per unit of the split across threads: a multiple of every vector length (512 bits of float). */
-    private static final int BLOCK = 64;
 
     private VectorKernels() {
     }
@@ -27,13 +25,10 @@ final class VectorKernels {
             return false;
         }
         int xo = xl.offset(), oo = ol.offset(), n = ol.numel();
-        // threads split at whole blocks, so the partial vector left to the scalar formula (other bits for exp and
-        // sigmoid) is always the last one, whatever the thread count
-        int blocks = (n + BLOCK - 1) / BLOCK;
-        Parallel.forRange(blocks, BLOCK, (fromBlock, toBlock) -> {
-            int from = fromBlock * BLOCK, to = Math.min(n, toBlock * BLOCK);
-            VectorElementwise.unary(op, x, xo + from, out, oo + from, to - from, (float) p0, (float) p1);
-        });
+        // whole blocks of Blocks.BLOCK (a multiple of every vector length): the partial vector left to the scalar
+        // formula (other bits for exp and sigmoid) is always the last one, whatever the thread count
+        Blocks.run(n, (from, to) ->
+                VectorElementwise.unary(op, x, xo + from, out, oo + from, to - from, (float) p0, (float) p1));
         return true;
     }
 
@@ -65,7 +60,7 @@ final class VectorKernels {
             return false;
         }
         int ao = al.offset(), bo = bl.offset(), oo = ol.offset();
-        Parallel.forRange(ol.numel(), 1, (from, to) ->
+        Blocks.run(ol.numel(), (from, to) ->
                 VectorElementwise.binary(op, a, ao + from, b, bo + from, out, oo + from, to - from));
         return true;
     }
