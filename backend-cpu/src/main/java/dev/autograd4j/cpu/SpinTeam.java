@@ -20,11 +20,12 @@ import java.util.concurrent.locks.LockSupport;
  *       (down to nothing, as in W8, whose kernels come milliseconds apart); a job that arrives sooner restores
  *       the full spin: it spins while work keeps arriving;</li>
  *   <li>nobody spins while more threads are runnable than there are cores (sampled from {@code /proc/loadavg}
- *       every few milliseconds where it exists), nor for {@link #QUIET_NANOS} after a spinning thread found it
+ *       every few milliseconds where it exists, and seen in {@link Load#OVER_SAMPLES} samples in a row), nor for {@link #QUIET_NANOS} after a spinning thread found it
  *       had been descheduled (a gap of {@link #PREEMPTED_NANOS} between two looks at the clock): a spinning
  *       thread then only takes a core from the thread it waits for, or from the JIT compiler;</li>
  *   <li>the caller runs chunks no worker has started yet itself (a parked or descheduled worker delays nothing),
- *       and waits only for chunks in progress: spinning within the same bounds, then parking.</li>
+ *       and waits only for chunks in progress: spinning within the same bounds (but at least
+ *       {@link #AWAIT_SPIN_NANOS}, as the worker it waits for is running), then parking.</li>
  * </ul>
  *
  * <p>One caller at a time: {@link #tryRun} returns false when the team is busy (another thread's kernel), and the
@@ -38,6 +39,14 @@ final class SpinTeam {
     static final long QUIET_NANOS = 20_000_000;
     /** How often the runnable-thread count is sampled, at most. */
     static final long SAMPLE_NANOS = 4_000_000;
+    /**
+     * The caller spins this long for the chunks a worker is still running even while spinning is held off (then
+     * parks): on W2's step the team is held off most of the time on a quiet 2-core machine (the JIT compiler is
+     * runnable through the benchmark's first seconds), and parking for the worker's last GEMM tile cost the
+     * unpark's wake-up on top of the tile (about 14 us a product of 64 x 256 x 784). The worker runs its chunk
+     * now (it claimed it), so a bounded spin takes a core only from a third thread, for at most this long.
+     */
+    static final long AWAIT_SPIN_NANOS = 30_000;
 
     /** One call's chunks: chunk c is [bounds[c], bounds[c + 1]); chunk 0 runs on the caller. */
     private static final class Job {
@@ -254,7 +263,10 @@ final class SpinTeam {
         }
     }
 
-    /** Waits for the chunks in progress on workers: spins within the team's bounds, then parks. */
+    /**
+     * Waits for the chunks in progress on workers: spins within the team's bounds (at least
+     * {@link #AWAIT_SPIN_NANOS} when spinning is held off, unless the spin limit is shorter), then parks.
+     */
     private void awaitChunks(Job j) {
         long start = System.nanoTime(), last = start, limit = spinNanos();
         while (j.pending.get() != 0) {
@@ -263,7 +275,7 @@ final class SpinTeam {
                 contended();
             }
             last = now;
-            if (now - start >= limit || !maySpin(now)) {
+            if (now - start >= limit || now - start >= AWAIT_SPIN_NANOS && !maySpin(now)) {
                 break;
             }
             for (int i = 0; i < 64 && j.pending.get() != 0; i++) {
@@ -311,6 +323,15 @@ final class SpinTeam {
      * most every {@link #SAMPLE_NANOS} by one thread at a time; never overloaded where the file is missing.
      */
     static final class Load {
+        /**
+         * Samples in a row (each at least {@link #SAMPLE_NANOS} after the last) that must find more runnable threads
+         * than cores before the machine counts as overloaded. A single sample catches the JVM's own short-lived
+         * threads now and then (a collection's GC workers, the Cleaner, the reference handler, found runnable next
+         * to W2's two threads on a quiet machine), and each such snapshot held off all spinning for
+         * {@link #QUIET_NANOS}; other processes running steadily still show in consecutive samples, and a spinner
+         * that is actually descheduled still sees the gap ({@link #PREEMPTED_NANOS}) at once.
+         */
+        static final int OVER_SAMPLES = 3;
         private static final int CORES = Runtime.getRuntime().availableProcessors();
         private static final AtomicBoolean SAMPLING = new AtomicBoolean();
         private static volatile long sampledAt = System.nanoTime() - 2 * SAMPLE_NANOS;
@@ -318,6 +339,8 @@ final class SpinTeam {
         private static volatile boolean unavailable;
         private static RandomAccessFile file; // guarded by SAMPLING
         private static final byte[] BUF = new byte[128]; // guarded by SAMPLING
+        /** Consecutive samples that found more runnable threads than cores; guarded by SAMPLING. */
+        private static int over;
 
         private Load() {
         }
@@ -330,7 +353,8 @@ final class SpinTeam {
             if (now - sampledAt > SAMPLE_NANOS && SAMPLING.compareAndSet(false, true)) {
                 try {
                     int running = running();
-                    overloaded = running > CORES;
+                    over = running > CORES ? over + 1 : 0;
+                    overloaded = over >= OVER_SAMPLES;
                     sampledAt = System.nanoTime();
                 } finally {
                     SAMPLING.set(false);
