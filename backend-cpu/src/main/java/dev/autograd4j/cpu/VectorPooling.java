@@ -61,26 +61,7 @@ final class VectorPooling {
                 }
             }
             for (; ow < outW; ow++) {
-                int c = 2 * ow;
-                float best = x[r0 + c], v;
-                int t = 0;
-                v = x[r0 + c + 1];
-                if (v > best || v != v) {
-                    best = v;
-                    t = 1;
-                }
-                v = x[r1 + c];
-                if (v > best || v != v) {
-                    best = v;
-                    t = 2;
-                }
-                v = x[r1 + c + 1];
-                if (v > best || v != v) {
-                    best = v;
-                    t = 3;
-                }
-                o[dst + at + ow] = best;
-                taps[tapsAt + at + ow] = t;
+                Windows.maxOf2x2(x, r0 + 2 * ow, r1 + 2 * ow, o, taps, dst + at + ow, tapsAt + at + ow);
             }
         }
     }

@@ -142,6 +142,33 @@ final class Windows {
     }
 
     /**
+     * One 2 x 2 window whose rows start at {@code r0} and {@code r1}: its max into o[oi] and the winning tap
+     * (0..3, row-major) into taps[ti]; the first tap, then each later one that is greater or NaN, as the general
+     * loop. Shared by the unrolled plane loop here and the vector kernel's leftover columns.
+     */
+    static void maxOf2x2(float[] x, int r0, int r1, float[] o, long[] taps, int oi, int ti) {
+        float best = x[r0], v;
+        int win = 0;
+        v = x[r0 + 1];
+        if (v > best || v != v) {
+            best = v;
+            win = 1;
+        }
+        v = x[r1];
+        if (v > best || v != v) {
+            best = v;
+            win = 2;
+        }
+        v = x[r1 + 1];
+        if (v > best || v != v) {
+            best = v;
+            win = 3;
+        }
+        o[oi] = best;
+        taps[ti] = win;
+    }
+
+    /**
      * Max pooling of one float plane whose windows all lie inside it: the first tap, then each later one that is
      * greater or NaN (so NaN wins, the last NaN), as the general loop; a 2 x 2 window without dilation unrolled.
      */
@@ -156,25 +183,7 @@ final class Windows {
             for (int oh = 0; oh < outH; oh++) {
                 int r0 = src + oh * sh * width, r1 = r0 + width, at = oh * outW;
                 for (int ow = 0, c = 0; ow < outW; ow++, c += sw) {
-                    float best = x[r0 + c], v;
-                    int win = 0;
-                    v = x[r0 + c + 1];
-                    if (v > best || v != v) {
-                        best = v;
-                        win = 1;
-                    }
-                    v = x[r1 + c];
-                    if (v > best || v != v) {
-                        best = v;
-                        win = 2;
-                    }
-                    v = x[r1 + c + 1];
-                    if (v > best || v != v) {
-                        best = v;
-                        win = 3;
-                    }
-                    o[dst + at + ow] = best;
-                    taps[tapsAt + at + ow] = win;
+                    maxOf2x2(x, r0 + c, r1 + c, o, taps, dst + at + ow, tapsAt + at + ow);
                 }
             }
             return;

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 class ElementwiseKernelTest {
     private static final CpuBackend CPU = new CpuBackend();
 
-    private static float[] run(UnaryOp op, float[] x) {
+    /** The CPU backend's float32 kernel for {@code op} over x (contiguous); shared with SigmoidBitsTest. */
+    static float[] run(UnaryOp op, float[] x) {
         Layout l = Layout.contiguous(new int[] {x.length});
         CpuStorage in = new CpuStorage(DType.FLOAT32, x), out = CpuStorage.allocate(DType.FLOAT32, x.length);
         CPU.unary(op, in, l, out, l, 0, 0);

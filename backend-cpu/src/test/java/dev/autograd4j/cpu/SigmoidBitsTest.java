@@ -3,8 +3,6 @@ package dev.autograd4j.cpu;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.autograd4j.DType;
-import dev.autograd4j.spi.Layout;
 import dev.autograd4j.spi.UnaryOp;
 import org.junit.jupiter.api.Test;
 
@@ -14,14 +12,6 @@ import org.junit.jupiter.api.Test;
  * {@code e = exp(-|x|)}, bit for bit. Guards rewrites of the sigmoid loop that must keep its bits.
  */
 class SigmoidBitsTest {
-    private static final CpuBackend CPU = new CpuBackend();
-
-    private static float[] run(UnaryOp op, float[] x) {
-        Layout l = Layout.contiguous(new int[] {x.length});
-        CpuStorage in = new CpuStorage(DType.FLOAT32, x), out = CpuStorage.allocate(DType.FLOAT32, x.length);
-        CPU.unary(op, in, l, out, l, 0, 0);
-        return out.f();
-    }
 
     @Test
     void sigmoidBitsOverTheWholeFloatRange() {
@@ -38,7 +28,8 @@ class SigmoidBitsTest {
             x[i] = -80f - i * (30f / 4096);
             negAbs[i] = -Math.abs(x[i]);
         }
-        float[] e = run(UnaryOp.EXP, negAbs), sigmoid = run(UnaryOp.SIGMOID, x);
+        float[] e = ElementwiseKernelTest.run(UnaryOp.EXP, negAbs);
+        float[] sigmoid = ElementwiseKernelTest.run(UnaryOp.SIGMOID, x);
         for (int i = 0; i < n; i++) {
             float positive = 1f / (e[i] + 1f);
             float expected = x[i] < 0 ? e[i] * positive : positive;
